@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { runCli } from './run-cli';
+
+runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`Unexpected error: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

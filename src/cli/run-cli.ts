@@ -1,0 +1,45 @@
+import { CliError } from './cli-error';
+import type { CliStreams } from './io';
+import { SCORE_USAGE, scoreCommand } from './score-command';
+
+/** A CLI command: takes its arguments and the streams, resolves to an exit code. */
+export type CliCommand = (args: string[], streams: CliStreams) => Promise<number>;
+
+/** Every command, with its one-line usage. */
+export const COMMANDS: Record<string, { usage: string; run: CliCommand }> = {
+  score: { usage: SCORE_USAGE, run: scoreCommand },
+};
+
+function usage(): string {
+  return ['Usage: call-quality-bot <command>', ...Object.values(COMMANDS).map((command) => `  ${command.usage}`)].join('\n');
+}
+
+/**
+ * Runs the CLI and resolves to its exit code. Errors become one line on stderr and nothing on
+ * stdout: exit code 2 for bad input or usage, 1 for anything unexpected.
+ */
+export async function runCli(argv: string[], streams: CliStreams): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    (name === undefined ? streams.stderr : streams.stdout).write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new CliError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return await command.run(args, streams);
+  } catch (error) {
+    if (error instanceof CliError) {
+      streams.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    // parseArgs reports unknown or malformed flags with these codes.
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      streams.stderr.write(`${(error as Error).message}\n`);
+      return 2;
+    }
+    streams.stderr.write(`Unexpected error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,268 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import {
+  InvalidScoringSettingError,
+  parseScoringSettings,
+  parseThresholdOverride,
+  resolveScoringOptions,
+  type ScoringOptions,
+  type ScoringSettings,
+} from './quality';
+
+/**
+ * Every setting of the bot, parsed and validated once from the environment. The variable names are
+ * a contract (see docs/configuration.md); a wrong value stops start-up with a message naming it.
+ */
+export interface AppConfig {
+  port: number;
+  dataDir: string;
+  logLevel: string;
+  store: 'sqlite' | 'azure';
+  azureStorage: { connectionString?: string; accountUrl?: string };
+  graph: {
+    tenantIds: string[];
+    clientId?: string;
+    clientSecret?: string;
+    clientCertificatePath?: string;
+    baseUrl: string;
+    authorityHost: string;
+  };
+  notifications: { url?: string; lifecycleUrl?: string; clientState?: string };
+  sweepMinutes: number;
+  bot: {
+    id?: string;
+    password?: string;
+    type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi';
+    tenantId?: string;
+    adminUserIds: string[];
+    proactiveInstall: boolean;
+    teamsAppId?: string;
+  };
+  alerts: { channelPolicy: 'all' | 'poor' };
+  /** The quality settings as given (profile, overrides, ratings), kept to report them. */
+  qualitySettings: ScoringSettings;
+  /** The same settings resolved into scoring options. */
+  scoring: ScoringOptions;
+}
+
+/** Thrown when a setting is wrong; the message names the variable and what it accepts. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const list = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(/[\s,;]+/)
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const httpsOrLoopbackUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine((value) => {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+  }, 'must be an https URL (http is allowed only for localhost)')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STORE: z.enum(['sqlite', 'azure']).default('sqlite'),
+  AZURE_STORAGE_CONNECTION_STRING: optionalText,
+  AZURE_STORAGE_ACCOUNT_URL: optionalText.pipe(httpsOrLoopbackUrl.optional()),
+  GRAPH_TENANT_IDS: list.refine(
+    (ids) => ids.every((id) => GUID.test(id)),
+    'must be a comma-separated list of tenant ids (GUIDs)',
+  ),
+  GRAPH_CLIENT_ID: optionalText.pipe(z.string().regex(GUID, 'must be an application (client) id, a GUID').optional()),
+  GRAPH_CLIENT_SECRET: optionalText,
+  GRAPH_CLIENT_CERTIFICATE_PATH: optionalText,
+  GRAPH_BASE_URL: optionalText.pipe(httpsOrLoopbackUrl.optional()).default('https://graph.microsoft.com/v1.0'),
+  AUTHORITY_HOST: optionalText.pipe(httpsOrLoopbackUrl.optional()).default('https://login.microsoftonline.com'),
+  NOTIFICATION_URL: optionalText.pipe(httpsOrLoopbackUrl.optional()),
+  NOTIFICATION_LIFECYCLE_URL: optionalText.pipe(httpsOrLoopbackUrl.optional()),
+  NOTIFICATION_CLIENT_STATE: optionalText.pipe(z.string().max(128, 'must be at most 128 characters (a Graph limit)').optional()),
+  SWEEP_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
+  BOT_ID: optionalText,
+  BOT_PASSWORD: optionalText,
+  BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),
+  BOT_TENANT_ID: optionalText,
+  TEAMS_APP_ID: optionalText,
+  ADMIN_USER_IDS: list,
+  PROACTIVE_INSTALL: flag,
+  ALERT_CHANNEL_POLICY: z.enum(['all', 'poor']).default('all'),
+  QUALITY_PROFILE: optionalText,
+  QUALITY_THRESHOLDS: optionalText,
+  QUALITY_SETTINGS_FILE: optionalText,
+  ALERT_RATINGS: optionalText,
+});
+
+/**
+ * Reads the configuration from an environment (`process.env` by default). Throws
+ * {@link ConfigError} naming the first wrong variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const shown = variable.includes('SECRET') || variable.includes('PASSWORD') || variable.includes('CLIENT_STATE') ? '(hidden)' : JSON.stringify(env[variable] ?? '');
+    throw new ConfigError(variable, `Configuration error: ${variable}=${shown} is not valid: ${issue.message}.`);
+  }
+  const e = parsed.data;
+  if (e.GRAPH_CLIENT_SECRET && e.GRAPH_CLIENT_CERTIFICATE_PATH) {
+    throw new ConfigError('GRAPH_CLIENT_CERTIFICATE_PATH', 'Configuration error: set GRAPH_CLIENT_SECRET or GRAPH_CLIENT_CERTIFICATE_PATH, not both.');
+  }
+  if (e.NOTIFICATION_URL && !e.NOTIFICATION_CLIENT_STATE) {
+    throw new ConfigError('NOTIFICATION_CLIENT_STATE', 'Configuration error: NOTIFICATION_CLIENT_STATE is required when NOTIFICATION_URL is set (a secret Graph echoes in every notification).');
+  }
+  if (e.STORE === 'azure' && !e.AZURE_STORAGE_CONNECTION_STRING && !e.AZURE_STORAGE_ACCOUNT_URL) {
+    throw new ConfigError('STORE', 'Configuration error: STORE=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL.');
+  }
+  if (e.BOT_TYPE === 'SingleTenant' && e.BOT_ID && !e.BOT_TENANT_ID) {
+    throw new ConfigError('BOT_TENANT_ID', 'Configuration error: BOT_TENANT_ID is required when BOT_TYPE=SingleTenant.');
+  }
+  const qualitySettings = readQualitySettings(e, cwd);
+  return {
+    port: e.PORT,
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    store: e.STORE,
+    azureStorage: { connectionString: e.AZURE_STORAGE_CONNECTION_STRING, accountUrl: e.AZURE_STORAGE_ACCOUNT_URL },
+    graph: {
+      tenantIds: e.GRAPH_TENANT_IDS,
+      clientId: e.GRAPH_CLIENT_ID,
+      clientSecret: e.GRAPH_CLIENT_SECRET,
+      clientCertificatePath: e.GRAPH_CLIENT_CERTIFICATE_PATH ? path.resolve(cwd, e.GRAPH_CLIENT_CERTIFICATE_PATH) : undefined,
+      baseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0',
+      authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
+    },
+    notifications: {
+      url: e.NOTIFICATION_URL,
+      lifecycleUrl: e.NOTIFICATION_LIFECYCLE_URL ?? (e.NOTIFICATION_URL ? siblingUrl(e.NOTIFICATION_URL, 'lifecycle') : undefined),
+      clientState: e.NOTIFICATION_CLIENT_STATE,
+    },
+    sweepMinutes: e.SWEEP_MINUTES,
+    bot: {
+      id: e.BOT_ID,
+      password: e.BOT_PASSWORD,
+      type: e.BOT_TYPE,
+      tenantId: e.BOT_TENANT_ID,
+      adminUserIds: e.ADMIN_USER_IDS,
+      proactiveInstall: e.PROACTIVE_INSTALL,
+      teamsAppId: e.TEAMS_APP_ID,
+    },
+    alerts: { channelPolicy: e.ALERT_CHANNEL_POLICY },
+    qualitySettings,
+    scoring: resolveScoringOptions(qualitySettings),
+  };
+}
+
+/**
+ * The quality settings: `QUALITY_SETTINGS_FILE` (JSON) first, then `QUALITY_PROFILE`,
+ * `QUALITY_THRESHOLDS` (`audio.averageJitter=40,video.averageVideoFrameRate=5`) and
+ * `ALERT_RATINGS` (`bad,poor`) on top.
+ */
+function readQualitySettings(e: z.infer<typeof envSchema>, cwd: string): ScoringSettings {
+  const at = (variable: string, run: () => ScoringSettings): ScoringSettings => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof InvalidScoringSettingError || error instanceof SyntaxError) {
+        throw new ConfigError(variable, `Configuration error: ${variable}: ${error.message}`);
+      }
+      throw error;
+    }
+  };
+  let settings: ScoringSettings = {};
+  if (e.QUALITY_SETTINGS_FILE) {
+    const file = path.resolve(cwd, e.QUALITY_SETTINGS_FILE);
+    settings = at('QUALITY_SETTINGS_FILE', () => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new ConfigError('QUALITY_SETTINGS_FILE', `Configuration error: QUALITY_SETTINGS_FILE: cannot read ${file}: ${(error as Error).message}`);
+      }
+      return parseScoringSettings(JSON.parse(text), file);
+    });
+  }
+  const overrides: Record<string, unknown> = { ...(settings.thresholds ?? {}) };
+  if (e.QUALITY_THRESHOLDS) {
+    at('QUALITY_THRESHOLDS', () => {
+      for (const pair of e.QUALITY_THRESHOLDS!.split(/[,;\s]+/).filter(Boolean)) {
+        const [key, value, ...extra] = pair.split('=');
+        if (!key || value === undefined || extra.length > 0) {
+          throw new InvalidScoringSettingError('QUALITY_THRESHOLDS', `"${pair}" is not of the form <kind>.<metric>=<number>`);
+        }
+        parseThresholdOverride(key, value);
+        overrides[key] = Number(value);
+      }
+      return settings;
+    });
+  }
+  const combined: ScoringSettings = {
+    ...settings,
+    ...(e.QUALITY_PROFILE ? { profile: e.QUALITY_PROFILE } : {}),
+    thresholds: overrides,
+    ...(e.ALERT_RATINGS ? { alertRatings: e.ALERT_RATINGS.split(/[,;\s]+/).filter(Boolean) } : {}),
+  };
+  const variable = e.ALERT_RATINGS ? 'ALERT_RATINGS' : e.QUALITY_PROFILE ? 'QUALITY_PROFILE' : 'QUALITY_SETTINGS_FILE';
+  at(variable, () => {
+    resolveScoringOptions(combined);
+    return combined;
+  });
+  return combined;
+}
+
+/** What is not configured yet, in sentences for the start-up log. */
+export function missingSetup(config: AppConfig): string[] {
+  const missing: string[] = [];
+  if (!config.graph.clientId || (!config.graph.clientSecret && !config.graph.clientCertificatePath) || config.graph.tenantIds.length === 0) {
+    missing.push('Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET or GRAPH_CLIENT_CERTIFICATE_PATH): call records will not be fetched.');
+  }
+  if (!config.notifications.url) {
+    missing.push('NOTIFICATION_URL is not set: no Graph subscription will be created; only the reconciliation sweep and `backfill` find calls.');
+  }
+  if (!config.bot.id) {
+    missing.push('BOT_ID is not set: the bot runs without authentication, for local use only (Agents Playground).');
+  }
+  return missing;
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+}
+
+function siblingUrl(url: string, last: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = parsed.pathname.replace(/[^/]*$/, last);
+  return parsed.toString();
+}

@@ -1,0 +1,25 @@
+/**
+ * The call-quality engine: judges Graph call records the way Call Quality Dashboard does.
+ * Pure: no I/O, no clock, no globals.
+ */
+export * from './report';
+export { scoreCallRecord, judgeStream, overallQuality } from './score';
+export {
+  resolveScoringOptions,
+  parseScoringSettings,
+  parseThresholdOverride,
+  InvalidScoringSettingError,
+  DEFAULT_ALERT_RATINGS,
+  type ScoringOptions,
+  type ScoringSettings,
+  type ThresholdOverrides,
+} from './scoring-options';
+export { PROFILES, DEFAULT_PROFILE, STREAM_KINDS, isProfileName, thresholdMetricsOf, type QualityProfile, type Thresholds } from './profiles';
+export { METRICS, formatMetricValue, isStreamMetric, readMetric, type StreamMetric, type MetricUnit } from './metrics';
+export { durationToMilliseconds } from './duration';
+export { streamKindOf } from './stream-kind';
+export { collectFeedback, endpointUser } from './feedback';
+export { feedbackTokenWords } from './feedback-tokens';
+export { notACallRecordReason } from './call-record';
+export { formatReportText } from './format-text';
+export { uniqueSessions, asObject, asArray, asString, asNumber, type JsonObject } from './json-reader';

@@ -1,0 +1,47 @@
+/**
+ * Readers for JSON of unknown shape. Graph may send nulls, unknown properties and unknown enum
+ * members anywhere; the engine reads through these so it never throws on a well-formed object.
+ */
+
+/** A JSON object. */
+export type JsonObject = Record<string, unknown>;
+
+/** The value when it is a plain object, else undefined. */
+export function asObject(value: unknown): JsonObject | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+/** The value when it is an array, else an empty array. */
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The value when it is a string, else null. */
+export function asString(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** The value when it is a finite number, else null. */
+export function asNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * The sessions of a record, without duplicates: sessions sharing an `id` are one session and the
+ * first one seen is kept (Graph repeats sessions across pages and service identities).
+ */
+export function uniqueSessions(record: JsonObject): JsonObject[] {
+  const seen = new Set<string>();
+  const sessions: JsonObject[] = [];
+  for (const item of asArray(record.sessions)) {
+    const session = asObject(item);
+    if (!session) continue;
+    const id = asString(session.id);
+    if (id !== null) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+    }
+    sessions.push(session);
+  }
+  return sessions;
+}
