@@ -115,8 +115,10 @@ export interface AlertJob {
 export interface ReportStore {
   /**
    * Keeps a report when its version is newer than any processed one. In the same transaction,
-   * queues an alert job when `queueAlert` is true: so each version's alert decision is made once,
-   * whatever crashes.
+   * queues an alert job for this version when `queueAlert` is true OR when the newest earlier
+   * report had `alert` set (a card was due for it, so the delivery must update what it sent).
+   * So each version's alert decision is made once, whatever crashes, and two instances recording
+   * the same version produce one job.
    */
   recordReport(entry: StoredReport, queueAlert: boolean): Promise<RecordReportResult>;
   /** The newest report of a call. */
