@@ -1,0 +1,192 @@
+import type { Logger } from '../logger';
+import { asNumber, asObject, asString, notACallRecordReason, scoreCallRecord, type ScoringOptions } from '../quality';
+import type { Store, WorkItem } from '../store';
+import { describeFailure, type CallRecordSource } from './call-record-source';
+import type { IngestStatus } from './ingest-status';
+import { decideRetry } from './retry-policy';
+
+export interface InboxWorkerOptions {
+  store: Store;
+  source: CallRecordSource;
+  logger: Logger;
+  status: IngestStatus;
+  /** The scoring options in force for a tenant (configuration plus what admins set in Teams). */
+  scoringFor: (tenantId: string) => Promise<ScoringOptions>;
+  /** The call summary the cards need, kept beside the report. */
+  summarize: (record: unknown) => unknown;
+  /** Called when an alert job was queued, to wake the delivery. */
+  onAlertQueued?: () => void;
+  /** How many records are fetched at once (the Graph client's token buckets set the pace). */
+  concurrency?: number;
+  leaseMs?: number;
+  /** How long to wait when there is no due work, unless woken. */
+  idleMs?: number;
+  clock?: () => number;
+  random?: () => number;
+}
+
+/** What happened to one item. */
+export type ItemOutcome = 'scored' | 'unchanged' | 'retry' | 'dead' | 'lease-lost';
+
+/**
+ * Drains the durable inbox: claims due items, fetches each record from Graph, scores it, and
+ * records the report and the alert decision in one transaction. A crash at any point leaves
+ * each item leased (claimed again when the lease runs out) or settled, never lost.
+ */
+export class InboxWorker {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly idleMs: number;
+  private readonly clock: () => number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: InboxWorkerOptions) {
+    this.concurrency = options.concurrency ?? 16;
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.idleMs = options.idleMs ?? 1_000;
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Starts the background loop. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops claiming and waits for the items in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Ends the idle wait early (new work arrived). */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Processes everything due now, in the caller's turn (for the CLI and tests). Resolves to the outcomes. */
+  async drainOnce(): Promise<ItemOutcome[]> {
+    const outcomes: ItemOutcome[] = [];
+    for (;;) {
+      const items = await this.options.store.inbox.claim(this.clock(), this.concurrency, this.leaseMs);
+      if (items.length === 0) return outcomes;
+      outcomes.push(...(await Promise.all(items.map((item) => this.process(item)))));
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const free = this.concurrency - this.inFlight.size;
+      let claimed: WorkItem[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.options.store.inbox.claim(this.clock(), free, this.leaseMs);
+        } catch (error) {
+          this.options.status.lastWorkerError = (error as Error).message;
+          this.options.logger.error({ err: (error as Error).message }, 'could not claim inbox items');
+        }
+      }
+      for (const item of claimed) {
+        const task = this.process(item).finally(() => {
+          this.inFlight.delete(task);
+          this.wake();
+        });
+        this.inFlight.add(task);
+      }
+      if (claimed.length === 0 || this.inFlight.size >= this.concurrency) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.idleMs);
+      this.wakeUp = done;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  /** Fetches, scores and records one item, then settles it. Never throws. */
+  async process(item: WorkItem): Promise<ItemOutcome> {
+    const { store, logger } = this.options;
+    const log = logger.child({ tenantId: item.tenantId, callId: item.callId, attempt: item.attempts });
+    try {
+      let record: unknown;
+      try {
+        record = await this.options.source.getCallRecord(item.tenantId, item.callId);
+      } catch (error) {
+        const failure = describeFailure(error);
+        const decision = decideRetry(failure, {
+          now: this.clock(),
+          attempts: item.attempts,
+          enqueuedAt: item.enqueuedAt,
+          callEndedAt: item.callEndedAt,
+          random: this.random(),
+        });
+        if (decision.action === 'retry') {
+          log.info({ status: failure.status, retryAt: new Date(decision.at).toISOString() }, 'fetch failed; will retry');
+          return (await store.inbox.retry(item, this.clock(), decision.at, decision.reason)) ? 'retry' : 'lease-lost';
+        }
+        log.warn({ status: failure.status, reason: decision.reason }, 'giving up on a call record');
+        return (await store.inbox.kill(item, this.clock(), decision.reason)) ? 'dead' : 'lease-lost';
+      }
+      const notRecord = notACallRecordReason(record);
+      if (notRecord) {
+        const reason = `Graph returned a document that is not a call record: ${notRecord}.`;
+        log.warn({ reason }, 'broken call record');
+        return (await store.inbox.kill(item, this.clock(), reason)) ? 'dead' : 'lease-lost';
+      }
+      const call = asObject(record)!;
+      const version = asNumber(call.version) ?? 0;
+      const processed = await store.reports.processedVersion(item.tenantId, item.callId);
+      if (processed !== null && version <= processed) {
+        log.debug({ version, processed }, 'version already processed');
+        return (await store.inbox.complete(item, this.clock())) ? 'unchanged' : 'lease-lost';
+      }
+      const report = scoreCallRecord(record, await this.options.scoringFor(item.tenantId));
+      const result = await store.reports.recordReport(
+        {
+          tenantId: item.tenantId,
+          callId: item.callId,
+          version,
+          report,
+          summary: this.options.summarize(record),
+          quality: report.quality,
+          alert: report.alert,
+          startedAt: timeOf(call.startDateTime),
+          endedAt: timeOf(call.endDateTime),
+          processedAt: this.clock(),
+        },
+        report.alert,
+      );
+      if (result.alertQueued) this.options.onAlertQueued?.();
+      this.options.status.processed += 1;
+      log.info({ version, quality: report.quality, alert: report.alert, alertQueued: result.alertQueued }, 'call record scored');
+      return (await store.inbox.complete(item, this.clock())) ? (result.accepted ? 'scored' : 'unchanged') : 'lease-lost';
+    } catch (error) {
+      // A store failure or a bug: keep the item and try again later; nothing is dropped.
+      const message = (error as Error).message;
+      this.options.status.lastWorkerError = message;
+      log.error({ err: message }, 'unexpected failure while processing a call record');
+      const at = this.clock() + 60_000;
+      return (await store.inbox.retry(item, this.clock(), at, `Unexpected failure: ${message}`).catch(() => false)) ? 'retry' : 'lease-lost';
+    }
+  }
+}
+
+function timeOf(value: unknown): number | null {
+  const text = asString(value);
+  if (!text) return null;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? null : time;
+}

@@ -1,0 +1,11 @@
+/** Ingest: the Graph webhook, the durable inbox worker, the reconciliation sweep and the subscriptions. */
+export * from './call-record-source';
+export * from './change-notifications';
+export * from './retry-policy';
+export { IngestStatus, type SweepReport } from './ingest-status';
+export { notificationRoutes, MAX_NOTIFICATION_BODY_BYTES, MAX_VALIDATION_TOKEN_LENGTH, type NotificationRoutesOptions } from './notification-routes';
+export { InboxWorker, type InboxWorkerOptions, type ItemOutcome } from './inbox-worker';
+export { ReconciliationSweep, SWEEP_OVERLAP_MS, FIRST_SWEEP_LOOKBACK_MS, type ReconciliationSweepOptions } from './reconciliation-sweep';
+export { SubscriptionKeeper, SUBSCRIPTION_LIFETIME_MS, RENEW_BEFORE_MS, CALL_RECORDS_RESOURCE, type SubscriptionApi } from './subscription-keeper';
+export { healthReport, healthRoute, type HealthReport } from './health-route';
+export { BodyTooLargeError, readRawBody } from './raw-body';
