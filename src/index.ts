@@ -1,8 +1,11 @@
+import { quietSqliteExperimentalWarning } from './quiet-sqlite-warning';
 import { ConfigError, loadConfig, missingSetup } from './config';
 import { createLogger } from './logger';
 import { startApp } from './app';
 
 /** `npm start`: reads the configuration, says what is not set up yet, and serves. */
+quietSqliteExperimentalWarning();
+
 async function main(): Promise<void> {
   let config;
   try {

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { quietSqliteExperimentalWarning } from '../quiet-sqlite-warning';
 import { runCli } from './run-cli';
+
+quietSqliteExperimentalWarning();
 
 runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }).then(
   (code) => {

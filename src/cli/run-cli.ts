@@ -1,6 +1,8 @@
+import { ConfigError } from '../config';
 import { CliError } from './cli-error';
 import type { CliStreams } from './io';
 import { SCORE_USAGE, scoreCommand } from './score-command';
+import { INBOX_USAGE, inboxCommand } from './inbox-command';
 
 /** A CLI command: takes its arguments and the streams, resolves to an exit code. */
 export type CliCommand = (args: string[], streams: CliStreams) => Promise<number>;
@@ -8,6 +10,7 @@ export type CliCommand = (args: string[], streams: CliStreams) => Promise<number
 /** Every command, with its one-line usage. */
 export const COMMANDS: Record<string, { usage: string; run: CliCommand }> = {
   score: { usage: SCORE_USAGE, run: scoreCommand },
+  inbox: { usage: INBOX_USAGE, run: inboxCommand },
 };
 
 function usage(): string {
@@ -29,6 +32,10 @@ export async function runCli(argv: string[], streams: CliStreams): Promise<numbe
     if (!command) throw new CliError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}`);
     return await command.run(args, streams);
   } catch (error) {
+    if (error instanceof ConfigError) {
+      streams.stderr.write(`${error.message}\n`);
+      return 2;
+    }
     if (error instanceof CliError) {
       streams.stderr.write(`${error.message}\n`);
       return error.exitCode;

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import {
   ETagMismatchError,
   type AlertJob,
@@ -75,7 +75,10 @@ type Row = Record<string, SQLInputValue>;
 export function openSqliteStore(location: SqliteStoreLocation): Store {
   const file = 'path' in location ? location.path : path.join(location.dataDir, SQLITE_FILE_NAME);
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const db = new DatabaseSync(file);
+  // Loaded on first use, so that commands that never open the store don't load SQLite at all.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DatabaseSync: Database } = require('node:sqlite') as typeof import('node:sqlite');
+  const db: DatabaseSync = new Database(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
   db.exec(SCHEMA);
 

@@ -1,0 +1,89 @@
+import { ETagMismatchError } from '../types';
+
+/** What {@link AzureStoreError} carries besides its message. */
+export interface AzureStoreErrorDetails {
+  /** The store operation, e.g. `inbox.claim` or `open` (never a key, token or connection string). */
+  operation: string;
+  /** The HTTP status Azure Storage answered, when it answered. */
+  status?: number;
+  /** Azure Storage's error code, e.g. `AuthorizationPermissionMismatch`, `TableNotFound`. */
+  code?: string;
+  cause?: unknown;
+}
+
+/**
+ * A failed Azure Storage operation of the Azure store engine, with the service's HTTP status and
+ * error code. Lost races are not errors (they show as `false` or `accepted: false`); this is for
+ * refusals (authorization, missing resources), unreachable endpoints and persistent contention.
+ */
+export class AzureStoreError extends Error {
+  readonly operation: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+
+  constructor(message: string, details: AzureStoreErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'AzureStoreError';
+    this.operation = details.operation;
+    this.status = details.status;
+    this.code = details.code;
+  }
+}
+
+/** The HTTP status of an Azure SDK error (a `RestError`), if it has one. */
+export function storageStatus(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Whether an Azure SDK error has one of the given HTTP statuses. */
+export function hasStatus(error: unknown, ...statuses: number[]): boolean {
+  const status = storageStatus(error);
+  return status !== undefined && statuses.includes(status);
+}
+
+/** Turns any failure into an {@link AzureStoreError} whose message says what to check. */
+export function toAzureStoreError(operation: string, error: unknown): AzureStoreError {
+  if (error instanceof AzureStoreError) return error;
+  const status = storageStatus(error);
+  const rawCode = (error as { code?: unknown } | null)?.code;
+  const code = typeof rawCode === 'string' ? rawCode : undefined;
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  let hint = '';
+  if (status === 401 || status === 403) {
+    hint =
+      ' Check the storage credentials: with a managed identity, grant it the Storage Blob Data Contributor, Storage Queue Data Contributor and Storage Table Data Contributor roles on the account.';
+  } else if (status === undefined) {
+    hint = ' Check that AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL points at a reachable storage account.';
+  } else if (status === 404 && code !== undefined && /(Table|Queue|Container)NotFound/.test(code)) {
+    hint = ' A table, queue or container is missing: it is created when the store opens, so something deleted it; restart to create it again.';
+  }
+  return new AzureStoreError(
+    `Azure Storage failed during ${operation}${status === undefined ? '' : ` (HTTP ${status}${code ? ` ${code}` : ''})`}: ${detail}.${hint}`,
+    { operation, status, code, cause: error },
+  );
+}
+
+/**
+ * Wraps every method of one part of the store so a failure surfaces as an {@link AzureStoreError}
+ * naming the operation; {@link ETagMismatchError} passes through, it is part of the contract.
+ */
+export function withStorageErrors<T extends object>(area: string, methods: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(methods)) {
+    if (typeof value !== 'function') {
+      wrapped[name] = value;
+      continue;
+    }
+    const method = value as (...args: unknown[]) => Promise<unknown>;
+    wrapped[name] = async (...args: unknown[]) => {
+      try {
+        return await method.apply(methods, args);
+      } catch (error) {
+        if (error instanceof ETagMismatchError) throw error;
+        throw toAzureStoreError(`${area}.${name}`, error);
+      }
+    };
+  }
+  return wrapped as T;
+}
