@@ -3,6 +3,7 @@ import { CliError } from './cli-error';
 import type { CliStreams } from './io';
 import { SCORE_USAGE, scoreCommand } from './score-command';
 import { INBOX_USAGE, inboxCommand } from './inbox-command';
+import { BACKFILL_USAGE, FETCH_USAGE, SUBSCRIBE_USAGE, backfillCommand, fetchCommand, subscribeCommand } from './graph-commands';
 
 /** A CLI command: takes its arguments and the streams, resolves to an exit code. */
 export type CliCommand = (args: string[], streams: CliStreams) => Promise<number>;
@@ -10,6 +11,9 @@ export type CliCommand = (args: string[], streams: CliStreams) => Promise<number
 /** Every command, with its one-line usage. */
 export const COMMANDS: Record<string, { usage: string; run: CliCommand }> = {
   score: { usage: SCORE_USAGE, run: scoreCommand },
+  fetch: { usage: FETCH_USAGE, run: fetchCommand },
+  subscribe: { usage: SUBSCRIBE_USAGE, run: subscribeCommand },
+  backfill: { usage: BACKFILL_USAGE, run: backfillCommand },
   inbox: { usage: INBOX_USAGE, run: inboxCommand },
 };
 

@@ -11,7 +11,7 @@ export const CALL_RECORDS_RESOURCE = '/communications/callRecords';
 
 /** What the keeper needs from Graph's subscription API. */
 export interface SubscriptionApi {
-  create(tenantId: string, request: { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string; expirationDateTime: Date }): Promise<{ id: string; expirationDateTime: string; resource?: string }>;
+  create(tenantId: string, request: { notificationUrl: string; lifecycleNotificationUrl: string; clientState: string; expirationDateTime: Date }): Promise<{ id: string; expirationDateTime: string; resource?: string | null }>;
   renew(tenantId: string, subscriptionId: string, expirationDateTime: Date): Promise<{ id: string; expirationDateTime: string }>;
   reauthorize(tenantId: string, subscriptionId: string): Promise<void>;
 }

@@ -1,0 +1,90 @@
+import type { AppConfig } from './config';
+import type { Logger } from './logger';
+import { createGraphClient, graphClientOptionsFromConfig, type GraphClient } from './graph';
+import { InboxWorker, IngestStatus, ReconciliationSweep, SubscriptionKeeper } from './ingest';
+import { summarizeCall } from './alerts';
+import type { ScoringOptions } from './quality';
+import type { Store } from './store';
+
+/** The background parts of ingest, built from the configuration. */
+export interface IngestRuntime {
+  graph: GraphClient | undefined;
+  worker: InboxWorker | undefined;
+  sweep: ReconciliationSweep | undefined;
+  subscriptions: SubscriptionKeeper | undefined;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** How often subscriptions are checked (they are renewed when 36 hours or less are left). */
+const SUBSCRIPTION_CHECK_MS = 60 * 60_000;
+
+export interface IngestRuntimeOptions {
+  config: AppConfig;
+  store: Store;
+  logger: Logger;
+  status: IngestStatus;
+  scoringFor: (tenantId: string) => Promise<ScoringOptions>;
+  onAlertQueued?: () => void;
+  /** For tests: a client built elsewhere (e.g. against a loopback Graph). */
+  graph?: GraphClient;
+}
+
+/**
+ * Builds the worker, the sweep and the subscription keeper when Graph is configured; without
+ * Graph, only the webhook's inbox fills and waits.
+ */
+export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntime {
+  const { config, store, logger, status } = options;
+  const graphReady = Boolean(options.graph) || Boolean(config.graph.clientId && (config.graph.clientSecret || config.graph.clientCertificatePath));
+  const graph = options.graph ?? (graphReady ? createGraphClient(graphClientOptionsFromConfig(config.graph, logger)) : undefined);
+  if (!graph) {
+    return { graph: undefined, worker: undefined, sweep: undefined, subscriptions: undefined, start() {}, async stop() {} };
+  }
+  const worker = new InboxWorker({
+    store,
+    source: graph,
+    logger: logger.child({ part: 'worker' }),
+    status,
+    scoringFor: options.scoringFor,
+    summarize: summarizeCall,
+    onAlertQueued: options.onAlertQueued,
+  });
+  const sweep = new ReconciliationSweep({
+    store,
+    source: graph,
+    logger: logger.child({ part: 'sweep' }),
+    status,
+    tenantIds: config.graph.tenantIds,
+    onEnqueued: () => worker.wake(),
+  });
+  const { url, lifecycleUrl, clientState } = config.notifications;
+  const subscriptions =
+    url && lifecycleUrl && clientState
+      ? new SubscriptionKeeper({ store, api: graph.subscriptions, logger: logger.child({ part: 'subscriptions' }), tenantIds: config.graph.tenantIds, notificationUrl: url, lifecycleUrl, clientState })
+      : undefined;
+  const timers: NodeJS.Timeout[] = [];
+  return {
+    graph,
+    worker,
+    sweep,
+    subscriptions,
+    start() {
+      worker.start();
+      const sweepAll = () => void sweep.sweepAll().catch((error: Error) => logger.error({ err: error.message }, 'sweep failed'));
+      timers.push(setInterval(sweepAll, config.sweepMinutes * 60_000));
+      // The first sweep runs soon after start, to catch what was missed while the bot was down.
+      timers.push(setTimeout(sweepAll, 30_000));
+      if (subscriptions) {
+        const ensure = () => void subscriptions.ensureAll();
+        ensure();
+        timers.push(setInterval(ensure, SUBSCRIPTION_CHECK_MS));
+      }
+      for (const timer of timers) timer.unref();
+    },
+    async stop() {
+      for (const timer of timers) clearTimeout(timer);
+      await worker.stop();
+    },
+  };
+}
