@@ -30,6 +30,7 @@ export interface AppConfig {
   };
   notifications: { url?: string; lifecycleUrl?: string; clientState?: string };
   sweepMinutes: number;
+  worker: { leaseSeconds: number; concurrency: number };
   bot: {
     id?: string;
     password?: string;
@@ -110,6 +111,8 @@ const envSchema = z.object({
   NOTIFICATION_LIFECYCLE_URL: optionalText.pipe(httpsOrLoopbackUrl.optional()),
   NOTIFICATION_CLIENT_STATE: optionalText.pipe(z.string().max(128, 'must be at most 128 characters (a Graph limit)').optional()),
   SWEEP_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
+  WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),
@@ -170,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       clientState: e.NOTIFICATION_CLIENT_STATE,
     },
     sweepMinutes: e.SWEEP_MINUTES,
+    worker: { leaseSeconds: e.WORKER_LEASE_SECONDS, concurrency: e.WORKER_CONCURRENCY },
     bot: {
       id: e.BOT_ID,
       password: e.BOT_PASSWORD,

@@ -49,6 +49,8 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     scoringFor: options.scoringFor,
     summarize: summarizeCall,
     onAlertQueued: options.onAlertQueued,
+    leaseMs: config.worker.leaseSeconds * 1000,
+    concurrency: config.worker.concurrency,
   });
   const sweep = new ReconciliationSweep({
     store,
