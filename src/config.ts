@@ -19,7 +19,7 @@ export interface AppConfig {
   dataDir: string;
   logLevel: string;
   store: 'sqlite' | 'azure';
-  azureStorage: { connectionString?: string; accountUrl?: string };
+  azureStorage: { connectionString?: string; accountUrl?: string; prefix: string };
   graph: {
     tenantIds: string[];
     clientId?: string;
@@ -98,6 +98,7 @@ const envSchema = z.object({
   STORE: z.enum(['sqlite', 'azure']).default('sqlite'),
   AZURE_STORAGE_CONNECTION_STRING: optionalText,
   AZURE_STORAGE_ACCOUNT_URL: optionalText.pipe(httpsOrLoopbackUrl.optional()),
+  AZURE_STORAGE_PREFIX: z.string().regex(/^[a-z][a-z0-9]{1,39}$/, 'must be 2 to 40 lowercase letters and digits, starting with a letter').default('callquality'),
   GRAPH_TENANT_IDS: list.refine(
     (ids) => ids.every((id) => GUID.test(id)),
     'must be a comma-separated list of tenant ids (GUIDs)',
@@ -158,7 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     store: e.STORE,
-    azureStorage: { connectionString: e.AZURE_STORAGE_CONNECTION_STRING, accountUrl: e.AZURE_STORAGE_ACCOUNT_URL },
+    azureStorage: { connectionString: e.AZURE_STORAGE_CONNECTION_STRING, accountUrl: e.AZURE_STORAGE_ACCOUNT_URL, prefix: e.AZURE_STORAGE_PREFIX },
     graph: {
       tenantIds: e.GRAPH_TENANT_IDS,
       clientId: e.GRAPH_CLIENT_ID,

@@ -66,9 +66,10 @@ export function toAzureStoreError(operation: string, error: unknown): AzureStore
 
 /**
  * Wraps every method of one part of the store so a failure surfaces as an {@link AzureStoreError}
- * naming the operation; {@link ETagMismatchError} passes through, it is part of the contract.
+ * naming the operation; {@link ETagMismatchError} (part of the contract) and `RangeError` (a bad
+ * argument, already explained) pass through.
  */
-export function withStorageErrors<T extends object>(area: string, methods: T): T {
+export function withStorageErrors<T extends object>(area: string, methods: T, assertOpen: () => void = () => undefined): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(methods)) {
     if (typeof value !== 'function') {
@@ -77,13 +78,23 @@ export function withStorageErrors<T extends object>(area: string, methods: T): T
     }
     const method = value as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = async (...args: unknown[]) => {
+      assertOpen();
       try {
         return await method.apply(methods, args);
       } catch (error) {
-        if (error instanceof ETagMismatchError) throw error;
+        // Lost writes and our own argument checks are already clear; only storage failures get wrapped.
+        if (error instanceof ETagMismatchError || error instanceof RangeError) throw error;
         throw toAzureStoreError(`${area}.${name}`, error);
       }
     };
   }
   return wrapped as T;
+}
+
+/** Thrown when a row kept changing under every conditional write attempt. */
+export function contention(operation: string, attempts: number): AzureStoreError {
+  return new AzureStoreError(
+    `Azure Storage kept changing the same row during ${operation} (${attempts} conditional writes lost in a row); try again.`,
+    { operation, status: 412, code: 'UpdateConditionNotSatisfied' },
+  );
 }

@@ -1,0 +1,149 @@
+import type { Store } from '../types';
+import { createAzureConversationStore } from './azure-conversation-store';
+import { createAzureDocumentStore } from './azure-document-store';
+import { createAzureInbox } from './azure-inbox';
+import { createAzureReportStore } from './azure-report-store';
+import { createAzureSentCardStore } from './azure-sent-card-store';
+import { createAzureSettingsStore } from './azure-settings-store';
+import { AzureStoreError, hasStatus, toAzureStoreError, withStorageErrors } from './azure-store-error';
+import { createAzureSubscriptionStore } from './azure-subscription-store';
+import { DEFAULT_MAX_INLINE_REPORT_BYTES, ReportBodies } from './report-body';
+import { createStorageClients, type AzureStorageConnection } from './storage-clients';
+
+/** Options of the Azure store. */
+export interface AzureStoreOptions {
+  /**
+   * Starts the name of every table, queue and container, so several bots (or test runs) can share
+   * one account: lowercase letters and digits, starting with a letter, 2 to 40 characters.
+   * Default `callquality`.
+   */
+  prefix?: string;
+  /** Gzipped report bodies up to this many bytes stay in the table row; bigger ones go to a blob. Default 256 KiB. */
+  maxInlineReportBytes?: number;
+}
+
+/** The tables, queues and blob containers one store uses. */
+export interface AzureStoreResourceNames {
+  tables: { inbox: string; calls: string; subscriptions: string; conversations: string; sentCards: string; settings: string };
+  queues: { inbox: string; alerts: string; poison: string };
+  containers: { reports: string; documents: string };
+}
+
+/** The default resource name prefix. */
+export const DEFAULT_AZURE_STORE_PREFIX = 'callquality';
+
+const PREFIX = /^[a-z][a-z0-9]{1,39}$/;
+
+/** The names of the tables, queues and containers for a prefix (queue and container names take a hyphen). */
+export function azureStoreResourceNames(prefix: string = DEFAULT_AZURE_STORE_PREFIX): AzureStoreResourceNames {
+  if (!PREFIX.test(prefix)) {
+    throw new RangeError(
+      `The Azure store prefix "${prefix}" is not usable in table, queue and container names; use 2 to 40 lowercase letters and digits, starting with a letter.`,
+    );
+  }
+  return {
+    tables: {
+      inbox: `${prefix}inbox`,
+      calls: `${prefix}calls`,
+      subscriptions: `${prefix}subscriptions`,
+      conversations: `${prefix}conversations`,
+      sentCards: `${prefix}sentcards`,
+      settings: `${prefix}settings`,
+    },
+    queues: { inbox: `${prefix}-inbox`, alerts: `${prefix}-alerts`, poison: `${prefix}-poison` },
+    containers: { reports: `${prefix}-reports`, documents: `${prefix}-documents` },
+  };
+}
+
+/**
+ * Opens the Azure Storage engine of the {@link Store} (creating its tables, queues and blob
+ * containers when missing), for several instances sharing one storage account:
+ * - inbox and alert jobs: storage queues deliver work, table rows decide it with ETag-conditional
+ *   writes (a queue message's visibility timeout is the lease; see `QueueLeases`);
+ * - reports and processed versions: a table partition per call, written in one entity group
+ *   transaction with the call's alert job; report bodies gzipped in the row or, when big, in a blob;
+ * - subscriptions, conversations, sent cards, settings: tables;
+ * - documents (bot turn state): blobs with ETags.
+ *
+ * Real time: queue visibility runs on the service's clock. The `now` passed to `claim` and the
+ * lease calls decides what is due, but a message only arrives when the service's clock says so;
+ * with `now` close to real time (as in production) the two agree.
+ */
+export async function openAzureStore(connection: AzureStorageConnection, options: AzureStoreOptions = {}): Promise<Store> {
+  const names = azureStoreResourceNames(options.prefix);
+  const maxInlineReportBytes = options.maxInlineReportBytes ?? DEFAULT_MAX_INLINE_REPORT_BYTES;
+  if (!Number.isInteger(maxInlineReportBytes) || maxInlineReportBytes < 0 || maxInlineReportBytes > 800_000) {
+    throw new RangeError(`maxInlineReportBytes is ${maxInlineReportBytes}; give a whole number of bytes from 0 to 800000 (a table entity holds at most 1 MiB).`);
+  }
+  const clients = createStorageClients(connection);
+  const tables = {
+    inbox: clients.table(names.tables.inbox),
+    calls: clients.table(names.tables.calls),
+    subscriptions: clients.table(names.tables.subscriptions),
+    conversations: clients.table(names.tables.conversations),
+    sentCards: clients.table(names.tables.sentCards),
+    settings: clients.table(names.tables.settings),
+  };
+  const queues = {
+    inbox: clients.queue(names.queues.inbox),
+    alerts: clients.queue(names.queues.alerts),
+    poison: clients.queue(names.queues.poison),
+  };
+  const containers = {
+    reports: clients.container(names.containers.reports),
+    documents: clients.container(names.containers.documents),
+  };
+  try {
+    await Promise.all([
+      ...Object.values(tables).map((table) => table.createTable()),
+      ...Object.values(queues).map((queue) => queue.createIfNotExists()),
+      ...Object.values(containers).map((container) => container.createIfNotExists()),
+    ]);
+  } catch (error) {
+    throw toAzureStoreError('open (creating tables, queues and containers)', error);
+  }
+
+  let closed = false;
+  const assertOpen = () => {
+    if (closed) throw new AzureStoreError('The Azure store was used after close(); open a new one.', { operation: 'use after close' });
+  };
+  return {
+    engine: 'azure',
+    inbox: withStorageErrors('inbox', createAzureInbox(tables.inbox, queues.inbox, queues.poison), assertOpen),
+    reports: withStorageErrors(
+      'reports',
+      createAzureReportStore(tables.calls, queues.alerts, queues.poison, new ReportBodies(containers.reports, maxInlineReportBytes)),
+      assertOpen,
+    ),
+    subscriptions: withStorageErrors('subscriptions', createAzureSubscriptionStore(tables.subscriptions), assertOpen),
+    conversations: withStorageErrors('conversations', createAzureConversationStore(tables.conversations), assertOpen),
+    sentCards: withStorageErrors('sentCards', createAzureSentCardStore(tables.sentCards), assertOpen),
+    settings: withStorageErrors('settings', createAzureSettingsStore(tables.settings), assertOpen),
+    documents: withStorageErrors('documents', createAzureDocumentStore(containers.documents), assertOpen),
+    async close() {
+      // The SDK clients hold no connections of their own (the shared HTTP agent keeps none alive for long).
+      closed = true;
+    },
+  };
+}
+
+/**
+ * Deletes every table, queue and container of a store (all its data): for tests and for tearing
+ * down a deployment. Missing ones are skipped.
+ */
+export async function dropAzureStore(connection: AzureStorageConnection, options: Pick<AzureStoreOptions, 'prefix'> = {}): Promise<void> {
+  const names = azureStoreResourceNames(options.prefix);
+  const clients = createStorageClients(connection);
+  const ignoreMissing = (error: unknown) => {
+    if (!hasStatus(error, 404)) throw error;
+  };
+  try {
+    await Promise.all([
+      ...Object.values(names.tables).map((name) => clients.table(name).deleteTable().catch(ignoreMissing)),
+      ...Object.values(names.queues).map((name) => clients.queue(name).deleteIfExists()),
+      ...Object.values(names.containers).map((name) => clients.container(name).deleteIfExists()),
+    ]);
+  } catch (error) {
+    throw toAzureStoreError('drop', error);
+  }
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { ReceivedMessageItem, QueueClient } from '@azure/storage-queue';
+import { contention } from './azure-store-error';
+
+/** The lease fields every queue-delivered row has (inbox work items and alert jobs). */
+export interface LeasedRow {
+  state: 'pending' | 'leased' | 'done' | 'dead';
+  attempts: number;
+  nextAttemptAt: number;
+  leaseToken: string | null;
+  leaseUntil: number | null;
+  /** The queue message that delivered the current lease, to delete it or show it again when the lease ends. */
+  leaseMessageId: string | null;
+  leasePopReceipt: string | null;
+}
+
+/** A row as read, with the ETag that guards the next write. */
+export interface StoredRow<R> {
+  row: R;
+  etag: string;
+}
+
+/** A queue message as sent, to take it back when the write it announces did not happen. */
+export interface SentMessage {
+  messageId: string;
+  popReceipt: string;
+}
+
+/** How one kind of row is read, written and announced. */
+export interface LeasedRowTable<R extends LeasedRow, M> {
+  /** The message body, or undefined when it is not one of ours (it goes to the poison queue). */
+  parseMessage(body: unknown): M | undefined;
+  read(message: M): Promise<StoredRow<R> | undefined>;
+  /**
+   * Whether the row already includes the write the message announced. Messages are sent before
+   * that write, so a message whose row is missing or older is "in flight" (or orphaned by a crash).
+   */
+  reflects(row: R, message: M): boolean;
+  /** Replaces the row if its ETag still matches; false when another writer got there first. */
+  replace(row: R, etag: string): Promise<boolean>;
+}
+
+/** What to do with the lease's queue message once a lease is settled. */
+export type MessageFollowUp = 'delete' | { visibleInMs: number };
+
+/** The longest a queue message can be hidden (7 days). */
+const MAX_VISIBILITY_SECONDS = 7 * 24 * 3600;
+/** A message whose row never appeared is dropped after this long (its writer crashed or lost a race). */
+const ORPHAN_AFTER_MS = 60_000;
+/** How soon an in-flight message is looked at again. */
+const IN_FLIGHT_RECHECK_SECONDS = 1;
+/** Queue receive returns at most 32 messages. */
+const MAX_RECEIVE = 32;
+/** Receive rounds per claim, when messages turn out not claimable. */
+const MAX_RECEIVE_ROUNDS = 4;
+/** A message whose claim failed this many times goes to the poison queue. */
+const POISON_AFTER_DEQUEUES = 20;
+/** ETag retries before a write is reported as contention. */
+const MAX_WRITE_ATTEMPTS = 8;
+
+/**
+ * Queue-delivered, table-guarded leases: the storage queue delivers work (a message's visibility
+ * timeout is the lease, so a crashed holder's message comes back by itself), and the table row
+ * decides (an ETag-conditional write makes exactly one claimer the holder).
+ *
+ * Invariant: every pending row has a message that becomes visible no later than (about) its due
+ * time, and every leased row's message (`leaseMessageId`) becomes visible when the lease runs out.
+ * Messages are sent before the row write they announce; duplicates and stale messages are
+ * harmless, because a message only ever leads to a conditional write after reading the row.
+ *
+ * Real time: queue visibility runs on the service's clock, so a message is delivered when the
+ * service thinks it is due. Whether it is claimed is decided with the `now` passed in (row's
+ * `nextAttemptAt` and `leaseUntil`); a message that arrives early is hidden again for the
+ * remaining time. Dropping orphaned messages uses the message's age by the real clock.
+ */
+export class QueueLeases<R extends LeasedRow, M> {
+  constructor(
+    private readonly queue: QueueClient,
+    private readonly poisonQueue: QueueClient,
+    private readonly table: LeasedRowTable<R, M>,
+  ) {}
+
+  /** Announces a row write; send it before the write. */
+  async send(message: M, visibleInMs = 0): Promise<SentMessage> {
+    const sent = await this.queue.sendMessage(encodeMessage(message), {
+      visibilityTimeout: visibilitySeconds(visibleInMs),
+      // Never expire: a work item may wait longer than the default 7 days for its next attempt.
+      messageTimeToLive: -1,
+    });
+    return { messageId: sent.messageId, popReceipt: sent.popReceipt };
+  }
+
+  /** Takes a message back (best effort: a stale message is dropped when it is next received anyway). */
+  async discard(message: SentMessage | undefined): Promise<void> {
+    if (!message) return;
+    await this.queue.deleteMessage(message.messageId, message.popReceipt).catch(() => undefined);
+  }
+
+  /** Leases up to `limit` due rows. */
+  async claim(now: number, limit: number, leaseMs: number, lease: (row: R, token: string, message: SentMessage) => R): Promise<R[]> {
+    const claimed: R[] = [];
+    const leaseSeconds = Math.max(1, visibilitySeconds(leaseMs));
+    for (let round = 0; round < MAX_RECEIVE_ROUNDS && claimed.length < limit; round += 1) {
+      const { receivedMessageItems: items } = await this.queue.receiveMessages({
+        numberOfMessages: Math.min(MAX_RECEIVE, limit - claimed.length),
+        visibilityTimeout: leaseSeconds,
+      });
+      if (items.length === 0) break;
+      const outcomes = await Promise.allSettled(items.map((item) => this.claimMessage(item, now, lease)));
+      const failures: unknown[] = [];
+      for (const [index, outcome] of outcomes.entries()) {
+        if (outcome.status === 'fulfilled') {
+          if (outcome.value) claimed.push(outcome.value);
+          continue;
+        }
+        failures.push(outcome.reason);
+        // A failed message comes back when its visibility ends; one that keeps failing must not block the queue forever.
+        const item = items[index]!;
+        if (item.dequeueCount >= POISON_AFTER_DEQUEUES) {
+          await this.poison(item, `Claiming it failed ${item.dequeueCount} times; the last error: ${describe(outcome.reason)}`).catch(() => undefined);
+        }
+      }
+      // Some work is better than an error; no work and an error is an outage the caller must see.
+      if (failures.length > 0) {
+        if (claimed.length === 0) throw failures[0];
+        break;
+      }
+    }
+    return claimed;
+  }
+
+  /**
+   * Ends or changes a lease: when the row is still leased with `token`, writes `next(row)` and then
+   * deletes the lease's message or shows it again. False when the lease was lost.
+   */
+  async settle(
+    read: () => Promise<StoredRow<R> | undefined>,
+    token: string | null,
+    operation: string,
+    next: (row: R) => { row: R; message: MessageFollowUp },
+  ): Promise<boolean> {
+    if (token === null) return false;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+      const stored = await read();
+      if (!stored || stored.row.state !== 'leased' || stored.row.leaseToken !== token) return false;
+      const change = next(stored.row);
+      if (!(await this.table.replace(change.row, stored.etag))) continue;
+      const { leaseMessageId: messageId, leasePopReceipt: popReceipt } = stored.row;
+      if (messageId !== null && popReceipt !== null) {
+        if (change.message === 'delete') await this.discard({ messageId, popReceipt });
+        else await this.hide({ messageId, popReceipt }, change.message.visibleInMs);
+      }
+      return true;
+    }
+    throw contention(operation, MAX_WRITE_ATTEMPTS);
+  }
+
+  private async claimMessage(item: ReceivedMessageItem, now: number, lease: (row: R, token: string, message: SentMessage) => R): Promise<R | undefined> {
+    const message = this.table.parseMessage(decodeMessage(item.messageText));
+    if (message === undefined) {
+      await this.poison(item, 'The message is not a work message of this store.');
+      return undefined;
+    }
+    const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+      const stored = await this.table.read(message);
+      if (!stored || !this.table.reflects(stored.row, message)) {
+        // The write this message announces has not landed: wait for it, unless its writer is long gone.
+        if (Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS) await this.discard(received);
+        else await this.hide(received, IN_FLIGHT_RECHECK_SECONDS * 1000);
+        return undefined;
+      }
+      const { row, etag } = stored;
+      if (row.state === 'done' || row.state === 'dead') {
+        await this.discard(received);
+        return undefined;
+      }
+      if (row.state === 'pending' && row.nextAttemptAt > now) {
+        await this.hide(received, row.nextAttemptAt - now);
+        return undefined;
+      }
+      if (row.state === 'leased' && row.leaseUntil !== null && row.leaseUntil > now) {
+        // The holder's own message came back early (service clock ahead of `now`): hide it for the rest
+        // of the lease. Any other message for a leased row is a duplicate: the holder's message covers it.
+        if (item.messageId === row.leaseMessageId) await this.hide(received, row.leaseUntil - now);
+        else await this.discard(received);
+        return undefined;
+      }
+      const leased = lease(row, randomUUID(), received);
+      if (await this.table.replace(leased, etag)) return leased;
+    }
+    // Lost every race: the message comes back when its visibility timeout ends.
+    return undefined;
+  }
+
+  private async hide(message: SentMessage, visibleInMs: number): Promise<void> {
+    await this.queue.updateMessage(message.messageId, message.popReceipt, undefined, visibilitySeconds(visibleInMs)).catch(() => undefined);
+  }
+
+  private async poison(item: ReceivedMessageItem, reason: string): Promise<void> {
+    await this.poisonQueue.sendMessage(
+      encodeMessage({ reason, queue: this.queue.name, messageId: item.messageId, dequeueCount: item.dequeueCount, text: item.messageText.slice(0, 32_000) }),
+      { messageTimeToLive: -1 },
+    );
+    await this.discard({ messageId: item.messageId, popReceipt: item.popReceipt });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+/** Whole seconds of visibility covering `ms` (never early), within what the service accepts. */
+export function visibilitySeconds(ms: number): number {
+  return Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(ms / 1000)));
+}
+
+/** Messages are base64 JSON: queue message text must be XML-safe, and ids are not ours to trust. */
+function encodeMessage(value: unknown): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
+}
+
+function decodeMessage(text: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import type { ContainerClient } from '@azure/storage-blob';
+import { hasStatus } from './azure-store-error';
+import { bytesProperties, readBytesProperties, stringOrNull, type PropertyValue } from './table-properties';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** What a report row keeps besides its metadata: the report and the summary, as one gzipped JSON. */
+export interface ReportBody {
+  report: unknown;
+  summary: unknown;
+}
+
+/** Gzipped bodies up to this size stay in the table row (split over 60 KB Binary properties). */
+export const DEFAULT_MAX_INLINE_REPORT_BYTES = 256 * 1024;
+
+/** Where one encoded body went: properties for the row, and the blob written for it, if any. */
+export interface EncodedReportBody {
+  properties: Record<string, PropertyValue>;
+  blobName: string | null;
+}
+
+/**
+ * Keeps report bodies of any size. A big meeting's report passes the 64 KiB property and 1 MiB
+ * entity limits of Azure Tables, so the JSON is gzipped; up to `maxInlineBytes` it goes into the
+ * row itself (inside the row's transaction), beyond that into a blob named uniquely per write,
+ * written before the row that points at it (so a reader never finds a pointer without its blob).
+ */
+export class ReportBodies {
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly maxInlineBytes: number,
+  ) {}
+
+  async encode(partitionKey: string, version: number, body: ReportBody): Promise<EncodedReportBody> {
+    const zipped = await gzipAsync(Buffer.from(JSON.stringify(body), 'utf8'));
+    if (zipped.byteLength <= this.maxInlineBytes) {
+      return { properties: { bodyEncoding: 'gzip-json', ...bytesProperties('body', zipped, 'report') }, blobName: null };
+    }
+    const blobName = `${partitionKey}/${version}-${randomUUID()}.json.gz`;
+    await this.container.getBlockBlobClient(blobName).uploadData(zipped, {
+      blobHTTPHeaders: { blobContentType: 'application/gzip' },
+    });
+    return { properties: { bodyEncoding: 'gzip-json', bodyBlob: blobName }, blobName };
+  }
+
+  /** Reads a row's body; undefined when its blob is gone (a newer version replaced it meanwhile). */
+  async decode(entity: Record<string, unknown>): Promise<ReportBody | undefined> {
+    const blobName = stringOrNull(entity, 'bodyBlob');
+    let zipped: Buffer | undefined;
+    if (blobName !== null) {
+      try {
+        zipped = await this.container.getBlockBlobClient(blobName).downloadToBuffer();
+      } catch (error) {
+        if (hasStatus(error, 404)) return undefined;
+        throw error;
+      }
+    } else {
+      zipped = readBytesProperties(entity, 'body');
+    }
+    if (zipped === undefined) throw new Error('A stored report row has no body; the table was written by something else.');
+    return JSON.parse((await gunzipAsync(zipped)).toString('utf8')) as ReportBody;
+  }
+
+  /** Deletes a blob no row points at any more (best effort: a leftover blob only costs space). */
+  async discard(blobName: string | null): Promise<void> {
+    if (blobName === null) return;
+    await this.container.deleteBlob(blobName).catch(() => undefined);
+  }
+}
