@@ -7,7 +7,7 @@ import { openSqliteStore, type Store } from './store';
  */
 export async function openConfiguredStore(config: AppConfig): Promise<Store> {
   if (config.store === 'sqlite') return openSqliteStore({ dataDir: config.dataDir });
-  const { openAzureStore } = await import('./store/azure');
+  const { openAzureStore } = await import('./store/azure/index.js');
   const { connectionString, accountUrl, prefix } = config.azureStorage;
   if (connectionString) return openAzureStore({ connectionString }, { prefix });
   // On App Service: the user-assigned identity named by AZURE_CLIENT_ID, no account keys anywhere.
