@@ -1,0 +1,106 @@
+import type { CallRecords } from '@microsoft/microsoft-graph-types';
+import { GraphRequestError } from './graph-request-error';
+import type { GraphTransport } from './graph-transport';
+import type { RateLimit } from './request-rate-limiter';
+
+/** A call record with every session (and its segments) merged in, de-duplicated by session id. */
+export type FetchedCallRecord = CallRecords.CallRecord & { id: string; sessions: CallRecords.Session[] };
+
+/** Options of {@link fetchCallRecord}. */
+export interface CallRecordFetchOptions {
+  /** The record's own budget (40 / 20 s), shared by the record and its session pages. */
+  perCallRecord: RateLimit;
+  /** Most pages (the record plus session pages) before giving up. */
+  maxPages: number;
+}
+
+type JsonObject = Record<string, unknown>;
+
+const OPERATION_RECORD = 'GET /communications/callRecords/{id}';
+const OPERATION_SESSIONS = 'GET /communications/callRecords/{id}/sessions (next link)';
+
+/**
+ * Fetches a call record with `$expand=sessions($expand=segments)` and follows the sessions'
+ * next links (`sessions@odata.nextLink` or `sessions@odata.nextlink`, then each page's
+ * `@odata.nextLink`) until done. Sessions seen twice keep their first copy.
+ *
+ * A next link to another origin, or more than `maxPages` pages, throws a non-retryable
+ * {@link GraphRequestError} rather than returning a partial record: a record missing sessions
+ * would be scored and its version marked done, hiding the bad streams for good.
+ */
+export async function fetchCallRecord(
+  transport: GraphTransport,
+  tenantId: string,
+  callId: string,
+  options: CallRecordFetchOptions,
+): Promise<FetchedCallRecord> {
+  assertCallId(callId);
+  const limits = [{ key: `record:${tenantId}:${callId}`, rule: options.perCallRecord }];
+  const first = await transport.send({
+    tenantId,
+    method: 'GET',
+    url: transport.url(`/communications/callRecords/${encodeURIComponent(callId)}?$expand=sessions($expand=segments)`),
+    operation: OPERATION_RECORD,
+    limits,
+  });
+  if (!isObject(first) || typeof first.id !== 'string') {
+    throw invalid(tenantId, OPERATION_RECORD, 'is not a call record (no string "id")');
+  }
+  const sessions: CallRecords.Session[] = [];
+  const seen = new Set<string>();
+  const addSessions = (value: unknown, operation: string): void => {
+    if (value === undefined || value === null) return;
+    if (!Array.isArray(value)) throw invalid(tenantId, operation, 'has sessions that are not an array');
+    for (const session of value) {
+      if (!isObject(session)) continue;
+      const id = typeof session.id === 'string' ? session.id : undefined;
+      if (id !== undefined) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      sessions.push(session as CallRecords.Session);
+    }
+  };
+  addSessions(first.sessions, OPERATION_RECORD);
+  let next = nextLinkOf(first, 'sessions@odata.nextLink', 'sessions@odata.nextlink');
+  let pages = 1;
+  while (next !== undefined) {
+    if (pages >= options.maxPages) {
+      throw new GraphRequestError(
+        `Call record ${callId} has more than ${options.maxPages} pages of sessions; stopped following next links (a looping or runaway answer). Raise the page cap if such records are real.`,
+        { kind: 'page-cap', operation: OPERATION_SESSIONS, tenantId, retryable: false },
+      );
+    }
+    const url = transport.checkNextLink(next, tenantId, OPERATION_SESSIONS);
+    const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION_SESSIONS, limits });
+    pages += 1;
+    if (!isObject(page)) throw invalid(tenantId, OPERATION_SESSIONS, 'is not a page of sessions');
+    addSessions(page.value, OPERATION_SESSIONS);
+    next = nextLinkOf(page, '@odata.nextLink', '@odata.nextlink');
+  }
+  const record: JsonObject = { ...first };
+  delete record['sessions@odata.nextLink'];
+  delete record['sessions@odata.nextlink'];
+  record.sessions = sessions;
+  return record as unknown as FetchedCallRecord;
+}
+
+/** Refuses call ids that are not plain identifiers (they go into the URL path). */
+export function assertCallId(callId: string): void {
+  if (typeof callId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/.test(callId)) {
+    throw new TypeError(`"${String(callId)}" is not a call record id: give the id from the notification (a GUID).`);
+  }
+}
+
+function nextLinkOf(object: JsonObject, spelling: string, otherSpelling: string): unknown {
+  const link = object[spelling] ?? object[otherSpelling];
+  return link === null || link === '' ? undefined : link;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(tenantId: string, operation: string, what: string): GraphRequestError {
+  return new GraphRequestError(`Graph's answer to ${operation} ${what}.`, { kind: 'invalid-response', operation, tenantId, retryable: true });
+}

@@ -1,0 +1,86 @@
+import type { Logger } from '../logger';
+import { GraphRequestError } from './graph-request-error';
+import type { GraphTransport } from './graph-transport';
+import type { RateLimit } from './request-rate-limiter';
+
+/** What the reconciliation sweep needs of each listed call record. */
+export interface CallRecordSummary {
+  id: string;
+  /** Null when Graph left it out. */
+  version: number | null;
+  startDateTime: string | null;
+  endDateTime: string | null;
+  lastModifiedDateTime: string | null;
+}
+
+/** Options of {@link listCallRecordsSince}. */
+export interface CallRecordListOptions {
+  /** The list operation's budget (40 / 20 s per tenant). */
+  listLimit: RateLimit;
+  /** Most pages before giving up (60 records per page). */
+  maxPages: number;
+  logger: Logger;
+}
+
+const OPERATION = 'GET /communications/callRecords?$filter=startDateTime ge {time}';
+
+/**
+ * Lists the call records that started at or after `since`, following `@odata.nextLink` (only
+ * on the configured Graph origin) and yielding each record's id, version and times. Pages are
+ * fetched as the caller consumes them; a refused next link or the page cap throws after the
+ * records already yielded (each yielded record is real, so the caller may keep them).
+ */
+export async function* listCallRecordsSince(
+  transport: GraphTransport,
+  tenantId: string,
+  since: Date | string | number,
+  options: CallRecordListOptions,
+): AsyncGenerator<CallRecordSummary, void, undefined> {
+  const start = new Date(since);
+  if (Number.isNaN(start.getTime())) {
+    throw new TypeError(`"${String(since)}" is not a time to list call records from: give an ISO 8601 time or a Date.`);
+  }
+  const filter = encodeURIComponent(`startDateTime ge ${start.toISOString()}`);
+  let url: string | undefined = transport.url(`/communications/callRecords?$filter=${filter}`);
+  const limits = [{ key: `list:${tenantId}`, rule: options.listLimit }];
+  let pages = 0;
+  while (url !== undefined) {
+    if (pages >= options.maxPages) {
+      throw new GraphRequestError(
+        `Listing call records since ${start.toISOString()} went past ${options.maxPages} pages; stopped following next links. List a shorter period, or raise the page cap.`,
+        { kind: 'page-cap', operation: OPERATION, tenantId, retryable: false },
+      );
+    }
+    const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION, limits });
+    pages += 1;
+    if (typeof page !== 'object' || page === null || !Array.isArray((page as { value?: unknown }).value)) {
+      throw new GraphRequestError(`Graph's answer to ${OPERATION} is not a page of call records (no "value" array).`, {
+        kind: 'invalid-response',
+        operation: OPERATION,
+        tenantId,
+        retryable: true,
+      });
+    }
+    const body = page as Record<string, unknown> & { value: unknown[] };
+    for (const item of body.value) {
+      const summary = summarize(item);
+      if (summary) yield summary;
+      else options.logger.warn({ tenantId }, 'Skipped a listed call record without a string "id".');
+    }
+    const next = body['@odata.nextLink'] ?? body['@odata.nextlink'];
+    url = next === undefined || next === null || next === '' ? undefined : transport.checkNextLink(next, tenantId, OPERATION);
+  }
+}
+
+function summarize(item: unknown): CallRecordSummary | undefined {
+  if (typeof item !== 'object' || item === null) return undefined;
+  const record = item as Record<string, unknown>;
+  if (typeof record.id !== 'string' || record.id === '') return undefined;
+  return {
+    id: record.id,
+    version: typeof record.version === 'number' ? record.version : null,
+    startDateTime: typeof record.startDateTime === 'string' ? record.startDateTime : null,
+    endDateTime: typeof record.endDateTime === 'string' ? record.endDateTime : null,
+    lastModifiedDateTime: typeof record.lastModifiedDateTime === 'string' ? record.lastModifiedDateTime : null,
+  };
+}
