@@ -1,0 +1,310 @@
+import { feedbackTokenWords, type CallQualityReport, type FeedbackEntry, type StreamVerdict } from '../quality';
+import type { AlertCardInput } from './alert-card';
+import type { StreamParties } from './call-summary';
+import { CARD_ACTIONS, MUTE_HOURS, type AlertActionData } from './card-actions';
+import { callTypeWords, cardDateTime, clip, count, durationWords, plural, STREAM_KIND_WORDS } from './card-text';
+import { reasonWords, reasonSeverity, type ReasonWords } from './poor-reason-words';
+import { groupHints } from './hint-groups';
+import { isLowRating, ratingRank, ratingWords } from './rating-words';
+
+/** How many rows each part of an alert card may show before it ends with "and N more". */
+export interface AlertCardLimits {
+  poorStreams: number;
+  feedback: number;
+  hints: number;
+  detailRows: number;
+}
+
+/**
+ * The limits tried in turn until the card fits the size limit. The first fits every realistic
+ * call; the later ones exist for records full of long names and comments.
+ */
+export const ALERT_CARD_LIMIT_STEPS: readonly AlertCardLimits[] = [
+  { poorStreams: 12, feedback: 10, hints: 5, detailRows: 40 },
+  { poorStreams: 8, feedback: 6, hints: 4, detailRows: 20 },
+  { poorStreams: 5, feedback: 4, hints: 3, detailRows: 10 },
+  { poorStreams: 2, feedback: 2, hints: 2, detailRows: 0 },
+];
+
+/** The longest name, comment and hint a card shows, in characters. */
+const MAX_NAME = 60;
+const MAX_COMMENT = 280;
+const MAX_HINT = 300;
+
+/** The `id` of the hidden container the Details button toggles. */
+export const DETAILS_CONTAINER_ID = 'alertDetails';
+
+/** The data the alert template binds: every field it names, as strings, booleans and arrays. */
+export interface AlertCardData {
+  accentColor: string;
+  title: string;
+  subtitle: string;
+  verdict: string;
+  organizer: string;
+  started: string;
+  duration: string;
+  participants: string;
+  callType: string;
+  showUnreachable: boolean;
+  unreachableText: string;
+  showAcknowledged: boolean;
+  acknowledgedName: string;
+  acknowledgedAt: string;
+  showMuted: boolean;
+  mutedText: string;
+  hasPoorStreams: boolean;
+  poorHeading: string;
+  poorRows: PoorRow[];
+  hasPoorMore: boolean;
+  poorMore: string;
+  hasFeedback: boolean;
+  feedbackHeading: string;
+  feedback: FeedbackRow[];
+  hasFeedbackMore: boolean;
+  feedbackMore: string;
+  hasHints: boolean;
+  hints: { text: string }[];
+  hasHintsMore: boolean;
+  hintsMore: string;
+  hasMoreHints: boolean;
+  moreHints: { text: string }[];
+  hasMoreHintsMore: boolean;
+  moreHintsMore: string;
+  hasDetails: boolean;
+  detailsId: string;
+  detailsActionId: string;
+  detailsVisible: boolean;
+  hasDetailRows: boolean;
+  detailsHeading: string;
+  detailRows: DetailRow[];
+  hasDetailsMore: boolean;
+  detailsMore: string;
+  callId: string;
+  footer: string;
+  showAcknowledge: boolean;
+  acknowledgeVerb: string;
+  acknowledgeData: AlertActionData;
+  showMute: boolean;
+  muteVerb: string;
+  muteData: AlertActionData;
+}
+
+interface PoorRow {
+  fromTo: string;
+  media: string;
+  reasons: ReasonWords[];
+}
+
+interface FeedbackRow {
+  name: string;
+  rating: string;
+  ratingColor: string;
+  hasTokens: boolean;
+  tokens: string;
+  hasComment: boolean;
+  comment: string;
+}
+
+interface DetailRow {
+  fromTo: string;
+  media: string;
+  verdict: string;
+  verdictColor: string;
+  why: string;
+}
+
+/** Builds what the alert template shows, within the given limits. Pure. */
+export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): AlertCardData {
+  const { report, summary, audience } = input;
+  const parties = partiesByStream(summary.streams);
+  const poorStreams = report.streams.filter((stream) => stream.classification === 'poor');
+  const judged = report.streams.filter((stream) => stream.classification !== 'unclassified');
+  const feedback = visibleFeedback(report.feedback);
+  const callId = summary.callId ?? report.callId ?? '';
+  const version = report.version ?? summary.version;
+  const actionData: AlertActionData = { callId, tenantId: input.tenantId ?? null, version, audience };
+  const acknowledged = input.acknowledgedBy ?? null;
+  const muted = audience === 'organizer' && input.muted === true;
+  const { title, accentColor } = headline(report, feedback);
+
+  // The worst streams first: a big meeting's card shows the streams most worth a look.
+  const rankedPoor = poorStreams
+    .map((stream, index) => ({ stream, index, worst: Math.max(0, ...stream.reasons.map(reasonSeverity)) }))
+    .sort((a, b) => b.worst - a.worst || a.index - b.index)
+    .map(({ stream }) => stream);
+  const poorRows: PoorRow[] = rankedPoor.slice(0, limits.poorStreams).map((stream) => ({
+    fromTo: fromToWords(parties.get(streamKey(stream))),
+    media: stream.kind ? STREAM_KIND_WORDS[stream.kind] : 'Other',
+    reasons: stream.reasons.map(reasonWords),
+  }));
+  const shownFeedback = feedback.slice(0, limits.feedback).map(feedbackRow);
+  const allHints = groupHints(summary.hints).map((text) => ({ text: clip(text, MAX_HINT) }));
+  const hints = allHints.slice(0, limits.hints);
+  // Hints beyond the first few go to the Details section, which has room for as many as its table.
+  const moreHints = allHints.slice(limits.hints, limits.hints + limits.detailRows);
+  const hiddenHints = allHints.length - hints.length - moreHints.length;
+  const detailStreams = report.streams.filter((stream) => stream.kind !== null);
+  const detailRows = detailStreams.slice(0, limits.detailRows).map((stream) => detailRow(stream, parties));
+
+  return {
+    accentColor,
+    title,
+    subtitle: `${audience === 'organizer' ? `Your ${lowerFirst(callTypeWords(summary.type))}` : callTypeWords(summary.type)} · ${cardDateTime(summary.startDateTime)}`,
+    verdict: verdictSentence(report, poorStreams.length, judged.length, feedback),
+    organizer: clip(summary.organizer.displayName ?? summary.organizer.id ?? 'unknown', MAX_NAME),
+    started: cardDateTime(summary.startDateTime),
+    duration: durationWords(summary.durationSeconds),
+    participants: count(summary.participantCount),
+    callType: callTypeWords(summary.type),
+    showUnreachable: audience === 'admins' && input.organizerReachable === false,
+    unreachableText: `The organizer was not told about this call${input.organizerUnreachableReason ? `: ${clip(input.organizerUnreachableReason, 200)}` : ': the bot could not reach them in Teams'}. Only this channel got the alert.`,
+    showAcknowledged: acknowledged !== null,
+    acknowledgedName: acknowledged ? clip(acknowledged.name, MAX_NAME) : '',
+    acknowledgedAt: acknowledged ? cardDateTime(acknowledged.at, '') : '',
+    showMuted: muted,
+    mutedText: `Your call-quality alerts are muted${input.mutedUntil ? ` until ${cardDateTime(input.mutedUntil)}` : ''}. Send **unmute** to get them again.`,
+    hasPoorStreams: poorRows.length > 0,
+    poorHeading: `Poor streams (${count(poorStreams.length)} of ${count(judged.length)})`,
+    poorRows,
+    hasPoorMore: poorStreams.length > limits.poorStreams,
+    poorMore: `…and ${plural(poorStreams.length - limits.poorStreams, 'more poor stream')}. Use **check ${callId}** or Call Quality Dashboard for all of them.`,
+    hasFeedback: shownFeedback.length > 0,
+    feedbackHeading: `What people said (${count(feedback.length)})`,
+    feedback: shownFeedback,
+    hasFeedbackMore: feedback.length > limits.feedback,
+    feedbackMore: `…and ${plural(feedback.length - limits.feedback, 'more answer')}.`,
+    hasHints: hints.length > 0,
+    hints,
+    hasHintsMore: allHints.length > limits.hints,
+    hintsMore: `…and ${plural(allHints.length - limits.hints, 'more hint')}${moreHints.length > 0 ? ' under Details' : ''}.`,
+    hasMoreHints: moreHints.length > 0,
+    moreHints,
+    hasMoreHintsMore: hiddenHints > 0,
+    moreHintsMore: `…and ${plural(hiddenHints, 'more hint')}.`,
+    hasDetails: detailRows.length > 0 || moreHints.length > 0,
+    detailsId: DETAILS_CONTAINER_ID,
+    detailsActionId: CARD_ACTIONS.details,
+    detailsVisible: input.showDetails === true,
+    hasDetailRows: detailRows.length > 0,
+    detailsHeading: `Every stream (${count(detailStreams.length)})`,
+    detailRows,
+    hasDetailsMore: detailStreams.length > limits.detailRows,
+    detailsMore: `…and ${plural(detailStreams.length - limits.detailRows, 'more stream')}.`,
+    callId,
+    footer: `version ${version ?? '?'} · profile ${report.profile}`,
+    showAcknowledge: acknowledged === null,
+    acknowledgeVerb: CARD_ACTIONS.acknowledge,
+    acknowledgeData: actionData,
+    showMute: audience === 'organizer' && !muted,
+    muteVerb: CARD_ACTIONS.mute,
+    muteData: { ...actionData, hours: MUTE_HOURS },
+  };
+}
+
+function headline(report: CallQualityReport, feedback: readonly FeedbackEntry[]): { title: string; accentColor: string } {
+  if (report.quality === 'poor') return { title: 'Poor call quality', accentColor: 'attention' };
+  if (feedback.some((entry) => isLowRating(entry.rating))) return { title: 'Poor call rating', accentColor: 'warning' };
+  if (report.quality === 'good') return { title: 'Good call quality', accentColor: 'good' };
+  return { title: 'Call quality not measured', accentColor: 'default' };
+}
+
+/** The verdict in one sentence, without names (names only appear in plain-text runs). */
+export function verdictSentence(report: CallQualityReport, poor: number, judged: number, feedback: readonly FeedbackEntry[]): string {
+  const low = feedback.filter((entry) => isLowRating(entry.rating));
+  const ratingPart = low.length > 0 ? `${plural(low.length, 'participant')} rated the call ${joinWords(distinct(low.map((entry) => entry.rating ?? '')))}` : '';
+  if (report.quality === 'poor') {
+    const main = mainProblem(report.streams);
+    const streams = `${count(poor)} of ${plural(judged, 'stream')} crossed a Call Quality Dashboard threshold${main ? ` (mostly ${main})` : ''}`;
+    return `The quality was poor: ${streams}${ratingPart ? `, and ${ratingPart}` : ''}.`;
+  }
+  const measured =
+    report.quality === 'good'
+      ? `The measured quality was good (${plural(judged, 'stream')}, none poor)`
+      : 'No stream could be judged (the record has no usable metrics yet)';
+  return ratingPart ? `${measured}, but ${ratingPart}.` : `${measured}.`;
+}
+
+/** The metric and media that made the most streams poor: "Jitter on audio". */
+function mainProblem(streams: readonly StreamVerdict[]): string | null {
+  const counts = new Map<string, number>();
+  for (const stream of streams) {
+    if (stream.classification !== 'poor' || !stream.kind) continue;
+    for (const reason of stream.reasons) {
+      const key = `${reasonWords(reason).metric} on ${STREAM_KIND_WORDS[stream.kind].toLowerCase()}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [key, count] of counts) if (count > bestCount) [best, bestCount] = [key, count];
+  return best;
+}
+
+function visibleFeedback(entries: readonly FeedbackEntry[]): FeedbackEntry[] {
+  return entries
+    .filter((entry) => (entry.rating !== null && entry.rating !== 'notRated') || entry.tokens.length > 0 || (entry.text ?? '').trim() !== '')
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => ratingRank(a.entry.rating) - ratingRank(b.entry.rating) || a.index - b.index)
+    .map(({ entry }) => entry);
+}
+
+function feedbackRow(entry: FeedbackEntry): FeedbackRow {
+  const tokens = entry.tokens.map(feedbackTokenWords).join(', ');
+  const comment = (entry.text ?? '').trim();
+  return {
+    name: clip(entry.displayName ?? entry.userId ?? 'Someone', MAX_NAME),
+    rating: ratingWords(entry.rating),
+    ratingColor: isLowRating(entry.rating) ? 'attention' : 'default',
+    hasTokens: tokens !== '',
+    tokens: tokens === '' ? '' : `Problems: ${tokens}`,
+    hasComment: comment !== '',
+    comment: comment === '' ? '' : `“${clip(comment, MAX_COMMENT)}”`,
+  };
+}
+
+function detailRow(stream: StreamVerdict, parties: ReadonlyMap<string, StreamParties>): DetailRow {
+  const verdicts = { poor: ['Poor', 'attention'], good: ['Good', 'good'], unclassified: ['Not judged', 'default'] } as const;
+  const [verdict, verdictColor] = verdicts[stream.classification];
+  const why = stream.reasons.map((reason) => {
+    const words = reasonWords(reason);
+    return `${words.metric} ${words.measured} (${words.poorWhen})`;
+  });
+  return {
+    fromTo: fromToWords(parties.get(streamKey(stream))),
+    media: stream.kind ? STREAM_KIND_WORDS[stream.kind] : 'Other',
+    verdict,
+    verdictColor,
+    why: why.length > 0 ? why.join('; ') : stream.classification === 'good' ? 'within every threshold' : 'no metric reported',
+  };
+}
+
+function streamKey(stream: Pick<StreamVerdict, 'sessionId' | 'segmentId' | 'streamId' | 'direction'>): string {
+  return JSON.stringify([stream.sessionId, stream.segmentId, stream.streamId, stream.direction]);
+}
+
+function partiesByStream(streams: readonly StreamParties[]): Map<string, StreamParties> {
+  const map = new Map<string, StreamParties>();
+  for (const stream of streams) {
+    const key = streamKey(stream);
+    if (!map.has(key)) map.set(key, stream);
+  }
+  return map;
+}
+
+function fromToWords(parties: StreamParties | undefined): string {
+  if (!parties || (parties.from === null && parties.to === null)) return 'Unknown endpoints';
+  return `${clip(parties.from ?? 'Someone', MAX_NAME)} → ${clip(parties.to ?? 'someone', MAX_NAME)}`;
+}
+
+function distinct(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function joinWords(words: readonly string[]): string {
+  if (words.length <= 1) return words[0] ?? '';
+  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

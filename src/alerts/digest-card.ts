@@ -1,0 +1,126 @@
+import type { CallQualityReport, Classification, PoorStreamReason } from '../quality';
+import type { Audience } from './audience';
+import type { CallSummary } from './call-summary';
+import type { AdaptiveCardDocument } from './card-document';
+import { expandTemplate } from './card-template';
+import { cardDateTime, clip, plural } from './card-text';
+import { reasonPhrase, reasonSeverity } from './poor-reason-words';
+import { isLowRating } from './rating-words';
+import callListTemplate from './templates/call-list-card.json';
+
+/** One call in a digest or in the `recent` list. */
+export interface DigestItem {
+  callId: string;
+  /** ISO 8601, null when unknown. */
+  startDateTime: string | null;
+  organizerName: string | null;
+  quality: Classification;
+  /** The worst reason in words ("Jitter 61 ms (poor above 30 ms)"), null when no stream was poor. */
+  worstReason: string | null;
+  /** The feedback ratings people gave ("poor", "bad"), one per answer. */
+  ratings: string[];
+}
+
+/** How many calls a digest or recent list shows before "…and N more". */
+export const CALL_LIST_ROW_LIMIT = 10;
+
+/** The digest item of a scored call: its worst reason is the crossing furthest past its threshold. */
+export function digestItemOf(report: CallQualityReport, summary: CallSummary): DigestItem {
+  let worst: PoorStreamReason | null = null;
+  for (const stream of report.streams) {
+    if (stream.classification !== 'poor') continue;
+    for (const reason of stream.reasons) if (worst === null || reasonSeverity(reason) > reasonSeverity(worst)) worst = reason;
+  }
+  return {
+    callId: summary.callId ?? report.callId ?? '',
+    startDateTime: summary.startDateTime,
+    organizerName: summary.organizer.displayName,
+    quality: report.quality,
+    worstReason: worst ? reasonPhrase(worst) : null,
+    ratings: report.feedback.map((entry) => entry.rating).filter((rating): rating is string => rating !== null && rating !== 'notRated'),
+  };
+}
+
+/**
+ * A digest: alerts folded together because a conversation's send budget ran out. Shows the worst
+ * calls first (poor quality before complaints, then the most low ratings), at most
+ * {@link CALL_LIST_ROW_LIMIT}, and says how many more there are out of `totalCount`.
+ */
+export function buildDigestCard(input: { audience: Audience; items: DigestItem[]; totalCount: number }): AdaptiveCardDocument {
+  const ranked = input.items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => rank(a.item) - rank(b.item) || lowRatings(b.item) - lowRatings(a.item) || a.index - b.index)
+    .map(({ item }) => item);
+  const total = Math.max(input.totalCount, input.items.length);
+  const shown = ranked.slice(0, CALL_LIST_ROW_LIMIT);
+  return expandTemplate(callListTemplate, {
+    title: `${plural(total, 'call')} with poor quality or ratings`,
+    subtitle: input.audience === 'organizer' ? 'Your calls, folded into one message' : 'Folded into one message to stay within Teams’ sending limits',
+    badge: 'Call quality digest',
+    accentColor: 'attention',
+    hasIntro: true,
+    intro: `More alerts were due at once than Teams lets a bot post in one conversation, so they are listed here, worst first. ${shown.length < total ? `The ${shown.length} worst are shown.` : ''}`.trim(),
+    ...listRows(shown),
+    hasMore: total > shown.length,
+    more: `…and ${plural(total - shown.length, 'more call')}.`,
+    isEmpty: total === 0,
+    empty: 'No calls in this digest.',
+    footer: 'Send recent to list the latest poor calls, or check <call id> for one call’s full card.',
+  });
+}
+
+/** The answer to `recent [n]`: the last poor calls, in the order given (newest first). */
+export function buildRecentCallsCard(items: DigestItem[]): AdaptiveCardDocument {
+  const shown = items.slice(0, CALL_LIST_ROW_LIMIT * 2);
+  return expandTemplate(callListTemplate, {
+    title: items.length === 0 ? 'No recent poor calls' : `Recent poor calls (${items.length})`,
+    subtitle: 'Newest first',
+    badge: 'Call quality',
+    accentColor: items.length === 0 ? 'good' : 'default',
+    hasIntro: false,
+    intro: '',
+    ...listRows(shown),
+    hasMore: items.length > shown.length,
+    more: `…and ${plural(items.length - shown.length, 'more call')}.`,
+    isEmpty: items.length === 0,
+    empty: 'No call was judged poor or rated badly yet.',
+    footer: 'Send check <call id> for one call’s full card.',
+  });
+}
+
+function listRows(items: readonly DigestItem[]) {
+  return {
+    hasRows: items.length > 0,
+    rows: items.map((item) => {
+      const [verdict, verdictColor] = verdictOf(item);
+      const complaints = item.ratings.filter(isLowRating);
+      const ratingWords =
+        complaints.length === 0 ? null : complaints.length === 1 ? `rated ${complaints[0]}` : `${complaints.length} low ratings (${[...new Set(complaints)].join(', ')})`;
+      const why = [item.worstReason, ratingWords].filter((part): part is string => part !== null).join(' · ');
+      return {
+        started: cardDateTime(item.startDateTime),
+        organizer: clip(item.organizerName ?? 'unknown organizer', 60),
+        callId: item.callId,
+        verdict,
+        verdictColor,
+        why: why === '' ? '—' : clip(why, 200),
+      };
+    }),
+  };
+}
+
+function verdictOf(item: DigestItem): [string, string] {
+  if (item.quality === 'poor') return ['Poor', 'attention'];
+  if (item.ratings.some(isLowRating)) return ['Rated low', 'warning'];
+  if (item.quality === 'good') return ['Good', 'good'];
+  return ['Not judged', 'default'];
+}
+
+function rank(item: DigestItem): number {
+  if (item.quality === 'poor') return 0;
+  return item.ratings.some(isLowRating) ? 1 : 2;
+}
+
+function lowRatings(item: DigestItem): number {
+  return item.ratings.filter(isLowRating).length;
+}

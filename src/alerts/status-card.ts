@@ -1,0 +1,100 @@
+import type { AdaptiveCardDocument } from './card-document';
+import { expandTemplate } from './card-template';
+import { cardDateTime, plural, spanWords } from './card-text';
+import statusTemplate from './templates/status-card.json';
+
+/** What `status` reports. Times are epoch milliseconds (as the store keeps them). */
+export interface BotStatus {
+  /** The time the status was taken; relative times ("in 2 days") are counted from it. */
+  now: number;
+  subscriptions: { tenantId: string; subscriptionId: string | null; expiresAt: number | null }[];
+  /** When the last change notification arrived, null when none did. */
+  lastNotificationAt: number | null;
+  /** Inbox items by state (`pending`, `leased`, `done`, `dead`). */
+  inbox: Partial<Record<string, number>>;
+  /** Age of the oldest due or leased inbox item. */
+  oldestPendingAgeMs?: number | null;
+  /** Alert jobs by state, when known. */
+  alertJobs?: Partial<Record<string, number>>;
+  alertsSentLast24h: number;
+}
+
+/** A subscription expiring sooner than this is flagged: renewal should have happened by then. */
+export const SUBSCRIPTION_WARNING_MS = 6 * 3_600_000;
+
+/** With no notification for this long, the card asks to check (quiet weekends happen, so it is a warning). */
+export const QUIET_WARNING_MS = 24 * 3_600_000;
+
+const STATE_WORDS: Readonly<Record<string, string>> = { pending: 'waiting', leased: 'in progress', done: 'done', dead: 'failed' };
+
+/**
+ * The answer to `status`: is data flowing. Lists what needs attention first (missing or expiring
+ * subscriptions, failed records, a long silence), then the figures.
+ */
+export function buildStatusCard(status: BotStatus): AdaptiveCardDocument {
+  const issues: { icon: string; color: string; text: string }[] = [];
+  const problem = (text: string) => issues.push({ icon: '●', color: 'attention', text });
+  const warning = (text: string) => issues.push({ icon: '●', color: 'warning', text });
+  const missing = status.subscriptions.filter((subscription) => subscription.subscriptionId === null || subscription.expiresAt === null);
+  const expired = status.subscriptions.filter((subscription) => subscription.expiresAt !== null && subscription.expiresAt <= status.now);
+  const expiring = status.subscriptions.filter(
+    (subscription) => subscription.expiresAt !== null && subscription.expiresAt > status.now && subscription.expiresAt - status.now < SUBSCRIPTION_WARNING_MS,
+  );
+  if (status.subscriptions.length === 0) problem('No Graph subscription: the bot gets no call records. Check the app’s CallRecords.Read.All permission and the notification URL.');
+  if (missing.length > 0) problem(`${plural(missing.length, 'tenant')} without a Graph subscription: no call records arrive from ${missing.length === 1 ? 'it' : 'them'}.`);
+  if (expired.length > 0) problem(`${plural(expired.length, 'subscription')} expired: renewal failed, call records stopped arriving.`);
+  if (expiring.length > 0) warning(`${plural(expiring.length, 'subscription')} expire${expiring.length === 1 ? 's' : ''} within ${spanWords(SUBSCRIPTION_WARNING_MS)} and should have been renewed already.`);
+  const dead = status.inbox.dead ?? 0;
+  if (dead > 0) warning(`${plural(dead, 'call record')} could not be processed and ${dead === 1 ? 'was' : 'were'} given up (see the dead items with the CLI).`);
+  if (status.lastNotificationAt === null) warning('No change notification has arrived yet.');
+  else if (status.now - status.lastNotificationAt > QUIET_WARNING_MS) warning(`No change notification for ${spanWords(status.now - status.lastNotificationAt)}: normal if nobody called, else check the subscription.`);
+  const healthy = issues.every((issue) => issue.color !== 'attention');
+  if (issues.length === 0) issues.push({ icon: '●', color: 'good', text: 'Data is flowing: every tenant has a live subscription and notifications arrive.' });
+
+  const facts = [
+    { label: 'Last notification', value: status.lastNotificationAt === null ? 'never' : `${spanWords(status.now - status.lastNotificationAt)} ago (${cardDateTime(status.lastNotificationAt)})` },
+    { label: 'Alerts sent (24 h)', value: String(status.alertsSentLast24h) },
+    { label: 'Inbox', value: countsWords(status.inbox) },
+  ];
+  if (status.oldestPendingAgeMs !== undefined && status.oldestPendingAgeMs !== null) {
+    facts.push({ label: 'Oldest waiting', value: spanWords(status.oldestPendingAgeMs) });
+  }
+  if (status.alertJobs) facts.push({ label: 'Alert jobs', value: countsWords(status.alertJobs) });
+
+  return expandTemplate(statusTemplate, {
+    title: healthy ? (issues.some((issue) => issue.color === 'warning') ? 'Running, with warnings' : 'Running') : 'Needs attention',
+    subtitle: `Status at ${cardDateTime(status.now)}`,
+    badge: 'Call Quality Bot',
+    accentColor: healthy ? (issues.some((issue) => issue.color === 'warning') ? 'warning' : 'good') : 'attention',
+    issues,
+    facts,
+    subscriptionsHeading: `Graph subscriptions (${status.subscriptions.length})`,
+    hasSubscriptions: status.subscriptions.length > 0,
+    subscriptions: status.subscriptions.map((subscription) => {
+      const [expires, expiresColor] = expiryWords(subscription.expiresAt, status.now);
+      return {
+        tenantId: subscription.tenantId,
+        subscriptionId: subscription.subscriptionId ?? 'none',
+        expires,
+        expiresColor,
+        expiresWeight: expiresColor === 'default' ? 'Default' : 'Bolder',
+      };
+    }),
+    noSubscriptionsShown: status.subscriptions.length === 0,
+    noSubscriptions: 'No subscription is stored.',
+    footer: 'Subscriptions last under three days; the bot renews them before they expire.',
+  });
+}
+
+function expiryWords(expiresAt: number | null, now: number): [string, string] {
+  if (expiresAt === null) return ['—', 'attention'];
+  if (expiresAt <= now) return [`expired ${spanWords(now - expiresAt)} ago`, 'attention'];
+  return [`in ${spanWords(expiresAt - now)}`, expiresAt - now < SUBSCRIPTION_WARNING_MS ? 'warning' : 'default'];
+}
+
+function countsWords(counts: Partial<Record<string, number>>): string {
+  const parts = Object.entries(counts)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+    .map(([state, count]) => `${count.toLocaleString('en-US')} ${STATE_WORDS[state] ?? state}`);
+  return parts.length > 0 ? parts.join(' · ') : 'empty';
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { PNG } from 'pngjs';
+import { buildAlertCard, buildDigestCard, buildStatusCard } from '../../src/alerts';
+import { loadFixture } from '../quality/graph-fixtures';
+import { startCardRenderer, type CardRenderer } from './card-renderer';
+import { CLASSIC, SAMPLE_NOW, alertInput, sampleDigestItems } from './card-samples';
+
+/** Renders cards with the adaptivecards UMD bundle in Debian's headless Chromium (as scripts/render-cards.ts does). */
+describe('cards rendered in headless Chromium', function () {
+  this.timeout(60_000);
+  let renderer: CardRenderer;
+
+  before(async () => {
+    renderer = await startCardRenderer();
+  });
+  after(async () => {
+    await renderer?.close();
+  });
+
+  it('the alert card shows the call, the poor stream, the feedback, the hints and its buttons', async () => {
+    const card = buildAlertCard(alertInput(loadFixture('callrecord-v1-expanded-2024.json'), CLASSIC, 'organizer'));
+    const rendered = await renderer.render(card);
+    assert.deepEqual(rendered.events, []);
+    for (const text of ['Poor call quality', 'Abbie Wilkins', 'Owen Franklin → Abbie Wilkins', 'Network MOS degradation', '1.16', '(poor above 1)', 'background noise', 'Wi-Fi', 'e523d2ed-2966-4b6b-925b-754a88034cc5', 'Acknowledge', 'Details', 'Mute my alerts for 24 h']) {
+      assert.ok(rendered.text.includes(text), `"${text}" is not on the rendered card`);
+    }
+    // The client formats {{DATE()}} itself: the raw function must not show.
+    assert.doesNotMatch(rendered.text, /\{\{DATE/);
+    // Details is hidden until its button is pressed.
+    assert.ok(!rendered.text.includes('Every stream'));
+    assert.ok(rendered.width > 500);
+    assert.ok(rendered.height > 300);
+    const png = PNG.sync.read(rendered.png);
+    assert.equal(png.width, Math.round(rendered.width));
+    assert.ok(png.height > 300);
+  });
+
+  it('pressing Details shows every stream', async () => {
+    const card = buildAlertCard(alertInput(loadFixture('callrecord-v1-expanded-2024.json'), CLASSIC, 'admins'));
+    const collapsed = await renderer.render(card);
+    const expanded = await renderer.render(card, { click: ['Details'] });
+    assert.ok(expanded.text.includes('Every stream (2)'));
+    assert.ok(expanded.text.includes('within every threshold'));
+    assert.ok(expanded.height > collapsed.height);
+  });
+
+  it('the digest and status cards render with their figures', async () => {
+    const digest = await renderer.render(buildDigestCard({ audience: 'admins', items: sampleDigestItems(), totalCount: 23 }));
+    assert.deepEqual(digest.events, []);
+    assert.ok(digest.text.includes('23 calls with poor quality or ratings'));
+    assert.ok(digest.text.includes('…and 13 more calls.'));
+    const status = await renderer.render(
+      buildStatusCard({ now: SAMPLE_NOW, subscriptions: [], lastNotificationAt: null, inbox: { pending: 2 }, alertsSentLast24h: 0 }),
+    );
+    assert.ok(status.text.includes('Needs attention'));
+    assert.ok(status.text.includes('2 waiting'));
+    assert.ok(status.height > 100);
+  });
+});
