@@ -1,0 +1,228 @@
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { parseEnvText, placeholdersIn } from '../../scripts/env-file';
+import { bicepOutputs, committedEnvironment, configVariableNames, readRepoFile, repoRoot } from './project-files';
+
+/** One action of a lifecycle stage, as the toolkit's YAML schema describes it. */
+interface Action {
+  uses: string;
+  name?: string;
+  env?: Record<string, string>;
+  with?: Record<string, unknown>;
+  writeToEnvironmentFile?: Record<string, string>;
+}
+
+interface ProjectFile {
+  version: string;
+  environmentFolderPath?: string;
+  provision?: Action[];
+  deploy?: Action[];
+  publish?: Action[];
+}
+
+const STAGES = ['provision', 'deploy', 'publish'] as const;
+
+/** Variables the toolkit sets itself, whatever the environment files say. */
+const BUILT_IN = ['TEAMSFX_ENV'];
+
+function loadProjectFile(file: string): { text: string; project: ProjectFile } {
+  const text = readRepoFile(file);
+  return { text, project: parse(text) as ProjectFile };
+}
+
+function actions(project: ProjectFile, stage: (typeof STAGES)[number]): Action[] {
+  return project[stage] ?? [];
+}
+
+/** Every file an action reads whose `${{…}}` placeholders the toolkit fills in. */
+function filesReadBy(action: Action): string[] {
+  const withs = action.with ?? {};
+  switch (action.uses) {
+    case 'arm/deploy':
+      return (withs.templates as Array<{ path: string; parameters?: string }>).flatMap((template) => (template.parameters ? [template.parameters] : []));
+    case 'teamsApp/validateManifest':
+    case 'teamsApp/zipAppPackage':
+    case 'aadApp/update':
+      return [withs.manifestPath as string];
+    default:
+      return [];
+  }
+}
+
+/** The variables an action writes into the environment file. */
+function outputsOf(action: Action): string[] {
+  const written = Object.values(action.writeToEnvironmentFile ?? {});
+  if (action.uses === 'arm/deploy') {
+    for (const template of (action.with?.templates ?? []) as Array<{ path: string }>) written.push(...bicepOutputs(readRepoFile(template.path)));
+  }
+  if (action.uses === 'script') {
+    for (const match of String(action.with?.run ?? '').matchAll(/::set-teamsfx-env (\w+)=/g)) written.push(match[1]!);
+  }
+  return written;
+}
+
+/**
+ * Walks the stages in the order the toolkit runs them and checks that every placeholder an action
+ * uses (in the YAML or in a file it reads) is set by the environment files or by an earlier action.
+ * A variable some action writes must be written before it is read, even if the environment file
+ * lists it empty.
+ */
+function checkVariables(file: string, envName: string): void {
+  const { project } = loadProjectFile(file);
+  assert.equal(path.normalize(project.environmentFolderPath ?? ''), 'env', `${file} keeps its environments in ./env`);
+  const fromFiles = new Set([...committedEnvironment(envName).keys(), ...BUILT_IN]);
+  const userExample = `env/.env.${envName}.user.example`;
+  if (existsSync(path.join(repoRoot, userExample))) for (const name of parseEnvText(readRepoFile(userExample)).keys()) fromFiles.add(name);
+  const writtenSomewhere = new Set(STAGES.flatMap((stage) => actions(project, stage).flatMap(outputsOf)));
+  const written = new Set<string>();
+  for (const stage of STAGES) {
+    for (const [index, action] of actions(project, stage).entries()) {
+      const used = new Set([
+        ...placeholdersIn(JSON.stringify({ ...action, writeToEnvironmentFile: undefined })),
+        ...filesReadBy(action).flatMap((read) => placeholdersIn(readRepoFile(read))),
+      ]);
+      for (const name of used) {
+        const where = `${file} ${stage}[${index}] (${action.uses})`;
+        if (writtenSomewhere.has(name)) {
+          assert.ok(written.has(name), `${where} uses \${{${name}}} before the action that writes it`);
+        } else {
+          assert.ok(fromFiles.has(name), `${where} uses \${{${name}}}, which env/.env.${envName} does not define and no action writes`);
+        }
+      }
+      for (const name of outputsOf(action)) written.add(name);
+    }
+  }
+}
+
+function usesInOrder(list: Action[], expected: string[]): void {
+  let at = 0;
+  for (const action of list) if (action.uses === expected[at]) at++;
+  assert.equal(at, expected.length, `expected the actions ${expected.join(' → ')} in this order, got ${list.map((action) => action.uses).join(' → ')}`);
+}
+
+function fileEnv(action: Action | undefined): Record<string, unknown> {
+  assert.ok(action, 'a file/createOrUpdateEnvironmentFile action writes the runtime settings');
+  return (action.with as { envs: Record<string, unknown> }).envs;
+}
+
+describe('Agents Toolkit project files', () => {
+  const files = ['m365agents.yml', 'm365agents.local.yml', 'm365agents.playground.yml'];
+
+  it('declare one YAML schema version, in the yaml-language-server line and in `version`', () => {
+    const versions = files.map((file) => {
+      const { text, project } = loadProjectFile(file);
+      const schemaLine = /^# yaml-language-server: \$schema=https:\/\/aka\.ms\/m365-agents-toolkits\/(v\d+\.\d+)\/yaml\.schema\.json$/m.exec(text.split('\n')[0]!);
+      assert.ok(schemaLine, `${file} starts with the yaml-language-server $schema line of the Agents Toolkit`);
+      assert.equal(project.version, schemaLine[1], `${file}: version matches its $schema`);
+      return project.version;
+    });
+    assert.equal(new Set(versions).size, 1, 'all three files use the same schema version');
+  });
+
+  it('m365agents.yml provisions the Teams app, the Graph app, the Azure resources and the package', () => {
+    const { project } = loadProjectFile('m365agents.yml');
+    usesInOrder(actions(project, 'provision'), [
+      'teamsApp/create',
+      'aadApp/create',
+      'aadApp/update',
+      'arm/deploy',
+      'teamsApp/validateManifest',
+      'teamsApp/zipAppPackage',
+      'teamsApp/validateAppPackage',
+      'teamsApp/update',
+    ]);
+    const arm = actions(project, 'provision').find((action) => action.uses === 'arm/deploy')!;
+    const [template] = arm.with!.templates as Array<{ path: string; parameters: string; deploymentName: string }>;
+    assert.equal(template!.path, './infra/azure.bicep');
+    assert.equal(template!.parameters, './infra/azure.parameters.json');
+    assert.ok(template!.deploymentName);
+    const graphApp = actions(project, 'provision').find((action) => action.uses === 'aadApp/create')!;
+    assert.equal(graphApp.writeToEnvironmentFile!.clientId, 'GRAPH_CLIENT_ID');
+    assert.equal(graphApp.writeToEnvironmentFile!.clientSecret, 'SECRET_GRAPH_CLIENT_SECRET');
+    const permissions = JSON.parse(readRepoFile('aad.manifest.json')) as { requiredResourceAccess: Array<{ resourceAppId: string; resourceAccess: Array<{ id: string; type: string }> }> };
+    assert.deepEqual(permissions.requiredResourceAccess, [{ resourceAppId: 'Microsoft Graph', resourceAccess: [{ id: 'CallRecords.Read.All', type: 'Role' }] }]);
+  });
+
+  it('m365agents.yml deploys the built app to the web app that provision created, and publishes the package', () => {
+    const { project } = loadProjectFile('m365agents.yml');
+    usesInOrder(actions(project, 'deploy'), ['cli/runNpmCommand', 'cli/runNpmCommand', 'azureAppService/zipDeploy']);
+    const zipDeploy = actions(project, 'deploy').find((action) => action.uses === 'azureAppService/zipDeploy')!;
+    const [resourceVariable] = placeholdersIn(String(zipDeploy.with!.resourceId));
+    assert.ok(bicepOutputs(readRepoFile('infra/azure.bicep')).includes(resourceVariable!), 'the web app resource id comes from an output of azure.bicep');
+    usesInOrder(actions(project, 'publish'), ['teamsApp/validateManifest', 'teamsApp/zipAppPackage', 'teamsApp/validateAppPackage', 'teamsApp/update', 'teamsApp/publishAppPackage']);
+  });
+
+  it('run only npm scripts that package.json has', () => {
+    const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+    for (const file of files) {
+      const { project } = loadProjectFile(file);
+      for (const action of STAGES.flatMap((stage) => actions(project, stage))) {
+        if (action.uses !== 'cli/runNpmCommand') continue;
+        const [command, script] = String(action.with!.args).split(/\s+/);
+        if (command === 'run') assert.ok(script && script in scripts, `${file} runs \`npm run ${script}\`; add "${script}" to package.json scripts`);
+      }
+    }
+  });
+
+  it('m365agents.local.yml registers a bot for the tunnel and writes the bot settings for a local run', () => {
+    const { project } = loadProjectFile('m365agents.local.yml');
+    usesInOrder(actions(project, 'provision'), ['teamsApp/create', 'aadApp/create', 'botFramework/create', 'teamsApp/validateManifest', 'teamsApp/zipAppPackage', 'teamsApp/update']);
+    const bot = actions(project, 'provision').find((action) => action.uses === 'botFramework/create')!;
+    assert.equal(bot.with!.botId, '${{BOT_ID}}');
+    assert.equal(bot.with!.messagingEndpoint, '${{BOT_ENDPOINT}}/api/messages');
+    assert.deepEqual(bot.with!.channels, [{ name: 'msteams' }]);
+    const envs = fileEnv(actions(project, 'deploy').find((action) => action.uses === 'file/createOrUpdateEnvironmentFile'));
+    const known = configVariableNames();
+    for (const name of Object.keys(envs)) assert.ok(known.includes(name), `${name} in .localConfigs is not a variable of src/config.ts`);
+    assert.equal(envs.BOT_TYPE, 'SingleTenant');
+    assert.equal(envs.BOT_PASSWORD, '${{SECRET_BOT_PASSWORD}}');
+    assert.equal(envs.NOTIFICATION_URL, '${{BOT_ENDPOINT}}/api/notifications');
+  });
+
+  it('m365agents.playground.yml installs the playground and runs the bot without credentials', () => {
+    const { project } = loadProjectFile('m365agents.playground.yml');
+    assert.equal(project.provision, undefined, 'the playground needs nothing provisioned');
+    const install = actions(project, 'deploy').find((action) => action.uses === 'devTool/install');
+    assert.ok(install && (install.with as { testTool?: { version?: string } }).testTool?.version, 'devTool/install installs the Agents Playground (testTool)');
+    const envs = fileEnv(actions(project, 'deploy').find((action) => action.uses === 'file/createOrUpdateEnvironmentFile'));
+    const known = configVariableNames();
+    for (const name of Object.keys(envs)) assert.ok(known.includes(name), `${name} in .localConfigs.playground is not a variable of src/config.ts`);
+    assert.equal(envs.BOT_ID, '', 'no BOT_ID: the bot accepts the playground’s unsigned requests');
+    assert.equal(envs.STORE, 'sqlite');
+  });
+
+  for (const [file, envName] of [
+    ['m365agents.yml', 'dev'],
+    ['m365agents.local.yml', 'local'],
+    ['m365agents.playground.yml', 'playground'],
+  ] as const) {
+    it(`${file}: every \${{VAR}} is set by env/.env.${envName} or by an earlier action`, () => {
+      checkVariables(file, envName);
+    });
+  }
+
+  it('point at files that exist', () => {
+    for (const file of files) {
+      const { project } = loadProjectFile(file);
+      for (const action of STAGES.flatMap((stage) => actions(project, stage))) {
+        const withs = action.with ?? {};
+        const paths = [
+          withs.manifestPath,
+          ...((withs.templates ?? []) as Array<{ path: string; parameters?: string }>).flatMap((template) => [template.path, template.parameters]),
+        ].filter((value): value is string => typeof value === 'string');
+        for (const relative of paths) assert.ok(existsSync(path.join(repoRoot, relative)), `${file}: ${action.uses} reads ${relative}, which does not exist`);
+      }
+    }
+  });
+
+  it('keep secrets out of the committed environment files', () => {
+    for (const envName of ['dev', 'local', 'playground']) {
+      for (const [name, value] of committedEnvironment(envName)) {
+        assert.ok(!name.startsWith('SECRET_'), `env/.env.${envName} holds ${name}; secrets go to env/.env.${envName}.user`);
+        assert.ok(!/PASSWORD|CLIENT_STATE|CLIENT_SECRET/.test(name) || value === '', `env/.env.${envName} holds a value for ${name}`);
+      }
+    }
+  });
+});
