@@ -1,0 +1,158 @@
+/**
+ * The quality engine: scores generated call records of 1, 60, 600 and 6,000 sessions and compares
+ * the scoring time with the `JSON.parse` time of the same bytes (the cost the engine adds to work
+ * the service does anyway). Targets (issue 2): scoring at most half of parsing at every size, and
+ * a flat cost per stream as records grow.
+ */
+import { resolveScoringOptions, scoreCallRecord } from '../src/quality';
+import type { BenchResult, BenchSection } from './bench-section';
+import { generateCallRecord } from './records';
+import { median, timerOverheadNs } from './timing';
+
+const SIZES = [1, 60, 600, 6_000];
+const RATIO_TARGET = 0.5;
+/** The cost per stream of the largest record may be at most this many times that of 60 sessions. */
+const FLATNESS_TARGET = 1.5;
+/** Each timed round lasts about this long, so that timer resolution and one-off pauses stay small. */
+const BATCH_MS = 100;
+const ROUNDS = 15;
+const WARM_UP_MS = 400;
+
+/**
+ * A control for the largest size: as many sessions as the largest record, split into records of 60.
+ * The work per stream is the same; only the size of each record differs, which separates the cost
+ * of the engine's own work from the cost of walking one very large object graph.
+ */
+const CONTROL = { records: 100, sessionsEach: 60 };
+
+interface CaseFigures {
+  label: string;
+  records: number;
+  streams: number;
+  bytes: number;
+  /** Nanoseconds to parse every record of the case once. */
+  parseNs: number;
+  /** Nanoseconds to score every record of the case once, right after parsing it. */
+  scoreNs: number;
+  ratio: number;
+  /** Nanoseconds to score every record once more, the objects already scored (hot in the caches). */
+  hotScoreNs: number;
+}
+
+/**
+ * Measures a set of records the way the service handles them: each text is parsed and the fresh
+ * object is scored at once, both timed. Re-scoring one object again and again would flatter small
+ * records, which then sit in the CPU caches; a record that was just parsed is what the engine gets.
+ * Rounds of about BATCH_MS, medians of the rounds, the cost of reading the timer taken off.
+ * Each round also re-scores objects parsed beforehand ("hot"): the engine's own CPU cost, without
+ * cache misses on a new object graph or the collection of the parser's garbage.
+ */
+function measureCase(label: string, texts: readonly string[]): CaseFigures {
+  const options = resolveScoringOptions();
+  const timerNs = timerOverheadNs();
+  let streams = 0;
+  for (const text of texts) streams += scoreCallRecord(JSON.parse(text), options).streams.length;
+  const pipeline = (): { parseNs: number; scoreNs: number } => {
+    let parseNs = 0n;
+    let scoreNs = 0n;
+    for (const text of texts) {
+      const start = process.hrtime.bigint();
+      const record: unknown = JSON.parse(text);
+      const parsed = process.hrtime.bigint();
+      const report = scoreCallRecord(record, options);
+      const scored = process.hrtime.bigint();
+      if (report.streams.length < 0) throw new Error('Unreachable: keeps the report observable.');
+      parseNs += parsed - start;
+      scoreNs += scored - parsed;
+    }
+    return { parseNs: Number(parseNs) - timerNs * texts.length, scoreNs: Number(scoreNs) - timerNs * texts.length };
+  };
+
+  const parsedRecords: unknown[] = texts.map((text) => JSON.parse(text));
+  const rescore = (): number => {
+    const start = process.hrtime.bigint();
+    for (const record of parsedRecords) scoreCallRecord(record, options);
+    return Number(process.hrtime.bigint() - start);
+  };
+
+  const warmUntil = process.hrtime.bigint() + BigInt(WARM_UP_MS * 1e6);
+  while (process.hrtime.bigint() < warmUntil) {
+    pipeline();
+    rescore();
+  }
+  const once = pipeline();
+  const iterations = Math.max(1, Math.round((BATCH_MS * 1e6) / (once.parseNs + once.scoreNs)));
+  const hotIterations = Math.max(1, Math.round((BATCH_MS * 1e6) / (2 * rescore())));
+  const parseSamples: number[] = [];
+  const scoreSamples: number[] = [];
+  const hotSamples: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    let hotNs = 0;
+    for (let iteration = 0; iteration < hotIterations; iteration += 1) hotNs += rescore();
+    hotSamples.push(hotNs / hotIterations);
+    let parseNs = 0;
+    let scoreNs = 0;
+    for (let iteration = 0; iteration < iterations; iteration += 1) {
+      const run = pipeline();
+      parseNs += run.parseNs;
+      scoreNs += run.scoreNs;
+    }
+    parseSamples.push(parseNs / iterations);
+    scoreSamples.push(scoreNs / iterations);
+    ratios.push(scoreNs / parseNs);
+  }
+  return {
+    label,
+    records: texts.length,
+    streams,
+    bytes: texts.reduce((total, text) => total + Buffer.byteLength(text), 0),
+    parseNs: median(parseSamples),
+    scoreNs: median(scoreSamples),
+    ratio: median(ratios),
+    hotScoreNs: median(hotSamples),
+  };
+}
+
+/** The `quality` benchmark section. */
+export const qualityBench: BenchSection = {
+  name: 'quality',
+  description:
+    'scoreCallRecord on generated records (audio/video/VBSS, two streams per media, every Graph property), ' +
+    `each record parsed then scored at once, both timed; medians of ${ROUNDS} rounds of ~${BATCH_MS} ms after a ${WARM_UP_MS} ms warm-up`,
+  async run(): Promise<BenchResult[]> {
+    const sized = SIZES.map((sessions) =>
+      measureCase(`${sessions.toLocaleString('en-US')} session${sessions === 1 ? '' : 's'}`, [JSON.stringify(generateCallRecord(sessions))]),
+    );
+    const control = measureCase(
+      `control: ${CONTROL.records} records × ${CONTROL.sessionsEach} sessions`,
+      Array.from({ length: CONTROL.records }, (_, index) => JSON.stringify(generateCallRecord(CONTROL.sessionsEach, index + 1))),
+    );
+    const perStream = (figures: CaseFigures) => figures.scoreNs / figures.streams / 1000;
+    const reference = sized[1]!;
+    return [...sized, control].map((figures, index) => ({
+      case: figures.label,
+      figures: {
+        streams: figures.streams,
+        'JSON KB': figures.bytes / 1024,
+        'parse ms': figures.parseNs / 1e6,
+        'score ms': figures.scoreNs / 1e6,
+        'records/s': (figures.records * 1e9) / figures.scoreNs,
+        'µs/stream': perStream(figures),
+        'score/parse': figures.ratio,
+        'hot µs/stream': figures.hotScoreNs / figures.streams / 1000,
+      },
+      targets: [
+        { description: `score/parse ≤ ${RATIO_TARGET}`, met: figures.ratio <= RATIO_TARGET },
+        ...(index > 1 && index < sized.length
+          ? [
+              {
+                description: `µs/stream ≤ ${FLATNESS_TARGET}× that of ${reference.label}`,
+                met: perStream(figures) <= FLATNESS_TARGET * perStream(reference),
+              },
+            ]
+          : []),
+      ],
+    }));
+  },
+};
