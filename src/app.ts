@@ -5,6 +5,7 @@ import { createServer, listen } from './server';
 import { openConfiguredStore } from './open-store';
 import { healthRoute, IngestStatus, notificationRoutes, type LifecycleNotification } from './ingest';
 import { createIngestRuntime, type IngestRuntime } from './ingest-runtime';
+import { createBot, currentScoringOptions, scoreCall, type Bot } from './bot';
 import type { GraphClient } from './graph';
 import type { Store } from './store';
 
@@ -15,6 +16,7 @@ export interface RunningApp {
   store: Store;
   status: IngestStatus;
   ingest: IngestRuntime;
+  bot: Bot;
   stop(): Promise<void>;
 }
 
@@ -22,19 +24,44 @@ export interface RunningApp {
 export interface AppOverrides {
   store?: Store;
   graph?: GraphClient;
+  /** Options passed through to the bot (e.g. Bot Framework endpoints of a loopback connector). */
+  bot?: Partial<Parameters<typeof createBot>[0]>;
 }
 
 /** Wires every part from the configuration and starts serving. */
 export async function startApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): Promise<RunningApp> {
   const store = overrides.store ?? (await openConfiguredStore(config));
   const status = new IngestStatus();
+  // Admins' changes in Teams (profile, thresholds) go on top of the configuration, per tenant.
+  const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings);
+  let bot: Bot | undefined;
   const ingest = createIngestRuntime({
     config,
     store,
     logger,
     status,
     graph: overrides.graph,
-    scoringFor: async () => config.scoring,
+    scoringFor,
+    onAlertQueued: () => bot?.wakeDelivery(),
+  });
+  const graph = ingest.graph;
+  bot = createBot({
+    config,
+    store,
+    logger: logger.child({ part: 'bot' }),
+    statusProvider: () => ({ lastNotificationAt: status.lastNotificationAt }),
+    defaultAlertChannelKey: config.alerts.defaultChannelId,
+    ...(graph
+      ? {
+          fetchAndScore: async (tenantId: string, callId: string) => scoreCall(await graph.getCallRecord(tenantId, callId), await scoringFor(tenantId)),
+          isTeamOwner: async ({ tenantId, teamAadGroupId, userAadId }: { tenantId: string | null; teamAadGroupId: string; userAadId: string }) =>
+            tenantId !== null && (await graph.teams.isTeamOwner(tenantId, teamAadGroupId, userAadId)),
+          ...(config.bot.proactiveInstall && config.bot.teamsAppId
+            ? { installForUser: (tenantId: string, userAadId: string) => graph.teams.installAppForUser(tenantId, userAadId, config.bot.teamsAppId!) }
+            : {}),
+        }
+      : {}),
+    ...overrides.bot,
   });
   const onLifecycle = (events: LifecycleNotification[]) => {
     for (const event of events) {
@@ -58,18 +85,23 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
       onEnqueued: () => ingest.worker?.wake(),
     }),
     healthRoute(store, status, config.notifications.url ? config.graph.tenantIds : []),
+    bot.routes,
   ]);
   const port = await listen(server, config.port);
   ingest.start();
+  bot.startDelivery();
+  const running = bot;
   return {
     port,
     server,
     store,
     status,
     ingest,
+    bot: running,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await ingest.stop();
+      await running.stop();
       if (!overrides.store) await store.close();
     },
   };

@@ -40,7 +40,7 @@ export interface AppConfig {
     proactiveInstall: boolean;
     teamsAppId?: string;
   };
-  alerts: { channelPolicy: 'all' | 'poor' };
+  alerts: { channelPolicy: 'all' | 'poor'; defaultChannelId?: string };
   /** The quality settings as given (profile, overrides, ratings), kept to report them. */
   qualitySettings: ScoringSettings;
   /** The same settings resolved into scoring options. */
@@ -122,6 +122,7 @@ const envSchema = z.object({
   ADMIN_USER_IDS: list,
   PROACTIVE_INSTALL: flag,
   ALERT_CHANNEL_POLICY: z.enum(['all', 'poor']).default('all'),
+  ALERT_CHANNEL_ID: optionalText,
   QUALITY_PROFILE: optionalText,
   QUALITY_THRESHOLDS: optionalText,
   QUALITY_SETTINGS_FILE: optionalText,
@@ -152,6 +153,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (e.BOT_TYPE === 'SingleTenant' && e.BOT_ID && !e.BOT_TENANT_ID) {
     throw new ConfigError('BOT_TENANT_ID', 'Configuration error: BOT_TENANT_ID is required when BOT_TYPE=SingleTenant.');
+  }
+  if (e.PROACTIVE_INSTALL && !e.TEAMS_APP_ID) {
+    throw new ConfigError('TEAMS_APP_ID', 'Configuration error: PROACTIVE_INSTALL=true needs TEAMS_APP_ID (the app\'s id in the Teams app catalog) to install the app for organizers.');
   }
   const qualitySettings = readQualitySettings(e, cwd);
   return {
@@ -184,7 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       proactiveInstall: e.PROACTIVE_INSTALL,
       teamsAppId: e.TEAMS_APP_ID,
     },
-    alerts: { channelPolicy: e.ALERT_CHANNEL_POLICY },
+    alerts: { channelPolicy: e.ALERT_CHANNEL_POLICY, defaultChannelId: e.ALERT_CHANNEL_ID },
     qualitySettings,
     scoring: resolveScoringOptions(qualitySettings),
   };

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import { fetchCallRecord, type FetchedCallRecord } from './call-record-fetch';
 import { listCallRecordsSince, type CallRecordSummary } from './call-record-list';
 import { createGraphSubscriptions, type GraphSubscriptions } from './graph-subscriptions';
+import { createGraphTeams, type GraphTeams } from './teams-apps';
 import { GraphTokenProvider, assertTenantId, type GraphCredential } from './graph-token-provider';
 import { GraphTransport } from './graph-transport';
 import { GRAPH_RATE_LIMITS, RequestRateLimiter, type GraphRateLimits } from './request-rate-limiter';
@@ -44,6 +45,8 @@ export interface GraphClient {
   /** The call records that started at or after `since`, page by page (for the reconciliation sweep and backfill). */
   listCallRecordsSince(tenantId: string, since: Date | string | number): AsyncIterable<CallRecordSummary>;
   subscriptions: GraphSubscriptions;
+  /** Installing the app for a user, and team ownership (for admin checks). */
+  teams: GraphTeams;
   /** The effective rate limits. */
   readonly limits: Readonly<GraphRateLimits>;
   /** The Graph origin next links must stay on. */
@@ -103,6 +106,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       yield* listCallRecordsSince(transport, tenantId, since, { listLimit: limits.listCallRecords, maxPages: maxListPages, logger: options.logger });
     },
     subscriptions: createGraphSubscriptions(transport, now, maxListPages),
+    teams: createGraphTeams(transport),
     limits,
     origin: transport.origin,
     get waitingForCapacity() {

@@ -17,3 +17,4 @@ export { GraphTokenProvider, type GraphCredential, type GraphTokenProviderOption
 export { readClientCertificate, parseClientCertificate, ClientCertificateError, type ClientCertificate } from './client-certificate';
 export { GRAPH_RATE_LIMITS, RequestRateLimiter, type GraphRateLimits, type RateLimit, type RateLimitPermit, type LimiterClock } from './request-rate-limiter';
 export { parseRetryAfterMs } from './retry-after';
+export { createGraphTeams, type GraphTeams } from './teams-apps';

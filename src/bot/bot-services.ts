@@ -1,0 +1,28 @@
+import type { Logger } from '../logger';
+import type { ScoringSettings } from '../quality';
+import type { Store } from '../store';
+import type { AdminPolicy } from './admin-check';
+import type { StatusProvider } from './bot-status';
+import type { ProactiveMessenger } from './proactive-messenger';
+import type { FetchAndScore } from './scored-call';
+
+/** What the bot's handlers (commands, card actions, installation tracking) work with. */
+export interface BotServices {
+  store: Store;
+  logger: Logger;
+  messenger: ProactiveMessenger;
+  admins: AdminPolicy;
+  /** The configuration's quality settings; admins' changes in Teams go on top. */
+  scoring: ScoringSettings;
+  /** `ALERT_CHANNEL_POLICY`, shown when an admin picks a channel. */
+  channelPolicy: 'all' | 'poor';
+  /** Graph tenants, for `check` when Teams did not say which tenant. */
+  defaultTenantId: string | null;
+  fetchAndScore?: FetchAndScore;
+  statusProvider?: StatusProvider;
+  /** Whether `check file:<path>` may read files where the bot runs. */
+  allowLocalFileChecks: boolean;
+  /** Where relative `check file:` paths start. */
+  workingDirectory: string;
+  clock: () => number;
+}

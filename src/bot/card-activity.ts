@@ -1,0 +1,13 @@
+import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import type { AdaptiveCardDocument } from '../alerts';
+
+/**
+ * A message carrying one Adaptive Card. The card's own JSON is sent as the attachment content
+ * (not an SDK round trip, which would drop `msteams`); `summary` is what notifications and chat
+ * lists show instead of "Card".
+ */
+export function cardActivity(card: AdaptiveCardDocument, summary?: string): Partial<Activity> {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  if (summary) activity.summary = summary;
+  return activity;
+}

@@ -1,0 +1,123 @@
+import type { CommandDescription } from '../alerts';
+
+/** A chat command, parsed. */
+export type ChatCommand =
+  | { name: 'help' }
+  | { name: 'status' }
+  | { name: 'recent'; count: number }
+  | { name: 'check'; callId: string }
+  | { name: 'check-file'; path: string }
+  | { name: 'thresholds' }
+  | { name: 'set-threshold'; key: string; value: string }
+  | { name: 'profile'; profile: string | null }
+  | { name: 'alert-here' }
+  | { name: 'alert-off' }
+  | { name: 'mute'; hours: number }
+  | { name: 'unmute' }
+  /** A known command with wrong arguments; `message` says what is expected. */
+  | { name: 'usage'; message: string }
+  | { name: 'unknown'; text: string };
+
+/** Every command, as the help card and the app manifest list them. */
+export const CHAT_COMMANDS: readonly CommandDescription[] = [
+  { name: 'help', description: 'Shows this list.' },
+  { name: 'status', description: 'Is data flowing: subscription expiry, last notification, inbox, alerts sent in the last 24 hours.' },
+  { name: 'recent [n]', description: 'The last n calls that raised an alert (10 unless you say).' },
+  { name: 'check <callRecordId>', description: 'Fetches a call record from Graph, scores it now and shows its card.' },
+  { name: 'check file:<path>', description: 'Scores a call record saved as JSON where the bot runs (local use, e.g. the Agents Playground).' },
+  { name: 'thresholds', description: 'Shows the quality profile and every threshold in force.' },
+  { name: 'set threshold <kind>.<metric> <value>', description: 'Changes one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },
+  { name: 'profile <name>', description: 'Switches the quality profile (cqd or cqd-classic).', adminOnly: true },
+  { name: 'alert here', description: 'Sends the admins\' alerts to this channel (in a team channel).', adminOnly: true },
+  { name: 'alert off', description: 'Stops the admins\' alerts in this channel.', adminOnly: true },
+  { name: 'mute [hours]', description: 'Mutes your own alerts (24 hours unless you say).' },
+  { name: 'unmute', description: 'Turns your alerts back on.' },
+];
+
+/** The most calls `recent` lists. */
+export const RECENT_MAX = 50;
+/** How many calls `recent` lists when not told. */
+export const RECENT_DEFAULT = 10;
+/** The longest mute, in hours (30 days). */
+export const MUTE_MAX_HOURS = 24 * 30;
+
+const ENTITIES: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/**
+ * The command in a message's text: mentions (`<at>Bot</at>`) and markup removed, entities
+ * decoded, white space collapsed. Teams keeps the mention in a channel message's text; the
+ * Teams AI `removeRecipientMention` option removes the bot's, this removes any left.
+ */
+export function commandTextOf(text: string | undefined | null): string {
+  return (text ?? '')
+    .replace(/<at\b[^>]*>[\s\S]*?<\/at>/gi, ' ')
+    .replace(/<\/?[a-z][^>]*>/gi, ' ')
+    .replace(/&(nbsp|amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity] ?? entity)
+    .replace(/[\s\u200b]+/g, ' ')
+    .trim();
+}
+
+/** Parses a message into a command. Never throws: unknown text is `unknown`, bad arguments `usage`. */
+export function parseCommand(text: string | undefined | null): ChatCommand {
+  const line = commandTextOf(text);
+  const words = line.split(' ').filter(Boolean);
+  const first = (words[0] ?? '').toLowerCase().replace(/^\//, '');
+  const rest = words.slice(1);
+  switch (first) {
+    case 'help':
+    case '?':
+      return { name: 'help' };
+    case 'status':
+      return { name: 'status' };
+    case 'recent': {
+      if (rest.length === 0) return { name: 'recent', count: RECENT_DEFAULT };
+      const count = Number(rest[0]);
+      if (rest.length > 1 || !Number.isInteger(count) || count < 1) {
+        return { name: 'usage', message: `"recent" takes a number of calls from 1 to ${RECENT_MAX}, e.g. "recent 5".` };
+      }
+      return { name: 'recent', count: Math.min(count, RECENT_MAX) };
+    }
+    case 'check': {
+      const argument = line.slice(line.toLowerCase().indexOf('check') + 'check'.length).trim();
+      if (/^file:/i.test(argument)) {
+        const path = argument.slice('file:'.length).trim().replace(/^["']|["']$/g, '');
+        if (!path) return { name: 'usage', message: '"check file:" needs the path of a call record JSON file, e.g. "check file:./records/call.json".' };
+        return { name: 'check-file', path };
+      }
+      if (rest.length !== 1 || !/^[0-9a-z][0-9a-z-]{7,127}$/i.test(rest[0]!)) {
+        return { name: 'usage', message: '"check" takes one call record id (a GUID), e.g. "check 2f1a1100-b174-40a0-aba7-0b405e01ed92", or "check file:<path>".' };
+      }
+      return { name: 'check', callId: rest[0]! };
+    }
+    case 'thresholds':
+      return { name: 'thresholds' };
+    case 'set': {
+      if ((rest[0] ?? '').toLowerCase() !== 'threshold') break;
+      const args = rest.slice(1).join(' ').replace(/\s*=\s*/, ' ').split(' ').filter(Boolean);
+      if (args.length !== 2) {
+        return { name: 'usage', message: '"set threshold" takes a <kind>.<metric> and a value, e.g. "set threshold audio.averageJitter 40".' };
+      }
+      return { name: 'set-threshold', key: args[0]!, value: args[1]! };
+    }
+    case 'profile':
+      if (rest.length > 1) return { name: 'usage', message: '"profile" takes one profile name, e.g. "profile cqd-classic".' };
+      return { name: 'profile', profile: rest[0]?.toLowerCase() ?? null };
+    case 'alert': {
+      const what = rest.join(' ').toLowerCase();
+      if (what === 'here') return { name: 'alert-here' };
+      if (what === 'off') return { name: 'alert-off' };
+      return { name: 'usage', message: 'Say "alert here" in a team channel to send the admins\' alerts there, or "alert off" to stop them.' };
+    }
+    case 'mute': {
+      if (rest.length === 0) return { name: 'mute', hours: 24 };
+      const hours = Number(rest[0]!.replace(/h(ours?)?$/i, ''));
+      if (rest.length > 2 || !Number.isFinite(hours) || hours <= 0 || hours > MUTE_MAX_HOURS) {
+        return { name: 'usage', message: `"mute" takes a number of hours from 1 to ${MUTE_MAX_HOURS}, e.g. "mute 8".` };
+      }
+      return { name: 'mute', hours };
+    }
+    case 'unmute':
+      return { name: 'unmute' };
+  }
+  return { name: 'unknown', text: line };
+}

@@ -1,0 +1,217 @@
+import type { Application } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { buildAlertCard, buildHelpCard, buildRecentCallsCard, buildStatusCard, buildThresholdsCard } from '../alerts';
+import { formatMetricValue, InvalidScoringSettingError, isStreamMetric } from '../quality';
+import { isAdmin } from './admin-check';
+import { alertChannelOf, muteUser, setAlertChannel, unmuteUser } from './bot-settings';
+import type { BotServices } from './bot-services';
+import { collectStatus } from './bot-status';
+import { cardActivity } from './card-activity';
+import { CHAT_COMMANDS, parseCommand, type ChatCommand } from './chat-command';
+import { channelDataOf, channelRecordOf, conversationKindOf, tenantOf } from './conversation-records';
+import { digestItemOf } from './digest-items';
+import { currentScoringOptions, setProfileOverride, setThresholdOverride } from './scoring-settings';
+import { LocalRecordError, readLocalCallRecord, scoreCall, type ScoredCall } from './scored-call';
+
+type Handler<C extends ChatCommand> = (context: TurnContext, command: C, services: BotServices) => Promise<void>;
+type HandlerTable = { [N in ChatCommand['name']]: Handler<Extract<ChatCommand, { name: N }>> };
+
+/**
+ * Registers every chat command on the Teams AI application (`app.message` with a selector per
+ * command), and the help card for anything else. Commands work with or without the @mention.
+ */
+export function registerChatCommands(app: Application, services: BotServices): void {
+  for (const name of Object.keys(HANDLERS) as ChatCommand['name'][]) {
+    if (name === 'unknown') continue;
+    app.message(
+      async (context) => context.activity.type === 'message' && parseCommand(context.activity.text).name === name,
+      async (context) => {
+        const command = parseCommand(context.activity.text);
+        await (HANDLERS[name] as Handler<ChatCommand>)(context, command, services);
+      },
+    );
+  }
+  // Anything else, including a message with no text: the help card.
+  app.activity('message', async (context) => HANDLERS.unknown(context, { name: 'unknown', text: context.activity.text ?? '' }, services));
+}
+
+const HANDLERS: HandlerTable = {
+  async help(context) {
+    await context.sendActivity(cardActivity(buildHelpCard(CHAT_COMMANDS), 'What I can do'));
+  },
+
+  async unknown(context, command) {
+    const intro = command.text ? `I don't know "${command.text.slice(0, 60)}". ` : '';
+    await context.sendActivity(`${intro}Here is what I understand:`);
+    await context.sendActivity(cardActivity(buildHelpCard(CHAT_COMMANDS), 'What I can do'));
+  },
+
+  async usage(context, command) {
+    await context.sendActivity(command.message);
+  },
+
+  async status(context, _command, services) {
+    const status = await collectStatus(services.store, tenantOf(context.activity), services.clock(), services.statusProvider);
+    await context.sendActivity(cardActivity(buildStatusCard(status), 'Data flow status'));
+  },
+
+  async recent(context, command, services) {
+    const reports = await services.store.reports.recentReports({ tenantId: tenantOf(context.activity) ?? undefined, alertOnly: true, limit: command.count });
+    await context.sendActivity(cardActivity(buildRecentCallsCard(reports.map(digestItemOf)), `The last ${reports.length} calls with alerts`));
+  },
+
+  async check(context, command, services) {
+    if (!services.fetchAndScore) {
+      await context.sendActivity('I cannot fetch call records: Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and a secret or certificate). "check file:<path>" works without it.');
+      return;
+    }
+    const tenantId = tenantOf(context.activity) ?? services.defaultTenantId;
+    if (!tenantId) {
+      await context.sendActivity('I cannot tell which tenant to fetch the call record from; set GRAPH_TENANT_IDS.');
+      return;
+    }
+    let scored: ScoredCall;
+    try {
+      scored = await services.fetchAndScore(tenantId, command.callId);
+    } catch (error) {
+      services.logger.info({ callId: command.callId, err: (error as Error).message }, 'check: could not fetch the call record');
+      await context.sendActivity(`I could not fetch call record ${command.callId}: ${(error as Error).message}`);
+      return;
+    }
+    await sendScoredCall(context, scored, tenantId);
+  },
+
+  async 'check-file'(context, command, services) {
+    if (!services.allowLocalFileChecks) {
+      await context.sendActivity('"check file:" reads files where the bot runs, so it only works when the bot runs locally (without BOT_ID).');
+      return;
+    }
+    const tenantId = tenantOf(context.activity);
+    let scored: ScoredCall;
+    try {
+      const record = await readLocalCallRecord(command.path, services.workingDirectory);
+      scored = scoreCall(record, await currentScoringOptions(services.store, tenantId, services.scoring));
+    } catch (error) {
+      if (!(error instanceof LocalRecordError)) throw error;
+      await context.sendActivity(error.message);
+      return;
+    }
+    await sendScoredCall(context, scored, tenantId);
+  },
+
+  async thresholds(context, _command, services) {
+    const options = await currentScoringOptions(services.store, tenantOf(context.activity), services.scoring);
+    await context.sendActivity(cardActivity(buildThresholdsCard(options), `Quality profile ${options.profile}`));
+  },
+
+  async 'set-threshold'(context, command, services) {
+    if (!(await requireAdmin(context, services, 'change thresholds'))) return;
+    try {
+      const options = await setThresholdOverride(
+        services.store,
+        tenantOf(context.activity),
+        services.scoring,
+        command.key,
+        command.value,
+        context.activity.from?.aadObjectId ?? null,
+        services.clock(),
+      );
+      const [kind, metric] = command.key.split('.') as [keyof typeof options.thresholds, string];
+      const value = options.thresholds[kind][metric as keyof (typeof options.thresholds)[typeof kind]]!;
+      const shown = isStreamMetric(metric) ? formatMetricValue(metric, value) : String(value);
+      await context.sendActivity(`Done: the ${kind} threshold for ${metric} is now ${shown} (profile ${options.profile}). It applies to calls scored from now on.`);
+    } catch (error) {
+      if (!(error instanceof InvalidScoringSettingError)) throw error;
+      await context.sendActivity(error.message);
+    }
+  },
+
+  async profile(context, command, services) {
+    const tenantId = tenantOf(context.activity);
+    if (command.profile === null) {
+      const options = await currentScoringOptions(services.store, tenantId, services.scoring);
+      await context.sendActivity(`The quality profile is ${options.profile}. Say "profile cqd" or "profile cqd-classic" to switch (admins only).`);
+      return;
+    }
+    if (!(await requireAdmin(context, services, 'switch the quality profile'))) return;
+    try {
+      const options = await setProfileOverride(services.store, tenantId, services.scoring, command.profile, context.activity.from?.aadObjectId ?? null, services.clock());
+      await context.sendActivity(`Done: the quality profile is now ${options.profile}. It applies to calls scored from now on.`);
+    } catch (error) {
+      if (!(error instanceof InvalidScoringSettingError)) throw error;
+      await context.sendActivity(error.message);
+    }
+  },
+
+  async 'alert-here'(context, _command, services) {
+    if (conversationKindOf(context.activity) !== 'channel') {
+      await context.sendActivity('Say "alert here" in the team channel where the admins\' alerts should go.');
+      return;
+    }
+    if (!(await requireAdmin(context, services, 'choose the admins\' channel'))) return;
+    const now = services.clock();
+    const record = channelRecordOf(context.activity, now);
+    const existing = await services.store.conversations.getConversation(record.key);
+    await services.store.conversations.putConversation({ ...record, installedAt: existing && !existing.deadReason ? existing.installedAt : now });
+    await setAlertChannel(services.store.settings, record.tenantId, { conversationKey: record.key, setBy: context.activity.from?.aadObjectId ?? null, setAt: now });
+    const name = channelDataOf(context.activity).channel?.name;
+    const policy = services.channelPolicy === 'all' ? 'every alert' : 'alerts about calls with poor quality';
+    await context.sendActivity(`Done: ${policy} will be posted in ${name ? `the ${name} channel` : 'this channel'}, each as a new thread.`);
+  },
+
+  async 'alert-off'(context, _command, services) {
+    if (conversationKindOf(context.activity) !== 'channel') {
+      await context.sendActivity('Say "alert off" in the team channel that gets the admins\' alerts.');
+      return;
+    }
+    if (!(await requireAdmin(context, services, 'stop the admins\' alerts'))) return;
+    const tenantId = tenantOf(context.activity);
+    const here = channelRecordOf(context.activity, services.clock()).key;
+    const chosen = await alertChannelOf(services.store.settings, tenantId);
+    if (chosen?.conversationKey !== here) {
+      await context.sendActivity('This channel does not get the admins\' alerts, so there is nothing to stop here.');
+      return;
+    }
+    await setAlertChannel(services.store.settings, tenantId, null);
+    await context.sendActivity('Done: the admins\' alerts will no longer be posted here. Say "alert here" in a channel to choose one again.');
+  },
+
+  async mute(context, command, services) {
+    const userAadId = context.activity.from?.aadObjectId;
+    if (!userAadId) {
+      await context.sendActivity('Teams did not tell me who you are, so I cannot mute your alerts.');
+      return;
+    }
+    const until = await muteUser(services.store.settings, userAadId, command.hours, services.clock());
+    await context.sendActivity(`Your alerts are muted until ${readableTime(until)}. Say "unmute" to turn them back on.`);
+  },
+
+  async unmute(context, _command, services) {
+    const userAadId = context.activity.from?.aadObjectId;
+    if (!userAadId) {
+      await context.sendActivity('Teams did not tell me who you are, so I cannot unmute your alerts.');
+      return;
+    }
+    await unmuteUser(services.store.settings, userAadId);
+    await context.sendActivity('Your alerts are on again.');
+  },
+};
+
+async function sendScoredCall(context: TurnContext, scored: ScoredCall, tenantId: string | null): Promise<void> {
+  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId });
+  const verdict = scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
+  await context.sendActivity(cardActivity(card, `Call ${scored.report.callId ?? ''}: ${verdict}`));
+}
+
+async function requireAdmin(context: TurnContext, services: BotServices, what: string): Promise<boolean> {
+  if (await isAdmin(context, services.admins)) return true;
+  await context.sendActivity(
+    `Sorry, only the bot's admins can ${what}: the people listed in ADMIN_USER_IDS, or the owners of the team where the command is given.`,
+  );
+  return false;
+}
+
+/** "2026-11-23 16:09 UTC". */
+export function readableTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,132 @@
+import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter } from '@microsoft/teams-ai';
+import type { AppConfig } from '../config';
+import type { Logger } from '../logger';
+import type { ScoringSettings } from '../quality';
+import type { RouteModule } from '../server';
+import type { Store } from '../store';
+import type { TeamOwnerCheck } from './admin-check';
+import { AlertDelivery, type AlertDeliveryOptions, type DeliveryRound, type InstallForUser } from './alert-delivery';
+import type { BotServices } from './bot-services';
+import type { StatusProvider } from './bot-status';
+import { registerCardActions } from './card-actions';
+import { registerChatCommands } from './chat-commands';
+import { DocumentStorage } from './document-storage';
+import { registerInstallationTracking } from './installation-tracking';
+import { messagesRoute } from './messages-route';
+import { ProactiveMessenger } from './proactive-messenger';
+import type { FetchAndScore } from './scored-call';
+import { DEFAULT_SEND_RETRY, type SendRetryOptions } from './send-retry';
+import { createTeamsAdapter, type BotFrameworkEndpoints } from './teams-adapter';
+
+/** Everything {@link createBot} needs; only `config`, `store` and `logger` are required. */
+export interface CreateBotOptions {
+  config: Pick<AppConfig, 'bot' | 'alerts' | 'qualitySettings'> & { graph?: Pick<AppConfig['graph'], 'tenantIds'> };
+  store: Store;
+  logger: Logger;
+  /** `check <callRecordId>`: fetch from Graph and score with the tenant's options. Without it, `check` says Graph is not configured. */
+  fetchAndScore?: FetchAndScore;
+  /** The base quality settings (default `config.qualitySettings`); admins' changes in Teams go on top. */
+  scoring?: ScoringSettings;
+  /** What `status` cannot read from the store (last notification time, …). */
+  statusProvider?: StatusProvider;
+  /** `PROACTIVE_INSTALL`: installs the app for an organizer through Graph before opening a chat with them. */
+  installForUser?: InstallForUser;
+  /** Team ownership through Graph, so team owners count as admins. */
+  isTeamOwner?: TeamOwnerCheck;
+  /** The admins' channel (a conversation key: the channel's id) for tenants that did not choose one with `alert here`. */
+  defaultAlertChannelKey?: string;
+  /** Whether `check file:<path>` may read local files (default: only when no BOT_ID, i.e. local use). */
+  allowLocalFileChecks?: boolean;
+  /** Where relative `check file:` paths start (default: the process's working directory). */
+  workingDirectory?: string;
+  /** Bot Framework endpoints for sovereign clouds or tests (public cloud by default). */
+  botFrameworkEndpoints?: BotFrameworkEndpoints;
+  /** Tuning of the alert delivery (limits, batch size, timings). */
+  delivery?: Partial<Omit<AlertDeliveryOptions, 'store' | 'messenger' | 'logger'>>;
+  /** Tuning of the in-process retries of Bot Connector calls. */
+  sendRetry?: Partial<SendRetryOptions>;
+  clock?: () => number;
+}
+
+/** The running Teams bot. */
+export interface Bot {
+  /** Adds `POST /api/messages` to a server (for `createServer(logger, routes)`). */
+  routes: RouteModule;
+  /** The Teams AI application and its adapter (for tests and advanced wiring). */
+  app: Application;
+  adapter: TeamsAdapter;
+  delivery: AlertDelivery;
+  /** Delivers every alert due now, in the caller's turn (CLI, tests). */
+  deliverAlerts(): Promise<DeliveryRound>;
+  /** Starts delivering alerts in the background. */
+  startDelivery(): void;
+  /** Wakes the background delivery (an alert job was queued): pass as the ingest worker's `onAlertQueued`. */
+  wakeDelivery(): void;
+  /** Stops the background delivery, waiting for the round in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the Teams bot: the Teams AI `Application` behind `POST /api/messages` (turn state kept
+ * in the store's documents), its chat commands, card actions and installation tracking, and the
+ * alert delivery that drains the store's alert jobs. Nothing starts until `startDelivery()` and
+ * until `routes` is added to a server.
+ */
+export function createBot(options: CreateBotOptions): Bot {
+  const { config, store, logger } = options;
+  const clock = options.clock ?? Date.now;
+  const adapter = createTeamsAdapter(config.bot, options.botFrameworkEndpoints);
+  const botAppId = config.bot.id ?? '';
+  const messenger = new ProactiveMessenger(adapter, botAppId, { ...DEFAULT_SEND_RETRY, ...options.sendRetry });
+  const app = new Application({
+    adapter,
+    botAppId: botAppId || undefined,
+    storage: new DocumentStorage(store.documents),
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
+  });
+  const botLogger = logger.child({ component: 'bot' });
+  const services: BotServices = {
+    store,
+    logger: botLogger,
+    messenger,
+    admins: { adminUserIds: config.bot.adminUserIds, isTeamOwner: options.isTeamOwner, logger: botLogger },
+    scoring: options.scoring ?? config.qualitySettings,
+    channelPolicy: config.alerts.channelPolicy,
+    defaultTenantId: config.graph?.tenantIds[0] ?? null,
+    fetchAndScore: options.fetchAndScore,
+    statusProvider: options.statusProvider,
+    allowLocalFileChecks: options.allowLocalFileChecks ?? !config.bot.id,
+    workingDirectory: options.workingDirectory ?? process.cwd(),
+    clock,
+  };
+  // Order matters: Teams AI runs the first route that matches.
+  registerInstallationTracking(app, services);
+  registerCardActions(app, services);
+  registerChatCommands(app, services);
+
+  const delivery = new AlertDelivery({
+    clock,
+    ...options.delivery,
+    store,
+    messenger,
+    logger: logger.child({ component: 'alert-delivery' }),
+    channelPolicy: options.delivery?.channelPolicy ?? config.alerts.channelPolicy,
+    defaultAlertChannelKey: options.delivery?.defaultAlertChannelKey ?? options.defaultAlertChannelKey ?? null,
+    proactiveInstall: options.delivery?.proactiveInstall ?? config.bot.proactiveInstall,
+    installForUser: options.delivery?.installForUser ?? options.installForUser,
+  });
+
+  return {
+    routes: messagesRoute(adapter, app, botLogger),
+    app,
+    adapter,
+    delivery,
+    deliverAlerts: () => delivery.drainOnce(),
+    startDelivery: () => delivery.start(),
+    wakeDelivery: () => delivery.wake(),
+    stop: () => delivery.stop(),
+  };
+}

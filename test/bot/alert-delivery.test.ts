@@ -1,0 +1,348 @@
+import assert from 'node:assert/strict';
+import { CARD_ACTIONS } from '../../src/alerts';
+import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, ratedBadRecord, TENANT } from './bot-harness';
+import { assertValidCard, cardSays, executeActions } from './card-inspection';
+
+const ABBIE_CHAT = 'a:chat-with-abbie';
+
+function callId(index: number): string {
+  return `c0ffee00-0000-0000-0000-${String(index).padStart(12, '0')}`;
+}
+
+describe('bot: alert delivery through the real adapter', () => {
+  let harness: BotHarness;
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+
+  beforeEach(() => {
+    offset = 0;
+  });
+
+  afterEach(async () => {
+    await harness?.close();
+  });
+
+  async function start(options: Parameters<typeof BotHarness.start>[0] = {}) {
+    harness = await BotHarness.start({ clock, ...options });
+    return harness;
+  }
+
+  async function jobStates() {
+    return harness.store.reports.alertJobStats();
+  }
+
+  it('sends the organizer a 1:1 card and the admins\' channel a new thread, then completes the job', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    await harness.setUpAdminsChannel();
+    harness.connector.clearRequests();
+
+    await harness.recordCall(poorRecord(callId(1)));
+    const round = await harness.bot.deliverAlerts();
+    assert.equal(round.sent, 2);
+
+    const personal = harness.connector.posts(ABBIE_CHAT);
+    assert.equal(personal.length, 1);
+    assert.equal(personal[0]!.path, `/v3/conversations/${ABBIE_CHAT}/activities`);
+    const [organizerCard] = harness.connector.cardsIn(personal);
+    assertValidCard(organizerCard);
+    assert.ok(cardSays(organizerCard, callId(1)));
+    assert.ok(executeActions(organizerCard).some((action) => action.verb === CARD_ACTIONS.mute), 'the organizer can mute');
+
+    const thread = harness.connector.posts(ALERTS_CHANNEL.id);
+    assert.equal(thread.length, 1);
+    assert.equal(thread[0]!.path, '/v3/conversations', 'a channel alert opens a new thread (createConversation)');
+    assert.equal(thread[0]!.body.channelData.channel.id, ALERTS_CHANNEL.id);
+    assert.equal(thread[0]!.body.isGroup, true);
+    const [adminsCard] = harness.connector.cardsIn(thread);
+    assertValidCard(adminsCard);
+    assert.ok(cardSays(adminsCard, callId(1)));
+    assert.ok(!executeActions(adminsCard).some((action) => action.verb === CARD_ACTIONS.mute), 'admins cannot mute the organizer');
+
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
+    const sent = await harness.store.sentCards.listSentCards(TENANT, callId(1));
+    assert.deepEqual(sent.map((card) => card.conversationKey).sort(), [ABBIE_CHAT, ALERTS_CHANNEL.id].sort());
+  });
+
+  it('opens a 1:1 chat with createConversation when the organizer has the app but no stored chat', async () => {
+    await start();
+    await harness.setUpAdminsChannel();
+    harness.connector.installFor(OWEN.aadObjectId);
+    harness.connector.clearRequests();
+
+    await harness.recordCall(poorRecord(callId(2), { organizer: OWEN }));
+    await harness.bot.deliverAlerts();
+
+    const create = harness.connector.requests.find((request) => request.method === 'POST' && request.path === '/v3/conversations' && request.body.members);
+    assert.ok(create, 'createConversation was called');
+    assert.deepEqual(create.body.members, [{ id: OWEN.aadObjectId }]);
+    assert.equal(create.body.tenantId, TENANT);
+    const chat = harness.connector.personalConversationId(OWEN.aadObjectId);
+    assert.equal(harness.connector.posts(chat).filter((request) => request.path.endsWith('/activities')).length, 1);
+    assert.equal((await harness.store.conversations.findPersonalConversation(TENANT, OWEN.aadObjectId))?.key, chat, 'the new chat is kept');
+  });
+
+  it('says on the admins\' card when the organizer cannot be reached, and still completes the job', async () => {
+    await start();
+    await harness.setUpAdminsChannel();
+    await harness.recordCall(poorRecord(callId(3), { organizer: OWEN }));
+    await harness.bot.deliverAlerts();
+    const [adminsCard] = harness.connector.cardsIn(harness.connector.posts(ALERTS_CHANNEL.id));
+    assert.ok(cardSays(adminsCard, /not installed for them/), 'the card says why the organizer was not told');
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
+  });
+
+  it('installs the app for the organizer through Graph first when PROACTIVE_INSTALL is on', async () => {
+    const installs: string[] = [];
+    await start({
+      config: { bot: { adminUserIds: [ADMIN.aadObjectId], type: 'MultiTenant', proactiveInstall: true } },
+      installForUser: async (tenantId, userId) => {
+        installs.push(`${tenantId}/${userId}`);
+        harness.connector.installFor(userId);
+      },
+    });
+    await harness.setUpAdminsChannel();
+    await harness.recordCall(poorRecord(callId(4), { organizer: OWEN }));
+    await harness.bot.deliverAlerts();
+    assert.deepEqual(installs, [`${TENANT}/${OWEN.aadObjectId}`]);
+    assert.equal(harness.connector.posts(harness.connector.personalConversationId(OWEN.aadObjectId)).length, 1);
+  });
+
+  it('updates the cards already sent when a newer version changes the report, instead of posting again', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    await harness.setUpAdminsChannel();
+    await harness.recordCall(poorRecord(callId(5), { jitterMs: 90 }));
+    await harness.bot.deliverAlerts();
+    const firstPersonal = harness.connector.posts(ABBIE_CHAT).at(-1)!;
+    const firstThread = harness.connector.posts(ALERTS_CHANNEL.id).at(-1)!;
+    harness.connector.clearRequests();
+
+    await harness.recordCall(poorRecord(callId(5), { jitterMs: 150, version: 2 }));
+    const round = await harness.bot.deliverAlerts();
+    assert.equal(round.updated, 2);
+    assert.equal(harness.connector.posts().length, 0, 'nothing new is posted');
+
+    const sent = await harness.store.sentCards.listSentCards(TENANT, callId(5));
+    const personalCard = sent.find((card) => card.conversationKey === ABBIE_CHAT)!;
+    const channelCard = sent.find((card) => card.conversationKey === ALERTS_CHANNEL.id)!;
+    const updates = harness.connector.updates();
+    assert.equal(updates.length, 2);
+    const personalUpdate = updates.find((request) => request.conversationId === ABBIE_CHAT)!;
+    assert.equal(personalUpdate.activityId, personalCard.activityId);
+    assert.ok(firstPersonal.status === 201);
+    const threadUpdate = updates.find((request) => request.conversationId !== ABBIE_CHAT)!;
+    assert.equal(threadUpdate.conversationId, `${ALERTS_CHANNEL.id};messageid=${channelCard.activityId}`, 'the thread\'s root message is updated');
+    assert.equal(firstThread.body.channelData.channel.id, ALERTS_CHANNEL.id);
+    for (const card of harness.connector.cardsIn(updates)) {
+      assertValidCard(card);
+      assert.ok(cardSays(card, /150 ms/), 'the updated card shows the new version\'s figures');
+    }
+    assert.deepEqual(sent.map((card) => card.version), [2, 2]);
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 2, dead: 0 });
+  });
+
+  it('marks a personal chat dead on 403 MessageWritesBlocked and never sends there again', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    await harness.setUpAdminsChannel();
+    harness.connector.block(ABBIE_CHAT);
+    harness.connector.block(harness.connector.personalConversationId(ABBIE.aadObjectId));
+    harness.connector.clearRequests();
+
+    await harness.recordCall(poorRecord(callId(6)));
+    await harness.bot.deliverAlerts();
+    const record = await harness.store.conversations.getConversation(ABBIE_CHAT);
+    assert.match(record?.deadReason ?? '', /403 MessageWritesBlocked/);
+    const [adminsCard] = harness.connector.cardsIn(harness.connector.posts(ALERTS_CHANNEL.id));
+    assert.ok(cardSays(adminsCard, /removed or blocked/), 'the admins learn the organizer was not told');
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
+
+    harness.connector.clearRequests();
+    await harness.recordCall(poorRecord(callId(7)));
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.requests.filter((request) => request.conversationId === ABBIE_CHAT).length, 0, 'the dead chat gets no request');
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 2, dead: 0 });
+  });
+
+  it('marks the admins\' channel dead on 404 ConversationNotFound and stops sending there', async () => {
+    await start();
+    await harness.setUpAdminsChannel();
+    harness.connector.deleteConversation(ALERTS_CHANNEL.id);
+    await harness.recordCall(poorRecord(callId(8)));
+    await harness.bot.deliverAlerts();
+    assert.match((await harness.store.conversations.getConversation(ALERTS_CHANNEL.id))?.deadReason ?? '', /404 ConversationNotFound/);
+    harness.connector.clearRequests();
+    await harness.recordCall(poorRecord(callId(9)));
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.posts(ALERTS_CHANNEL.id).length + harness.connector.requests.filter((r) => r.status === 404).length, 0);
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 2, dead: 0 });
+  });
+
+  it('retries 429 (Retry-After honoured by the connector client and by the bot) and delivers once', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    harness.connector.clearRequests();
+    harness.connector.throttle(ABBIE_CHAT, 5, 0);
+    await harness.recordCall(poorRecord(callId(10)));
+    await harness.bot.deliverAlerts();
+    const attempts = harness.connector.requests.filter((request) => request.conversationId === ABBIE_CHAT);
+    assert.deepEqual(attempts.map((request) => request.status), [429, 429, 429, 429, 429, 201]);
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length, 1);
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
+  });
+
+  it('gives a job back to the store when throttling outlasts the retries, and delivers it later (nothing lost)', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    harness.connector.clearRequests();
+    harness.connector.throttle(ABBIE_CHAT, 1_000, 0);
+    await harness.recordCall(poorRecord(callId(11)));
+    const first = await harness.bot.deliverAlerts();
+    assert.equal(first.retried, 1);
+    assert.deepEqual(await jobStates(), { pending: 1, leased: 0, done: 0, dead: 0 });
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length, 0);
+
+    harness.connector.clearFaults(ABBIE_CHAT);
+    offset = 60 * 60_000;
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length, 1);
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
+  });
+
+  it('folds a burst into digests within the per-conversation budget, and accounts for every call', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    await harness.setUpAdminsChannel();
+    harness.connector.clearRequests();
+    const ids = Array.from({ length: 20 }, (_, index) => callId(100 + index));
+    for (const id of ids) await harness.recordCall(poorRecord(id, { jitterMs: 40 + Number(id.slice(-3)) }));
+
+    const round = await harness.bot.deliverAlerts();
+    assert.equal(round.jobs, 20);
+    assert.equal(round.digests, 2, 'one digest per conversation');
+    for (const conversation of [ABBIE_CHAT, ALERTS_CHANNEL.id]) {
+      const posts = harness.connector.posts(conversation);
+      assert.equal(posts.length, 7, `${conversation} gets 7 messages (Teams allows 7 per second)`);
+      const cards = harness.connector.cardsIn(posts);
+      cards.forEach(assertValidCard);
+      const digest = cards.at(-1);
+      assert.ok(cardSays(digest, /^14 calls with poor quality or ratings$/), 'the digest counts the folded calls');
+      assert.ok(cardSays(digest, /recent/), 'and points to the recent command');
+    }
+    // Every call is accounted for in both conversations: its own card or the digest.
+    for (const id of ids) {
+      const sent = await harness.store.sentCards.listSentCards(TENANT, id);
+      assert.equal(sent.length, 2, `call ${id} reached both conversations`);
+    }
+    const cardTypes = (await Promise.all(ids.map((id) => harness.store.sentCards.listSentCards(TENANT, id)))).flat().map((card) => card.cardType);
+    assert.equal(cardTypes.filter((type) => type === 'alert').length, 12);
+    assert.equal(cardTypes.filter((type) => type === 'digest').length, 28);
+    // The worst calls get their own cards: the six highest jitters.
+    const ownCards = (await Promise.all(ids.map((id) => harness.store.sentCards.getSentCard(TENANT, id, ABBIE_CHAT))))
+      .filter((card) => card?.cardType === 'alert')
+      .map((card) => card!.callId)
+      .sort();
+    assert.deepEqual(ownCards, ids.slice(-6));
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 20, dead: 0 });
+  });
+
+  it('defers a second burst while the budget is spent, then delivers it (every job done)', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    for (let index = 0; index < 7; index++) await harness.recordCall(poorRecord(callId(200 + index)));
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length, 2 + 7, 'welcome (2) and seven cards');
+
+    for (let index = 0; index < 3; index++) await harness.recordCall(poorRecord(callId(300 + index)));
+    const deferred = await harness.bot.deliverAlerts();
+    assert.equal(deferred.deferred, 3);
+    assert.deepEqual(await jobStates(), { pending: 3, leased: 0, done: 7, dead: 0 });
+
+    offset = 31_000;
+    await harness.bot.deliverAlerts();
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 10, dead: 0 });
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length, 2 + 7 + 3);
+  });
+
+  it('sends the admins\' channel only poor-quality calls with ALERT_CHANNEL_POLICY=poor', async () => {
+    await start({ config: { alerts: { channelPolicy: 'poor' } } });
+    await harness.installPersonal(ABBIE);
+    await harness.setUpAdminsChannel();
+    harness.connector.clearRequests();
+    await harness.recordCall(ratedBadRecord(callId(12)));
+    await harness.recordCall(poorRecord(callId(13)));
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length, 2, 'the organizer hears about both');
+    const channelCards = harness.connector.cardsIn(harness.connector.posts(ALERTS_CHANNEL.id));
+    assert.equal(channelCards.length, 1);
+    assert.ok(cardSays(channelCards[0], callId(13)));
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 2, dead: 0 });
+  });
+
+  it('acknowledges from a card: records who, answers with the refreshed card and updates every copy', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    await harness.setUpAdminsChannel();
+    await harness.recordCall(poorRecord(callId(14)));
+    await harness.bot.deliverAlerts();
+    const sent = await harness.store.sentCards.listSentCards(TENANT, callId(14));
+    const channelCard = sent.find((card) => card.conversationKey === ALERTS_CHANNEL.id)!;
+    const [adminsCard] = harness.connector.cardsIn(harness.connector.posts(ALERTS_CHANNEL.id));
+    const acknowledge = executeActions(adminsCard).find((action) => action.verb === CARD_ACTIONS.acknowledge)!;
+    harness.connector.clearRequests();
+
+    const thread = { isGroup: true, conversationType: 'channel', tenantId: TENANT, id: `${ALERTS_CHANNEL.id};messageid=${channelCard.activityId}` };
+    const response = await harness.send(
+      harness.cardAction(thread, ADMIN, acknowledge.verb, acknowledge.data, channelCard.activityId, { channel: ALERTS_CHANNEL, team: { id: 'team' } }),
+    );
+    assert.equal(response.status, 200);
+    assert.equal(response.body.statusCode, 200);
+    assert.equal(response.body.type, 'application/vnd.microsoft.card.adaptive');
+    assertValidCard(response.body.value);
+    assert.ok(cardSays(response.body.value, ADMIN.name), 'the refreshed card shows who acknowledged');
+    assert.ok(!executeActions(response.body.value).some((action) => action.verb === CARD_ACTIONS.acknowledge), 'and no longer offers the button');
+
+    const updates = harness.connector.updates();
+    assert.deepEqual(updates.map((request) => request.conversationId).sort(), [ABBIE_CHAT, thread.id].sort(), 'the clicked card and the organizer\'s copy are updated');
+    for (const card of harness.connector.cardsIn(updates)) assert.ok(cardSays(card, ADMIN.name));
+    for (const card of await harness.store.sentCards.listSentCards(TENANT, callId(14))) {
+      assert.match(card.acknowledgedBy ?? '', /Ada Admin/);
+    }
+  });
+
+  it('mutes the organizer from their card: no 1:1 alerts meanwhile, and the admins\' card says so', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    await harness.setUpAdminsChannel();
+    await harness.recordCall(poorRecord(callId(15)));
+    await harness.bot.deliverAlerts();
+    const personalCard = (await harness.store.sentCards.listSentCards(TENANT, callId(15))).find((card) => card.conversationKey === ABBIE_CHAT)!;
+    const [organizerCard] = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT).slice(-1));
+    const mute = executeActions(organizerCard).find((action) => action.verb === CARD_ACTIONS.mute)!;
+
+    const response = await harness.send(harness.cardAction(harness.personalConversation(ABBIE), ABBIE, mute.verb, mute.data, personalCard.activityId));
+    assert.equal(response.status, 200);
+    assert.ok(cardSays(response.body.value, /[Mm]uted/), 'the card says the alerts are muted');
+    assert.ok(!executeActions(response.body.value).some((action) => action.verb === CARD_ACTIONS.mute));
+
+    harness.connector.clearRequests();
+    await harness.recordCall(poorRecord(callId(16)));
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length, 0, 'a muted organizer gets no card');
+    const [adminsCard] = harness.connector.cardsIn(harness.connector.posts(ALERTS_CHANNEL.id));
+    assert.ok(cardSays(adminsCard, /muted their alerts/));
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 2, dead: 0 });
+  });
+
+  it('delivers in the background once started, woken when an alert is queued', async () => {
+    await start({ delivery: { idleMs: 60_000 } });
+    await harness.installPersonal(ABBIE);
+    harness.bot.startDelivery();
+    await harness.recordCall(poorRecord(callId(17)));
+    harness.bot.wakeDelivery();
+    await harness.connector.waitFor(() => harness.connector.posts(ABBIE_CHAT).length === 3);
+    await harness.bot.stop();
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
+  });
+});

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { parseCommand } from '../../src/bot';
+import { commandTextOf } from '../../src/bot/chat-command';
+
+describe('bot: chat command parsing', () => {
+  it('strips mentions, markup and entities from a Teams message', () => {
+    assert.equal(commandTextOf('<at>Call Quality</at>&nbsp;recent  5\n'), 'recent 5');
+    assert.equal(commandTextOf('<p>set threshold audio.averageJitter 40</p>'), 'set threshold audio.averageJitter 40');
+    assert.equal(commandTextOf(undefined), '');
+  });
+
+  it('parses every command', () => {
+    assert.deepEqual(parseCommand('Help'), { name: 'help' });
+    assert.deepEqual(parseCommand('status'), { name: 'status' });
+    assert.deepEqual(parseCommand('recent'), { name: 'recent', count: 10 });
+    assert.deepEqual(parseCommand('recent 3'), { name: 'recent', count: 3 });
+    assert.deepEqual(parseCommand('recent 500'), { name: 'recent', count: 50 });
+    assert.deepEqual(parseCommand('check 2f1a1100-b174-40a0-aba7-0b405e01ed92'), { name: 'check', callId: '2f1a1100-b174-40a0-aba7-0b405e01ed92' });
+    assert.deepEqual(parseCommand('check file:./records/My Call.json'), { name: 'check-file', path: './records/My Call.json' });
+    assert.deepEqual(parseCommand('thresholds'), { name: 'thresholds' });
+    assert.deepEqual(parseCommand('set threshold audio.averageJitter 40'), { name: 'set-threshold', key: 'audio.averageJitter', value: '40' });
+    assert.deepEqual(parseCommand('set threshold video.averageVideoFrameRate=5'), { name: 'set-threshold', key: 'video.averageVideoFrameRate', value: '5' });
+    assert.deepEqual(parseCommand('profile CQD-Classic'), { name: 'profile', profile: 'cqd-classic' });
+    assert.deepEqual(parseCommand('profile'), { name: 'profile', profile: null });
+    assert.deepEqual(parseCommand('alert here'), { name: 'alert-here' });
+    assert.deepEqual(parseCommand('alert off'), { name: 'alert-off' });
+    assert.deepEqual(parseCommand('mute'), { name: 'mute', hours: 24 });
+    assert.deepEqual(parseCommand('mute 8h'), { name: 'mute', hours: 8 });
+    assert.deepEqual(parseCommand('unmute'), { name: 'unmute' });
+    assert.deepEqual(parseCommand('<at>Bot</at> hello there'), { name: 'unknown', text: 'hello there' });
+  });
+
+  it('says how to use a command given wrong arguments', () => {
+    for (const text of ['recent 0', 'recent x', 'check', 'check a b', 'check file:', 'set threshold audio.averageJitter', 'profile a b', 'alert now', 'mute 0', 'mute 10000']) {
+      const command = parseCommand(text);
+      assert.equal(command.name, 'usage', text);
+      assert.match((command as { message: string }).message, /^"?[a-z]/i);
+    }
+  });
+});
