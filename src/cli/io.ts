@@ -30,6 +30,7 @@ export function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CliError(`Invalid JSON in ${source}: ${(error as Error).message}`);
+    // Node quotes the input in its message, newlines included: one line on stderr is the contract.
+    throw new CliError(`Invalid JSON in ${source}: ${(error as Error).message.replace(/\s+/g, ' ')}`);
   }
 }

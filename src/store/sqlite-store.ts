@@ -339,6 +339,9 @@ export function openSqliteStore(location: SqliteStoreLocation): Store {
       async killAlertJob(job, _now, reason) {
         return settleAlertJob(job, 'dead', null, reason);
       },
+      async listAlertJobs(tenantId, callId) {
+        return (sql('SELECT * FROM alert_jobs WHERE tenant_id = ? AND call_id = ? ORDER BY version').all(tenantId, callId) as Row[]).map(toAlertJob);
+      },
       async alertJobStats() {
         const counts: Record<AlertJob['state'], number> = { pending: 0, leased: 0, done: 0, dead: 0 };
         for (const row of sql('SELECT state, COUNT(*) AS n FROM alert_jobs GROUP BY state').all() as Row[]) {

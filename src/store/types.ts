@@ -133,6 +133,8 @@ export interface ReportStore {
   retryAlertJob(job: AlertJob, now: number, nextAttemptAt: number, error: string): Promise<boolean>;
   killAlertJob(job: AlertJob, now: number, reason: string): Promise<boolean>;
   alertJobStats(): Promise<Record<AlertJob['state'], number>>;
+  /** Every alert job of a call, in any state, oldest version first (for audits and tests). */
+  listAlertJobs(tenantId: string, callId: string): Promise<AlertJob[]>;
 }
 
 /** A Graph change-notification subscription, per tenant. */

@@ -132,13 +132,17 @@ export interface CardRenderer {
 export async function startCardRenderer(): Promise<CardRenderer> {
   const bundle = readFileSync(adaptiveCardsBundlePath());
   const page = previewPage();
+  // Not chained: restify patches ServerResponse.prototype.writeHead process-wide, and its version returns nothing.
   const server: Server = createServer((request, response) => {
     if (request.url === '/adaptivecards.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(bundle);
+      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      response.end(bundle);
     } else if (request.url === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(page);
     } else {
-      response.writeHead(404).end();
+      response.writeHead(404);
+      response.end();
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -182,6 +182,7 @@ describe('cli score (in-process)', () => {
       assertRefused(await runInProcess(['score', write('broken.json', '{"id": "x", "sessions": [')]), /Invalid JSON.*broken\.json/);
       assertRefused(await runInProcess(['score', '-'], 'not json'), /Invalid JSON.*standard input/);
       assertRefused(await runInProcess(['score', '-'], ''), /Invalid JSON/);
+      assertRefused(await runInProcess(['score', '-'], '{\n  "version": nope\n}\n'), /Invalid JSON.*standard input/);
     });
     it('a page of sessions instead of a call record', async () => {
       assertRefused(await runInProcess(['score', fixturePath('sessions-page.json')]), /Not a call record.*page/);

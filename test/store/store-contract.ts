@@ -158,6 +158,10 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.equal(await store.reports.retryAlertJob(byCall.get('c2')!, Date.now(), Date.now() + 3_600_000, '429'), true);
         assert.equal(await store.reports.killAlertJob(byCall.get('c3')!, Date.now(), 'no conversation'), true);
         assert.deepEqual(await store.reports.alertJobStats(), { pending: 1, leased: 0, done: 1, dead: 1 });
+        assert.deepEqual((await store.reports.listAlertJobs(T, 'c3')).map((job) => [job.version, job.state, job.lastError]), [[1, 'dead', 'no conversation']]);
+        await store.reports.recordReport(report('c1', 2, true), true);
+        assert.deepEqual((await store.reports.listAlertJobs(T, 'c1')).map((job) => [job.version, job.state]), [[1, 'done'], [2, 'pending']]);
+        assert.deepEqual(await store.reports.listAlertJobs(T, 'nothing'), []);
         assert.equal(await store.reports.completeAlertJob(byCall.get('c1')!, Date.now()), false, 'a settled job cannot be settled twice');
       });
 

@@ -219,6 +219,14 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
       return settleAlert(job, 'reports.killAlertJob', (row) => ({ row: { ...released(row), state: 'dead', lastError: boundedText(reason) }, message: 'delete' }));
     },
 
+    async listAlertJobs(tenantId, callId) {
+      // One partition per call: its alert rows sort by version.
+      const filter = odata`PartitionKey eq ${callPartitionKey(tenantId, callId)} and RowKey ge ${ALERT_ROW_PREFIX} and RowKey lt ${ALERT_ROW_END}`;
+      const jobs: AlertJob[] = [];
+      for await (const entity of table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) jobs.push(toAlertJob(toAlertRow(entity)));
+      return jobs;
+    },
+
     async alertJobStats() {
       const counts: Record<AlertJob['state'], number> = { pending: 0, leased: 0, done: 0, dead: 0 };
       const filter = odata`RowKey ge ${ALERT_ROW_PREFIX} and RowKey lt ${ALERT_ROW_END}`;
