@@ -143,6 +143,8 @@ export class GraphTokenProvider {
           logLevel: LogLevel.Warning,
           loggerCallback: (level, message) => {
             if (level === LogLevel.Error) logger.error({ tenantId }, `msal: ${message}`);
+            // Client-credential answers never carry client info; msal warns about it on every token.
+            else if (message.includes('No client info in response')) logger.debug({ tenantId }, `msal: ${message}`);
             else logger.warn({ tenantId }, `msal: ${message}`);
           },
         },

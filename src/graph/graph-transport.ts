@@ -148,7 +148,7 @@ export class GraphTransport {
     }
     if (response.status === 401) this.options.tokens.invalidate(tenantId);
     throw new GraphRequestError(
-      `Graph answered ${operation} with ${response.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${explainStatus(response.status)}`,
+      `Graph answered ${operation} with ${response.status}${code ? ` ${code}` : ''}${message ? `: ${message.replace(/[.\s]+$/, '')}` : ''}${explainStatus(response.status)}`,
       {
         kind: 'http',
         operation,
