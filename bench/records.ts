@@ -7,23 +7,12 @@
  * Deterministic: the same size and seed give the same record.
  */
 
+import { seededRandom, type Random } from '../test/support/seeded-random';
+
+export { seededRandom };
+
 /** A JSON object. */
 type Json = Record<string, unknown>;
-
-/** A random source in [0, 1). */
-type Random = () => number;
-
-/** The mulberry32 PRNG: small, fast, and the same sequence for the same seed. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
 const FIRST_NAMES = ['Abbie', 'Owen', 'Mira', 'Jonas', 'Priya', 'Kenji', 'Sofia', 'Lars', 'Amara', 'Diego'];

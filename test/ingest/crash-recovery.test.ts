@@ -8,6 +8,7 @@ import { openSqliteStore } from '../../src/store';
 import type { CallQualityReport } from '../../src/quality';
 import { createLoopbackTlsCertificate } from '../support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackGraph } from '../support/loopback-graph';
+import { seededRandom } from '../support/seeded-random';
 import { startLoopbackTokenServer, type LoopbackTokenServer } from '../support/loopback-token-server';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -35,18 +36,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A seeded PRNG, so a failing run can be replayed. */
-function prng(seedValue: number): () => number {
-  let state = seedValue >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('crash recovery: the bot killed with SIGKILL while it drains', function () {
   this.timeout(240_000);
   let graph: LoopbackGraph;
@@ -66,7 +55,7 @@ describe('crash recovery: the bot killed with SIGKILL while it drains', function
   });
 
   it('processes every record once per version, loses none, across random kills', async () => {
-    const random = prng(Number(process.env.CRASH_SEED ?? 20261122));
+    const random = seededRandom(Number(process.env.CRASH_SEED ?? 20261122));
     const port = await freePort();
     const dataDir = path.join(dir, 'data');
     const env = {

@@ -3,6 +3,7 @@ import { resolveScoringOptions, scoreCallRecord, type JsonObject } from '../../s
 import { loadFixture } from './graph-fixtures';
 import { callRecord, endpointWithFeedback, media, session } from './records';
 import { assertReportShape } from './report-shape';
+import { seededRandom } from '../support/seeded-random';
 
 const poorAudio = { streamId: 'a1', streamDirection: 'callerToCallee', packetUtilization: 900, averageJitter: 'PT0.090S' };
 
@@ -135,7 +136,7 @@ describe('robustness', () => {
     const options = [resolveScoringOptions(), resolveScoringOptions({ profile: 'cqd-classic', alertRatings: ['fair'] })];
 
     it(`never throws and always returns the contract's shape (${CASES} cases)`, () => {
-      const random = mulberry32(0x5eed2);
+      const random = seededRandom(0x5eed2);
       const bases = [loadFixture('callrecord-v1-expanded-2024.json'), richRecord()];
       const seen = new Set<string>();
       for (let index = 0; index < CASES; index += 1) {
@@ -187,18 +188,6 @@ function richRecord(): JsonObject {
     '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#communications/callRecords(sessions(segments()))/$entity',
     modalities: ['audio', 'video', 'videoBasedScreenSharing'],
   });
-}
-
-/** The mulberry32 PRNG: small, fast, and the same sequence for the same seed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REPLACEMENTS: unknown[] = [
