@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import type { BenchResult, BenchSection } from './bench-section';
+import { startAzurite, type AzuriteInstance } from '../test/support/azurite';
 import { BENCH_CLIENT_STATE, BENCH_TENANT } from './webhook-target';
 
 const DURATION_SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 5);
@@ -86,9 +87,15 @@ export const webhookBench: BenchSection = {
     try {
       const figures: Record<string, LoadFigures> = {};
       const engines = process.env.BENCH_STORES?.split(',') ?? ['sqlite'];
+      let azurite: AzuriteInstance | undefined;
       for (const mode of ['bare', ...engines.map((engine) => `webhook:${engine}`)]) {
         const [kind, engine] = mode.split(':') as ['bare' | 'webhook', string | undefined];
-        const env = { ...process.env, STORE: engine ?? 'sqlite' };
+        if (engine === 'azure') azurite ??= await startAzurite();
+        const env = {
+          ...process.env,
+          STORE: engine ?? 'sqlite',
+          ...(engine === 'azure' ? { AZURE_STORAGE_CONNECTION_STRING: azurite!.connectionString, AZURE_STORAGE_PREFIX: 'benchwebhook' } : {}),
+        };
         const target = await startTarget(kind, path.join(dir, mode.replace(':', '-')), env);
         try {
           await load(target.port); // warm-up
@@ -97,6 +104,7 @@ export const webhookBench: BenchSection = {
           await target.stop();
         }
       }
+      await azurite?.stop();
       const bare = figures.bare!;
       for (const [mode, measured] of Object.entries(figures)) {
         const ratio = measured.requestsPerSecond / bare.requestsPerSecond;

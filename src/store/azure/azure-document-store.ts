@@ -1,54 +1,38 @@
-import { createHash } from 'node:crypto';
-import { buffer } from 'node:stream/consumers';
-import type { ContainerClient } from '@azure/storage-blob';
+import { BlobsStorage } from 'botbuilder-azure-blobs';
+import type { AzureStorageConnection } from './storage-clients';
 import { ETagMismatchError, type DocumentStore } from '../types';
 import { hasStatus } from './azure-store-error';
 
-/** Blob names may be up to 1,024 characters. */
-const MAX_BLOB_NAME = 1_024;
-
 /**
- * JSON documents (the bot's turn state) as blobs, one per key, with the blob's ETag as the
- * document's: a write with `expectedETag` is an `If-Match` upload, so of two instances writing
- * the same conversation state only the first wins and the other gets {@link ETagMismatchError}.
- * Writes of several keys are not atomic together (blobs have no transactions).
+ * JSON documents (the bot's turn state) as blobs, through botbuilder's own `BlobsStorage`
+ * (`botbuilder-azure-blobs`), one blob per key, with the blob's ETag as the document's: a write
+ * with `expectedETag` is an `If-Match` upload, so of two instances writing the same conversation
+ * state only the first wins and the other gets {@link ETagMismatchError}. Writes of several keys
+ * are not atomic together (blobs have no transactions).
  */
-export function createAzureDocumentStore(container: ContainerClient): DocumentStore {
-  const blob = (key: string) => container.getBlockBlobClient(blobName(key));
+export function createAzureDocumentStore(blobs: Pick<BlobsStorage, 'read' | 'write' | 'delete'>): DocumentStore {
   return {
     async readDocuments(keys) {
-      const found: Record<string, { value: unknown; eTag: string }> = {};
-      await Promise.all(
-        [...new Set(keys)].map(async (key) => {
-          try {
-            // One download gives the content and the ETag of that same content.
-            const response = await blob(key).download();
-            const content = response.readableStreamBody ? await buffer(response.readableStreamBody) : Buffer.alloc(0);
-            found[key] = { value: JSON.parse(content.toString('utf8')), eTag: response.etag ?? '' };
-          } catch (error) {
-            if (!hasStatus(error, 404)) throw error;
-          }
-        }),
-      );
-      // Keys in the order asked for.
+      const unique = [...new Set(keys)];
+      const items = unique.length > 0 ? await blobs.read(unique) : {};
+      // Keys in the order asked for. BlobsStorage stores objects: each document is wrapped as `{ value }`.
       const ordered: Record<string, { value: unknown; eTag: string }> = {};
-      for (const key of keys) if (found[key]) ordered[key] = found[key];
+      for (const key of keys) {
+        const item = items[key] as { value?: unknown; eTag?: string } | undefined;
+        if (item) ordered[key] = { value: item.value ?? null, eTag: item.eTag ?? '' };
+      }
       return ordered;
     },
 
     async writeDocuments(changes) {
       await Promise.all(
         Object.entries(changes).map(async ([key, change]) => {
-          const content = Buffer.from(JSON.stringify(change.value) ?? 'null', 'utf8');
           const conditional = change.expectedETag !== undefined && change.expectedETag !== '*';
           try {
-            await blob(key).uploadData(content, {
-              blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
-              conditions: conditional ? { ifMatch: change.expectedETag } : undefined,
-            });
+            await blobs.write({ [key]: { value: change.value ?? null, eTag: conditional ? change.expectedETag : '*' } });
           } catch (error) {
-            // 412: changed since it was read; 404: deleted since it was read.
-            if (conditional && hasStatus(error, 404, 412)) throw new ETagMismatchError(key);
+            // 412 (BlobsStorage says "eTag conflict"): changed or deleted since it was read.
+            if (conditional && (hasStatus(error, 404, 412) || /eTag conflict/i.test((error as Error).message))) throw new ETagMismatchError(key);
             throw error;
           }
         }),
@@ -56,17 +40,15 @@ export function createAzureDocumentStore(container: ContainerClient): DocumentSt
     },
 
     async deleteDocuments(keys) {
-      await Promise.all([...new Set(keys)].map((key) => blob(key).deleteIfExists()));
+      const unique = [...new Set(keys)];
+      if (unique.length > 0) await blobs.delete(unique);
     },
   };
 }
 
-/**
- * A document key as a flat blob name: percent-encoded (like botbuilder's `BlobsStorage`, so `/` in a
- * key makes no virtual folder), and a SHA-256 name for the rare key too long for a blob name.
- */
-export function blobName(key: string): string {
-  if (key === '') throw new RangeError('A document key is empty; give every document a key.');
-  const encoded = encodeURIComponent(key);
-  return encoded.length <= MAX_BLOB_NAME ? encoded : `sha256-${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+/** botbuilder's `BlobsStorage` on the documents container, from the store's connection. */
+export function documentBlobs(connection: AzureStorageConnection, container: { containerName: string; url: string }): BlobsStorage {
+  return 'connectionString' in connection
+    ? new BlobsStorage(connection.connectionString.trim(), container.containerName)
+    : new BlobsStorage('', '', undefined, container.url, connection.credential);
 }

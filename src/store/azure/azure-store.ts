@@ -1,6 +1,6 @@
 import type { Store } from '../types';
 import { createAzureConversationStore } from './azure-conversation-store';
-import { createAzureDocumentStore } from './azure-document-store';
+import { createAzureDocumentStore, documentBlobs } from './azure-document-store';
 import { createAzureInbox } from './azure-inbox';
 import { createAzureReportStore } from './azure-report-store';
 import { createAzureSentCardStore } from './azure-sent-card-store';
@@ -63,7 +63,7 @@ export function azureStoreResourceNames(prefix: string = DEFAULT_AZURE_STORE_PRE
  * - reports and processed versions: a table partition per call, written in one entity group
  *   transaction with the call's alert job; report bodies gzipped in the row or, when big, in a blob;
  * - subscriptions, conversations, sent cards, settings: tables;
- * - documents (bot turn state): blobs with ETags.
+ * - documents (bot turn state): blobs with ETags, through botbuilder-azure-blobs' `BlobsStorage`.
  *
  * Real time: queue visibility runs on the service's clock. The `now` passed to `claim` and the
  * lease calls decides what is due, but a message only arrives when the service's clock says so;
@@ -119,7 +119,7 @@ export async function openAzureStore(connection: AzureStorageConnection, options
     conversations: withStorageErrors('conversations', createAzureConversationStore(tables.conversations), assertOpen),
     sentCards: withStorageErrors('sentCards', createAzureSentCardStore(tables.sentCards), assertOpen),
     settings: withStorageErrors('settings', createAzureSettingsStore(tables.settings), assertOpen),
-    documents: withStorageErrors('documents', createAzureDocumentStore(containers.documents), assertOpen),
+    documents: withStorageErrors('documents', createAzureDocumentStore(documentBlobs(connection, containers.documents)), assertOpen),
     async close() {
       // The SDK clients hold no connections of their own (the shared HTTP agent keeps none alive for long).
       closed = true;
