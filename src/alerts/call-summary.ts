@@ -1,4 +1,4 @@
-import { asArray, asNumber, asObject, asString, STREAM_KINDS, streamKindOf, uniqueSessions, type JsonObject, type StreamKind } from '../quality';
+import { asArray, asNumber, asObject, asString, mediaStreamsOf, STREAM_KINDS, uniqueSessions, type JsonObject, type StreamKind } from '../quality';
 import { collectCallHints, HINT_KIND_ORDER, type CallHint } from './call-hints';
 import { nameOf } from './endpoint-name';
 
@@ -70,7 +70,7 @@ export function summarizeCall(record: unknown): CallSummary {
     durationSeconds: secondsBetween(startDateTime, endDateTime),
     organizer: organizerOf(call),
     participantCount: participantCountOf(call, sessions),
-    streams: streamPartiesOf(sessions),
+    streams: streamPartiesOf(call, sessions),
     hints: collectCallHints(sessions),
   };
 }
@@ -181,40 +181,24 @@ function distinctIds(ids: readonly (string | null)[]): number {
   return new Set(ids.filter((id): id is string => id !== null)).size;
 }
 
-function streamPartiesOf(sessions: readonly JsonObject[]): StreamParties[] {
+function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): StreamParties[] {
   const result: StreamParties[] = [];
-  for (const session of sessions) {
-    const sessionCaller = asObject(session.caller);
-    const sessionCallee = asObject(session.callee);
-    for (const segmentItem of asArray(session.segments)) {
-      const segment = asObject(segmentItem);
-      if (!segment) continue;
-      const caller = nameOf(asObject(segment.caller)) ?? nameOf(sessionCaller);
-      const callee = nameOf(asObject(segment.callee)) ?? nameOf(sessionCallee);
-      for (const mediaItem of asArray(segment.media)) {
-        const media = asObject(mediaItem);
-        if (!media) continue;
-        const label = asString(media.label);
-        const kind = streamKindOf(media.label, session.modalities);
-        for (const streamItem of asArray(media.streams)) {
-          const stream = asObject(streamItem);
-          if (!stream) continue;
-          const direction = asString(stream.streamDirection);
-          const reversed = direction === 'calleeToCaller';
-          const known = direction === 'callerToCallee' || reversed;
-          result.push({
-            sessionId: asString(session.id),
-            segmentId: asString(segment.id),
-            streamId: asString(stream.streamId),
-            direction,
-            label,
-            kind,
-            from: known ? (reversed ? callee : caller) : null,
-            to: known ? (reversed ? caller : callee) : null,
-          });
-        }
-      }
-    }
+  for (const { session, segment, stream, label, kind } of mediaStreamsOf(record, sessions)) {
+    const caller = nameOf(asObject(segment.caller)) ?? nameOf(asObject(session.caller));
+    const callee = nameOf(asObject(segment.callee)) ?? nameOf(asObject(session.callee));
+    const direction = asString(stream.streamDirection);
+    const reversed = direction === 'calleeToCaller';
+    const known = direction === 'callerToCallee' || reversed;
+    result.push({
+      sessionId: asString(session.id),
+      segmentId: asString(segment.id),
+      streamId: asString(stream.streamId),
+      direction,
+      label,
+      kind,
+      from: known ? (reversed ? callee : caller) : null,
+      to: known ? (reversed ? caller : callee) : null,
+    });
   }
   return result;
 }

@@ -9,6 +9,7 @@ import {
 } from './change-notifications';
 import type { IngestStatus } from './ingest-status';
 import { BodyTooLargeError, readRawBody } from './raw-body';
+import { InboxBatcher } from './inbox-batcher';
 
 /** Graph's bodies are small; anything over this is refused with 413. */
 export const MAX_NOTIFICATION_BODY_BYTES = 1024 * 1024;
@@ -37,6 +38,7 @@ export interface NotificationRoutesOptions {
 export function notificationRoutes(options: NotificationRoutesOptions): (server: restify.Server) => void {
   const clock = options.clock ?? Date.now;
   const tenants = new Set(options.allowedTenants.map((id) => id.toLowerCase()));
+  const batcher = new InboxBatcher(options.inbox, clock);
   const { logger, status } = options;
 
   const answer = async (kind: 'notification' | 'lifecycle', req: restify.Request, res: restify.Response): Promise<void> => {
@@ -70,10 +72,7 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
       if (kind === 'notification') {
         const batch = readChangeNotifications(body, options.clientState, tenants);
         if (batch.accepted.length > 0) {
-          await options.inbox.enqueue(
-            batch.accepted.map((n) => ({ tenantId: n.tenantId, callId: n.callId, source: 'notification' as const })),
-            now,
-          );
+          await batcher.enqueue(batch.accepted.map((n) => ({ tenantId: n.tenantId, callId: n.callId, source: 'notification' as const })));
           options.onEnqueued?.();
         }
         status.recordBatch(now, batch.accepted.length, batch.dropped);

@@ -2,8 +2,8 @@ import type { CallQualityReport, Classification, PoorStreamReason, StreamKind, S
 import { PROFILES, type AnyOfRule, type MetricCheck, type OrderedRule } from './profiles';
 import { readMetric } from './metrics';
 import { resolveScoringOptions, type ScoringOptions } from './scoring-options';
-import { asArray, asNumber, asObject, asString, uniqueSessions, type JsonObject } from './json-reader';
-import { streamKindOf } from './stream-kind';
+import { asNumber, asObject, asString, uniqueSessions, type JsonObject } from './json-reader';
+import { mediaStreamsOf } from './media-streams';
 import { collectFeedback } from './feedback';
 
 const DEFAULT_OPTIONS = resolveScoringOptions();
@@ -18,34 +18,18 @@ export function scoreCallRecord(record: unknown, options: ScoringOptions = DEFAU
   const call = asObject(record) ?? {};
   const sessions = uniqueSessions(call);
   const streams: StreamVerdict[] = [];
-  for (const session of sessions) {
-    const sessionId = asString(session.id);
-    for (const segmentItem of asArray(session.segments)) {
-      const segment = asObject(segmentItem);
-      if (!segment) continue;
-      const segmentId = asString(segment.id);
-      for (const mediaItem of asArray(segment.media)) {
-        const media = asObject(mediaItem);
-        if (!media) continue;
-        const label = asString(media.label);
-        const kind = streamKindOf(media.label, session.modalities);
-        for (const streamItem of asArray(media.streams)) {
-          const stream = asObject(streamItem);
-          if (!stream) continue;
-          const { classification, reasons } = judgeStream(stream, kind, options);
-          streams.push({
-            sessionId,
-            segmentId,
-            label,
-            kind,
-            streamId: asString(stream.streamId),
-            direction: asString(stream.streamDirection),
-            classification,
-            reasons,
-          });
-        }
-      }
-    }
+  for (const { session, segment, stream, label, kind } of mediaStreamsOf(call, sessions)) {
+    const { classification, reasons } = judgeStream(stream, kind, options);
+    streams.push({
+      sessionId: asString(session.id),
+      segmentId: asString(segment.id),
+      label,
+      kind,
+      streamId: asString(stream.streamId),
+      direction: asString(stream.streamDirection),
+      classification,
+      reasons,
+    });
   }
   const feedback = collectFeedback(sessions);
   const quality = overallQuality(streams);

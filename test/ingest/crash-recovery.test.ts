@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from '../../src/store';
@@ -10,6 +9,7 @@ import { createLoopbackTlsCertificate } from '../support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackGraph } from '../support/loopback-graph';
 import { seededRandom } from '../support/seeded-random';
 import { startLoopbackTokenServer, type LoopbackTokenServer } from '../support/loopback-token-server';
+import { freePort } from '../support/free-port';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TENANT = '11111111-1111-4111-8111-111111111111';
@@ -26,15 +26,6 @@ function record(id: string, version: number): Record<string, unknown> {
   return { ...copy, id, version, startDateTime: new Date(Date.now() - 30 * 60_000).toISOString(), endDateTime: new Date(Date.now() - 5 * 60_000).toISOString() };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createNetServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe('crash recovery: the bot killed with SIGKILL while it drains', function () {
   this.timeout(240_000);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer as createNetServer } from 'node:net';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -10,6 +9,7 @@ import { summarizeCall } from '../../src/alerts';
 import { resolveScoringOptions, type CallQualityReport } from '../../src/quality';
 import { openSqliteStore, type Store } from '../../src/store';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
+import { freePort } from '../support/free-port';
 
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/graph');
 const CLIENT_STATE = 'pipeline-client-state-0123456789';
@@ -32,15 +32,6 @@ function record(id: string, version: number, poorJitter = false): Record<string,
 
 const callId = (n: number) => `aaaaaaaa-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createNetServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
