@@ -216,7 +216,7 @@ export class AlertDelivery {
     round.jobs = jobs.length;
     if (jobs.length === 0) return round;
 
-    const calls = await this.loadCalls(jobs, round);
+    const calls = await this.loadCalls(await this.withoutCallsHeldElsewhere(jobs, round), round);
     await this.forEachLimited(calls, (call) => this.resolveOrganizer(call));
     await this.deliverByConversation(calls.flatMap((call) => call.deliveries), round);
     await this.planAdminDeliveries(calls);
@@ -226,6 +226,39 @@ export class AlertDelivery {
       this.options.logger.info({ ...round }, 'alert delivery round');
     }
     return round;
+  }
+
+  /**
+   * Gives back the jobs of calls that another instance is delivering right now (it holds a live
+   * lease on another version's job of the same call), to be tried again when it is likely done.
+   * Two instances planning one call at once would both find no card sent yet and both post one.
+   * Each instance writes its leases before it looks, so of two that claimed versions of one call
+   * at the same moment at least one sees the other (at worst both step back and retry later).
+   */
+  private async withoutCallsHeldElsewhere(jobs: AlertJob[], round: DeliveryRound): Promise<AlertJob[]> {
+    const { store } = this.options;
+    const now = this.clock();
+    const ours = new Set(jobs.map((job) => job.leaseToken));
+    const byCall = new Map<string, AlertJob[]>();
+    for (const job of jobs) {
+      const key = `${job.tenantId}\u0000${job.callId}`;
+      byCall.set(key, [...(byCall.get(key) ?? []), job]);
+    }
+    const heldElsewhere = new Set<string>();
+    await this.forEachLimited([...byCall.entries()], async ([key, group]) => {
+      const first = group[0]!;
+      const others = (await store.reports.listAlertJobs(first.tenantId, first.callId)).filter(
+        (job) => job.state === 'leased' && job.leaseUntil !== null && job.leaseUntil > now && !ours.has(job.leaseToken),
+      );
+      if (others.length === 0) return;
+      heldElsewhere.add(key);
+      const until = Math.min(...others.map((job) => job.leaseUntil!));
+      for (const job of group) {
+        const at = Math.min(until, now + backoffDelay(job.attempts, undefined, { baseDelayMs: 1_000, random: this.random }));
+        if (await store.reports.retryAlertJob(job, now, at, 'Another instance is delivering an alert of this call; waiting until it is done.')) round.retried++;
+      }
+    });
+    return jobs.filter((job) => !heldElsewhere.has(`${job.tenantId}\u0000${job.callId}`));
   }
 
   /** Groups the jobs by call and loads each call's newest report (a card always shows the newest). */
