@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError, readEnvironment, resolvePlaceholders } from './env-file';
 import { validateManifest } from './teams-manifest-schema';
-import { createZipArchive, type ZipEntry } from './zip-archive';
+import JSZip from 'jszip';
 
 /** What to package and where. Paths are resolved against `rootDir`. */
 export interface PackageOptions {
@@ -74,7 +74,7 @@ export async function buildAppPackage(options: PackageOptions): Promise<PackageR
   }
 
   const icons = manifest.icons as Record<string, string>;
-  const entries: ZipEntry[] = [{ name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') }];
+  const entries: Array<{ name: string; data: Buffer }> = [{ name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8') }];
   for (const key of ['color', 'outline', 'color32x32']) {
     const file = icons[key];
     if (file === undefined) continue;
@@ -88,7 +88,7 @@ export async function buildAppPackage(options: PackageOptions): Promise<PackageR
   mkdirSync(outDir, { recursive: true });
   const zipPath = path.join(outDir, `appPackage.${envName}.zip`);
   const manifestPath = path.join(outDir, `manifest.${envName}.json`);
-  writeFileSync(zipPath, createZipArchive(entries));
+  writeFileSync(zipPath, await zipOf(entries));
   writeFileSync(manifestPath, entries[0]!.data);
   return { zipPath, manifestPath, entries: entries.map((entry) => entry.name) };
 }
@@ -123,4 +123,14 @@ if (require.main === module) {
     process.stderr.write(`${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
     process.exit(1);
   });
+}
+
+/** A fixed time for every entry, so that the same inputs give the same package bytes. */
+const PACKAGE_ENTRY_DATE = new Date(Date.UTC(2020, 0, 1));
+
+/** The package archive: the entries in order, deflated, with fixed times. */
+async function zipOf(entries: ReadonlyArray<{ name: string; data: Buffer }>): Promise<Buffer> {
+  const zip = new JSZip();
+  for (const entry of entries) zip.file(entry.name, entry.data, { date: PACKAGE_ENTRY_DATE });
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 9 }, platform: 'UNIX' });
 }

@@ -1,17 +1,16 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { AppPackageError, buildAppPackage, parsePackageArguments } from '../../scripts/package-app';
 import { EnvironmentError, placeholdersIn } from '../../scripts/env-file';
 import { knownManifestVersions, newestManifestVersion, validateManifest } from '../../scripts/teams-manifest-schema';
-import { createZipArchive, ZipArchiveError } from '../../scripts/zip-archive';
 import { CHAT_COMMANDS } from '../../src/bot/chat-command';
 import { readRepoFile, repoRoot } from './project-files';
-import { readZip } from './zip-reader';
+import JSZip from 'jszip';
 
 interface Command {
   title: string;
@@ -187,7 +186,7 @@ describe('npm run package (scripts/package-app.ts)', () => {
     const outDir = tempDir('cqb-out-');
     const result = await buildAppPackage({ rootDir: repoRoot, envName: 'dev', envDir, outDir });
     assert.equal(result.zipPath, path.join(outDir, 'appPackage.dev.zip'));
-    const files = readZip(readFileSync(result.zipPath));
+    const files = await readZip(readFileSync(result.zipPath));
     assert.deepEqual(files.map((file) => file.name), ['manifest.json', 'color.png', 'outline.png']);
     const packaged = files[0]!.data.toString('utf8');
     assert.doesNotMatch(packaged, /\$\{\{/, 'no unresolved placeholder');
@@ -201,6 +200,27 @@ describe('npm run package (scripts/package-app.ts)', () => {
     assert.ok(files[1]!.data.equals(readFileSync(path.join(repoRoot, 'appPackage', 'color.png'))));
     assert.ok(files[2]!.data.equals(readFileSync(path.join(repoRoot, 'appPackage', 'outline.png'))));
     assert.equal(readFileSync(result.manifestPath, 'utf8'), packaged, 'manifest.dev.json is the packaged manifest');
+  });
+
+  it('gives the same bytes for the same inputs (reproducible packages)', async () => {
+    const envDir = provisionedEnvDir();
+    dirs.push(envDir);
+    const first = await buildAppPackage({ rootDir: repoRoot, envName: 'dev', envDir, outDir: tempDir('cqb-out-') });
+    const second = await buildAppPackage({ rootDir: repoRoot, envName: 'dev', envDir, outDir: tempDir('cqb-out-') });
+    assert.ok(readFileSync(first.zipPath).equals(readFileSync(second.zipPath)));
+  });
+
+  it('refuses an icon path that leaves appPackage/', async () => {
+    const envDir = provisionedEnvDir();
+    dirs.push(envDir);
+    const rootDir = tempDir('cqb-root-');
+    cpSync(path.join(repoRoot, 'appPackage'), path.join(rootDir, 'appPackage'), { recursive: true });
+    writeFileSync(path.join(rootDir, 'secret.png'), readFileSync(path.join(repoRoot, 'appPackage', 'color.png')));
+    const manifestFile = path.join(rootDir, 'appPackage', 'manifest.json');
+    const template = JSON.parse(readFileSync(manifestFile, 'utf8')) as { icons: Record<string, string> };
+    template.icons.color = '../secret.png';
+    writeFileSync(manifestFile, JSON.stringify(template));
+    await assert.rejects(buildAppPackage({ rootDir, envName: 'dev', envDir, outDir: tempDir('cqb-out-') }), /icons\.color is "\.\.\/secret\.png", which is not a file in appPackage/);
   });
 
   it('lets variables given to it (the shell, for the CLI) win over the file, like the toolkit', async () => {
@@ -246,7 +266,7 @@ describe('npm run package (scripts/package-app.ts)', () => {
     assert.throws(() => parsePackageArguments(['--zip', 'x']), /Unknown option "--zip"/);
   });
 
-  it('runs as a command and writes appPackage.<env>.zip', function () {
+  it('runs as a command and writes appPackage.<env>.zip', async function () {
     this.timeout(30_000);
     const envDir = provisionedEnvDir();
     dirs.push(envDir);
@@ -258,32 +278,13 @@ describe('npm run package (scripts/package-app.ts)', () => {
     });
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /appPackage\.dev\.zip \(manifest\.json, color\.png, outline\.png\)/);
-    assert.deepEqual(readZip(readFileSync(path.join(outDir, 'appPackage.dev.zip'))).map((file) => file.name), ['manifest.json', 'color.png', 'outline.png']);
+    assert.deepEqual((await readZip(readFileSync(path.join(outDir, 'appPackage.dev.zip')))).map((file) => file.name), ['manifest.json', 'color.png', 'outline.png']);
   });
 });
 
-describe('ZIP archive writer (scripts/zip-archive.ts)', () => {
-  it('round-trips names, bytes and empty files through an independent reader', () => {
-    const entries = [
-      { name: 'manifest.json', data: Buffer.from('{"a":1}') },
-      { name: 'empty.txt', data: Buffer.alloc(0) },
-      { name: 'dir/große.bin', data: Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256)) },
-    ];
-    const files = readZip(createZipArchive(entries));
-    assert.deepEqual(
-      files.map((file) => [file.name, file.data.toString('base64')]),
-      entries.map((entry) => [entry.name, entry.data.toString('base64')]),
-    );
-  });
-
-  it('gives the same bytes for the same input (reproducible packages)', () => {
-    const entries = [{ name: 'a.txt', data: Buffer.from('same') }];
-    assert.ok(createZipArchive(entries).equals(createZipArchive(entries)));
-  });
-
-  it('refuses absolute, parent and duplicate names', () => {
-    assert.throws(() => createZipArchive([{ name: '/etc/passwd', data: Buffer.alloc(1) }]), ZipArchiveError);
-    assert.throws(() => createZipArchive([{ name: 'a/../../b', data: Buffer.alloc(1) }]), ZipArchiveError);
-    assert.throws(() => createZipArchive([{ name: 'a', data: Buffer.alloc(1) }, { name: 'a', data: Buffer.alloc(2) }]), /given twice/);
-  });
-});
+/** The files of a ZIP archive, in order, read with JSZip. */
+async function readZip(archive: Buffer): Promise<Array<{ name: string; data: Buffer }>> {
+  const zip = await JSZip.loadAsync(archive);
+  const files = Object.values(zip.files).filter((entry) => !entry.dir);
+  return Promise.all(files.map(async (entry) => ({ name: entry.name, data: await entry.async('nodebuffer') })));
+}
