@@ -56,6 +56,10 @@ export interface LoopbackGraph {
   subscriptions(tenantId?: string): LoopbackSubscription[];
   /** Makes a subscription vanish: every later call on it answers 404. */
   removeSubscription(subscriptionId: string): void;
+  /** The members of a team as `GET /teams/{id}/members` returns them (`roles` holds `owner` for owners). */
+  setTeamMembers(teamId: string, members: ReadonlyArray<{ userId: string; roles: string[] }>): void;
+  /** The Teams app ids installed for a user through `POST /users/{id}/teamwork/installedApps`. */
+  installedApps(userId: string): string[];
   /**
    * POSTs change notifications for the call ids to the notification URL of every subscription of
    * the tenant (or of `subscriptionId`), `batchSize` per POST, as Graph does. `clientState`
@@ -120,6 +124,8 @@ export type LoopbackGraphOperation =
   | 'renewSubscription'
   | 'deleteSubscription'
   | 'reauthorizeSubscription'
+  | 'installAppForUser'
+  | 'listTeamMembers'
   | 'unknown';
 
 /** One logged request. */
@@ -278,6 +284,8 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
   const records = new Map<string, StoredRecord>();
   const notFoundUntil = new Map<string, number>();
   const subscriptionTable = new Map<string, LoopbackSubscription>();
+  const installations = new Map<string, Set<string>>();
+  const teamMembers = new Map<string, Array<{ userId: string; roles: string[] }>>();
   const failures: InjectedFailure[] = [];
   const delays: number[] = [];
   let foreignListNextLink: string | undefined;
@@ -325,7 +333,7 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     }
   };
 
-  const classify = (method: string, path: string): { operation: LoopbackGraphOperation; callId?: string; subscriptionId?: string } => {
+  const classify = (method: string, path: string): { operation: LoopbackGraphOperation; callId?: string; subscriptionId?: string; userId?: string; teamId?: string } => {
     let match: RegExpExecArray | null;
     if (method === 'GET' && path === '/communications/callRecords') return { operation: 'listCallRecords' };
     if (method === 'GET' && (match = /^\/communications\/callRecords\/([^/]+)\/sessions$/.exec(path))) {
@@ -333,6 +341,12 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     }
     if (method === 'GET' && (match = /^\/communications\/callRecords\/([^/()']+)$/.exec(path))) {
       return { operation: 'getCallRecord', callId: decodeURIComponent(match[1]!) };
+    }
+    if (method === 'POST' && (match = /^\/users\/([^/]+)\/teamwork\/installedApps$/.exec(path))) {
+      return { operation: 'installAppForUser', userId: decodeURIComponent(match[1]!) };
+    }
+    if (method === 'GET' && (match = /^\/teams\/([^/]+)\/members$/.exec(path))) {
+      return { operation: 'listTeamMembers', teamId: decodeURIComponent(match[1]!) };
     }
     if (path === '/subscriptions') return { operation: method === 'POST' ? 'createSubscription' : method === 'GET' ? 'listSubscriptions' : 'unknown' };
     if (method === 'POST' && (match = /^\/subscriptions\/([^/]+)\/reauthorize$/.exec(path))) {
@@ -618,6 +632,29 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
         }
         return { status: 200, body };
       }
+      case 'installAppForUser': {
+        const body = (await readJson()) as Record<string, unknown> | undefined;
+        const bind = typeof body?.['teamsApp@odata.bind'] === 'string' ? (body['teamsApp@odata.bind'] as string) : '';
+        const appId = /\/appCatalogs\/teamsApps\/([^/?#]+)$/.exec(bind)?.[1];
+        if (!appId) throw new GraphHttpError(400, 'BadRequest', 'teamsApp@odata.bind must name an app in /appCatalogs/teamsApps.');
+        const apps = installations.get(classified.userId!) ?? new Set<string>();
+        if (apps.has(appId)) throw new GraphHttpError(409, 'Conflict', 'The app is already installed for this user.');
+        installations.set(classified.userId!, apps.add(appId));
+        return { status: 201, body: { id: `${classified.userId}-${appId}` } };
+      }
+      case 'listTeamMembers': {
+        const members = teamMembers.get(classified.teamId!);
+        if (!members) throw new GraphHttpError(404, 'NotFound', `No team with id '${classified.teamId}'.`);
+        const wanted = /userId eq '([^']+)'/.exec(query.get('$filter') ?? '')?.[1];
+        return {
+          status: 200,
+          body: {
+            value: members
+              .filter((member) => wanted === undefined || member.userId === wanted)
+              .map((member) => ({ '@odata.type': '#microsoft.graph.aadUserConversationMember', userId: member.userId, roles: member.roles })),
+          },
+        };
+      }
       default:
         throw new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${method}'.`);
     }
@@ -765,6 +802,12 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     },
     removeSubscription(subscriptionId) {
       subscriptionTable.delete(subscriptionId);
+    },
+    setTeamMembers(teamId, members) {
+      teamMembers.set(teamId, members.map((member) => ({ userId: member.userId, roles: [...member.roles] })));
+    },
+    installedApps(userId) {
+      return [...(installations.get(userId) ?? [])];
     },
     async sendNotifications(tenantId, callIds, notify = {}) {
       const targets = [...subscriptionTable.values()].filter(
