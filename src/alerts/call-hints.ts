@@ -1,4 +1,4 @@
-import { asArray, asNumber, asObject, asString, type JsonObject } from '../quality';
+import { asNumber, asObject, asString, mediaEntriesOf, type JsonObject } from '../quality';
 import { nameOf } from './endpoint-name';
 
 /** What a hint points at. */
@@ -82,19 +82,11 @@ export function collectCallHints(sessions: readonly JsonObject[]): CallHint[] {
     const existing = byKey.get(key);
     if (!existing || hint.weight > existing.weight) byKey.set(key, hint);
   };
-  for (const session of sessions) {
-    for (const segmentItem of asArray(session.segments)) {
-      const segment = asObject(segmentItem);
-      if (!segment) continue;
-      for (const mediaItem of asArray(segment.media)) {
-        const media = asObject(mediaItem);
-        if (!media) continue;
-        for (const role of ['caller', 'callee'] as const) {
-          const who = nameOf(asObject(segment[role])) ?? nameOf(asObject(session[role]));
-          networkHints(asObject(media[`${role}Network`]), who).forEach(add);
-          deviceHints(asObject(media[`${role}Device`]), who).forEach(add);
-        }
-      }
+  for (const { session, segment, media } of mediaEntriesOf(sessions)) {
+    for (const role of ['caller', 'callee'] as const) {
+      const who = nameOf(asObject(segment[role])) ?? nameOf(asObject(session[role]));
+      networkHints(asObject(media[`${role}Network`]), who).forEach(add);
+      deviceHints(asObject(media[`${role}Device`]), who).forEach(add);
     }
   }
   return [...byKey.values()]

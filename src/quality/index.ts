@@ -18,7 +18,7 @@ export { PROFILES, DEFAULT_PROFILE, STREAM_KINDS, isProfileName, thresholdMetric
 export { METRICS, formatMetricValue, isStreamMetric, readMetric, type StreamMetric, type MetricUnit } from './metrics';
 export { durationToMilliseconds } from './duration';
 export { streamKindOf } from './stream-kind';
-export { mediaStreamsOf, type MediaStreamEntry } from './media-streams';
+export { mediaEntriesOf, mediaStreamsOf, type MediaEntry, type MediaStreamEntry } from './media-streams';
 export { collectFeedback, endpointUser } from './feedback';
 export { feedbackTokenWords } from './feedback-tokens';
 export { notACallRecordReason } from './call-record';

@@ -14,26 +14,42 @@ export interface MediaStreamEntry {
   kind: StreamKind | null;
 }
 
+/** One media entry of a session's segment (a label, networks, devices and its streams). */
+export interface MediaEntry {
+  session: JsonObject;
+  segment: JsonObject;
+  media: JsonObject;
+}
+
 /**
- * Every media stream of a call record, in record order, sessions de-duplicated: the one walk the
- * engine scores and the alerts describe, so that both list the same streams in the same order.
- * Entries that are not objects (nulls, numbers) are passed over.
+ * Every media entry of the given sessions, in record order. Segments and media that are not
+ * objects (nulls, numbers) are passed over.
  */
-export function* mediaStreamsOf(record: JsonObject, sessions: readonly JsonObject[] = uniqueSessions(record)): Generator<MediaStreamEntry> {
+export function* mediaEntriesOf(sessions: readonly JsonObject[]): Generator<MediaEntry> {
   for (const session of sessions) {
     for (const segmentItem of asArray(session.segments)) {
       const segment = asObject(segmentItem);
       if (!segment) continue;
       for (const mediaItem of asArray(segment.media)) {
         const media = asObject(mediaItem);
-        if (!media) continue;
-        const label = asString(media.label);
-        const kind = streamKindOf(media.label, session.modalities);
-        for (const streamItem of asArray(media.streams)) {
-          const stream = asObject(streamItem);
-          if (stream) yield { session, segment, media, stream, label, kind };
-        }
+        if (media) yield { session, segment, media };
       }
+    }
+  }
+}
+
+/**
+ * Every media stream of a call record, in record order, sessions de-duplicated: the one walk the
+ * engine scores and the alerts describe, so that both list the same streams in the same order.
+ * Entries that are not objects (nulls, numbers) are passed over.
+ */
+export function* mediaStreamsOf(record: JsonObject, sessions: readonly JsonObject[] = uniqueSessions(record)): Generator<MediaStreamEntry> {
+  for (const { session, segment, media } of mediaEntriesOf(sessions)) {
+    const label = asString(media.label);
+    const kind = streamKindOf(media.label, session.modalities);
+    for (const streamItem of asArray(media.streams)) {
+      const stream = asObject(streamItem);
+      if (stream) yield { session, segment, media, stream, label, kind };
     }
   }
 }
