@@ -9,6 +9,7 @@ import { digestItemOf, scoredCallOf, worstFirst } from './digest-items';
 import type { ProactiveMessenger } from './proactive-messenger';
 import { ConversationSendBudget, type SendWindow } from './send-budget';
 import { backoffDelay } from './send-retry';
+import { IdleWait } from '../idle-wait';
 import { describeConnectorFailure, isConversationGone, isTransientFailure } from './teams-send-error';
 
 /** Installs the app for a user through Graph (`POST /users/{id}/teamwork/installedApps`). */
@@ -121,9 +122,7 @@ export class AlertDelivery {
   private readonly sleep: (ms: number) => Promise<void>;
   private running = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  /** A wake that came while no wait was in progress: the next wait ends at once. */
-  private woken = false;
+  private readonly idleWait: IdleWait;
   private round: Promise<DeliveryRound> | undefined;
 
   constructor(private readonly options: AlertDeliveryOptions) {
@@ -132,6 +131,7 @@ export class AlertDelivery {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.idleWait = new IdleWait(options.idleMs ?? 1_000);
   }
 
   /** Starts the background loop (idempotent). */
@@ -150,8 +150,7 @@ export class AlertDelivery {
 
   /** Ends the idle wait early (an alert job was queued). */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.idleWait.wake();
   }
 
   /**
@@ -180,7 +179,6 @@ export class AlertDelivery {
 
   private async run(): Promise<void> {
     while (this.running) {
-      this.woken = false;
       let round = emptyRound();
       try {
         round = await this.deliverDue();
@@ -188,26 +186,10 @@ export class AlertDelivery {
         this.options.logger.error({ err: (error as Error).message }, 'alert delivery round failed');
       }
       this.budget.prune(this.clock());
-      if (round.jobs === 0 || round.completed + round.killed === 0) await this.idle();
+      if (this.running && (round.jobs === 0 || round.completed + round.killed === 0)) await this.idleWait.wait();
     }
   }
 
-  private idle(): Promise<void> {
-    if (this.woken || !this.running) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakeUp = undefined;
-        this.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(done, this.options.idleMs ?? 1_000);
-      this.wakeUp = done;
-    });
-  }
 
   private async deliverBatch(): Promise<DeliveryRound> {
     const { store } = this.options;

@@ -3,6 +3,7 @@ import { asNumber, asObject, asString, notACallRecordReason, scoreCallRecord, ty
 import type { Store, WorkItem } from '../store';
 import { describeFailure, type CallRecordSource } from './call-record-source';
 import type { IngestStatus } from './ingest-status';
+import { IdleWait } from '../idle-wait';
 import { decideRetry } from './retry-policy';
 
 export interface InboxWorkerOptions {
@@ -36,18 +37,17 @@ export type ItemOutcome = 'scored' | 'unchanged' | 'retry' | 'dead' | 'lease-los
 export class InboxWorker {
   private running = false;
   private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
+  private readonly idleWait: IdleWait;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly concurrency: number;
   private readonly leaseMs: number;
-  private readonly idleMs: number;
   private readonly clock: () => number;
   private readonly random: () => number;
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.concurrency = options.concurrency ?? 16;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.idleMs = options.idleMs ?? 1_000;
+    this.idleWait = new IdleWait(options.idleMs ?? 1_000);
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
   }
@@ -69,7 +69,7 @@ export class InboxWorker {
 
   /** Ends the idle wait early (new work arrived). */
   wake(): void {
-    this.wakeUp?.();
+    this.idleWait.wake();
   }
 
   /** Processes everything due now, in the caller's turn (for the CLI and tests). Resolves to the outcomes. */
@@ -101,20 +101,10 @@ export class InboxWorker {
         });
         this.inFlight.add(task);
       }
-      if (claimed.length === 0 || this.inFlight.size >= this.concurrency) await this.idle();
+      if (claimed.length === 0 || this.inFlight.size >= this.concurrency) await this.idleWait.wait();
     }
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.idleMs);
-      this.wakeUp = done;
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  }
 
   /** Fetches, scores and records one item, then settles it. Never throws. */
   async process(item: WorkItem): Promise<ItemOutcome> {
