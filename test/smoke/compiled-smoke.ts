@@ -38,32 +38,67 @@ check('the compiled alerts module loads adaptivecards and validates a card', asy
   assert.equal(validation.ok, true);
 });
 
-check('npm start serves /healthz and the Graph handshake with no cloud configuration', async () => {
+/** Starts the compiled bot with the given settings and resolves once it listens; `stop` ends it. */
+async function startCompiledBot(env: Record<string, string>): Promise<{ port: number; output: () => string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cqb-smoke-'));
   const child = spawn(process.execPath, [path.join(root, 'dist/src/index.js')], {
-    env: { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
   try {
-    await waitFor(() => output.includes('listening on port'), 15_000, () => output);
-    assert.match(output, /Graph is not configured/);
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    await waitFor(() => output.includes('listening on port'), 20_000, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, output: () => output, stop };
+}
+
+check('npm start serves /healthz and the Graph handshake with no cloud configuration', async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cqb-smoke-'));
+  const bot = await startCompiledBot({ DATA_DIR: dataDir });
+  try {
+    assert.match(bot.output(), /Graph is not configured/);
+    const health = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
     assert.equal(health.status, 200);
     const body = (await health.json()) as { inbox?: unknown };
     assert.ok(body.inbox, 'the health report shows the inbox');
-    const handshake = await fetch(`http://127.0.0.1:${port}/api/notifications?validationToken=hello`, { method: 'POST' });
+    const handshake = await fetch(`http://127.0.0.1:${bot.port}/api/notifications?validationToken=hello`, { method: 'POST' });
     assert.equal(await handshake.text(), 'hello');
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await bot.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
+check('npm start with STORE=azure loads the Azure engine and serves /healthz from Azurite', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startAzurite } = require(path.join(root, 'dist/test/support/azurite')) as typeof import('../support/azurite');
+  const azurite = await startAzurite();
+  try {
+    const bot = await startCompiledBot({ STORE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_STORAGE_PREFIX: 'smoke' });
+    try {
+      assert.match(bot.output(), /"store":"azure"/);
+      const health = (await (await fetch(`http://127.0.0.1:${bot.port}/healthz`)).json()) as { status?: string; inbox?: { byState?: unknown } };
+      assert.equal(health.status, 'ok');
+      assert.ok(health.inbox?.byState, 'the inbox is read from Azure Storage');
+    } finally {
+      await bot.stop();
+    }
+  } finally {
+    await azurite.stop();
+  }
+});
 
 async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
   const end = Date.now() + timeoutMs;
