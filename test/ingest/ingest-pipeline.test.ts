@@ -122,7 +122,7 @@ describe('ingest pipeline against a loopback Graph', function () {
       }, 'version 2');
       assert.equal((v2.report as CallQualityReport).quality, 'poor');
       await env.graph.sendNotifications(TENANT_A, [id], { subscriptionId: subscription!.id, changeType: 'updated' });
-      await until(async () => (await app.store.inbox.get(TENANT_A, id))?.state === 'done' && env.graph.stats.byOperation, 'the repeated notification processed');
+      await until(async () => (await app.store.inbox.get(TENANT_A, id))?.state === 'done', 'the repeated notification processed');
       const forCall = (await app.store.reports.listAlertJobs(TENANT_A, id)).map((job) => job.version);
       assert.deepEqual(forCall, [1, 2], 'one alert decision per version');
     });
