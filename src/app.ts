@@ -3,9 +3,9 @@ import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { createServer, listen } from './server';
 import { openConfiguredStore } from './open-store';
-import { healthRoute, IngestStatus, notificationRoutes, type LifecycleNotification } from './ingest';
-import { createIngestRuntime, type IngestRuntime } from './ingest-runtime';
-import { createBot, currentScoringOptions, scoreCall, type Bot } from './bot';
+import { assessCall } from './alerts';
+import { createIngestRuntime, healthRoute, IngestStatus, notificationRoutes, type IngestRuntime, type LifecycleNotification } from './ingest';
+import { createBot, type Bot } from './bot';
 import type { GraphClient } from './graph';
 import type { Store } from './store';
 
@@ -32,8 +32,6 @@ export interface AppOverrides {
 export async function startApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): Promise<RunningApp> {
   const store = overrides.store ?? (await openConfiguredStore(config));
   const status = new IngestStatus();
-  // Admins' changes in Teams (profile, thresholds) go on top of the configuration, per tenant.
-  const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings);
   let bot: Bot | undefined;
   const ingest = createIngestRuntime({
     config,
@@ -41,10 +39,9 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     logger,
     status,
     graph: overrides.graph,
-    scoringFor,
     onAlertQueued: () => bot?.wakeDelivery(),
   });
-  const graph = ingest.graph;
+  const { graph, scoringFor } = ingest;
   bot = createBot({
     config,
     store,
@@ -53,7 +50,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     defaultAlertChannelKey: config.alerts.defaultChannelId,
     ...(graph
       ? {
-          fetchAndScore: async (tenantId: string, callId: string) => scoreCall(await graph.getCallRecord(tenantId, callId), await scoringFor(tenantId)),
+          fetchAndScore: async (tenantId: string, callId: string) => assessCall(await graph.getCallRecord(tenantId, callId), await scoringFor(tenantId)),
           isTeamOwner: async ({ tenantId, teamAadGroupId, userAadId }: { tenantId: string | null; teamAadGroupId: string; userAadId: string }) =>
             tenantId !== null && (await graph.teams.isTeamOwner(tenantId, teamAadGroupId, userAadId)),
           ...(config.bot.proactiveInstall && config.bot.teamsAppId

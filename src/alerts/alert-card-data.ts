@@ -1,7 +1,7 @@
 import { feedbackTokenWords, type CallQualityReport, type FeedbackEntry, type StreamVerdict } from '../quality';
-import type { AlertCardInput } from './alert-card';
+import type { AlertCardInput } from './alert-card-input';
 import type { StreamParties } from './call-summary';
-import { CARD_ACTIONS, MUTE_HOURS, type AlertActionData } from './card-actions';
+import { CARD_ACTIONS, MUTE_HOURS, type AlertActionData } from './card-action-data';
 import { callTypeWords, cardDateTime, clip, count, durationWords, plural, STREAM_KIND_WORDS } from './card-text';
 import { reasonWords, reasonSeverity, type ReasonWords } from './poor-reason-words';
 import { groupHints } from './hint-groups';

@@ -1,7 +1,5 @@
-import type { CallQualityReport } from '../quality';
-import type { Audience } from './audience';
-import type { CallSummary } from './call-summary';
-import { CARD_ACTIONS } from './card-actions';
+import type { AlertCardInput } from './alert-card-input';
+import { CARD_ACTIONS } from './card-action-data';
 import { CARD_SIZE_LIMIT_BYTES, cardSizeBytes, type AdaptiveCardDocument } from './card-document';
 import { expandTemplate } from './card-template';
 import { ALERT_CARD_LIMIT_STEPS, alertCardData } from './alert-card-data';
@@ -17,29 +15,6 @@ import alertTemplate from './templates/alert-card.json';
 
 /** Universal Actions accept at most this many `refresh.userIds`. */
 export const REFRESH_USER_LIMIT = 60;
-
-/** Everything an alert card shows. */
-export interface AlertCardInput {
-  report: CallQualityReport;
-  summary: CallSummary;
-  audience: Audience;
-  /** The tenant of the call, sent back in the actions' data. */
-  tenantId?: string | null;
-  /** Admins' card: false when the organizer could not be told (the card says so). Undefined: not known, nothing said. */
-  organizerReachable?: boolean;
-  /** Why the organizer could not be reached, in a few words ("the app is not installed for them"). */
-  organizerUnreachableReason?: string | null;
-  /** Set once someone acknowledged the alert: the card shows who and when and drops the button. `at` is ISO 8601. */
-  acknowledgedBy?: { name: string; at: string } | null;
-  /** Organizer's card: the organizer muted their alerts (the card says so and drops the mute button). */
-  muted?: boolean;
-  /** When the mute ends (ISO 8601), shown with `muted`. */
-  mutedUntil?: string | null;
-  /** Show the full per-stream table expanded. */
-  showDetails?: boolean;
-  /** Entra ids of users whose Teams client should refresh the card (Universal Actions `refresh.userIds`, at most 60 kept). */
-  refreshUserIds?: readonly string[];
-}
 
 /**
  * Builds the alert card for one version of one call, from the `alert-card` template. Pure. Long

@@ -1,10 +1,12 @@
-import type { CallQualityReport, Classification, PoorStreamReason } from '../quality';
+import type { CallQualityReport, Classification } from '../quality';
 import type { Audience } from './audience';
 import type { CallSummary } from './call-summary';
 import type { AdaptiveCardDocument } from './card-document';
 import { expandTemplate } from './card-template';
 import { cardDateTime, clip, plural } from './card-text';
-import { reasonPhrase, reasonSeverity } from './poor-reason-words';
+import { assessmentOf } from './call-assessment';
+import { worstReasonOf } from './call-ranking';
+import { reasonPhrase } from './poor-reason-words';
 import { isLowRating } from './rating-words';
 import callListTemplate from './templates/call-list-card.json';
 
@@ -26,11 +28,7 @@ export const CALL_LIST_ROW_LIMIT = 10;
 
 /** The digest item of a scored call: its worst reason is the crossing furthest past its threshold. */
 export function digestItemOf(report: CallQualityReport, summary: CallSummary): DigestItem {
-  let worst: PoorStreamReason | null = null;
-  for (const stream of report.streams) {
-    if (stream.classification !== 'poor') continue;
-    for (const reason of stream.reasons) if (worst === null || reasonSeverity(reason) > reasonSeverity(worst)) worst = reason;
-  }
+  const worst = worstReasonOf(report);
   return {
     callId: summary.callId ?? report.callId ?? '',
     startDateTime: summary.startDateTime,
@@ -39,6 +37,12 @@ export function digestItemOf(report: CallQualityReport, summary: CallSummary): D
     worstReason: worst ? reasonPhrase(worst) : null,
     ratings: report.feedback.map((entry) => entry.rating).filter((rating): rating is string => rating !== null && rating !== 'notRated'),
   };
+}
+
+/** The digest item of a stored call (its report and summary kept as JSON), under the stored call id. */
+export function digestItemOfStored(stored: { callId: string; report: unknown; summary: unknown }): DigestItem {
+  const { report, summary } = assessmentOf(stored);
+  return { ...digestItemOf(report, summary), callId: stored.callId };
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
- * What the alerts say: call summaries and hints from Graph call records, and every Adaptive Card
- * the bot sends (alert, digest, recent, help, status, thresholds), with their validation.
- * Pure: no I/O, no clock (times are passed in), no globals.
+ * What the alerts say and who gets them: call summaries and hints from Graph call records, the
+ * routing policy (which conversation gets a new card, an update or a digest line), the ranking of
+ * calls, every Adaptive Card the bot sends (alert, digest, recent, help, status, thresholds) with
+ * their validation, and the chat command grammar. Pure: no I/O, no clock (times are passed in),
+ * no globals; imports only `quality`.
  */
 export type { Audience } from './audience';
 export { summarizeCall, readCallSummary, type CallSummary, type CallOrganizer, type CallParty, type StreamParties } from './call-summary';
@@ -22,10 +24,29 @@ export {
   InvalidCardActionError,
   type AlertActionData,
   type AlertCardVerb,
-} from './card-actions';
-export { buildAlertCard, buildAlertCardWithin, REFRESH_USER_LIMIT, type AlertCardInput } from './alert-card';
+} from './card-action-data';
+export { buildAlertCard, buildAlertCardWithin, REFRESH_USER_LIMIT } from './alert-card';
+export type { AlertCardInput } from './alert-card-input';
+export { alertCardFor, type AudienceCardInput } from './audience-card';
+export { decodeAcknowledgement, encodeAcknowledgement, type Acknowledgement, type OrganizerNotice } from './acknowledgement';
+export { assessCall, assessmentOf, type CallAssessment } from './call-assessment';
+export { worstFirst, worstReasonOf, type RankedCall } from './call-ranking';
+export {
+  adminsGetCard,
+  alertSummaryLine,
+  audienceOfConversation,
+  cardPlanFor,
+  digestSummaryLine,
+  mutedNotice,
+  splitForBudget,
+  type BudgetSplit,
+  type CardPlan,
+  type CardSentBefore,
+  type ChannelPolicy,
+} from './delivery-plan';
+export { CHAT_COMMANDS, parseCommand, type ChatCommand } from './chat-command';
 export { ALERT_CARD_LIMIT_STEPS, DETAILS_CONTAINER_ID, type AlertCardLimits } from './alert-card-data';
-export { buildDigestCard, buildRecentCallsCard, digestItemOf, CALL_LIST_ROW_LIMIT, type DigestItem } from './digest-card';
+export { buildDigestCard, buildRecentCallsCard, digestItemOf, digestItemOfStored, CALL_LIST_ROW_LIMIT, type DigestItem } from './digest-card';
 export { buildHelpCard, type CommandDescription } from './help-card';
 export { buildStatusCard, SUBSCRIPTION_WARNING_MS, QUIET_WARNING_MS, type BotStatus } from './status-card';
 export { buildThresholdsCard } from './thresholds-card';

@@ -1,10 +1,17 @@
+import type { CallAssessment } from '../alerts';
+import type { StatusProvider } from '../ingest';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import type { Store } from '../store';
 import type { AdminPolicy } from './admin-check';
-import type { StatusProvider } from './bot-status';
 import type { ProactiveMessenger } from './proactive-messenger';
-import type { FetchAndScore } from './scored-call';
+
+/**
+ * Fetches a call record from Graph and scores it with the options in force for the tenant (the
+ * `check <callRecordId>` command). Wired by the application; it rejects with an error whose
+ * message says what went wrong (not found yet, no permission, …).
+ */
+export type FetchAndScore = (tenantId: string, callId: string) => Promise<CallAssessment>;
 
 /** What the bot's handlers (commands, card actions, installation tracking) work with. */
 export interface BotServices {

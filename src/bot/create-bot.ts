@@ -2,19 +2,20 @@ import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter } from
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
-import type { RouteModule } from '../server';
+import type restify from 'restify';
+import type { StatusProvider } from '../ingest';
 import type { Store } from '../store';
 import type { TeamOwnerCheck } from './admin-check';
-import { AlertDelivery, type AlertDeliveryOptions, type DeliveryRound, type InstallForUser } from './alert-delivery';
-import type { BotServices } from './bot-services';
-import type { StatusProvider } from './bot-status';
-import { registerCardActions } from './card-actions';
-import { registerChatCommands } from './chat-commands';
+import type { BotServices, FetchAndScore } from './bot-services';
+import { AlertDelivery, type AlertDeliveryOptions } from './delivery/alert-delivery';
+import type { DeliveryRound } from './delivery/delivery-round';
+import type { InstallForUser } from './delivery/organizer-chat';
 import { DocumentStorage } from './document-storage';
-import { registerInstallationTracking } from './installation-tracking';
-import { messagesRoute } from './messages-route';
 import { ProactiveMessenger } from './proactive-messenger';
-import type { FetchAndScore } from './scored-call';
+import { registerCardActions } from './routes/card-actions';
+import { registerChatCommands } from './routes/chat-commands';
+import { registerInstallationTracking } from './routes/install';
+import { messagesRoute } from './routes/messages';
 import { DEFAULT_SEND_RETRY, type SendRetryOptions } from './send-retry';
 import { createTeamsAdapter, type BotFrameworkEndpoints } from './teams-adapter';
 
@@ -51,7 +52,7 @@ export interface CreateBotOptions {
 /** The running Teams bot. */
 export interface Bot {
   /** Adds `POST /api/messages` to a server (for `createServer(logger, routes)`). */
-  routes: RouteModule;
+  routes: (server: restify.Server) => void;
   /** The Teams AI application and its adapter (for tests and advanced wiring). */
   app: Application;
   adapter: TeamsAdapter;

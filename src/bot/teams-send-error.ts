@@ -16,16 +16,20 @@ export interface ConnectorFailure {
 export const TRANSIENT_STATUSES: readonly number[] = [412, 429, 502, 504];
 
 /**
- * 403 and 404 codes that mean the conversation is gone for the bot: the app was removed or
- * blocked, or the chat was deleted. Sending there again cannot work until the app is reinstalled.
+ * 403 and 404 codes that mean the conversation is gone for the bot (the app was removed or
+ * blocked, or the chat was deleted), each with the words the admins' card uses. Sending there
+ * again cannot work until the app is reinstalled.
  */
-export const GONE_CODES: readonly string[] = [
-  'MessageWritesBlocked',
-  'ConversationBlockedByUser',
-  'BotNotInConversationRoster',
-  'BotDisabledByAdmin',
-  'ConversationNotFound',
-];
+export const GONE_CODE_WORDS: Readonly<Record<string, string>> = {
+  MessageWritesBlocked: 'the app was removed or blocked there',
+  ConversationBlockedByUser: 'the user blocked the app',
+  BotNotInConversationRoster: 'the app is no longer in that conversation',
+  BotDisabledByAdmin: 'an admin disabled the app',
+  ConversationNotFound: 'the conversation was deleted',
+};
+
+/** The codes of {@link GONE_CODE_WORDS}. */
+export const GONE_CODES: readonly string[] = Object.keys(GONE_CODE_WORDS);
 
 /** Thrown by the bot's senders; carries the status and code of the Bot Connector's answer. */
 export class TeamsSendError extends Error {
@@ -60,6 +64,11 @@ export function describeConnectorFailure(error: unknown): ConnectorFailure {
 /** True when the failure means the conversation is gone for good (mark it dead, stop sending). */
 export function isConversationGone(failure: ConnectorFailure): boolean {
   return (failure.status === 403 || failure.status === 404) && failure.code !== undefined && GONE_CODES.includes(failure.code);
+}
+
+/** Why a conversation is gone, in words for the admins' card. */
+export function goneReasonOf(failure: ConnectorFailure): string {
+  return (failure.code && GONE_CODE_WORDS[failure.code]) ?? `Teams answered ${failure.status} ${failure.code}`;
 }
 
 /** True when the failure is worth retrying soon: throttling, precondition races, gateway errors, network errors. */

@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type AppConfig } from '../config';
 import { createLogger } from '../logger';
 import { createGraphClient, graphClientOptionsFromConfig, isGraphRequestError, type GraphClient } from '../graph';
-import { notACallRecordReason, scoreCallRecord } from '../quality';
+import { notACallRecordReason, scoreCallRecord, type ScoringOptions } from '../quality';
 import { IngestStatus, ReconciliationSweep, SubscriptionKeeper } from '../ingest';
 import { openConfiguredStore } from '../open-store';
+import { currentScoringOptions } from '../settings';
 import { CliError } from './cli-error';
 import type { CliStreams } from './io';
 import { checkFormat, printReport, REPORT_OPTIONS, scoringOptionsFromFlags } from './score-command';
@@ -31,16 +32,21 @@ function tenantOf(config: AppConfig, tenant: string | undefined): string {
   return tenantId;
 }
 
-/** `fetch`: fetches one call record from Graph (every page) and prints it scored, like `score`. */
+/**
+ * `fetch`: fetches one call record from Graph (every page) and prints it scored, like `score`. It
+ * scores as the bot does: the configuration with what admins set in Teams for the tenant on top
+ * (so `fetch` and the bot's `check` agree), unless `--profile` or `--thresholds` say otherwise.
+ */
 export async function fetchCommand(args: string[], streams: CliStreams): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { ...REPORT_OPTIONS, tenant: { type: 'string' } }, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new CliError(`Usage: ${FETCH_USAGE}`);
   checkFormat(values.format);
-  const options = await scoringOptionsFromFlags(values, streams);
   const { config, graph } = graphFromConfig(streams);
+  const tenantId = tenantOf(config, values.tenant);
+  const options = values.profile || values.thresholds ? await scoringOptionsFromFlags(values, streams) : await scoringInForce(config, tenantId);
   let record: unknown;
   try {
-    record = await graph.getCallRecord(tenantOf(config, values.tenant), positionals[0]!);
+    record = await graph.getCallRecord(tenantId, positionals[0]!);
   } catch (error) {
     if (isGraphRequestError(error)) throw new CliError(`Graph: ${error.message}`, 1);
     throw error;
@@ -49,6 +55,16 @@ export async function fetchCommand(args: string[], streams: CliStreams): Promise
   if (notRecord) throw new CliError(`Graph returned a document that is not a call record: ${notRecord}`, 1);
   printReport(scoreCallRecord(record, options), values.format, streams);
   return 0;
+}
+
+/** The options the bot scores a tenant's calls with: the configuration and the admins' changes in Teams. */
+async function scoringInForce(config: AppConfig, tenantId: string): Promise<ScoringOptions> {
+  const store = await openConfiguredStore(config);
+  try {
+    return await currentScoringOptions(store, tenantId, config.qualitySettings);
+  } finally {
+    await store.close();
+  }
 }
 
 /** `subscribe`: creates or renews every tenant's subscription now and prints them. */

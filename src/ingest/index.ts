@@ -1,4 +1,8 @@
-/** Ingest: the Graph webhook, the durable inbox worker, the reconciliation sweep and the subscriptions. */
+/**
+ * Ingest: the Graph webhook, the durable inbox worker, the reconciliation sweep and the
+ * subscriptions, built together by {@link createIngestRuntime}; what `status` and `/healthz` report
+ * about the data flow; and call records read from local files (`check file:`).
+ */
 export * from './call-record-source';
 export * from './change-notifications';
 export * from './retry-policy';
@@ -9,3 +13,6 @@ export { ReconciliationSweep, SWEEP_OVERLAP_MS, FIRST_SWEEP_LOOKBACK_MS, type Re
 export { SubscriptionKeeper, SUBSCRIPTION_LIFETIME_MS, RENEW_BEFORE_MS, CALL_RECORDS_RESOURCE, type SubscriptionApi } from './subscription-keeper';
 export { healthReport, healthRoute, type HealthReport } from './health-route';
 export { BodyTooLargeError, readRawBody } from './raw-body';
+export { createIngestRuntime, type IngestRuntime, type IngestRuntimeOptions } from './ingest-runtime';
+export { collectDataFlowStatus, type StatusProvider } from './data-flow-status';
+export { LocalRecordError, LOCAL_RECORD_MAX_BYTES, readLocalCallRecord } from './local-call-records';

@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { AppPackageError, buildAppPackage, parsePackageArguments } from '../../scripts/package-app';
 import { EnvironmentError, placeholdersIn } from '../../scripts/env-file';
 import { knownManifestVersions, newestManifestVersion, validateManifest } from '../../scripts/teams-manifest-schema';
-import { CHAT_COMMANDS } from '../../src/bot/chat-command';
+import { CHAT_COMMANDS } from '../../src/alerts';
 import { readRepoFile, repoRoot } from './project-files';
 import JSZip from 'jszip';
 
@@ -117,7 +117,7 @@ describe('Teams app manifest', () => {
     for (const list of lists) {
       assert.ok(list.commands.length <= 10, `${list.scopes.join()} has ${list.commands.length} commands; Teams shows at most 10`);
       for (const command of list.commands) {
-        assert.ok(COMMAND_TITLES.includes(command.title), `"${command.title}" is not a chat command of the bot (src/bot/chat-command.ts)`);
+        assert.ok(COMMAND_TITLES.includes(command.title), `"${command.title}" is not a chat command of the bot (src/alerts/chat-command.ts)`);
         assert.ok(command.title.length <= 32 && (command.description ?? '').length <= 128, `"${command.title}" fits the Teams limits (32/128)`);
       }
       assert.equal(new Set(list.commands.map((command) => command.title)).size, list.commands.length, 'no command twice in a list');

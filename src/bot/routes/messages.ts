@@ -1,8 +1,7 @@
 import type { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import { ActivityTypes } from 'botbuilder';
 import restify from 'restify';
-import type { Logger } from '../logger';
-import type { RouteModule } from '../server';
+import type { Logger } from '../../logger';
 
 /** The path Teams (through Azure Bot Service) posts activities to. */
 export const MESSAGES_PATH = '/api/messages';
@@ -16,7 +15,7 @@ const MAX_ACTIVITY_BYTES = 1024 * 1024;
  * set) and runs the application. A handler's failure is logged; a message gets an apology, an
  * invoke a 500 so that Teams shows the action failed.
  */
-export function messagesRoute(adapter: TeamsAdapter, app: Application, logger: Logger): RouteModule {
+export function messagesRoute(adapter: TeamsAdapter, app: Application, logger: Logger): (server: restify.Server) => void {
   return (server) => {
     server.post(
       MESSAGES_PATH,

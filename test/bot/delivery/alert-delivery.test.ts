@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { CARD_ACTIONS } from '../../src/alerts';
-import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, ratedBadRecord, TENANT } from './bot-harness';
-import { assertValidCard, cardSays, executeActions } from './card-inspection';
+import { CARD_ACTIONS } from '../../../src/alerts';
+import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, ratedBadRecord, TENANT } from '../bot-harness';
+import { assertValidCard, cardSays, executeActions } from '../card-inspection';
 
 const ABBIE_CHAT = 'a:chat-with-abbie';
 

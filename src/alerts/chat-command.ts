@@ -1,4 +1,4 @@
-import type { CommandDescription } from '../alerts';
+import type { CommandDescription } from './help-card';
 
 /** A chat command, parsed. */
 export type ChatCommand =

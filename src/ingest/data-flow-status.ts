@@ -8,8 +8,8 @@ import type { Store } from '../store';
  */
 export type StatusProvider = () => Partial<BotStatus> | Promise<Partial<BotStatus>>;
 
-/** The `status` answer: subscriptions, inbox, alert jobs, alerts sent in the last 24 hours. */
-export async function collectStatus(store: Store, tenantId: string | null, now: number, provider?: StatusProvider): Promise<BotStatus> {
+/** The `status` card's data: subscriptions, inbox, alert jobs, alerts sent in the last 24 hours. */
+export async function collectDataFlowStatus(store: Store, tenantId: string | null, now: number, provider?: StatusProvider): Promise<BotStatus> {
   const [subscriptions, inbox, alertJobs, alertsSentLast24h] = await Promise.all([
     store.subscriptions.listSubscriptions(),
     store.inbox.stats(now),

@@ -1,17 +1,25 @@
 import type { Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
-import { buildAlertCard, buildHelpCard, buildRecentCallsCard, buildStatusCard, buildThresholdsCard } from '../alerts';
-import { formatMetricValue, InvalidScoringSettingError, isStreamMetric } from '../quality';
-import { isAdmin } from './admin-check';
-import { alertChannelOf, muteUser, setAlertChannel, unmuteUser } from './bot-settings';
-import type { BotServices } from './bot-services';
-import { collectStatus } from './bot-status';
-import { cardActivity } from './card-activity';
-import { CHAT_COMMANDS, parseCommand, type ChatCommand } from './chat-command';
-import { channelDataOf, channelRecordOf, conversationKindOf, tenantOf } from './conversation-records';
-import { digestItemOf } from './digest-items';
-import { currentScoringOptions, setProfileOverride, setThresholdOverride } from './scoring-settings';
-import { LocalRecordError, readLocalCallRecord, scoreCall, type ScoredCall } from './scored-call';
+import {
+  assessCall,
+  buildAlertCard,
+  buildHelpCard,
+  buildRecentCallsCard,
+  buildStatusCard,
+  buildThresholdsCard,
+  CHAT_COMMANDS,
+  digestItemOfStored,
+  parseCommand,
+  type CallAssessment,
+  type ChatCommand,
+} from '../../alerts';
+import { collectDataFlowStatus, LocalRecordError, readLocalCallRecord } from '../../ingest';
+import { formatMetricValue, InvalidScoringSettingError, isStreamMetric } from '../../quality';
+import { alertChannelOf, currentScoringOptions, muteUser, setAlertChannel, setProfileOverride, setThresholdOverride, unmuteUser } from '../../settings';
+import { isAdmin } from '../admin-check';
+import type { BotServices } from '../bot-services';
+import { cardActivity } from '../card-activity';
+import { channelDataOf, channelRecordOf, conversationKindOf, tenantOf } from '../conversation-records';
 
 type Handler<C extends ChatCommand> = (context: TurnContext, command: C, services: BotServices) => Promise<void>;
 type HandlerTable = { [N in ChatCommand['name']]: Handler<Extract<ChatCommand, { name: N }>> };
@@ -51,13 +59,13 @@ const HANDLERS: HandlerTable = {
   },
 
   async status(context, _command, services) {
-    const status = await collectStatus(services.store, tenantOf(context.activity), services.clock(), services.statusProvider);
+    const status = await collectDataFlowStatus(services.store, tenantOf(context.activity), services.clock(), services.statusProvider);
     await context.sendActivity(cardActivity(buildStatusCard(status), 'Data flow status'));
   },
 
   async recent(context, command, services) {
     const reports = await services.store.reports.recentReports({ tenantId: tenantOf(context.activity) ?? undefined, alertOnly: true, limit: command.count });
-    await context.sendActivity(cardActivity(buildRecentCallsCard(reports.map(digestItemOf)), `The last ${reports.length} calls with alerts`));
+    await context.sendActivity(cardActivity(buildRecentCallsCard(reports.map(digestItemOfStored)), `The last ${reports.length} calls with alerts`));
   },
 
   async check(context, command, services) {
@@ -70,7 +78,7 @@ const HANDLERS: HandlerTable = {
       await context.sendActivity('I cannot tell which tenant to fetch the call record from; set GRAPH_TENANT_IDS.');
       return;
     }
-    let scored: ScoredCall;
+    let scored: CallAssessment;
     try {
       scored = await services.fetchAndScore(tenantId, command.callId);
     } catch (error) {
@@ -78,7 +86,7 @@ const HANDLERS: HandlerTable = {
       await context.sendActivity(`I could not fetch call record ${command.callId}: ${(error as Error).message}`);
       return;
     }
-    await sendScoredCall(context, scored, tenantId);
+    await sendCallAssessment(context, scored, tenantId);
   },
 
   async 'check-file'(context, command, services) {
@@ -87,16 +95,16 @@ const HANDLERS: HandlerTable = {
       return;
     }
     const tenantId = tenantOf(context.activity);
-    let scored: ScoredCall;
+    let scored: CallAssessment;
     try {
       const record = await readLocalCallRecord(command.path, services.workingDirectory);
-      scored = scoreCall(record, await currentScoringOptions(services.store, tenantId, services.scoring));
+      scored = assessCall(record, await currentScoringOptions(services.store, tenantId, services.scoring));
     } catch (error) {
       if (!(error instanceof LocalRecordError)) throw error;
       await context.sendActivity(error.message);
       return;
     }
-    await sendScoredCall(context, scored, tenantId);
+    await sendCallAssessment(context, scored, tenantId);
   },
 
   async thresholds(context, _command, services) {
@@ -197,7 +205,7 @@ const HANDLERS: HandlerTable = {
   },
 };
 
-async function sendScoredCall(context: TurnContext, scored: ScoredCall, tenantId: string | null): Promise<void> {
+async function sendCallAssessment(context: TurnContext, scored: CallAssessment, tenantId: string | null): Promise<void> {
   const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId });
   const verdict = scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
   await context.sendActivity(cardActivity(card, `Call ${scored.report.callId ?? ''}: ${verdict}`));

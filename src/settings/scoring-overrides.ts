@@ -8,7 +8,7 @@ import {
   type ScoringSettings,
 } from '../quality';
 import type { SettingsStore, Store } from '../store';
-import { SETTING_KEYS, tenantScope } from './bot-settings';
+import { SETTING_KEYS, tenantScope } from './setting-scopes';
 
 /** What admins changed in Teams for a tenant, on top of the configuration. */
 export interface QualityOverrides {

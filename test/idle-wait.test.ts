@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { IdleWait } from '../../src/idle-wait';
+import { IdleWait } from '../src/idle-wait';
 
 describe('IdleWait (between rounds of the worker and the delivery)', function () {
   // The idle period is a minute: a wake that were lost would leave the wait to mocha's timeout.

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { currentScoringOptions, scoreCall, type FetchAndScore } from '../../src/bot';
-import { mutedUntil } from '../../src/bot/bot-settings';
-import { resolveScoringOptions } from '../../src/quality';
-import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, TEAM, TENANT } from './bot-harness';
-import { assertValidCard, cardSays, executeActions } from './card-inspection';
+import { assessCall } from '../../../src/alerts';
+import type { FetchAndScore } from '../../../src/bot';
+import { resolveScoringOptions } from '../../../src/quality';
+import { currentScoringOptions, mutedUntil } from '../../../src/settings';
+import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, TEAM, TENANT } from '../bot-harness';
+import { assertValidCard, cardSays, executeActions } from '../card-inspection';
 
 describe('bot: chat commands over HTTP', () => {
   let harness: BotHarness;
@@ -106,7 +107,7 @@ describe('bot: chat commands over HTTP', () => {
     const asked: string[] = [];
     const fetchAndScore: FetchAndScore = async (tenantId, callId) => {
       asked.push(`${tenantId}/${callId}`);
-      return scoreCall(poorRecord(callId), resolveScoringOptions({}));
+      return assessCall(poorRecord(callId), resolveScoringOptions({}));
     };
     harness = await BotHarness.start({ fetchAndScore });
     const callId = '2f1a1100-b174-40a0-aba7-0b405e01ed92';

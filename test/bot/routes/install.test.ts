@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ABBIE, ADMIN, BOT, BotHarness, GROUP_CHAT, OWEN, TEAM, TENANT } from './bot-harness';
+import { ABBIE, ADMIN, BOT, BotHarness, GROUP_CHAT, OWEN, TEAM, TENANT } from '../bot-harness';
 
 describe('bot: installation tracking', () => {
   let harness: BotHarness;

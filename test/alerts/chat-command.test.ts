@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { parseCommand } from '../../src/bot';
-import { commandTextOf } from '../../src/bot/chat-command';
+import { parseCommand } from '../../src/alerts';
+import { commandTextOf } from '../../src/alerts/chat-command';
 
-describe('bot: chat command parsing', () => {
+describe('alerts: chat command parsing', () => {
   it('strips mentions, markup and entities from a Teams message', () => {
     assert.equal(commandTextOf('<at>Call Quality</at>&nbsp;recent  5\n'), 'recent 5');
     assert.equal(commandTextOf('<p>set threshold audio.averageJitter 40</p>'), 'set threshold audio.averageJitter 40');

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { currentScoringOptions } from '../../src/bot';
-import { setProfileOverride, setThresholdOverride } from '../../src/bot/scoring-settings';
-import { SETTING_KEYS, tenantScope } from '../../src/bot/bot-settings';
+import { currentScoringOptions, setProfileOverride, setThresholdOverride, SETTING_KEYS, tenantScope } from '../../src/settings';
 import { openSqliteStore, type Store } from '../../src/store';
 
-describe('bot: runtime scoring overrides', () => {
+describe('settings: scoring overrides set in Teams', () => {
   let store: Store;
 
   beforeEach(() => {

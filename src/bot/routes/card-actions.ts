@@ -1,22 +1,25 @@
 import type { AdaptiveCard, Application } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import {
-  buildAlertCard,
+  alertCardFor,
+  assessmentOf,
+  audienceOfConversation,
   CARD_ACTIONS,
+  decodeAcknowledgement,
+  encodeAcknowledgement,
   InvalidCardActionError,
   MUTE_HOURS,
   readAlertActionData,
+  type Acknowledgement,
   type AdaptiveCardDocument,
   type AlertActionData,
   type Audience,
-} from '../alerts';
-import type { StoredReport } from '../store';
-import { decodeAcknowledgement, encodeAcknowledgement, organizerNoticeOf, type Acknowledgement } from './alert-copies';
-import { muteUser, mutedUntil } from './bot-settings';
-import type { BotServices } from './bot-services';
-import { cardActivity } from './card-activity';
-import { tenantOf, withoutThread } from './conversation-records';
-import { scoredCallOf } from './digest-items';
+} from '../../alerts';
+import { mutedUntil, muteUser, organizerNoticeOf } from '../../settings';
+import type { StoredReport } from '../../store';
+import type { BotServices } from '../bot-services';
+import { cardActivity } from '../card-activity';
+import { tenantOf, withoutThread } from '../conversation-records';
 
 /**
  * Registers the alert cards' `Action.Execute` verbs. The card a handler returns replaces the one
@@ -60,14 +63,14 @@ async function acknowledge(context: TurnContext, data: unknown, services: BotSer
   for (const copy of copies.filter((card) => card.conversationKey !== here)) {
     const record = await services.store.conversations.getConversation(copy.conversationKey);
     if (!record || record.deadReason) continue;
-    const audience: Audience = record.kind === 'personal' ? 'organizer' : 'admins';
+    const audience = audienceOfConversation(record.kind);
     try {
-      await services.messenger.update(record, copy.activityId, cardActivity(await alertCardFor(stored, audience, who, services)));
+      await services.messenger.update(record, copy.activityId, cardActivity(await currentCardOf(stored, audience, who, services)));
     } catch (error) {
       services.logger.warn({ conversation: record.key, err: (error as Error).message }, 'could not update another copy of an acknowledged alert');
     }
   }
-  return (await alertCardFor(stored, action.audience, who, services)) as AdaptiveCard;
+  return (await currentCardOf(stored, action.audience, who, services)) as AdaptiveCard;
 }
 
 async function mute(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCard | string> {
@@ -78,14 +81,14 @@ async function mute(context: TurnContext, data: unknown, services: BotServices):
   await muteUser(services.store.settings, userAadId, action.hours ?? MUTE_HOURS, services.clock());
   if (typeof stored === 'string') return `Your alerts are muted for ${action.hours ?? MUTE_HOURS} hours.`;
   const acknowledgement = await acknowledgementOf(stored, services);
-  return (await alertCardFor(stored, 'organizer', acknowledgement, services)) as AdaptiveCard;
+  return (await currentCardOf(stored, 'organizer', acknowledgement, services)) as AdaptiveCard;
 }
 
 async function refresh(data: unknown, services: BotServices): Promise<AdaptiveCard | string> {
   const action = readAlertActionData(data);
   const stored = await loadReport(action, null, services);
   if (typeof stored === 'string') return stored;
-  return (await alertCardFor(stored, action.audience, await acknowledgementOf(stored, services), services)) as AdaptiveCard;
+  return (await currentCardOf(stored, action.audience, await acknowledgementOf(stored, services), services)) as AdaptiveCard;
 }
 
 async function acknowledgementOf(stored: StoredReport, services: BotServices): Promise<Acknowledgement | null> {
@@ -95,29 +98,11 @@ async function acknowledgementOf(stored: StoredReport, services: BotServices): P
 }
 
 /** The card of a stored call as it stands now, for one audience. */
-export async function alertCardFor(stored: StoredReport, audience: Audience, acknowledgedBy: Acknowledgement | null, services: BotServices): Promise<AdaptiveCardDocument> {
-  const { report, summary } = scoredCallOf(stored);
-  if (audience === 'organizer') {
-    const organizerId = summary?.organizer?.id;
-    const until = organizerId ? await mutedUntil(services.store.settings, organizerId, services.clock()) : null;
-    return buildAlertCard({
-      report,
-      summary,
-      audience,
-      tenantId: stored.tenantId,
-      acknowledgedBy,
-      muted: until !== null,
-      mutedUntil: until !== null ? new Date(until).toISOString() : null,
-    });
-  }
-  const notice = await organizerNoticeOf(services.store.settings, stored.tenantId, stored.callId);
-  return buildAlertCard({
-    report,
-    summary,
-    audience,
-    tenantId: stored.tenantId,
-    acknowledgedBy,
-    organizerReachable: notice.reachable,
-    organizerUnreachableReason: notice.reason,
-  });
+async function currentCardOf(stored: StoredReport, audience: Audience, acknowledgedBy: Acknowledgement | null, services: BotServices): Promise<AdaptiveCardDocument> {
+  const assessment = assessmentOf(stored);
+  const organizerId = assessment.summary?.organizer?.id;
+  const organizerMutedUntil = audience === 'organizer' && organizerId ? await mutedUntil(services.store.settings, organizerId, services.clock()) : null;
+  const organizerNotice =
+    audience === 'admins' ? await organizerNoticeOf(services.store.settings, stored.tenantId, stored.callId) : { reachable: undefined, reason: null };
+  return alertCardFor({ assessment, audience, tenantId: stored.tenantId, acknowledgedBy, organizerMutedUntil, organizerNotice });
 }

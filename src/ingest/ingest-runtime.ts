@@ -1,14 +1,20 @@
-import type { AppConfig } from './config';
-import type { Logger } from './logger';
-import { createGraphClient, graphClientOptionsFromConfig, type GraphClient } from './graph';
-import { InboxWorker, IngestStatus, ReconciliationSweep, SubscriptionKeeper } from './ingest';
-import { summarizeCall } from './alerts';
-import type { ScoringOptions } from './quality';
-import type { Store } from './store';
+import { summarizeCall } from '../alerts';
+import type { AppConfig } from '../config';
+import { createGraphClient, graphClientOptionsFromConfig, type GraphClient } from '../graph';
+import type { Logger } from '../logger';
+import type { ScoringOptions } from '../quality';
+import { currentScoringOptions } from '../settings';
+import type { Store } from '../store';
+import { InboxWorker } from './inbox-worker';
+import type { IngestStatus } from './ingest-status';
+import { ReconciliationSweep } from './reconciliation-sweep';
+import { SubscriptionKeeper } from './subscription-keeper';
 
 /** The background parts of ingest, built from the configuration. */
 export interface IngestRuntime {
   graph: GraphClient | undefined;
+  /** The scoring options in force for a tenant: the configuration with admins' changes in Teams on top. */
+  scoringFor: (tenantId: string) => Promise<ScoringOptions>;
   worker: InboxWorker | undefined;
   sweep: ReconciliationSweep | undefined;
   subscriptions: SubscriptionKeeper | undefined;
@@ -24,7 +30,6 @@ export interface IngestRuntimeOptions {
   store: Store;
   logger: Logger;
   status: IngestStatus;
-  scoringFor: (tenantId: string) => Promise<ScoringOptions>;
   onAlertQueued?: () => void;
   /** For tests: a client built elsewhere (e.g. against a loopback Graph). */
   graph?: GraphClient;
@@ -38,15 +43,17 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
   const { config, store, logger, status } = options;
   const graphReady = Boolean(options.graph) || Boolean(config.graph.clientId && (config.graph.clientSecret || config.graph.clientCertificatePath));
   const graph = options.graph ?? (graphReady ? createGraphClient(graphClientOptionsFromConfig(config.graph, logger)) : undefined);
+  // Admins' changes in Teams (profile, thresholds) go on top of the configuration, per tenant.
+  const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings);
   if (!graph) {
-    return { graph: undefined, worker: undefined, sweep: undefined, subscriptions: undefined, start() {}, async stop() {} };
+    return { graph: undefined, scoringFor, worker: undefined, sweep: undefined, subscriptions: undefined, start() {}, async stop() {} };
   }
   const worker = new InboxWorker({
     store,
     source: graph,
     logger: logger.child({ part: 'worker' }),
     status,
-    scoringFor: options.scoringFor,
+    scoringFor,
     summarize: summarizeCall,
     onAlertQueued: options.onAlertQueued,
     leaseMs: config.worker.leaseSeconds * 1000,
@@ -68,6 +75,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
   const timers: NodeJS.Timeout[] = [];
   return {
     graph,
+    scoringFor,
     worker,
     sweep,
     subscriptions,

@@ -1,10 +1,9 @@
 import type { Application } from '@microsoft/teams-ai';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { buildHelpCard } from '../alerts';
-import type { BotServices } from './bot-services';
-import { cardActivity } from './card-activity';
-import { CHAT_COMMANDS } from './chat-command';
-import { conversationKindOf, conversationRecordOf, tenantOf, withoutThread } from './conversation-records';
+import { buildHelpCard, CHAT_COMMANDS } from '../../alerts';
+import type { BotServices } from '../bot-services';
+import { cardActivity } from '../card-activity';
+import { conversationKindOf, conversationRecordOf, tenantOf, withoutThread } from '../conversation-records';
 
 /**
  * Keeps the conversation references the bot needs to send on its own: stored when the app is

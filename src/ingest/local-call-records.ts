@@ -1,25 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { summarizeCall, type CallSummary } from '../alerts';
-import { notACallRecordReason, scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
-
-/** A call record scored now: what the alert card is built from. */
-export interface ScoredCall {
-  report: CallQualityReport;
-  summary: CallSummary;
-}
-
-/**
- * Fetches a call record from Graph and scores it with the options in force for the tenant (the
- * `check <callRecordId>` command). Wired by the application; it rejects with an error whose
- * message says what went wrong (not found yet, no permission, …).
- */
-export type FetchAndScore = (tenantId: string, callId: string) => Promise<ScoredCall>;
-
-/** Scores a call record and summarizes it for the cards. */
-export function scoreCall(record: unknown, options: ScoringOptions): ScoredCall {
-  return { report: scoreCallRecord(record, options), summary: summarizeCall(record) };
-}
+import { notACallRecordReason } from '../quality';
 
 /** The largest call record file `check file:` reads (a big meeting's record is a few MB). */
 export const LOCAL_RECORD_MAX_BYTES = 64 * 1024 * 1024;

@@ -1,0 +1,18 @@
+import { scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
+import { summarizeCall, type CallSummary } from './call-summary';
+
+/** A call judged: the engine's report and the summary the cards are built from. */
+export interface CallAssessment {
+  report: CallQualityReport;
+  summary: CallSummary;
+}
+
+/** Scores a call record and summarizes it for the cards. */
+export function assessCall(record: unknown, options: ScoringOptions): CallAssessment {
+  return { report: scoreCallRecord(record, options), summary: summarizeCall(record) };
+}
+
+/** The assessment kept with a stored report (the store keeps both as JSON, untyped). */
+export function assessmentOf(stored: { report: unknown; summary: unknown }): CallAssessment {
+  return { report: stored.report as CallQualityReport, summary: stored.summary as CallSummary };
+}

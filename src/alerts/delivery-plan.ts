@@ -1,0 +1,77 @@
+import type { Classification } from '../quality';
+import type { Audience } from './audience';
+
+/**
+ * Who gets which card, decided from plain values: the delivery (in `src/bot`) asks these questions
+ * and does the sending. No I/O here.
+ */
+
+/** What a conversation needs for a version of a call: a new card, an update of the one it has, or nothing. */
+export type CardPlan = 'new' | 'update' | 'none';
+
+/** What a conversation already has of a call: the version and type of the card sent there. */
+export interface CardSentBefore {
+  version: number;
+  /** `alert` (can be updated in place) or `digest` (a line in a digest: a newer version gets a card of its own). */
+  cardType: string;
+}
+
+/**
+ * The plan for one conversation: nothing when it already shows this version or a newer one; an
+ * update when it shows an older alert card of the call; a new card when the version calls for an
+ * alert and the conversation has none (or only a digest line).
+ */
+export function cardPlanFor(version: { version: number; alert: boolean }, sentBefore: CardSentBefore | undefined): CardPlan {
+  if (sentBefore && sentBefore.version >= version.version) return 'none';
+  if (sentBefore && sentBefore.cardType === 'alert') return 'update';
+  return version.alert ? 'new' : 'none';
+}
+
+/** `ALERT_CHANNEL_POLICY`: `all` sends the admins' channel every alert, `poor` only calls whose quality is poor. */
+export type ChannelPolicy = 'all' | 'poor';
+
+/** Whether the admins' channel gets the card the plan names. Updates always go out: the channel shows the call already. */
+export function adminsGetCard(plan: CardPlan, policy: ChannelPolicy, quality: Classification | string): boolean {
+  return plan === 'update' || (plan === 'new' && (policy === 'all' || quality === 'poor'));
+}
+
+/** What the admins' card says when the organizer muted their alerts. */
+export function mutedNotice(until: number): string {
+  return `they muted their alerts until ${new Date(until).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** How new cards fit a conversation's budget: sent one by one, folded into one digest, or all put off. */
+export interface BudgetSplit<T> {
+  individually: T[];
+  folded: T[];
+  deferred: T[];
+}
+
+/**
+ * Splits a conversation's new cards (worst first) by the sends its budget has left: all go out
+ * when they fit; when more are due than fit, all but one slot's worth go out as cards and the rest
+ * are folded into one digest; with no room at all, everything waits.
+ */
+export function splitForBudget<T>(news: readonly T[], available: number): BudgetSplit<T> {
+  if (news.length === 0) return { individually: [], folded: [], deferred: [] };
+  if (available < 1) return { individually: [], folded: [], deferred: [...news] };
+  if (news.length <= available) return { individually: [...news], folded: [], deferred: [] };
+  const individually = news.slice(0, available - 1);
+  return { individually, folded: news.slice(individually.length), deferred: [] };
+}
+
+/** The line notifications and chat lists show for an alert card ("Poor call quality: call organized by Abbie"). */
+export function alertSummaryLine(quality: Classification | string, organizerName: string | null | undefined): string {
+  const what = quality === 'poor' ? 'Poor call quality' : 'Bad call rating';
+  return organizerName ? `${what}: call organized by ${organizerName}` : what;
+}
+
+/** The line for a digest card. */
+export function digestSummaryLine(count: number): string {
+  return `${count} calls with poor quality or bad ratings`;
+}
+
+/** The audience of a conversation: a personal chat is the organizer's, anything else the admins'. */
+export function audienceOfConversation(kind: string): Audience {
+  return kind === 'personal' ? 'organizer' : 'admins';
+}

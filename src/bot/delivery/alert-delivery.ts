@@ -1,0 +1,239 @@
+import { adminsGetCard, cardPlanFor, type ChannelPolicy, type OrganizerNotice } from '../../alerts';
+import { IdleWait } from '../../idle-wait';
+import type { Logger } from '../../logger';
+import { alertChannelOf, saveOrganizerNotice } from '../../settings';
+import type { ConversationRecord, Store } from '../../store';
+import type { ProactiveMessenger } from '../proactive-messenger';
+import { ConversationSendBudget, type SendWindow } from '../send-budget';
+import { groupByCall, loadCalls, stepBackFromCallsHeldElsewhere, type CallToDeliver } from './call-claims';
+import { ConversationDelivery, type PlannedCard } from './conversation-delivery';
+import { countOutcomes, emptyRound, isIdleRound, mapLimited, sumRounds, type CardOutcome, type DeliveryRound } from './delivery-round';
+import { settleCall, type CallResult } from './job-settlement';
+import { OrganizerChats, type InstallForUser, type OrganizerOutcome } from './organizer-chat';
+
+export interface AlertDeliveryOptions {
+  store: Store;
+  messenger: ProactiveMessenger;
+  logger: Logger;
+  /** `all`: the admins' channel gets every alert; `poor`: only calls whose quality is poor. */
+  channelPolicy: ChannelPolicy;
+  /** The admins' channel (a conversation record key) when no tenant chose one with `alert here`. */
+  defaultAlertChannelKey?: string | null;
+  /** With `installForUser`: install the app for an organizer who does not have it, then open the chat. */
+  proactiveInstall?: boolean;
+  installForUser?: InstallForUser;
+  /** Per-conversation limits (Teams' by default). */
+  conversationLimits?: readonly SendWindow[];
+  /** Per-tenant limit over all conversations (Teams allows about 30 to 50 requests per second per app and tenant). */
+  tenantLimits?: readonly SendWindow[];
+  /** Jobs claimed at once. */
+  batchSize?: number;
+  leaseMs?: number;
+  /** How long the loop waits when nothing is due, unless woken. */
+  idleMs?: number;
+  /** A job failing this many times is given up (listed as dead). Deferrals for the send budget do not count. */
+  maxAttempts?: number;
+  /** Conversations sent to at the same time. */
+  concurrency?: number;
+  clock?: () => number;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Delivers alert cards: drains the store's alert jobs, sends each call's card to its organizer
+ * (1:1) and to the admins' channel (a new thread), updates cards already sent when a newer version
+ * arrives, keeps every conversation inside Teams' rate limits by folding what does not fit into a
+ * digest card, and retries what failed. An alert job completes only once each of its cards was
+ * delivered, folded into a delivered digest, or found undeliverable for good (conversation gone,
+ * organizer unreachable); so nothing is lost across crashes or throttling.
+ *
+ * This class is the loop and the order of a round; the parts do the work: {@link OrganizerChats}
+ * finds the organizer, {@link ConversationDelivery} sends within the budgets, `settleCall` settles
+ * the jobs, and the policy (who gets what, digests, ranking) comes from `src/alerts`.
+ */
+export class AlertDelivery {
+  private readonly budget: ConversationSendBudget;
+  private readonly organizers: OrganizerChats;
+  private readonly conversations: ConversationDelivery;
+  private readonly clock: () => number;
+  private readonly random: () => number;
+  private readonly idleWait: IdleWait;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private round: Promise<DeliveryRound> | undefined;
+
+  constructor(private readonly options: AlertDeliveryOptions) {
+    const { store, messenger, logger } = options;
+    this.clock = options.clock ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.budget = new ConversationSendBudget(options.conversationLimits);
+    this.idleWait = new IdleWait(options.idleMs ?? 1_000);
+    this.organizers = new OrganizerChats({ store, messenger, logger, clock: this.clock, proactiveInstall: options.proactiveInstall, installForUser: options.installForUser });
+    this.conversations = new ConversationDelivery({
+      store,
+      messenger,
+      logger,
+      budget: this.budget,
+      tenantBudget: new ConversationSendBudget(options.tenantLimits ?? [{ limit: 30, windowMs: 1_000 }]),
+      concurrency: this.concurrency,
+      clock: this.clock,
+      sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    });
+  }
+
+  /** Starts the background loop (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops the loop and waits for the round in progress. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  /** Ends the idle wait early (an alert job was queued). */
+  wake(): void {
+    this.idleWait.wake();
+  }
+
+  /**
+   * Delivers everything due now, round after round, until no job is due; in the caller's turn
+   * (for the CLI and tests). Jobs deferred or retried into the future are left for later.
+   */
+  async drainOnce(): Promise<DeliveryRound> {
+    let total = emptyRound();
+    for (;;) {
+      const round = await this.deliverDue();
+      total = sumRounds(total, round);
+      if (isIdleRound(round)) return total;
+    }
+  }
+
+  /** One round: claims up to a batch of due jobs and settles each. Rounds never overlap. */
+  async deliverDue(): Promise<DeliveryRound> {
+    while (this.round) await this.round.catch(() => undefined);
+    this.round = this.deliverBatch();
+    try {
+      return await this.round;
+    } finally {
+      this.round = undefined;
+    }
+  }
+
+  private get concurrency(): number {
+    return this.options.concurrency ?? 8;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let round = emptyRound();
+      try {
+        round = await this.deliverDue();
+      } catch (error) {
+        this.options.logger.error({ err: (error as Error).message }, 'alert delivery round failed');
+      }
+      this.budget.prune(this.clock());
+      if (this.running && isIdleRound(round)) await this.idleWait.wait();
+    }
+  }
+
+  private async deliverBatch(): Promise<DeliveryRound> {
+    const { store, logger } = this.options;
+    const jobs = await store.reports.claimAlertJobs(this.clock(), this.options.batchSize ?? 50, this.options.leaseMs ?? 2 * 60_000);
+    if (jobs.length === 0) return emptyRound();
+    const held = await stepBackFromCallsHeldElsewhere(store, groupByCall(jobs), { now: this.clock(), random: this.random, concurrency: this.concurrency });
+    const { calls, killed } = await loadCalls(store, held.groups, this.clock());
+
+    const organizers = await mapLimited(calls, this.concurrency, (call) => this.organizers.resolve(call));
+    const organizerCards = calls.flatMap((call, index) => organizerCardOf(call, organizers[index]!));
+    const first = await this.conversations.deliver(organizerCards);
+
+    const notices = calls.map((call, index) => organizerNoticeOf(organizers[index]!, organizerCards, first.outcomes, call));
+    const adminCards = await this.planAdminCards(calls, organizers, notices);
+    const second = await this.conversations.deliver(adminCards);
+
+    const outcomes = new Map<PlannedCard, CardOutcome>([...first.outcomes, ...second.outcomes]);
+    const now = this.clock();
+    const settlement = { store, logger, maxAttempts: this.options.maxAttempts ?? 12, random: this.random };
+    const settled: Awaited<ReturnType<typeof settleCall>>[] = [];
+    for (const [index, call] of calls.entries()) settled.push(await settleCall(call, resultOf(call, organizers[index]!, outcomes), now, settlement));
+    const round = sumRounds(
+      { jobs: jobs.length, retried: held.retried, killed, digests: first.digests + second.digests },
+      countOutcomes(outcomes.values()),
+      ...settled,
+    );
+    logger.info({ ...round }, 'alert delivery round');
+    return round;
+  }
+
+  /** Plans the admins' channel card of each call, now that the organizer's fate is known. */
+  private async planAdminCards(calls: CallToDeliver[], organizers: OrganizerOutcome[], notices: OrganizerNotice[]): Promise<PlannedCard[]> {
+    const { store } = this.options;
+    const channels = new Map<string, ConversationRecord | undefined>();
+    const cards: PlannedCard[] = [];
+    for (const [index, call] of calls.entries()) {
+      if (organizers[index]!.kind === 'retry') continue;
+      if (!channels.has(call.tenantId)) channels.set(call.tenantId, await this.adminChannelOf(call.tenantId));
+      const channel = channels.get(call.tenantId);
+      if (!channel) continue;
+      const existing = await store.sentCards.getSentCard(call.tenantId, call.callId, channel.key);
+      const plan = cardPlanFor(call.stored, existing);
+      if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality)) continue;
+      await saveOrganizerNotice(store.settings, call.tenantId, call.callId, notices[index]!);
+      cards.push({ call, audience: 'admins', conversation: channel, existing, mode: plan, organizerMutedUntil: null, organizerNotice: notices[index]! });
+    }
+    return cards;
+  }
+
+  private async adminChannelOf(tenantId: string): Promise<ConversationRecord | undefined> {
+    const { store } = this.options;
+    const chosen = await alertChannelOf(store.settings, tenantId);
+    const key = chosen?.conversationKey ?? this.options.defaultAlertChannelKey ?? null;
+    if (!key) return undefined;
+    const record = await store.conversations.getConversation(key);
+    if (!record || record.deadReason) return undefined;
+    if (!chosen && record.tenantId && record.tenantId !== tenantId) return undefined;
+    return record;
+  }
+}
+
+/** The organizer's card of a call, when one is to be sent. */
+function organizerCardOf(call: CallToDeliver, outcome: OrganizerOutcome): PlannedCard[] {
+  if (outcome.kind !== 'card') return [];
+  const { conversation, existing, mode, mutedUntil } = outcome;
+  return [{ call, audience: 'organizer', conversation, existing, mode, organizerMutedUntil: mutedUntil, organizerNotice: { reachable: true, reason: null } }];
+}
+
+/** What the admins' card says about the organizer: from the resolution, or from their card's delivery. */
+function organizerNoticeOf(outcome: OrganizerOutcome, cards: readonly PlannedCard[], delivered: ReadonlyMap<PlannedCard, CardOutcome>, call: CallToDeliver): OrganizerNotice {
+  switch (outcome.kind) {
+    case 'unreachable':
+      return { reachable: false, reason: outcome.reason };
+    case 'nothing':
+      return { reachable: outcome.reachable, reason: null };
+    case 'retry':
+      return { reachable: undefined, reason: null };
+    case 'card': {
+      const card = cards.find((item) => item.call === call);
+      const result = card ? delivered.get(card) : undefined;
+      return result?.kind === 'gone' ? { reachable: false, reason: result.reason } : { reachable: true, reason: null };
+    }
+  }
+}
+
+/** What a call's cards came to, for settling its jobs. */
+function resultOf(call: CallToDeliver, organizer: OrganizerOutcome, outcomes: ReadonlyMap<PlannedCard, CardOutcome>): CallResult {
+  const failures = organizer.kind === 'retry' ? [organizer.failure] : [];
+  const deferredUntil: number[] = [];
+  for (const [card, outcome] of outcomes) {
+    if (card.call !== call) continue;
+    if (outcome.kind === 'failed') failures.push(outcome.error);
+    if (outcome.kind === 'deferred') deferredUntil.push(outcome.at);
+  }
+  return { failures, deferredUntil };
+}

@@ -1,0 +1,226 @@
+import {
+  alertCardFor,
+  alertSummaryLine,
+  buildDigestCard,
+  decodeAcknowledgement,
+  digestItemOfStored,
+  digestSummaryLine,
+  splitForBudget,
+  worstFirst,
+  type Audience,
+  type OrganizerNotice,
+} from '../../alerts';
+import type { Logger } from '../../logger';
+import type { ConversationRecord, SentCard, Store } from '../../store';
+import { cardActivity } from '../card-activity';
+import type { ProactiveMessenger } from '../proactive-messenger';
+import type { ConversationSendBudget } from '../send-budget';
+import { describeConnectorFailure, goneReasonOf, isConversationGone } from '../teams-send-error';
+import type { CallToDeliver } from './call-claims';
+import { mapLimited, type CardOutcome } from './delivery-round';
+
+/** One card for one conversation, as planned. */
+export interface PlannedCard {
+  call: CallToDeliver;
+  audience: Audience;
+  conversation: ConversationRecord;
+  /** The card of this call the conversation has already, if any. */
+  existing: SentCard | undefined;
+  mode: 'new' | 'update';
+  /** Organizer's card: until when they muted their alerts. */
+  organizerMutedUntil: number | null;
+  /** Admins' card: whether the organizer was told. */
+  organizerNotice: OrganizerNotice;
+}
+
+/** What {@link ConversationDelivery} needs. */
+export interface ConversationDeliveryOptions {
+  store: Store;
+  messenger: ProactiveMessenger;
+  logger: Logger;
+  /** Per-conversation budget (Teams' limits). */
+  budget: ConversationSendBudget;
+  /** Per-tenant budget over all conversations. */
+  tenantBudget: ConversationSendBudget;
+  /** Conversations sent to at the same time. */
+  concurrency: number;
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** What became of a batch of planned cards, and how many digests carried some of them. */
+export interface ConversationDeliveryResult {
+  outcomes: Map<PlannedCard, CardOutcome>;
+  digests: number;
+}
+
+/**
+ * Sends planned cards conversation by conversation (several conversations at once), inside each
+ * conversation's budget: updates first (each is a request), then new cards, worst first, while they
+ * fit; what does not fit is folded into one digest, or put off when there is no room at all. A
+ * conversation found gone (403/404 with a gone code) is marked dead and its remaining cards are gone too.
+ */
+export class ConversationDelivery {
+  constructor(private readonly options: ConversationDeliveryOptions) {}
+
+  async deliver(cards: readonly PlannedCard[]): Promise<ConversationDeliveryResult> {
+    const byConversation = new Map<string, PlannedCard[]>();
+    for (const card of cards) {
+      const group = byConversation.get(card.conversation.key);
+      if (group) group.push(card);
+      else byConversation.set(card.conversation.key, [card]);
+    }
+    const results = await mapLimited([...byConversation.values()], this.options.concurrency, (group) => this.deliverToConversation(group));
+    const outcomes = new Map<PlannedCard, CardOutcome>();
+    let digests = 0;
+    for (const result of results) {
+      for (const [card, outcome] of result.outcomes) outcomes.set(card, outcome);
+      digests += result.digests;
+    }
+    return { outcomes, digests };
+  }
+
+  private async deliverToConversation(group: PlannedCard[]): Promise<ConversationDeliveryResult> {
+    const { budget, clock } = this.options;
+    const key = group[0]!.conversation.key;
+    const outcomes = new Map<PlannedCard, CardOutcome>();
+    let digests = 0;
+    const finish = (gone: string | null): ConversationDeliveryResult => {
+      if (gone) for (const card of group) if (!outcomes.has(card)) outcomes.set(card, { kind: 'gone', reason: gone });
+      return { outcomes, digests };
+    };
+    const defer = (card: PlannedCard) => outcomes.set(card, { kind: 'deferred', at: budget.nextFreeAt(key, clock()) });
+
+    for (const card of group.filter((item) => item.mode === 'update')) {
+      if (!budget.take(key, clock())) {
+        defer(card);
+        continue;
+      }
+      const outcome = await this.attempt([card], () => this.update(card));
+      outcomes.set(card, outcome);
+      if (outcome.kind === 'gone') return finish(outcome.reason);
+    }
+
+    const news = worstFirst(group.filter((item) => item.mode === 'new').map((card) => ({ card, report: card.call.assessment.report, startedAt: card.call.stored.startedAt })));
+    const split = splitForBudget(
+      news.map((item) => item.card),
+      budget.available(key, clock()),
+    );
+    for (const card of split.deferred) defer(card);
+    for (const card of split.individually) {
+      budget.take(key, clock());
+      const outcome = await this.attempt([card], () => this.post(card));
+      outcomes.set(card, outcome);
+      if (outcome.kind === 'gone') return finish(outcome.reason);
+    }
+    if (split.folded.length > 0) {
+      budget.take(key, clock());
+      const outcome = await this.attempt(split.folded, () => this.postDigest(split.folded));
+      for (const card of split.folded) outcomes.set(card, outcome);
+      if (outcome.kind === 'folded') digests++;
+      if (outcome.kind === 'gone') return finish(outcome.reason);
+    }
+    return finish(null);
+  }
+
+  private async update(card: PlannedCard): Promise<CardOutcome> {
+    const { store, messenger } = this.options;
+    await this.tenantSlot(card.call.tenantId);
+    // Read again: someone may have acknowledged the card since the round began.
+    const existing = (await store.sentCards.getSentCard(card.call.tenantId, card.call.callId, card.conversation.key)) ?? card.existing!;
+    const activity = this.alertActivity(card, existing);
+    try {
+      await messenger.update(card.conversation, existing.activityId, activity);
+    } catch (error) {
+      const failure = describeConnectorFailure(error);
+      // The message itself was deleted (the conversation is still there): post the card again.
+      if (failure.status !== 404 || isConversationGone(failure)) throw error;
+      await this.record(card, existing, await messenger.post(card.conversation, activity), 'alert');
+      return { kind: 'sent' };
+    }
+    await this.record(card, existing, existing.activityId, 'alert');
+    return { kind: 'updated' };
+  }
+
+  private async post(card: PlannedCard): Promise<CardOutcome> {
+    await this.tenantSlot(card.call.tenantId);
+    const activityId = await this.options.messenger.post(card.conversation, this.alertActivity(card, card.existing));
+    await this.record(card, card.existing, activityId, 'alert');
+    return { kind: 'sent' };
+  }
+
+  /** Posts one digest for `folded`; each call then counts as delivered in that conversation. */
+  private async postDigest(folded: PlannedCard[]): Promise<CardOutcome> {
+    const items = worstFirst(folded.map((card) => ({ report: card.call.assessment.report, startedAt: card.call.stored.startedAt, stored: card.call.stored }))).map(
+      (item) => digestItemOfStored(item.stored),
+    );
+    const digest = buildDigestCard({ audience: folded[0]!.audience, items, totalCount: items.length });
+    await this.tenantSlot(folded[0]!.call.tenantId);
+    const activityId = await this.options.messenger.post(folded[0]!.conversation, cardActivity(digest, digestSummaryLine(items.length)));
+    for (const card of folded) await this.record(card, card.existing, activityId, 'digest');
+    return { kind: 'folded' };
+  }
+
+  private alertActivity(card: PlannedCard, existing: SentCard | undefined) {
+    const { call } = card;
+    const acknowledgedBy = decodeAcknowledgement(existing?.acknowledgedBy, existing?.updatedAt ?? this.options.clock());
+    const document = alertCardFor({
+      assessment: call.assessment,
+      audience: card.audience,
+      tenantId: call.tenantId,
+      acknowledgedBy,
+      organizerMutedUntil: card.organizerMutedUntil,
+      organizerNotice: card.organizerNotice,
+    });
+    return cardActivity(document, alertSummaryLine(call.assessment.report.quality, call.assessment.summary?.organizer?.displayName));
+  }
+
+  /** Runs one send; a failure becomes the cards' outcome (a gone conversation is marked dead). */
+  private async attempt(cards: PlannedCard[], send: () => Promise<CardOutcome>): Promise<CardOutcome> {
+    try {
+      return await send();
+    } catch (error) {
+      const conversation = cards[0]!.conversation;
+      const failure = describeConnectorFailure(error);
+      if (isConversationGone(failure)) {
+        await this.options.store.conversations.markConversationDead(conversation.key, `${failure.status} ${failure.code}: ${failure.message}`);
+        this.options.logger.warn({ conversation: conversation.key, status: failure.status, code: failure.code }, 'conversation is gone; marked dead');
+        return { kind: 'gone', reason: goneReasonOf(failure) };
+      }
+      this.options.logger.warn(
+        { conversation: conversation.key, status: failure.status, code: failure.code, err: (error as Error).message },
+        'alert card not delivered; will retry',
+      );
+      return { kind: 'failed', error: (error as Error).message };
+    }
+  }
+
+  /** Records what a conversation now shows of a call (keeping the first send time and any acknowledgement of the same message). */
+  private async record(card: PlannedCard, before: SentCard | undefined, activityId: string, cardType: 'alert' | 'digest'): Promise<void> {
+    const { store, clock } = this.options;
+    const now = clock();
+    const existing = (await store.sentCards.getSentCard(card.call.tenantId, card.call.callId, card.conversation.key)) ?? before;
+    const keep = existing && existing.activityId === activityId;
+    await store.sentCards.putSentCard({
+      tenantId: card.call.tenantId,
+      callId: card.call.callId,
+      conversationKey: card.conversation.key,
+      activityId,
+      version: card.call.stored.version,
+      cardType,
+      sentAt: keep ? existing.sentAt : now,
+      updatedAt: now,
+      acknowledgedBy: keep ? existing.acknowledgedBy : null,
+    });
+  }
+
+  /** Waits until the tenant's overall budget has room for one more request, and takes it. */
+  private async tenantSlot(tenantId: string): Promise<void> {
+    const { tenantBudget, clock, sleep } = this.options;
+    for (;;) {
+      const now = clock();
+      if (tenantBudget.take(tenantId, now)) return;
+      await sleep(Math.max(1, tenantBudget.nextFreeAt(tenantId, now) - now));
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * What admins and users change while the bot runs, kept in the store: the quality profile and
+ * threshold overrides per tenant, a user's mute, the admins' channel, and what an admins' card said
+ * about the organizer. Ingest (scoring every record), the CLI (`fetch`) and the bot (commands, card
+ * actions, delivery) all read these through this room, so they judge a call the same way.
+ */
+export { tenantScope, userScope, callScope, SETTING_KEYS } from './setting-scopes';
+export {
+  currentScoringOptions,
+  combineSettings,
+  qualityOverridesOf,
+  setProfileOverride,
+  setThresholdOverride,
+  type QualityOverrides,
+} from './scoring-overrides';
+export { mutedUntil, muteUser, unmuteUser, type MuteSetting } from './user-mute';
+export { alertChannelOf, setAlertChannel, type AlertChannelSetting } from './alert-channel';
+export { organizerNoticeOf, saveOrganizerNotice } from './organizer-notice';
