@@ -1,4 +1,4 @@
-import { feedbackTokenWords, type CallQualityReport, type FeedbackEntry, type StreamVerdict } from '../quality';
+import { feedbackTokenWords, type FeedbackEntry, type StreamVerdict } from '../quality';
 import type { AlertCardInput } from './alert-card-input';
 import type { StreamParties } from './call-summary';
 import { CARD_ACTIONS, MUTE_HOURS, type AlertActionData } from './card-action-data';
@@ -6,6 +6,7 @@ import { callTypeWords, cardDateTime, clip, count, durationWords, plural, STREAM
 import { reasonWords, reasonSeverity, type ReasonWords } from './poor-reason-words';
 import { groupHints } from './hint-groups';
 import { isLowRating, ratingRank, ratingWords } from './rating-words';
+import { headline, verdictSentence } from './alert-card-verdict';
 
 /** How many rows each part of an alert card may show before it ends with "and N more". */
 export interface AlertCardLimits {
@@ -201,45 +202,6 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
   };
 }
 
-function headline(report: CallQualityReport, feedback: readonly FeedbackEntry[]): { title: string; accentColor: string } {
-  if (report.quality === 'poor') return { title: 'Poor call quality', accentColor: 'attention' };
-  if (feedback.some((entry) => isLowRating(entry.rating))) return { title: 'Poor call rating', accentColor: 'warning' };
-  if (report.quality === 'good') return { title: 'Good call quality', accentColor: 'good' };
-  return { title: 'Call quality not measured', accentColor: 'default' };
-}
-
-/** The verdict in one sentence, without names (names only appear in plain-text runs). */
-export function verdictSentence(report: CallQualityReport, poor: number, judged: number, feedback: readonly FeedbackEntry[]): string {
-  const low = feedback.filter((entry) => isLowRating(entry.rating));
-  const ratingPart = low.length > 0 ? `${plural(low.length, 'participant')} rated the call ${joinWords(distinct(low.map((entry) => entry.rating ?? '')))}` : '';
-  if (report.quality === 'poor') {
-    const main = mainProblem(report.streams);
-    const streams = `${count(poor)} of ${plural(judged, 'stream')} crossed a Call Quality Dashboard threshold${main ? ` (mostly ${main})` : ''}`;
-    return `The quality was poor: ${streams}${ratingPart ? `, and ${ratingPart}` : ''}.`;
-  }
-  const measured =
-    report.quality === 'good'
-      ? `The measured quality was good (${plural(judged, 'stream')}, none poor)`
-      : 'No stream could be judged (the record has no usable metrics yet)';
-  return ratingPart ? `${measured}, but ${ratingPart}.` : `${measured}.`;
-}
-
-/** The metric and media that made the most streams poor: "Jitter on audio". */
-function mainProblem(streams: readonly StreamVerdict[]): string | null {
-  const counts = new Map<string, number>();
-  for (const stream of streams) {
-    if (stream.classification !== 'poor' || !stream.kind) continue;
-    for (const reason of stream.reasons) {
-      const key = `${reasonWords(reason).metric} on ${STREAM_KIND_WORDS[stream.kind].toLowerCase()}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  let best: string | null = null;
-  let bestCount = 0;
-  for (const [key, count] of counts) if (count > bestCount) [best, bestCount] = [key, count];
-  return best;
-}
-
 function visibleFeedback(entries: readonly FeedbackEntry[]): FeedbackEntry[] {
   return entries
     .filter((entry) => (entry.rating !== null && entry.rating !== 'notRated') || entry.tokens.length > 0 || (entry.text ?? '').trim() !== '')
@@ -294,15 +256,6 @@ function partiesByStream(streams: readonly StreamParties[]): Map<string, StreamP
 function fromToWords(parties: StreamParties | undefined): string {
   if (!parties || (parties.from === null && parties.to === null)) return 'Unknown endpoints';
   return `${clip(parties.from ?? 'Someone', MAX_NAME)} → ${clip(parties.to ?? 'someone', MAX_NAME)}`;
-}
-
-function distinct(values: readonly string[]): string[] {
-  return [...new Set(values)];
-}
-
-function joinWords(words: readonly string[]): string {
-  if (words.length <= 1) return words[0] ?? '';
-  return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
 function lowerFirst(text: string): string {

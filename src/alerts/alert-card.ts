@@ -3,7 +3,7 @@ import { CARD_ACTIONS } from './card-action-data';
 import { CARD_SIZE_LIMIT_BYTES, cardSizeBytes, type AdaptiveCardDocument } from './card-document';
 import { expandTemplate } from './card-template';
 import { ALERT_CARD_LIMIT_STEPS, alertCardData } from './alert-card-data';
-import alertTemplate from './templates/alert-card.json';
+import { alertCardTemplate } from './alert-card-template';
 
 /*
  * Tables are Adaptive Cards 1.5 `Table`s rather than ColumnSets: the card needs 1.5 anyway for
@@ -31,9 +31,10 @@ export function buildAlertCard(input: AlertCardInput): AdaptiveCardDocument {
  */
 export function buildAlertCardWithin(input: AlertCardInput, limitBytes: number): AdaptiveCardDocument {
   let card: AdaptiveCardDocument | undefined;
+  const template = alertCardTemplate();
   for (const limits of ALERT_CARD_LIMIT_STEPS) {
     const data = alertCardData(input, limits);
-    card = expandTemplate(alertTemplate, data);
+    card = expandTemplate(template, data);
     const userIds = [...new Set(input.refreshUserIds ?? [])].slice(0, REFRESH_USER_LIMIT);
     if (userIds.length > 0) {
       card.refresh = { action: { type: 'Action.Execute', verb: CARD_ACTIONS.refresh, data: data.acknowledgeData }, userIds };

@@ -1,10 +1,11 @@
 import type { Logger } from '../logger';
-import { asNumber, asObject, asString, notACallRecordReason, scoreCallRecord, type ScoringOptions } from '../quality';
+import { notACallRecordReason, scoreCallRecord, type ScoringOptions } from '../quality';
 import type { Store, WorkItem } from '../store';
 import { describeFailure, type CallRecordSource } from './call-record-source';
 import type { IngestStatus } from './ingest-status';
 import { IdleWait } from '../idle-wait';
 import { decideRetry } from './retry-policy';
+import { recordVersionOf, storedReportOf } from './stored-report';
 
 export interface InboxWorkerOptions {
   store: Store;
@@ -136,29 +137,14 @@ export class InboxWorker {
         log.warn({ reason }, 'broken call record');
         return (await store.inbox.kill(item, this.clock(), reason)) ? 'dead' : 'lease-lost';
       }
-      const call = asObject(record)!;
-      const version = asNumber(call.version) ?? 0;
+      const version = recordVersionOf(record);
       const processed = await store.reports.processedVersion(item.tenantId, item.callId);
       if (processed !== null && version <= processed) {
         log.debug({ version, processed }, 'version already processed');
         return (await store.inbox.complete(item, this.clock())) ? 'unchanged' : 'lease-lost';
       }
       const report = scoreCallRecord(record, await this.options.scoringFor(item.tenantId));
-      const result = await store.reports.recordReport(
-        {
-          tenantId: item.tenantId,
-          callId: item.callId,
-          version,
-          report,
-          summary: this.options.summarize(record),
-          quality: report.quality,
-          alert: report.alert,
-          startedAt: timeOf(call.startDateTime),
-          endedAt: timeOf(call.endDateTime),
-          processedAt: this.clock(),
-        },
-        report.alert,
-      );
+      const result = await store.reports.recordReport(storedReportOf(item, record, report, this.options.summarize(record), this.clock()), report.alert);
       if (result.alertQueued) this.options.onAlertQueued?.();
       this.options.status.processed += 1;
       log.info({ version, quality: report.quality, alert: report.alert, alertQueued: result.alertQueued }, 'call record scored');
@@ -172,11 +158,4 @@ export class InboxWorker {
       return (await store.inbox.retry(item, this.clock(), at, `Unexpected failure: ${message}`).catch(() => false)) ? 'retry' : 'lease-lost';
     }
   }
-}
-
-function timeOf(value: unknown): number | null {
-  const text = asString(value);
-  if (!text) return null;
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? null : time;
 }

@@ -16,3 +16,4 @@ export { BodyTooLargeError, readRawBody } from './raw-body';
 export { createIngestRuntime, type IngestRuntime, type IngestRuntimeOptions } from './ingest-runtime';
 export { collectDataFlowStatus, type StatusProvider } from './data-flow-status';
 export { LocalRecordError, LOCAL_RECORD_MAX_BYTES, readLocalCallRecord } from './local-call-records';
+export { storedReportOf, recordVersionOf } from './stored-report';

@@ -12,7 +12,7 @@ import {
   validateCard,
   type AdaptiveCardDocument,
 } from '../../src/alerts';
-import { loadFixture } from '../quality/graph-fixtures';
+import { loadFixture } from '../support/graph-fixtures';
 import { actionsByTitle, cardText, elementById, elementsOfType } from './card-inspection';
 import { CLASSIC, RECORD_FIXTURES, alertInput, bigMeetingRecord, v2OnlyRecord } from './card-samples';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readCallSummary, summarizeCall, SERVICE_ENDPOINT_NAME } from '../../src/alerts';
-import { loadFixture } from '../quality/graph-fixtures';
+import { loadFixture } from '../support/graph-fixtures';
 import { ALL_FIXTURES, RECORD_FIXTURES, bigMeetingRecord, v2OnlyRecord } from './card-samples';
 
 const ABBIE = { id: '821809f5-0000-0000-0000-3b5136c0e777', displayName: 'Abbie Wilkins', tenantId: 'dc368399-474c-4d40-900c-6265431fd81f' };

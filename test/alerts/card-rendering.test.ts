@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { buildAlertCard, buildDigestCard, buildStatusCard } from '../../src/alerts';
-import { loadFixture } from '../quality/graph-fixtures';
+import { loadFixture } from '../support/graph-fixtures';
 import { startCardRenderer, type CardRenderer } from './card-renderer';
 import { CLASSIC, SAMPLE_NOW, alertInput, sampleDigestItems } from './card-samples';
 

@@ -12,7 +12,7 @@ import {
   type AlertCardInput,
   type DigestItem,
 } from '../../src/alerts';
-import { loadFixture } from '../quality/graph-fixtures';
+import { loadFixture } from '../support/graph-fixtures';
 
 /** The call-record fixtures (the sessions pages are not records). */
 export const RECORD_FIXTURES = [

@@ -14,7 +14,7 @@ import {
   type BotStatus,
   type DigestItem,
 } from '../../src/alerts';
-import { loadFixture } from '../quality/graph-fixtures';
+import { loadFixture } from '../support/graph-fixtures';
 import { cardText, elementsOfType } from './card-inspection';
 import { CLASSIC, SAMPLE_COMMANDS, SAMPLE_NOW, bigMeetingRecord, sampleCards, sampleDigestItems } from './card-samples';
 

@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type restify from 'restify';
-import { summarizeCall } from '../../src/alerts';
+import { assessCall } from '../../src/alerts';
 import { createBot, type Bot, type CreateBotOptions } from '../../src/bot';
-import { resolveScoringOptions, scoreCallRecord, type JsonObject } from '../../src/quality';
+import { storedReportOf } from '../../src/ingest';
+import { resolveScoringOptions, type JsonObject } from '../../src/quality';
 import { createLogger } from '../../src/logger';
 import { createServer, listen } from '../../src/server';
 import { openSqliteStore, type Store, type StoredReport } from '../../src/store';
 import { LoopbackBotConnector } from '../support/loopback-bot-connector';
+import { loadFixture } from '../support/graph-fixtures';
 
 export const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
 export const BOT = { id: '28:00000000-0000-0000-0000-00000000b07b', name: 'Call Quality' };
@@ -179,31 +179,18 @@ export class BotHarness {
     if (status !== 200) throw new Error(`"alert here" answered ${status}.`);
   }
 
-  /** Scores a call record and records it (queuing an alert job when it alerts), like the ingest worker. */
+  /** Scores a call record and records it (queuing an alert job when it alerts) as the ingest worker stores it. */
   async recordCall(record: JsonObject, processedAt = Date.now()): Promise<StoredReport> {
-    const report = scoreCallRecord(record, resolveScoringOptions({}));
-    const entry: StoredReport = {
-      tenantId: TENANT,
-      callId: String(record.id),
-      version: Number(record.version),
-      report,
-      summary: summarizeCall(record),
-      quality: report.quality,
-      alert: report.alert,
-      startedAt: Date.parse(String(record.startDateTime)),
-      endedAt: Date.parse(String(record.endDateTime)),
-      processedAt,
-    };
+    const { report, summary } = assessCall(record, resolveScoringOptions({}));
+    const entry = storedReportOf({ tenantId: TENANT, callId: String(record.id) }, record, report, summary, processedAt);
     await this.store.reports.recordReport(entry, report.alert);
     return entry;
   }
 }
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/graph');
-
 /** The 2024 fixture: a good call a participant rated bad (an alert). */
 export function ratedBadRecord(callId: string, options: { organizer?: TestUser; version?: number } = {}): JsonObject {
-  const record = JSON.parse(readFileSync(path.join(FIXTURES, 'callrecord-v1-expanded-2024.json'), 'utf8')) as JsonObject;
+  const record = loadFixture('callrecord-v1-expanded-2024.json');
   record.id = callId;
   record.version = options.version ?? 1;
   delete record['sessions@odata.nextLink'];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { createLogger } from '../../src/logger';
 import { startPlayground, type RunningPlayground } from '../../scripts/playground';
+import { fixturePath } from '../support/graph-fixtures';
 
 interface PlaygroundMessage {
   from: { id: string };
@@ -69,7 +69,7 @@ describe('bot: Microsoft 365 Agents Playground', function () {
     assert.ok(helpCard, 'the help card came back through the playground');
     assert.match(JSON.stringify(helpCard.content), /set threshold/);
 
-    const fixture = path.resolve(__dirname, '../../../shared/fixtures/graph/callrecord-v1-expanded-2024.json');
+    const fixture = fixturePath('callrecord-v1-expanded-2024.json');
     const check = await say(`check file:${fixture}`);
     const alertCard = check.flatMap((message) => message.attachments ?? []).find((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive');
     assert.ok(alertCard, 'the alert card came back through the playground');

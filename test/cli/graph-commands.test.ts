@@ -5,8 +5,9 @@ import path from 'node:path';
 import { openSqliteStore } from '../../src/store';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { runInProcess } from './cli-harness';
+import { fixturePath } from '../support/graph-fixtures';
 
-const SEED = path.resolve(__dirname, '../../../shared/fixtures/graph/callrecord-v1-expanded-2024.json');
+const SEED = fixturePath('callrecord-v1-expanded-2024.json');
 const CALL = 'e523d2ed-2966-4b6b-925b-754a88034cc5';
 
 describe('cli fetch, subscribe, backfill and inbox against a loopback Graph', function () {

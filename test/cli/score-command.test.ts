@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fixturePath } from '../quality/graph-fixtures';
+import { fixturePath } from '../support/graph-fixtures';
 import { FEEDBACK_KEYS, REASON_KEYS, REPORT_KEYS, STREAM_KEYS, assertReportShape } from '../quality/report-shape';
 import { runInProcess, type CliOutcome } from './cli-harness';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fixturePath } from '../quality/graph-fixtures';
+import { fixturePath } from '../support/graph-fixtures';
 import { REPORT_KEYS, assertReportShape } from '../quality/report-shape';
 import { runAsProcess, type CliOutcome } from './cli-harness';
 

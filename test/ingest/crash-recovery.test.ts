@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from '../../src/store';
@@ -10,6 +10,7 @@ import { startLoopbackGraph, type LoopbackGraph } from '../support/loopback-grap
 import { seededRandom } from '../support/seeded-random';
 import { startLoopbackTokenServer, type LoopbackTokenServer } from '../support/loopback-token-server';
 import { freePort } from '../support/free-port';
+import { loadFixture } from '../support/graph-fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TENANT = '11111111-1111-4111-8111-111111111111';
@@ -17,7 +18,7 @@ const CLIENT_ID = '33333333-3333-4333-8333-333333333333';
 const CLIENT_SECRET = 'crash-test-secret~value';
 const CLIENT_STATE = 'crash-test-client-state-0123456789';
 const RECORDS = 300;
-const seed = JSON.parse(readFileSync(path.resolve(ROOT, '../shared/fixtures/graph/callrecord-v1-expanded-2024.json'), 'utf8')) as Record<string, unknown>;
+const seed = loadFixture('callrecord-v1-expanded-2024.json') as Record<string, unknown>;
 
 const callId = (n: number) => `cccccccc-0000-4000-8000-${String(n).padStart(12, '0')}`;
 function record(id: string, version: number): Record<string, unknown> {

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/app';
@@ -10,10 +8,10 @@ import { resolveScoringOptions, type CallQualityReport } from '../../src/quality
 import { openSqliteStore, type Store } from '../../src/store';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
+import { loadFixture } from '../support/graph-fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/graph');
 const CLIENT_STATE = 'pipeline-client-state-0123456789';
-const seed = JSON.parse(readFileSync(path.join(FIXTURES, 'callrecord-v1-expanded-2024.json'), 'utf8')) as Record<string, unknown>;
+const seed = loadFixture('callrecord-v1-expanded-2024.json') as Record<string, unknown>;
 
 /** The 2024 seed record under a new id and version, optionally with a poor jitter on its second stream. */
 function record(id: string, version: number, poorJitter = false): Record<string, unknown> {
@@ -121,8 +119,14 @@ describe('ingest pipeline against a loopback Graph', function () {
         return stored?.version === 2 && stored;
       }, 'version 2');
       assert.equal((v2.report as CallQualityReport).quality, 'poor');
+      await until(async () => (await app.store.inbox.get(TENANT_A, id))?.state === 'done', 'version 2 settled');
+      const scoredBefore = app.status.processed;
+      const fetchesBefore = (env.graph.stats.byOperation.getCallRecord ?? 0);
       await env.graph.sendNotifications(TENANT_A, [id], { subscriptionId: subscription!.id, changeType: 'updated' });
-      await until(async () => (await app.store.inbox.get(TENANT_A, id))?.state === 'done', 'the repeated notification processed');
+      await until(async () => (env.graph.stats.byOperation.getCallRecord ?? 0) > fetchesBefore && (await app.store.inbox.get(TENANT_A, id))?.state === 'done', 'the repeated notification fetched and settled');
+      assert.equal(app.status.processed, scoredBefore, 'a version already processed is not scored or recorded again');
+      const after = await app.store.reports.getReport(TENANT_A, id);
+      assert.equal(after?.processedAt, v2.processedAt, 'the stored report is left as it was');
       const forCall = (await app.store.reports.listAlertJobs(TENANT_A, id)).map((job) => job.version);
       assert.deepEqual(forCall, [1, 2], 'one alert decision per version');
     });

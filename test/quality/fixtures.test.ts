@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { notACallRecordReason, resolveScoringOptions, scoreCallRecord } from '../../src/quality';
-import { GRAPH_FIXTURES, loadFixture as load } from './graph-fixtures';
+import { GRAPH_FIXTURES, loadFixture as load } from '../support/graph-fixtures';
 import { assertReportShape } from './report-shape';
 
 const cqd = resolveScoringOptions();

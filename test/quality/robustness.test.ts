@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { resolveScoringOptions, scoreCallRecord, type JsonObject } from '../../src/quality';
-import { loadFixture } from './graph-fixtures';
+import { loadFixture } from '../support/graph-fixtures';
 import { callRecord, endpointWithFeedback, media, session } from './records';
 import { assertReportShape } from './report-shape';
 import { seededRandom } from '../support/seeded-random';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -15,6 +15,7 @@ import { createLoopbackTlsCertificate } from '../support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackGraph } from '../support/loopback-graph';
 import { startLoopbackTokenServer, type LoopbackTokenServer } from '../support/loopback-token-server';
 import { seededRandom, type Random } from '../support/seeded-random';
+import { loadFixture } from '../support/graph-fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** The tenant of the seed record's organizer, so organizer chats and the Graph tenant agree. */
@@ -49,7 +50,7 @@ const ALL_ORGANIZERS = Array.from({ length: ORGANIZERS + RACE_CALLS }, (_, organ
 // per-conversation limits (7 / 1 s, 8 / 2 s) even for one instance alone: no card is ever folded
 // into a digest, so each alert is exactly one POST and each newer version exactly one PUT.
 
-const seed = JSON.parse(readFileSync(path.resolve(ROOT, '../shared/fixtures/graph/callrecord-v1-expanded-2024.json'), 'utf8')) as Record<string, unknown>;
+const seed = loadFixture('callrecord-v1-expanded-2024.json') as Record<string, unknown>;
 
 const callId = (index: number) => `eeeeeeee-0000-4000-8000-${String(index).padStart(12, '0')}`;
 const indexOf = (id: string) => Number(id.slice(-12));

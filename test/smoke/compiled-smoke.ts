@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../support/free-port';
+import { fixturePath } from '../support/graph-fixtures';
 
 const root = process.cwd();
-const fixture = path.resolve(root, '..', 'shared', 'fixtures', 'graph', 'callrecord-v1-expanded-2024.json');
+const fixture = fixturePath('callrecord-v1-expanded-2024.json');
 const run = promisify(execFile);
 const checks: Array<[string, () => Promise<void>]> = [];
 const check = (name: string, body: () => Promise<void>) => checks.push([name, body]);

@@ -1,0 +1,41 @@
+import { asNumber, asObject, asString, type CallQualityReport } from '../quality';
+import type { StoredReport } from '../store';
+
+/**
+ * The stored report of one scored version of a call record: the engine's report, the cards'
+ * summary, and the times and version read from the record. The inbox worker records every call
+ * through this, so anything else that records a call (a test harness, a tool) stores the same shape.
+ */
+export function storedReportOf(
+  call: { tenantId: string; callId: string },
+  record: unknown,
+  report: CallQualityReport,
+  summary: unknown,
+  processedAt: number,
+): StoredReport {
+  const fields = asObject(record) ?? {};
+  return {
+    tenantId: call.tenantId,
+    callId: call.callId,
+    version: recordVersionOf(record),
+    report,
+    summary,
+    quality: report.quality,
+    alert: report.alert,
+    startedAt: timeOf(fields.startDateTime),
+    endedAt: timeOf(fields.endDateTime),
+    processedAt,
+  };
+}
+
+/** The version of a call record (0 when it has none). */
+export function recordVersionOf(record: unknown): number {
+  return asNumber(asObject(record)?.version) ?? 0;
+}
+
+function timeOf(value: unknown): number | null {
+  const text = asString(value);
+  if (!text) return null;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? null : time;
+}
