@@ -335,7 +335,7 @@ describe('bot: alert delivery through the real adapter', () => {
     assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 2, dead: 0 });
   });
 
-  it('delivers in the background once started; wakeDelivery() ends its idle wait (the worker's wake is tested in test/app.test.ts)', async () => {
+  it("delivers in the background once started; wakeDelivery() ends its idle wait (the worker's own wake is tested in test/app.test.ts)", async () => {
     await start({ delivery: { idleMs: 60_000 } });
     await harness.installPersonal(ABBIE);
     harness.bot.startDelivery();
