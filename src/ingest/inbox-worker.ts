@@ -3,7 +3,7 @@ import { notACallRecordReason, scoreCallRecord, type ScoringOptions } from '../q
 import type { Store, WorkItem } from '../store';
 import { describeFailure, type CallRecordSource } from './call-record-source';
 import type { IngestStatus } from './ingest-status';
-import { IdleWait } from '../idle-wait';
+import { BackgroundLoop } from '../background-loop';
 import { decideRetry } from './retry-policy';
 import { recordVersionOf, storedReportOf } from './stored-report';
 
@@ -36,9 +36,7 @@ export type ItemOutcome = 'scored' | 'unchanged' | 'retry' | 'dead' | 'lease-los
  * each item leased (claimed again when the lease runs out) or settled, never lost.
  */
 export class InboxWorker {
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly idleWait: IdleWait;
+  private readonly loop: BackgroundLoop;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly concurrency: number;
   private readonly leaseMs: number;
@@ -48,29 +46,25 @@ export class InboxWorker {
   constructor(private readonly options: InboxWorkerOptions) {
     this.concurrency = options.concurrency ?? 16;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
-    this.idleWait = new IdleWait(options.idleMs ?? 1_000);
+    this.loop = new BackgroundLoop(() => this.claimRound(), options.idleMs ?? 1_000);
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
   }
 
   /** Starts the background loop. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops claiming and waits for the items in flight. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
     await Promise.allSettled([...this.inFlight]);
   }
 
   /** Ends the idle wait early (new work arrived). */
   wake(): void {
-    this.idleWait.wake();
+    this.loop.wake();
   }
 
   /** Processes everything due now, in the caller's turn (for the CLI and tests). Resolves to the outcomes. */
@@ -83,27 +77,26 @@ export class InboxWorker {
     }
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      const free = this.concurrency - this.inFlight.size;
-      let claimed: WorkItem[] = [];
-      if (free > 0) {
-        try {
-          claimed = await this.options.store.inbox.claim(this.clock(), free, this.leaseMs);
-        } catch (error) {
-          this.options.status.lastWorkerError = (error as Error).message;
-          this.options.logger.error({ err: (error as Error).message }, 'could not claim inbox items');
-        }
+  /** Claims as many items as there is room for and starts them; resolves to true when the loop should wait. */
+  private async claimRound(): Promise<boolean> {
+    const free = this.concurrency - this.inFlight.size;
+    let claimed: WorkItem[] = [];
+    if (free > 0) {
+      try {
+        claimed = await this.options.store.inbox.claim(this.clock(), free, this.leaseMs);
+      } catch (error) {
+        this.options.status.lastWorkerError = (error as Error).message;
+        this.options.logger.error({ err: (error as Error).message }, 'could not claim inbox items');
       }
-      for (const item of claimed) {
-        const task = this.process(item).finally(() => {
-          this.inFlight.delete(task);
-          this.wake();
-        });
-        this.inFlight.add(task);
-      }
-      if (claimed.length === 0 || this.inFlight.size >= this.concurrency) await this.idleWait.wait();
     }
+    for (const item of claimed) {
+      const task = this.process(item).finally(() => {
+        this.inFlight.delete(task);
+        this.wake();
+      });
+      this.inFlight.add(task);
+    }
+    return claimed.length === 0 || this.inFlight.size >= this.concurrency;
   }
 
 

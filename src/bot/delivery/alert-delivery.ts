@@ -1,5 +1,5 @@
 import { adminsGetCard, cardPlanFor, type ChannelPolicy, type OrganizerNotice } from '../../alerts';
-import { IdleWait } from '../../idle-wait';
+import { BackgroundLoop } from '../../background-loop';
 import type { Logger } from '../../logger';
 import { alertChannelOf, saveOrganizerNotice } from '../../settings';
 import type { ConversationRecord, Store } from '../../store';
@@ -58,9 +58,7 @@ export class AlertDelivery {
   private readonly conversations: ConversationDelivery;
   private readonly clock: () => number;
   private readonly random: () => number;
-  private readonly idleWait: IdleWait;
-  private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly loop: BackgroundLoop;
   private round: Promise<DeliveryRound> | undefined;
 
   constructor(private readonly options: AlertDeliveryOptions) {
@@ -68,7 +66,7 @@ export class AlertDelivery {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.budget = new ConversationSendBudget(options.conversationLimits);
-    this.idleWait = new IdleWait(options.idleMs ?? 1_000);
+    this.loop = new BackgroundLoop(() => this.backgroundRound(), options.idleMs ?? 1_000);
     this.organizers = new OrganizerChats({ store, messenger, logger, clock: this.clock, proactiveInstall: options.proactiveInstall, installForUser: options.installForUser });
     this.conversations = new ConversationDelivery({
       store,
@@ -84,21 +82,17 @@ export class AlertDelivery {
 
   /** Starts the background loop (idempotent). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Stops the loop and waits for the round in progress. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake();
-    await this.loop;
+    await this.loop.stop();
   }
 
   /** Ends the idle wait early (an alert job was queued). */
   wake(): void {
-    this.idleWait.wake();
+    this.loop.wake();
   }
 
   /**
@@ -129,17 +123,16 @@ export class AlertDelivery {
     return this.options.concurrency ?? 8;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let round = emptyRound();
-      try {
-        round = await this.deliverDue();
-      } catch (error) {
-        this.options.logger.error({ err: (error as Error).message }, 'alert delivery round failed');
-      }
-      this.budget.prune(this.clock());
-      if (this.running && isIdleRound(round)) await this.idleWait.wait();
+  /** One round of the background loop; resolves to true when the loop should wait. */
+  private async backgroundRound(): Promise<boolean> {
+    let round = emptyRound();
+    try {
+      round = await this.deliverDue();
+    } catch (error) {
+      this.options.logger.error({ err: (error as Error).message }, 'alert delivery round failed');
     }
+    this.budget.prune(this.clock());
+    return isIdleRound(round);
   }
 
   private async deliverBatch(): Promise<DeliveryRound> {
