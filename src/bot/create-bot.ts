@@ -1,4 +1,4 @@
-import { AdaptiveCardActionExecuteResponseType, Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { AdaptiveCardActionExecuteResponseType, Application } from '@microsoft/teams-ai';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
@@ -17,7 +17,7 @@ import { registerChatCommands } from './routes/chat-commands';
 import { registerInstallationTracking } from './routes/install';
 import { messagesRoute } from './routes/messages';
 import { DEFAULT_SEND_RETRY, type SendRetryOptions } from './send-retry';
-import { createTeamsAdapter, type BotFrameworkEndpoints } from './teams-adapter';
+import { createTeamsAdapter, type BotAdapter, type BotFrameworkEndpoints } from './teams-adapter';
 
 /** Everything {@link createBot} needs; only `config`, `store` and `logger` are required. */
 export interface CreateBotOptions {
@@ -55,7 +55,7 @@ export interface Bot {
   routes: (server: restify.Server) => void;
   /** The Teams AI application and its adapter (for tests and advanced wiring). */
   app: Application;
-  adapter: TeamsAdapter;
+  adapter: BotAdapter;
   delivery: AlertDelivery;
   /** Delivers every alert due now, in the caller's turn (CLI, tests). */
   deliverAlerts(): Promise<DeliveryRound>;

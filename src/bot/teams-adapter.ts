@@ -1,4 +1,5 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { AppConfig } from '../config';
 
 /**
@@ -17,16 +18,29 @@ export interface BotFrameworkEndpoints {
 }
 
 /**
+ * The Teams AI adapter with one more entry point: {@link BotAdapter.runActivity} authenticates and
+ * runs an activity the route has already read and checked, and throws when it is refused, so the
+ * route decides what a refused request is answered with (botbuilder's `process` answers some
+ * refusals with 500 and the internal error text, and prints them on stderr).
+ */
+export class BotAdapter extends TeamsAdapter {
+  /** Authenticates the request (`authHeader`) and runs `logic` for the activity; resolves to the invoke response, if any. */
+  runActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(authHeader, activity, logic);
+  }
+}
+
+/**
  * The Teams AI adapter (a Bot Framework `CloudAdapter`) for the bot's credentials. With no
  * `BOT_ID`, authentication is off (local use, Agents Playground); with one, every request must
  * carry a Bot Framework token (unsigned ones get 401) and outgoing calls are signed with the
  * app's credentials: a client secret (`MultiTenant`, `SingleTenant` with `BOT_TENANT_ID`) or a
  * user-assigned managed identity (`UserAssignedMsi`, no password).
  */
-export function createTeamsAdapter(bot: AppConfig['bot'], endpoints: BotFrameworkEndpoints = {}): TeamsAdapter {
+export function createTeamsAdapter(bot: AppConfig['bot'], endpoints: BotFrameworkEndpoints = {}): BotAdapter {
   if (!bot.id) {
     // Auth is off only when the app id is empty; any type other than MultiTenant insists on an id.
-    return new TeamsAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' });
+    return new BotAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' });
   }
   if (bot.type === 'UserAssignedMsi' && bot.password) {
     throw new Error('BOT_PASSWORD must not be set when BOT_TYPE=UserAssignedMsi: the managed identity signs the bot\'s requests.');
@@ -37,7 +51,7 @@ export function createTeamsAdapter(bot: AppConfig['bot'], endpoints: BotFramewor
   if (bot.type !== 'UserAssignedMsi' && !bot.password) {
     throw new Error(`BOT_PASSWORD is required when BOT_ID is set and BOT_TYPE=${bot.type}: it is the client secret of the bot's app registration.`);
   }
-  return new TeamsAdapter({
+  return new BotAdapter({
     ...endpoints,
     MicrosoftAppId: bot.id,
     MicrosoftAppPassword: bot.type === 'UserAssignedMsi' ? '' : (bot.password ?? ''),

@@ -8,16 +8,25 @@ const APP_ID = '5f0e6a58-0000-4000-8000-00000000b07b';
 describe('bot: Bot Framework authentication', () => {
   let harness: BotHarness;
   const consoleError = console.error;
+  let printed: unknown[][] = [];
 
   beforeEach(() => {
-    // botbuilder's CloudAdapter prints every refused request with console.error; the assertions say what matters.
-    console.error = () => undefined;
+    // A refused request must not reach stderr (botbuilder's own `process` prints each one): count what would.
+    printed = [];
+    console.error = (...args: unknown[]) => void printed.push(args);
   });
 
   afterEach(async () => {
     console.error = consoleError;
     await harness?.close();
   });
+
+  /** The generic refusal every refused request gets: no internal URL, no library error text. */
+  function assertGenericRefusal(response: { status: number; body: any }, status: number, what: string): void {
+    assert.equal(response.status, status, what);
+    assert.deepEqual(Object.keys(response.body ?? {}).sort(), ['error', 'message'], `${what}: ${JSON.stringify(response.body)}`);
+    assert.doesNotMatch(JSON.stringify(response.body), /http|metadata|signature|jwt|token|ENOTFOUND|validateAndFix/i, what);
+  }
 
   it('accepts unsigned requests when no BOT_ID is set (local use)', async () => {
     harness = await BotHarness.start();
@@ -30,10 +39,29 @@ describe('bot: Bot Framework authentication', () => {
     harness = await BotHarness.start({
       config: { bot: { id: APP_ID, password: 'not-a-real-secret', type: 'MultiTenant', adminUserIds: [ADMIN.aadObjectId], proactiveInstall: false } },
     });
-    const { status } = await harness.send(harness.groupChatInstall(OWEN));
-    assert.equal(status, 401);
+    assertGenericRefusal(await harness.send(harness.groupChatInstall(OWEN)), 401, 'unsigned');
+    // A token that claims the Bot Framework issuer makes botbuilder fetch the public OpenID metadata,
+    // which cannot be reached here: still a plain 401, not a 500 naming the metadata URL.
+    const claimed = new LoopbackBotConnector();
+    const token = claimed.channelToken(APP_ID, harness.connector.serviceUrl);
+    assertGenericRefusal(await harness.send(harness.groupChatInstall(OWEN), { authorization: `Bearer ${token}` }), 401, 'claims the Bot Framework issuer');
     assert.equal(await harness.store.conversations.getConversation(GROUP_CHAT), undefined, 'nothing was processed');
     assert.equal(harness.connector.requests.length, 0);
+    assert.deepEqual(printed, [], 'nothing printed on stderr');
+  });
+
+  it('answers 400 with a short body for a body that is not an activity, before any authentication', async () => {
+    harness = await BotHarness.start({
+      config: { bot: { id: APP_ID, password: 'not-a-real-secret', type: 'MultiTenant', adminUserIds: [ADMIN.aadObjectId], proactiveInstall: false } },
+    });
+    const { type: _type, ...withoutType } = harness.groupChatInstall(OWEN);
+    assertGenericRefusal(await harness.send(withoutType), 400, 'no type');
+    assertGenericRefusal(await harness.send({ ...withoutType, type: 42 }), 400, 'a type that is not text');
+    const array = await fetch(harness.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' });
+    assert.equal(array.status, 400, 'an array');
+    const head = await fetch(harness.endpoint, { method: 'HEAD' });
+    assert.equal(head.status, 200, 'HEAD is answered quietly');
+    assert.deepEqual(printed, []);
   });
 
   it('accepts a request signed by the channel and refuses forged, wrongly addressed or unsigned ones', async () => {
@@ -57,11 +85,9 @@ describe('bot: Bot Framework authentication', () => {
       assert.equal((await harness.send(install)).status, 401, 'unsigned');
       assert.equal((await harness.send(install, bearer(connector.channelToken('some-other-bot', serviceUrl)))).status, 401, 'for another bot');
       assert.equal((await harness.send(install, bearer(connector.channelToken(APP_ID, 'https://elsewhere.example.com/')))).status, 401, 'naming another service URL');
-      // botbuilder 4.23 answers 500 (not 401) when jsonwebtoken itself rejects the token; either way nothing runs.
-      const forged = await harness.send(install, bearer(connector.channelToken(APP_ID, serviceUrl, { signWithOtherKey: true })));
-      assert.ok([401, 500].includes(forged.status), `signed with a key the channel does not publish: ${forged.status}`);
-      const expired = await harness.send(install, bearer(connector.channelToken(APP_ID, serviceUrl, { expiresInSeconds: -3600 })));
-      assert.ok([401, 500].includes(expired.status), `expired: ${expired.status}`);
+      // jsonwebtoken's own refusals (bad signature, expired) are plain errors to botbuilder: still 401 here.
+      assertGenericRefusal(await harness.send(install, bearer(connector.channelToken(APP_ID, serviceUrl, { signWithOtherKey: true }))), 401, 'signed with a key the channel does not publish');
+      assertGenericRefusal(await harness.send(install, bearer(connector.channelToken(APP_ID, serviceUrl, { expiresInSeconds: -3600 }))), 401, 'expired');
       assert.equal(await harness.store.conversations.getConversation(GROUP_CHAT), undefined);
 
       assert.equal((await harness.send(install, bearer(connector.channelToken(APP_ID, serviceUrl)))).status, 200, 'signed by the channel');
