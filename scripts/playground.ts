@@ -5,11 +5,12 @@
  *   npx tsx scripts/playground.ts [--no-browser]      (npm run playground)
  *
  * PORT sets the bot's port (3978), PLAYGROUND_PORT the playground's (56150). Try `help`, or
- * `check file:../shared/fixtures/graph/callrecord-v1-expanded-2024.json` for a real alert card.
+ * `check file:callrecord-v1-expanded-2024.json` for a real alert card (the records folder is
+ * `RECORDS_DIR`, else the shared Graph fixtures beside the repository when they are there, else `./records`).
  * The playground's user is an admin here (ADMIN_USER_IDS), so every command can be tried.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,7 +63,7 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   });
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = openSqliteStore({ dataDir });
-  const bot = createBot({ config, store, logger, allowLocalFileChecks: true });
+  const bot = createBot({ config, store, logger, allowLocalFileChecks: true, recordsDirectory: playgroundRecordsDirectory(env) });
   const server = createServer(logger, [bot.routes]);
   let child: ChildProcess | undefined;
   try {
@@ -100,6 +101,13 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
 }
 
 /** Runs the Agents Playground CLI (the real package) with this Node, on 127.0.0.1 only. */
+/** The folder `check file:` reads in the playground: RECORDS_DIR, the shared fixtures when present, or ./records. */
+export function playgroundRecordsDirectory(env: NodeJS.ProcessEnv): string {
+  if (env.RECORDS_DIR) return path.resolve(env.RECORDS_DIR);
+  const fixtures = path.resolve(__dirname, '../../shared/fixtures/graph');
+  return existsSync(fixtures) ? fixtures : path.resolve('records');
+}
+
 function spawnPlayground(botEndpoint: string, port: number, dataDir: string, openBrowser: boolean): ChildProcess {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const preload = path.join(__dirname, 'listen-on-loopback.cjs');
@@ -167,7 +175,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nThe bot listens at ${running.botEndpoint} (no credentials, data in ${running.dataDir}).\n` +
       `Chat with it in the Agents Playground: ${running.playgroundUrl}\n` +
-      'Try "help", or "check file:../shared/fixtures/graph/callrecord-v1-expanded-2024.json". Ctrl+C stops both.\n\n',
+      'Try "help", or "check file:callrecord-v1-expanded-2024.json". Ctrl+C stops both.\n\n',
   );
   const stop = () => {
     running.stop().then(

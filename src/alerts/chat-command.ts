@@ -81,7 +81,7 @@ export function parseCommand(text: string | undefined | null): ChatCommand {
       const argument = line.slice(line.toLowerCase().indexOf('check') + 'check'.length).trim();
       if (/^file:/i.test(argument)) {
         const path = argument.slice('file:'.length).trim().replace(/^["']|["']$/g, '');
-        if (!path) return { name: 'usage', message: '"check file:" needs the path of a call record JSON file, e.g. "check file:./records/call.json".' };
+        if (!path) return { name: 'usage', message: '"check file:" needs the path of a call record JSON file, e.g. "check file:call.json" for records/call.json.' };
         return { name: 'check-file', path };
       }
       if (rest.length !== 1 || !/^[0-9a-z][0-9a-z-]{7,127}$/i.test(rest[0]!)) {

@@ -27,9 +27,9 @@ export interface BotServices {
   defaultTenantId: string | null;
   fetchAndScore?: FetchAndScore;
   statusProvider?: StatusProvider;
-  /** Whether `check file:<path>` may read files where the bot runs. */
+  /** Whether `check file:` may read call record files where the bot runs (local use only). */
   allowLocalFileChecks: boolean;
-  /** Where relative `check file:` paths start. */
-  workingDirectory: string;
+  /** The only folder `check file:` reads from (`RECORDS_DIR`). */
+  recordsDirectory: string;
   clock: () => number;
 }

@@ -2,6 +2,7 @@ import { AdaptiveCardActionExecuteResponseType, Application } from '@microsoft/t
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
+import path from 'node:path';
 import type restify from 'restify';
 import type { StatusProvider } from '../ingest';
 import type { Store } from '../store';
@@ -36,10 +37,10 @@ export interface CreateBotOptions {
   isTeamOwner?: TeamOwnerCheck;
   /** The admins' channel (a conversation key: the channel's id) for tenants that did not choose one with `alert here`. */
   defaultAlertChannelKey?: string;
-  /** Whether `check file:<path>` may read local files (default: only when no BOT_ID, i.e. local use). */
+  /** Whether `check file:` may read local call record files (default: only when no BOT_ID, i.e. local use). */
   allowLocalFileChecks?: boolean;
-  /** Where relative `check file:` paths start (default: the process's working directory). */
-  workingDirectory?: string;
+  /** The only folder `check file:` reads `.json` files from (default: `./records` under the working directory). */
+  recordsDirectory?: string;
   /** Bot Framework endpoints for sovereign clouds or tests (public cloud by default). */
   botFrameworkEndpoints?: BotFrameworkEndpoints;
   /** Tuning of the alert delivery (limits, batch size, timings). */
@@ -100,7 +101,7 @@ export function createBot(options: CreateBotOptions): Bot {
     fetchAndScore: options.fetchAndScore,
     statusProvider: options.statusProvider,
     allowLocalFileChecks: options.allowLocalFileChecks ?? !config.bot.id,
-    workingDirectory: options.workingDirectory ?? process.cwd(),
+    recordsDirectory: options.recordsDirectory ?? path.resolve('records'),
     clock,
   };
   // Order matters: Teams AI runs the first route that matches.

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createLogger } from '../../src/logger';
 import { startPlayground, type RunningPlayground } from '../../scripts/playground';
-import { fixturePath } from '../support/graph-fixtures';
 
 interface PlaygroundMessage {
   from: { id: string };
@@ -69,8 +68,8 @@ describe('bot: Microsoft 365 Agents Playground', function () {
     assert.ok(helpCard, 'the help card came back through the playground');
     assert.match(JSON.stringify(helpCard.content), /set threshold/);
 
-    const fixture = fixturePath('callrecord-v1-expanded-2024.json');
-    const check = await say(`check file:${fixture}`);
+    // The playground reads check file: from the shared fixtures folder (its records folder here).
+    const check = await say('check file:callrecord-v1-expanded-2024.json');
     const alertCard = check.flatMap((message) => message.attachments ?? []).find((attachment) => attachment.contentType === 'application/vnd.microsoft.card.adaptive');
     assert.ok(alertCard, 'the alert card came back through the playground');
     assert.match(JSON.stringify(alertCard.content), /e523d2ed-2966-4b6b-925b-754a88034cc5/);

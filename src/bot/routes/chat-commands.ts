@@ -97,7 +97,7 @@ const HANDLERS: HandlerTable = {
     const tenantId = tenantOf(context.activity);
     let scored: CallAssessment;
     try {
-      const record = await readLocalCallRecord(command.path, services.workingDirectory);
+      const record = await readLocalCallRecord(command.path, services.recordsDirectory);
       scored = assessCall(record, await currentScoringOptions(services.store, tenantId, services.scoring));
     } catch (error) {
       if (!(error instanceof LocalRecordError)) throw error;

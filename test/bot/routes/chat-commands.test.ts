@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assessCall } from '../../../src/alerts';
@@ -134,7 +134,7 @@ describe('bot: chat commands over HTTP', () => {
   });
 
   it('answers check file:<path> with the card of a call record read from disk, and explains a bad file', async () => {
-    harness = await BotHarness.start({ workingDirectory: scratch });
+    harness = await BotHarness.start({ recordsDirectory: scratch });
     writeFileSync(path.join(scratch, 'call.json'), JSON.stringify(poorRecord('33333333-0000-0000-0000-000000000003')));
     const { cards } = await ask(harness.personalMessage('check file:call.json'));
     assert.equal(cards.length, 1);
@@ -145,7 +145,32 @@ describe('bot: chat commands over HTTP', () => {
     const bad = await ask(harness.personalMessage('check file:page.json'));
     assert.match(bad.texts[0]!, /is not a Graph call record: it is a page of a collection/);
     const missing = await ask(harness.personalMessage('check file:nope.json'));
-    assert.match(missing.texts[0]!, /there is no such file/);
+    assert.match(missing.texts[0]!, /no call record file named nope.json in the records folder/);
+  });
+
+  it('reads check file: only from .json files inside the records folder, and never says what lies outside', async () => {
+    harness = await BotHarness.start({ recordsDirectory: scratch });
+    const outsideDir = mkdtempSync(path.join(tmpdir(), 'cqb-outside-'));
+    try {
+      writeFileSync(path.join(outsideDir, 'secret.json'), JSON.stringify({ password: 'hunter2-do-not-show' }));
+      writeFileSync(path.join(outsideDir, 'record.json'), JSON.stringify(poorRecord('44444444-0000-0000-0000-000000000004')));
+      symlinkSync(path.join(outsideDir, 'record.json'), path.join(scratch, 'link.json'));
+      writeFileSync(path.join(scratch, 'notes.txt'), 'root:x:0:0');
+      writeFileSync(path.join(scratch, 'broken.json'), 'root:x:0:0:root:/root:/bin/bash');
+      const answers: string[] = [];
+      for (const name of ['/etc/passwd', '/etc/shadow', '/proc/self/environ', '../../../../etc/passwd', `${outsideDir}/secret.json`, '../secret.json', 'notes.txt', 'link.json', `${outsideDir}/missing.json`, '/etc']) {
+        const { texts, cards } = await ask(harness.personalMessage(`check file:${name}`));
+        assert.equal(cards.length, 0, name);
+        answers.push(texts.join(' '));
+      }
+      assert.equal(new Set(answers).size, 1, `every path outside gets the same answer: ${JSON.stringify([...new Set(answers)])}`);
+      assert.match(answers[0]!, /reads only \.json call record files inside the records folder/);
+      const broken = await ask(harness.personalMessage('check file:broken.json'));
+      assert.match(broken.texts[0]!, /broken.json is not valid JSON/);
+      for (const text of [...answers, ...broken.texts]) assert.doesNotMatch(text, /root:x|hunter2|\/bin\/bash/, 'no file content is quoted');
+    } finally {
+      rmSync(outsideDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses check file: when the bot runs with credentials (files stay private)', async () => {
