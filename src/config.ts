@@ -40,7 +40,9 @@ export interface AppConfig {
     proactiveInstall: boolean;
     teamsAppId?: string;
   };
-  alerts: { channelPolicy: 'all' | 'poor'; defaultChannelId?: string };
+  alerts: { channelPolicy: 'all' | 'poor'; defaultChannelId?: string; leaseSeconds: number };
+  /** The only folder `check file:` reads call record files from (local use). */
+  recordsDir: string;
   /** The quality settings as given (profile, overrides, ratings), kept to report them. */
   qualitySettings: ScoringSettings;
   /** The same settings resolved into scoring options. */
@@ -123,6 +125,8 @@ const envSchema = z.object({
   PROACTIVE_INSTALL: flag,
   ALERT_CHANNEL_POLICY: z.enum(['all', 'poor']).default('all'),
   ALERT_CHANNEL_ID: optionalText,
+  ALERT_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  RECORDS_DIR: z.string().trim().min(1).default('./records'),
   QUALITY_PROFILE: optionalText,
   QUALITY_THRESHOLDS: optionalText,
   QUALITY_SETTINGS_FILE: optionalText,
@@ -188,7 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       proactiveInstall: e.PROACTIVE_INSTALL,
       teamsAppId: e.TEAMS_APP_ID,
     },
-    alerts: { channelPolicy: e.ALERT_CHANNEL_POLICY, defaultChannelId: e.ALERT_CHANNEL_ID },
+    alerts: { channelPolicy: e.ALERT_CHANNEL_POLICY, defaultChannelId: e.ALERT_CHANNEL_ID, leaseSeconds: e.ALERT_LEASE_SECONDS },
+    recordsDir: path.resolve(cwd, e.RECORDS_DIR),
     qualitySettings,
     scoring: resolveScoringOptions(qualitySettings),
   };

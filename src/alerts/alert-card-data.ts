@@ -53,6 +53,8 @@ export interface AlertCardData {
   acknowledgedAt: string;
   showMuted: boolean;
   mutedText: string;
+  showResent: boolean;
+  resentText: string;
   hasPoorStreams: boolean;
   poorHeading: string;
   poorRows: PoorRow[];
@@ -163,6 +165,8 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
     acknowledgedName: acknowledged ? clip(acknowledged.name, MAX_NAME) : '',
     acknowledgedAt: acknowledged ? cardDateTime(acknowledged.at, '') : '',
     showMuted: muted,
+    showResent: input.resentAfterRestart === true,
+    resentText: 'Sent again after the bot restarted while posting this alert: if you already have it, this is a copy.',
     mutedText: `Your call-quality alerts are muted${input.mutedUntil ? ` until ${cardDateTime(input.mutedUntil)}` : ''}. Send **unmute** to get them again.`,
     hasPoorStreams: poorRows.length > 0,
     poorHeading: `Poor streams (${count(poorStreams.length)} of ${count(judged.length)})`,

@@ -20,6 +20,8 @@ export interface AlertCardInput {
   muted?: boolean;
   /** When the mute ends (ISO 8601), shown with `muted`. */
   mutedUntil?: string | null;
+  /** The bot restarted while posting this card before and may have posted it already: the card says it may be a copy. */
+  resentAfterRestart?: boolean;
   /** Show the full per-stream table expanded. */
   showDetails?: boolean;
   /** Entra ids of users whose Teams client should refresh the card (Universal Actions `refresh.userIds`, at most 60 kept). */

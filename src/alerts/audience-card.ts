@@ -14,6 +14,8 @@ export interface AudienceCardInput {
   organizerMutedUntil: number | null;
   /** Admins' card: whether the organizer was told, and why not. */
   organizerNotice: OrganizerNotice;
+  /** A post that may repeat one made before a crash (see `AlertCardInput.resentAfterRestart`). */
+  resentAfterRestart?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface AudienceCardInput {
  * actions (acknowledge, mute, refresh) build every copy through this one function.
  */
 export function alertCardFor(input: AudienceCardInput): AdaptiveCardDocument {
-  const { assessment, audience, tenantId, acknowledgedBy } = input;
+  const { assessment, audience, tenantId, acknowledgedBy, resentAfterRestart } = input;
   if (audience === 'organizer') {
     const until = input.organizerMutedUntil;
     return buildAlertCard({
@@ -30,6 +32,7 @@ export function alertCardFor(input: AudienceCardInput): AdaptiveCardDocument {
       audience,
       tenantId,
       acknowledgedBy,
+      resentAfterRestart,
       muted: until !== null,
       mutedUntil: until !== null ? new Date(until).toISOString() : null,
     });
@@ -39,6 +42,7 @@ export function alertCardFor(input: AudienceCardInput): AdaptiveCardDocument {
     audience,
     tenantId,
     acknowledgedBy,
+    resentAfterRestart,
     organizerReachable: input.organizerNotice.reachable,
     organizerUnreachableReason: input.organizerNotice.reason,
   });

@@ -22,7 +22,11 @@ import { createTeamsAdapter, type BotAdapter, type BotFrameworkEndpoints } from 
 
 /** Everything {@link createBot} needs; only `config`, `store` and `logger` are required. */
 export interface CreateBotOptions {
-  config: Pick<AppConfig, 'bot' | 'alerts' | 'qualitySettings'> & { graph?: Pick<AppConfig['graph'], 'tenantIds'> };
+  config: Pick<AppConfig, 'bot' | 'qualitySettings'> & {
+    alerts: Pick<AppConfig['alerts'], 'channelPolicy'> & Partial<AppConfig['alerts']>;
+    graph?: Pick<AppConfig['graph'], 'tenantIds'>;
+    recordsDir?: string;
+  };
   store: Store;
   logger: Logger;
   /** `check <callRecordId>`: fetch from Graph and score with the tenant's options. Without it, `check` says Graph is not configured. */
@@ -101,7 +105,7 @@ export function createBot(options: CreateBotOptions): Bot {
     fetchAndScore: options.fetchAndScore,
     statusProvider: options.statusProvider,
     allowLocalFileChecks: options.allowLocalFileChecks ?? !config.bot.id,
-    recordsDirectory: options.recordsDirectory ?? path.resolve('records'),
+    recordsDirectory: options.recordsDirectory ?? config.recordsDir ?? path.resolve('records'),
     clock,
   };
   // Order matters: Teams AI runs the first route that matches.
@@ -111,6 +115,7 @@ export function createBot(options: CreateBotOptions): Bot {
 
   const delivery = new AlertDelivery({
     clock,
+    ...(config.alerts.leaseSeconds ? { leaseMs: config.alerts.leaseSeconds * 1000 } : {}),
     ...options.delivery,
     store,
     messenger,

@@ -16,6 +16,8 @@ export interface ConnectorRequest {
   authorization: string | undefined;
   /** The status the connector answered with. */
   status: number;
+  /** The id of the message a successful post created (a new thread's root message id for a channel). */
+  createdId?: string;
   at: number;
 }
 
@@ -301,6 +303,7 @@ export class LoopbackBotConnector {
       const channelId: string | undefined = body.channelData?.channel?.id;
       if (channelId) {
         const activityId = this.newId();
+        request.createdId = activityId;
         answer(201, { id: `${channelId};messageid=${activityId}`, activityId });
         return;
       }
@@ -324,7 +327,8 @@ export class LoopbackBotConnector {
           answer(400, { error: { code: 'BadArgument', message: 'The activity has no type.' } });
           return;
         }
-        answer(201, { id: this.newId() });
+        request.createdId = this.newId();
+        answer(201, { id: request.createdId });
         return;
       }
       if (method === 'PUT' && rest[0] === 'activities' && rest[1]) {

@@ -11,6 +11,7 @@ import {
   type OrganizerNotice,
 } from '../../alerts';
 import type { Logger } from '../../logger';
+import { markSending, sendingMarkerOf } from '../../settings';
 import type { ConversationRecord, SentCard, Store } from '../../store';
 import { cardActivity } from '../card-activity';
 import type { ProactiveMessenger } from '../proactive-messenger';
@@ -61,7 +62,23 @@ export interface ConversationDeliveryResult {
  * conversation found gone (403/404 with a gone code) is marked dead and its remaining cards are gone too.
  */
 export class ConversationDelivery {
+  /** The post in progress: new messages are posted one at a time (see {@link onePostAtATime}). */
+  private posting: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly options: ConversationDeliveryOptions) {}
+
+  /**
+   * Runs a post (note, Bot Connector call, record) once the one before it has been recorded. The
+   * Bot Connector takes no idempotency key, so a post whose answer a crash cuts off may be repeated
+   * by the retry; posting one at a time bounds that to one post per crash (updates are in-place
+   * `PUT`s and stay concurrent). Teams' own limits (about 30 requests per second per tenant, 7 per
+   * second per conversation) are far above what one post at a time reaches.
+   */
+  private onePostAtATime<T>(post: () => Promise<T>): Promise<T> {
+    const run = this.posting.then(post, post);
+    this.posting = run.catch(() => undefined);
+    return run;
+  }
 
   async deliver(cards: readonly PlannedCard[]): Promise<ConversationDeliveryResult> {
     const byConversation = new Map<string, PlannedCard[]>();
@@ -135,33 +152,55 @@ export class ConversationDelivery {
       const failure = describeConnectorFailure(error);
       // The message itself was deleted (the conversation is still there): post the card again.
       if (failure.status !== 404 || isConversationGone(failure)) throw error;
-      await this.record(card, existing, await messenger.post(card.conversation, activity), 'alert');
-      return { kind: 'sent' };
+      return this.onePostAtATime(async () => {
+        await this.record(card, undefined, await messenger.post(card.conversation, activity), 'alert');
+        return { kind: 'sent' } as const;
+      });
     }
-    await this.record(card, existing, existing.activityId, 'alert');
+    // Read again: an acknowledgement that came while the update was on its way must be kept.
+    const current = (await store.sentCards.getSentCard(card.call.tenantId, card.call.callId, card.conversation.key)) ?? existing;
+    await this.record(card, current, existing.activityId, 'alert');
     return { kind: 'updated' };
   }
 
-  private async post(card: PlannedCard): Promise<CardOutcome> {
-    await this.tenantSlot(card.call.tenantId);
-    const activityId = await this.options.messenger.post(card.conversation, this.alertActivity(card, card.existing));
-    await this.record(card, card.existing, activityId, 'alert');
+  /**
+   * Posts a new card. A note written just before says a post is under way; when the last try left
+   * such a note for this version and no record of the card, it may have posted before a crash, so
+   * this card says it may be a copy. The sent card is recorded right after the connector answers.
+   */
+  private post(card: PlannedCard): Promise<CardOutcome> {
+    return this.onePostAtATime(() => this.postNow(card));
+  }
+
+  private async postNow(card: PlannedCard): Promise<CardOutcome> {
+    const { store, clock } = this.options;
+    const { tenantId, callId, stored } = card.call;
+    const earlier = await sendingMarkerOf(store.settings, tenantId, callId, card.conversation.key);
+    const resent = earlier !== undefined && earlier.version >= stored.version;
+    await this.tenantSlot(tenantId);
+    await markSending(store.settings, tenantId, callId, card.conversation.key, { version: stored.version, at: clock() });
+    const activityId = await this.options.messenger.post(card.conversation, this.alertActivity(card, card.existing, resent));
+    await this.record(card, undefined, activityId, 'alert');
     return { kind: 'sent' };
   }
 
   /** Posts one digest for `folded`; each call then counts as delivered in that conversation. */
-  private async postDigest(folded: PlannedCard[]): Promise<CardOutcome> {
+  private postDigest(folded: PlannedCard[]): Promise<CardOutcome> {
+    return this.onePostAtATime(() => this.postDigestNow(folded));
+  }
+
+  private async postDigestNow(folded: PlannedCard[]): Promise<CardOutcome> {
     const items = worstFirst(folded.map((card) => ({ report: card.call.assessment.report, startedAt: card.call.stored.startedAt, stored: card.call.stored }))).map(
       (item) => digestItemOfStored(item.stored),
     );
     const digest = buildDigestCard({ audience: folded[0]!.audience, items, totalCount: items.length });
     await this.tenantSlot(folded[0]!.call.tenantId);
     const activityId = await this.options.messenger.post(folded[0]!.conversation, cardActivity(digest, digestSummaryLine(items.length)));
-    for (const card of folded) await this.record(card, card.existing, activityId, 'digest');
+    await Promise.all(folded.map((card) => this.record(card, undefined, activityId, 'digest')));
     return { kind: 'folded' };
   }
 
-  private alertActivity(card: PlannedCard, existing: SentCard | undefined) {
+  private alertActivity(card: PlannedCard, existing: SentCard | undefined, resentAfterRestart = false) {
     const { call } = card;
     const acknowledgedBy = decodeAcknowledgement(existing?.acknowledgedBy, existing?.updatedAt ?? this.options.clock());
     const document = alertCardFor({
@@ -171,6 +210,7 @@ export class ConversationDelivery {
       acknowledgedBy,
       organizerMutedUntil: card.organizerMutedUntil,
       organizerNotice: card.organizerNotice,
+      resentAfterRestart,
     });
     return cardActivity(document, alertSummaryLine(call.assessment.report.quality, call.assessment.summary?.organizer?.displayName));
   }
@@ -195,11 +235,14 @@ export class ConversationDelivery {
     }
   }
 
-  /** Records what a conversation now shows of a call (keeping the first send time and any acknowledgement of the same message). */
-  private async record(card: PlannedCard, before: SentCard | undefined, activityId: string, cardType: 'alert' | 'digest'): Promise<void> {
+  /**
+   * Records what a conversation now shows of a call. An updated message keeps its first send time
+   * and its acknowledgement (`existing`, as read after the update); a new message has neither, so
+   * nothing is read between the connector's answer and this write.
+   */
+  private async record(card: PlannedCard, existing: SentCard | undefined, activityId: string, cardType: 'alert' | 'digest'): Promise<void> {
     const { store, clock } = this.options;
     const now = clock();
-    const existing = (await store.sentCards.getSentCard(card.call.tenantId, card.call.callId, card.conversation.key)) ?? before;
     const keep = existing && existing.activityId === activityId;
     await store.sentCards.putSentCard({
       tenantId: card.call.tenantId,
