@@ -1,5 +1,5 @@
 import { quietSqliteExperimentalWarning } from './quiet-sqlite-warning';
-import { ConfigError, loadConfig, missingSetup } from './config';
+import { loadConfig, missingSetup, StartupError, unauthenticatedExposureWarning } from './config';
 import { createLogger } from './logger';
 import { startApp } from './app';
 
@@ -7,20 +7,13 @@ import { startApp } from './app';
 quietSqliteExperimentalWarning();
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   const logger = createLogger(config.logLevel);
   for (const line of missingSetup(config)) logger.warn(line);
   const app = await startApp(config, logger);
-  logger.info({ port: app.port, dataDir: config.dataDir, store: config.store, profile: config.scoring.profile }, `listening on port ${app.port}`);
+  const exposure = unauthenticatedExposureWarning(config, app.port);
+  if (exposure) logger.warn({ host: app.host, port: app.port }, exposure);
+  logger.info({ host: app.host, port: app.port, dataDir: config.dataDir, store: config.store, profile: config.scoring.profile }, `listening on port ${app.port} at ${app.host}`);
   const stop = (signal: string) => {
     logger.info(`${signal}: stopping`);
     app.stop().then(
@@ -33,6 +26,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    // Something the operator can fix: one line that says what and how, no stack (docs/configuration.md).
+    process.stderr.write(`${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`Start-up failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });
