@@ -1,7 +1,6 @@
 import { quietSqliteExperimentalWarning } from './quiet-sqlite-warning';
 import { loadConfig, missingSetup, StartupError, unauthenticatedExposureWarning } from './config';
 import { createLogger } from './logger';
-import { startApp } from './app';
 
 /** `npm start`: reads the configuration, says what is not set up yet, and serves. */
 quietSqliteExperimentalWarning();
@@ -9,6 +8,8 @@ quietSqliteExperimentalWarning();
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Loaded after the configuration is read, so that a wrong setting is reported without loading the bot's libraries.
+  const { startApp } = await import('./app.js');
   for (const line of missingSetup(config)) logger.warn(line);
   const app = await startApp(config, logger);
   const exposure = unauthenticatedExposureWarning(config, app.port);
