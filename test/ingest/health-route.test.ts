@@ -105,12 +105,12 @@ describe('/healthz (verdict, public and keyed views)', () => {
   });
 
   it('gives the details for the key in either header, 401 for a wrong key', async () => {
-    for (const headers of [{ authorization: `Bearer ${HEALTH_KEY}` }, { 'x-health-key': HEALTH_KEY }]) {
+    for (const headers of [{ authorization: `Bearer ${HEALTH_KEY}` }, { 'x-health-key': HEALTH_KEY }] as Array<Record<string, string>>) {
       const answer = await health({ ...PROXIED, ...headers });
       assert.equal(answer.status, 200);
       assert.ok('problems' in (JSON.parse(answer.text) as object), JSON.stringify(headers));
     }
-    for (const headers of [{ authorization: 'Bearer wrong' }, { 'x-health-key': `${HEALTH_KEY}x` }, { 'x-health-key': HEALTH_KEY.slice(0, -1) }]) {
+    for (const headers of [{ authorization: 'Bearer wrong' }, { 'x-health-key': `${HEALTH_KEY}x` }, { 'x-health-key': HEALTH_KEY.slice(0, -1) }] as Array<Record<string, string>>) {
       const answer = await health(headers);
       assert.equal(answer.status, 401, JSON.stringify(headers));
       assert.ok(!answer.text.includes(TENANT));
