@@ -106,7 +106,7 @@ const httpsOrLoopbackUrl = z
   .url()
   .refine((value) => {
     const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
   }, 'must be an https URL (http is allowed only for localhost)')
   .transform((value) => value.replace(/\/+$/, ''));
 
@@ -376,9 +376,6 @@ function isSecretVariable(variable: string): boolean {
   return ['SECRET', 'PASSWORD', 'CLIENT_STATE', 'KEY'].some((part) => variable.includes(part));
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
-}
 
 function siblingUrl(url: string, last: string): string {
   const parsed = new URL(url);

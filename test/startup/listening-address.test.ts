@@ -81,7 +81,7 @@ describe('listening address and request deadline (the compiled bot as a process)
     assert.doesNotMatch(authenticated.output(), /BOT_ID is not set/);
   });
 
-  it('gives a client on the network the verdict and counts only, and the details with HEALTH_KEY', async function () {
+  it('gives a client on the network the verdict and counts only, and the details with HEALTH_KEY', async () => {
     // From the machine's own network address the client is not on loopback (without one, only loopback exists to test).
     const host = external ?? '127.0.0.1';
     const anonymous = await healthStatusAt(host, exposed.port);
