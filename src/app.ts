@@ -1,7 +1,7 @@
 import type restify from 'restify';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
-import { createServer, listen } from './server';
+import { boundHost, createServer, listen } from './server';
 import { openConfiguredStore } from './open-store';
 import { assessCall } from './alerts';
 import { createIngestRuntime, healthRoute, IngestStatus, notificationRoutes, type IngestRuntime, type LifecycleNotification } from './ingest';
@@ -12,6 +12,8 @@ import type { Store } from './store';
 /** A running bot: its port and how to stop it. */
 export interface RunningApp {
   port: number;
+  /** The address the server is bound to (`127.0.0.1` without `BOT_ID`, `::` for every interface). */
+  host: string;
   server: restify.Server;
   store: Store;
   status: IngestStatus;
@@ -81,15 +83,22 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
       onLifecycle,
       onEnqueued: () => ingest.worker?.wake(),
     }),
-    healthRoute(store, status, config.notifications.url ? config.graph.tenantIds : []),
+    healthRoute({ store, status, expectedTenants: config.notifications.url ? config.graph.tenantIds : [], healthKey: config.healthKey }),
     bot.routes,
   ]);
-  const port = await listen(server, config.port);
+  let port: number;
+  try {
+    port = await listen(server, config.port, config.host);
+  } catch (error) {
+    if (!overrides.store) await store.close();
+    throw error;
+  }
   ingest.start();
   bot.startDelivery();
   const running = bot;
   return {
     port,
+    host: boundHost(server),
     server,
     store,
     status,

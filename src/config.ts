@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { ClientCertificateError, readClientCertificate } from './graph/client-certificate';
 import {
   InvalidScoringSettingError,
   parseScoringSettings,
@@ -16,6 +18,15 @@ import {
  */
 export interface AppConfig {
   port: number;
+  /**
+   * The address the HTTP server listens on; `undefined` means every interface. Without `BOT_ID`
+   * (no authentication) it is loopback unless `ALLOW_REMOTE_UNAUTHENTICATED=true`.
+   */
+  host: string | undefined;
+  /** `ALLOW_REMOTE_UNAUTHENTICATED`: the operator accepts an unauthenticated bot on the network. */
+  allowRemoteUnauthenticated: boolean;
+  /** `HEALTH_KEY`: unlocks the details of `/healthz` (ids, error texts) for clients that are not on loopback. */
+  healthKey?: string;
   dataDir: string;
   logLevel: string;
   store: 'sqlite' | 'azure';
@@ -49,8 +60,20 @@ export interface AppConfig {
   scoring: ScoringOptions;
 }
 
+/**
+ * A problem that stops start-up and that the operator can fix (a wrong setting, a port in use, a
+ * data folder that cannot be written): `npm start` prints its message as one line and exits with
+ * code 2. Anything else that escapes start-up is a bug and keeps its stack.
+ */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}
+
 /** Thrown when a setting is wrong; the message names the variable and what it accepts. */
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   constructor(
     readonly variable: string,
     message: string,
@@ -59,6 +82,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** The loopback address the bot listens on when it runs without authentication. */
+export const LOOPBACK_HOST = '127.0.0.1';
 
 const optionalText = z
   .string()
@@ -82,7 +108,7 @@ const httpsOrLoopbackUrl = z
   .url()
   .refine((value) => {
     const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
   }, 'must be an https URL (http is allowed only for localhost)')
   .transform((value) => value.replace(/\/+$/, ''));
 
@@ -91,10 +117,19 @@ const flag = z
   .optional()
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** An IP address literal (`127.0.0.1`, `::1`, `0.0.0.0`, `::`, brackets allowed for IPv6) or `localhost`. */
+const hostAddress = z
+  .string()
+  .transform((value) => value.replace(/^\[(.*)\]$/, '$1'))
+  .refine((value) => value === 'localhost' || isIP(value) !== 0, 'must be an IP address (such as 127.0.0.1, ::1, 0.0.0.0 or ::) or localhost');
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: optionalText.pipe(hostAddress.optional()),
+  ALLOW_REMOTE_UNAUTHENTICATED: flag,
+  HEALTH_KEY: optionalText.pipe(z.string().min(16, 'must be at least 16 characters (for example `openssl rand -hex 32`)').optional()),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STORE: z.enum(['sqlite', 'azure']).default('sqlite'),
@@ -142,7 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
-    const shown = variable.includes('SECRET') || variable.includes('PASSWORD') || variable.includes('CLIENT_STATE') ? '(hidden)' : JSON.stringify(env[variable] ?? '');
+    const shown = isSecretVariable(variable) ? '(hidden)' : JSON.stringify(env[variable] ?? '');
     throw new ConfigError(variable, `Configuration error: ${variable}=${shown} is not valid: ${issue.message}.`);
   }
   const e = parsed.data;
@@ -155,15 +190,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.STORE === 'azure' && !e.AZURE_STORAGE_CONNECTION_STRING && !e.AZURE_STORAGE_ACCOUNT_URL) {
     throw new ConfigError('STORE', 'Configuration error: STORE=azure needs AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ACCOUNT_URL.');
   }
-  if (e.BOT_TYPE === 'SingleTenant' && e.BOT_ID && !e.BOT_TENANT_ID) {
-    throw new ConfigError('BOT_TENANT_ID', 'Configuration error: BOT_TENANT_ID is required when BOT_TYPE=SingleTenant.');
-  }
+  checkBotCredentials(e);
   if (e.PROACTIVE_INSTALL && !e.TEAMS_APP_ID) {
     throw new ConfigError('TEAMS_APP_ID', 'Configuration error: PROACTIVE_INSTALL=true needs TEAMS_APP_ID (the app\'s id in the Teams app catalog) to install the app for organizers.');
   }
+  const host = listeningHost(e);
+  const clientCertificatePath = e.GRAPH_CLIENT_CERTIFICATE_PATH ? path.resolve(cwd, e.GRAPH_CLIENT_CERTIFICATE_PATH) : undefined;
+  if (clientCertificatePath) checkClientCertificate(clientCertificatePath);
   const qualitySettings = readQualitySettings(e, cwd);
   return {
     port: e.PORT,
+    host,
+    allowRemoteUnauthenticated: e.ALLOW_REMOTE_UNAUTHENTICATED,
+    healthKey: e.HEALTH_KEY,
     dataDir: path.resolve(cwd, e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     store: e.STORE,
@@ -172,7 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       tenantIds: e.GRAPH_TENANT_IDS,
       clientId: e.GRAPH_CLIENT_ID,
       clientSecret: e.GRAPH_CLIENT_SECRET,
-      clientCertificatePath: e.GRAPH_CLIENT_CERTIFICATE_PATH ? path.resolve(cwd, e.GRAPH_CLIENT_CERTIFICATE_PATH) : undefined,
+      clientCertificatePath,
       baseUrl: e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0',
       authorityHost: e.AUTHORITY_HOST ?? 'https://login.microsoftonline.com',
     },
@@ -199,12 +238,63 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
 }
 
+type Environment = z.infer<typeof envSchema>;
+
+/**
+ * The Bot Framework credentials must fit `BOT_TYPE`. Checked here rather than when the adapter is
+ * built, so that a missing `BOT_PASSWORD` stops start-up as early (and as plainly) as a wrong `BOT_TYPE`.
+ */
+function checkBotCredentials(e: Environment): void {
+  if (!e.BOT_ID) return;
+  if (e.BOT_TYPE === 'UserAssignedMsi') {
+    if (e.BOT_PASSWORD) {
+      throw new ConfigError('BOT_PASSWORD', "Configuration error: BOT_PASSWORD must not be set when BOT_TYPE=UserAssignedMsi: the managed identity signs the bot's requests; remove BOT_PASSWORD.");
+    }
+    if (!e.BOT_TENANT_ID) {
+      throw new ConfigError('BOT_TENANT_ID', 'Configuration error: BOT_TENANT_ID is required when BOT_TYPE=UserAssignedMsi: set it to the tenant of the managed identity.');
+    }
+    return;
+  }
+  if (!e.BOT_PASSWORD) {
+    throw new ConfigError('BOT_PASSWORD', `Configuration error: BOT_PASSWORD is required when BOT_ID is set and BOT_TYPE=${e.BOT_TYPE}: set it to the client secret of the bot's app registration.`);
+  }
+  if (e.BOT_TYPE === 'SingleTenant' && !e.BOT_TENANT_ID) {
+    throw new ConfigError('BOT_TENANT_ID', 'Configuration error: BOT_TENANT_ID is required when BOT_TYPE=SingleTenant.');
+  }
+}
+
+/**
+ * Where to listen. With `BOT_ID` the Bot Framework authenticates every request, so every interface
+ * is the default. Without it anyone who reaches the port can use the bot, so it stays on loopback
+ * unless the operator says otherwise with `ALLOW_REMOTE_UNAUTHENTICATED=true`.
+ */
+function listeningHost(e: Environment): string | undefined {
+  if (e.BOT_ID) return e.HOST;
+  if (e.ALLOW_REMOTE_UNAUTHENTICATED) return e.HOST;
+  if (e.HOST === undefined) return LOOPBACK_HOST;
+  if (isLoopbackHost(e.HOST)) return e.HOST;
+  throw new ConfigError(
+    'HOST',
+    `Configuration error: HOST=${JSON.stringify(e.HOST)} would let anyone on the network use the bot without authentication, because BOT_ID is not set: set BOT_ID and BOT_PASSWORD, use a loopback HOST (127.0.0.1 or ::1), or set ALLOW_REMOTE_UNAUTHENTICATED=true to accept the risk.`,
+  );
+}
+
+/** A certificate that cannot be used stops start-up now, not at the first Graph request. */
+function checkClientCertificate(file: string): void {
+  try {
+    readClientCertificate(file);
+  } catch (error) {
+    if (error instanceof ClientCertificateError) throw new ConfigError('GRAPH_CLIENT_CERTIFICATE_PATH', `Configuration error: GRAPH_CLIENT_CERTIFICATE_PATH: ${error.message}`);
+    throw error;
+  }
+}
+
 /**
  * The quality settings: `QUALITY_SETTINGS_FILE` (JSON) first, then `QUALITY_PROFILE`,
  * `QUALITY_THRESHOLDS` (`audio.averageJitter=40,video.averageVideoFrameRate=5`) and
  * `ALERT_RATINGS` (`bad,poor`) on top.
  */
-function readQualitySettings(e: z.infer<typeof envSchema>, cwd: string): ScoringSettings {
+function readQualitySettings(e: Environment, cwd: string): ScoringSettings {
   const at = (variable: string, run: () => ScoringSettings): ScoringSettings => {
     try {
       return run();
@@ -265,15 +355,32 @@ export function missingSetup(config: AppConfig): string[] {
   if (!config.notifications.url) {
     missing.push('NOTIFICATION_URL is not set: no Graph subscription will be created; only the reconciliation sweep and `backfill` find calls.');
   }
-  if (!config.bot.id) {
-    missing.push('BOT_ID is not set: the bot runs without authentication, for local use only (Agents Playground).');
+  if (!config.bot.id && config.host !== undefined && isLoopbackHost(config.host)) {
+    missing.push(`BOT_ID is not set: the bot runs without authentication, for local use only (Agents Playground), and listens on ${config.host} only.`);
   }
   return missing;
 }
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
+/**
+ * The loud warning for an unauthenticated bot that the network can reach (no `BOT_ID`, and
+ * `ALLOW_REMOTE_UNAUTHENTICATED=true` with a host that is not loopback); `undefined` otherwise.
+ */
+export function unauthenticatedExposureWarning(config: AppConfig, port: number): string | undefined {
+  if (config.bot.id || (config.host !== undefined && isLoopbackHost(config.host))) return undefined;
+  const where = config.host === undefined ? 'every network interface' : config.host;
+  return `SECURITY: BOT_ID is not set and ALLOW_REMOTE_UNAUTHENTICATED=true: the bot accepts UNAUTHENTICATED requests on ${where}, port ${port}. Anyone who can reach it can use every command and read the bot's data. Set BOT_ID and BOT_PASSWORD, or remove ALLOW_REMOTE_UNAUTHENTICATED to listen on loopback only.`;
 }
+
+/** True for an address only this machine can reach: 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^(::ffff:)?127\.\d+\.\d+\.\d+$/.test(bare);
+}
+
+function isSecretVariable(variable: string): boolean {
+  return ['SECRET', 'PASSWORD', 'CLIENT_STATE', 'KEY'].some((part) => variable.includes(part));
+}
+
 
 function siblingUrl(url: string, last: string): string {
   const parsed = new URL(url);

@@ -1,26 +1,20 @@
 import { quietSqliteExperimentalWarning } from './quiet-sqlite-warning';
-import { ConfigError, loadConfig, missingSetup } from './config';
+import { loadConfig, missingSetup, StartupError, unauthenticatedExposureWarning } from './config';
 import { createLogger } from './logger';
-import { startApp } from './app';
 
 /** `npm start`: reads the configuration, says what is not set up yet, and serves. */
 quietSqliteExperimentalWarning();
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Loaded after the configuration is read, so that a wrong setting is reported without loading the bot's libraries.
+  const { startApp } = await import('./app.js');
   for (const line of missingSetup(config)) logger.warn(line);
   const app = await startApp(config, logger);
-  logger.info({ port: app.port, dataDir: config.dataDir, store: config.store, profile: config.scoring.profile }, `listening on port ${app.port}`);
+  const exposure = unauthenticatedExposureWarning(config, app.port);
+  if (exposure) logger.warn({ host: app.host, port: app.port }, exposure);
+  logger.info({ host: app.host, port: app.port, dataDir: config.dataDir, store: config.store, profile: config.scoring.profile }, `listening on port ${app.port} at ${app.host}`);
   const stop = (signal: string) => {
     logger.info(`${signal}: stopping`);
     app.stop().then(
@@ -33,6 +27,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    // Something the operator can fix: one line that says what and how, no stack (docs/configuration.md).
+    process.stderr.write(`${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`Start-up failed: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

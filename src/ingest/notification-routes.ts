@@ -73,6 +73,7 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
         const batch = readChangeNotifications(body, options.clientState, tenants);
         if (batch.accepted.length > 0) {
           await batcher.enqueue(batch.accepted.map((n) => ({ tenantId: n.tenantId, callId: n.callId, source: 'notification' as const })));
+          status.recordInboxWriteSuccess(clock());
           options.onEnqueued?.();
         }
         status.recordBatch(now, batch.accepted.length, batch.dropped);
@@ -96,6 +97,7 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
         return;
       }
       // The inbox could not be written: 5xx asks Graph to deliver again, so nothing is lost.
+      status.recordInboxWriteFailure(clock(), (error as Error).message);
       logger.error({ err: (error as Error).message }, 'could not persist notifications; asking Graph to retry');
       sendText(res, 503, 'Temporarily unable to accept notifications.');
       return;
