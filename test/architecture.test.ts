@@ -24,6 +24,7 @@ const ROOMS: Record<string, readonly string[]> = {
   sites: [],
   ingest: ['graph', 'quality', 'store', 'alerts', 'settings', 'telemetry', 'sites'],
   bot: ['alerts', 'store', 'settings', 'ingest', 'quality', 'telemetry'],
+  config: ['quality', 'graph'],
   cli: ['quality', 'graph', 'ingest', 'store', 'alerts', 'settings', 'open-store', 'sites'],
 };
 

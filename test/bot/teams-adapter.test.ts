@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createTeamsAdapter } from '../../src/bot/teams-adapter';
+import { loadConfig } from '../../src/config';
 import { LoopbackBotConnector } from '../support/loopback-bot-connector';
 import { ADMIN, BotHarness, GROUP_CHAT, OWEN } from './bot-harness';
 
@@ -97,14 +98,19 @@ describe('bot: Bot Framework authentication', () => {
     }
   });
 
-  it('checks the credentials for each BOT_TYPE', () => {
-    const base = { adminUserIds: [], proactiveInstall: false };
-    assert.throws(() => createTeamsAdapter({ ...base, id: APP_ID, type: 'MultiTenant' }), /BOT_PASSWORD is required when BOT_ID is set and BOT_TYPE=MultiTenant/);
-    assert.throws(() => createTeamsAdapter({ ...base, id: APP_ID, type: 'SingleTenant', password: 'x' }), /MicrosoftAppTenantId is required for SingleTenant/);
-    assert.throws(() => createTeamsAdapter({ ...base, id: APP_ID, type: 'UserAssignedMsi', password: 'x', tenantId: 't' }), /BOT_PASSWORD must not be set when BOT_TYPE=UserAssignedMsi/);
-    assert.throws(() => createTeamsAdapter({ ...base, id: APP_ID, type: 'UserAssignedMsi' }), /BOT_TENANT_ID is required when BOT_TYPE=UserAssignedMsi/);
-    assert.ok(createTeamsAdapter({ ...base, id: APP_ID, type: 'UserAssignedMsi', tenantId: '11111111-2222-3333-4444-555555555555' }));
-    assert.ok(createTeamsAdapter({ ...base, id: APP_ID, type: 'SingleTenant', password: 'x', tenantId: '11111111-2222-3333-4444-555555555555' }));
-    assert.ok(createTeamsAdapter({ ...base, type: 'SingleTenant' }), 'without an id the type does not matter (no authentication)');
+  it('checks the credentials for each BOT_TYPE when the configuration is read, and builds the adapter for each valid one', () => {
+    const TENANT_ID = '11111111-2222-3333-4444-555555555555';
+    assert.throws(() => loadConfig({ BOT_ID: APP_ID, BOT_TYPE: 'MultiTenant' }), /BOT_PASSWORD is required when BOT_ID is set and BOT_TYPE=MultiTenant/);
+    assert.throws(() => loadConfig({ BOT_ID: APP_ID, BOT_TYPE: 'SingleTenant', BOT_PASSWORD: 'x' }), /BOT_TENANT_ID is required when BOT_TYPE=SingleTenant/);
+    assert.throws(() => loadConfig({ BOT_ID: APP_ID, BOT_TYPE: 'UserAssignedMsi', BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT_ID }), /BOT_PASSWORD must not be set when BOT_TYPE=UserAssignedMsi/);
+    assert.throws(() => loadConfig({ BOT_ID: APP_ID, BOT_TYPE: 'UserAssignedMsi' }), /BOT_TENANT_ID is required when BOT_TYPE=UserAssignedMsi/);
+    for (const env of [
+      { BOT_ID: APP_ID, BOT_TYPE: 'UserAssignedMsi', BOT_TENANT_ID: TENANT_ID },
+      { BOT_ID: APP_ID, BOT_TYPE: 'SingleTenant', BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT_ID },
+      { BOT_ID: APP_ID, BOT_TYPE: 'MultiTenant', BOT_PASSWORD: 'x' },
+      { BOT_TYPE: 'SingleTenant' },
+    ]) {
+      assert.ok(createTeamsAdapter(loadConfig(env).bot), `an adapter for ${JSON.stringify(env)}`);
+    }
   });
 });

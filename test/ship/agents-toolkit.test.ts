@@ -175,7 +175,7 @@ describe('Agents Toolkit project files', () => {
     assert.deepEqual(bot.with!.channels, [{ name: 'msteams' }]);
     const envs = fileEnv(actions(project, 'deploy').find((action) => action.uses === 'file/createOrUpdateEnvironmentFile'));
     const known = configVariableNames();
-    for (const name of Object.keys(envs)) assert.ok(known.includes(name), `${name} in .localConfigs is not a variable of src/config.ts`);
+    for (const name of Object.keys(envs)) assert.ok(known.includes(name), `${name} in .localConfigs is not a variable of src/config/env-schema.ts`);
     assert.equal(envs.BOT_TYPE, 'SingleTenant');
     assert.equal(envs.BOT_PASSWORD, '${{SECRET_BOT_PASSWORD}}');
     assert.equal(envs.NOTIFICATION_URL, '${{BOT_ENDPOINT}}/api/notifications');
@@ -188,7 +188,7 @@ describe('Agents Toolkit project files', () => {
     assert.ok(install && (install.with as { testTool?: { version?: string } }).testTool?.version, 'devTool/install installs the Agents Playground (testTool)');
     const envs = fileEnv(actions(project, 'deploy').find((action) => action.uses === 'file/createOrUpdateEnvironmentFile'));
     const known = configVariableNames();
-    for (const name of Object.keys(envs)) assert.ok(known.includes(name), `${name} in .localConfigs.playground is not a variable of src/config.ts`);
+    for (const name of Object.keys(envs)) assert.ok(known.includes(name), `${name} in .localConfigs.playground is not a variable of src/config/env-schema.ts`);
     assert.equal(envs.BOT_ID, '', 'no BOT_ID: the bot accepts the playground’s unsigned requests');
     assert.equal(envs.STORE, 'sqlite');
   });

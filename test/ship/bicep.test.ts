@@ -188,11 +188,11 @@ describe('infra/azure.bicep', () => {
   it('sets only app settings the bot or the platform reads', () => {
     const known = new Set([...configVariableNames(), ...PLATFORM_SETTINGS]);
     for (const name of bicepAppSettings(bicep).keys()) {
-      assert.ok(known.has(name), `app setting ${name} is neither a variable of src/config.ts nor a platform setting`);
+      assert.ok(known.has(name), `app setting ${name} is neither a variable of src/config/env-schema.ts nor a platform setting`);
     }
   });
 
-  it('gives app settings that src/config.ts accepts as an Azure Storage, managed-identity configuration', () => {
+  it('gives app settings that src/config accepts as an Azure Storage, managed-identity configuration', () => {
     const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
     const identity = 'c1d2e3f4-0a1b-4c2d-8e3f-4a5b6c7d8e9f';
     // What each non-literal setting evaluates to on Azure (an example of each).

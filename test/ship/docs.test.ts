@@ -11,7 +11,7 @@ function rowOf(markdown: string, key: string): string[] | undefined {
 describe('docs/configuration.md', () => {
   const doc = readRepoFile('docs/configuration.md');
 
-  it('has a row for every variable src/config.ts reads, with a default and when to change it', () => {
+  it('has a row for every variable src/config/env-schema.ts reads, with a default and when to change it', () => {
     for (const name of configVariableNames()) {
       const row = rowOf(doc, name);
       assert.ok(row, `docs/configuration.md has no table row for ${name}`);

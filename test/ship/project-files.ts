@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnvText } from '../../scripts/env-file';
+import { envSchema } from '../../src/config/env-schema';
 
 /** The repository root. */
 export const repoRoot = path.resolve(__dirname, '..', '..');
@@ -10,13 +11,9 @@ export function readRepoFile(relativePath: string): string {
   return readFileSync(path.join(repoRoot, relativePath), 'utf8');
 }
 
-/** The environment variables src/config.ts reads: the keys of its `envSchema` object. */
+/** The environment variables the bot reads: the keys of the configuration's schema (src/config/env-schema.ts). */
 export function configVariableNames(): string[] {
-  const source = readRepoFile('src/config.ts');
-  const start = source.indexOf('const envSchema = z.object({');
-  const end = source.indexOf('\n});', start);
-  if (start < 0 || end < 0) throw new Error('src/config.ts no longer declares `const envSchema = z.object({ ... });`.');
-  return [...source.slice(start, end).matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((match) => match[1]!);
+  return Object.keys(envSchema.shape);
 }
 
 /** A bicep `param`: its name and whether it has a default value. */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, isLoopbackHost, loadConfig, missingSetup, StartupError, unauthenticatedExposureWarning } from '../src/config';
-import { createLoopbackClientCertificate, writeClientCertificateFile } from './support/loopback-certificates';
+import { ConfigError, isLoopbackHost, loadConfig, missingSetup, StartupError, unauthenticatedExposureWarning } from '../../src/config';
+import { createLoopbackClientCertificate, writeClientCertificateFile } from '../support/loopback-certificates';
 
 const APP_ID = '0d8d3c55-3a4e-4c8c-9d59-6d2c8d1e7a10';
 const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
