@@ -61,6 +61,11 @@ export const REPORT_META_FIELDS: RecordFields<ReportMeta> = {
   processedAt: 'number',
 };
 
+/** What is kept of the newest earlier report to decide on a new one (see `recordDecision`). */
+export type PreviousReport = Pick<ReportMeta, 'version' | 'alert'>;
+
+export const PREVIOUS_REPORT_FIELDS: RecordFields<PreviousReport> = { version: 'number', alert: 'flag' };
+
 export const STORED_REPORT_FIELDS: RecordFields<StoredReport> = { ...REPORT_META_FIELDS, report: 'json', summary: 'json' };
 
 export const SUBSCRIPTION_FIELDS: RecordFields<SubscriptionState> = {

@@ -1,4 +1,5 @@
 import { released } from './lease-rules';
+import type { PreviousReport } from './record-fields';
 import type { AlertJob, RecordReportResult, StoredReport } from './types';
 
 /**
@@ -16,12 +17,6 @@ export function assertReportVersion(entry: Pick<StoredReport, 'version' | 'callI
       `The report version ${entry.version} of call ${entry.callId} is not a whole number of zero or more; record the call record's version as Graph gives it.`,
     );
   }
-}
-
-/** What is kept of the newest earlier report to decide on a new one. */
-export interface PreviousReport {
-  version: number;
-  alert: boolean;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { SQLInputValue } from 'node:sqlite';
 import { holdsLease, isClaimable, leased } from '../lease-rules';
-import { ALERT_JOB_FIELDS, STORED_REPORT_FIELDS } from '../record-fields';
+import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, STORED_REPORT_FIELDS } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
 import type { AlertJob, ReportStore } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
 const REPORTS = new SqliteRecords('reports', STORED_REPORT_FIELDS);
+const PREVIOUS_REPORTS = new SqliteRecords('reports', PREVIOUS_REPORT_FIELDS);
 const ALERT_JOBS = new SqliteRecords('alert_jobs', ALERT_JOB_FIELDS);
 const SAVE_REPORT = REPORTS.upsertSql(['tenantId', 'callId']);
 /** Two instances recording the same version produce one job. */
@@ -40,7 +41,7 @@ export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
       assertReportVersion(entry);
       return db.transaction(() => {
         const previous = db.sql('SELECT version, alert FROM reports WHERE tenant_id = ? AND call_id = ?').get(entry.tenantId, entry.callId) as Row | undefined;
-        const decision = recordDecision(previous && { version: Number(previous.version), alert: Number(previous.alert) === 1 }, entry, queueAlert);
+        const decision = recordDecision(previous && PREVIOUS_REPORTS.fromRow(previous), entry, queueAlert);
         if (!decision.accepted) return decision;
         db.sql(SAVE_REPORT).run(...REPORTS.values(entry));
         if (decision.alertQueued) db.sql(CREATE_ALERT_JOB).run(...ALERT_JOBS.values(newAlertJob(entry)));
