@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { SQLInputValue } from 'node:sqlite';
-import { holdsLease, isClaimable, leased } from '../lease-rules';
+import { leased } from '../lease-rules';
 import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, STORED_REPORT_FIELDS } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
 import type { AlertJob, ReportStore } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
+import { SqliteLeases } from './sqlite-leases';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
 const REPORTS = new SqliteRecords('reports', STORED_REPORT_FIELDS);
@@ -13,12 +13,7 @@ const ALERT_JOBS = new SqliteRecords('alert_jobs', ALERT_JOB_FIELDS);
 const SAVE_REPORT = REPORTS.upsertSql(['tenantId', 'callId']);
 /** Two instances recording the same version produce one job. */
 const CREATE_ALERT_JOB = ALERT_JOBS.insertSql({ orIgnore: true });
-const SAVE_ALERT_JOB = ALERT_JOBS.upsertSql(['tenantId', 'callId', 'version']);
 const READ_REPORT = 'SELECT * FROM reports WHERE tenant_id = ? AND call_id = ?';
-const READ_ALERT_JOB = 'SELECT * FROM alert_jobs WHERE tenant_id = ? AND call_id = ? AND version = ?';
-/** Candidates through the `alert_jobs_due` index; {@link isClaimable} decides. */
-const DUE_ALERT_JOBS = `SELECT * FROM alert_jobs WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?)
-  ORDER BY created_at LIMIT ?`;
 
 /**
  * Reports, processed versions and alert jobs on SQLite: the newest report per call in `reports`,
@@ -26,16 +21,7 @@ const DUE_ALERT_JOBS = `SELECT * FROM alert_jobs WHERE (state = 'pending' AND ne
  * one transaction, decided by the shared rules (`report-rules.ts`).
  */
 export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
-  /** Applies `next` when `job`'s lease still holds; false when it was lost. */
-  const settle = (job: AlertJob, next: (row: AlertJob) => AlertJob): boolean =>
-    db.transaction(() => {
-      const row = db.sql(READ_ALERT_JOB).get(job.tenantId, job.callId, job.version) as Row | undefined;
-      const stored = row ? ALERT_JOBS.fromRow(row) : undefined;
-      if (!stored || !holdsLease(stored, job.leaseToken)) return false;
-      db.sql(SAVE_ALERT_JOB).run(...ALERT_JOBS.values(next(stored)));
-      return true;
-    });
-
+  const jobs = new SqliteLeases(db, ALERT_JOBS, ['tenantId', 'callId', 'version'], 'createdAt');
   return {
     async recordReport(entry, queueAlert) {
       assertReportVersion(entry);
@@ -67,25 +53,16 @@ export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
       return rows.map((row) => REPORTS.fromRow(row));
     },
     async claimAlertJobs(now, limit, leaseMs) {
-      return db.transaction(() =>
-        (db.sql(DUE_ALERT_JOBS).all(now, now, limit) as Row[])
-          .map((row) => ALERT_JOBS.fromRow(row))
-          .filter((job) => isClaimable(job, now))
-          .map((job) => {
-            const claimed = leased(job, randomUUID(), now, leaseMs);
-            db.sql(SAVE_ALERT_JOB).run(...ALERT_JOBS.values(claimed));
-            return claimed;
-          }),
-      );
+      return jobs.claim(now, limit, (job, token) => leased(job, token, now, leaseMs));
     },
     async completeAlertJob(job) {
-      return settle(job, completeAlertJob);
+      return jobs.settle(job, completeAlertJob);
     },
     async retryAlertJob(job, _now, nextAttemptAt, error) {
-      return settle(job, (row) => retryAlertJob(row, nextAttemptAt, error));
+      return jobs.settle(job, (row) => retryAlertJob(row, nextAttemptAt, error));
     },
     async killAlertJob(job, _now, reason) {
-      return settle(job, (row) => killAlertJob(row, reason));
+      return jobs.settle(job, (row) => killAlertJob(row, reason));
     },
     async listAlertJobs(tenantId, callId) {
       const rows = db.sql('SELECT * FROM alert_jobs WHERE tenant_id = ? AND call_id = ? ORDER BY version').all(tenantId, callId) as Row[];
