@@ -4,8 +4,8 @@ import type { ConversationStore } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
-const CONVERSATIONS = new SqliteRecords('conversations', CONVERSATION_FIELDS);
-const SAVE = CONVERSATIONS.upsertSql(['key']);
+const CONVERSATIONS = new SqliteRecords('conversations', CONVERSATION_FIELDS, ['key']);
+const SAVE = CONVERSATIONS.upsertSql();
 
 /** Conversation references, one row per conversation key. */
 export function createSqliteConversationStore(db: SqliteDatabase): ConversationStore {

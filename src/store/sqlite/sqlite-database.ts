@@ -25,13 +25,14 @@ export class SqliteDatabase {
    * outdated by another process before the write): a crash leaves it whole or absent.
    */
   transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
+    // Prepared like any statement: a transaction wraps every claim and settling, so parsing these each time would show.
+    this.sql('BEGIN IMMEDIATE').run();
     try {
       const result = work();
-      this.db.exec('COMMIT');
+      this.sql('COMMIT').run();
       return result;
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      this.sql('ROLLBACK').run();
       throw error;
     }
   }

@@ -5,7 +5,7 @@ import type { SqliteDatabase } from './sqlite-database';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
-const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS);
+const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId', 'callId']);
 
 /**
  * The inbox on SQLite: one row per tenant and call. Every change reads the row, applies the
@@ -13,7 +13,7 @@ const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS);
  * each change whole or absent and no other process writes in between.
  */
 export function createSqliteInbox(db: SqliteDatabase): Inbox {
-  const rows = new SqliteLeases(db, WORK_ITEMS, ['tenantId', 'callId'], 'nextAttemptAt');
+  const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt');
   return {
     async enqueue(requests, now, options = {}) {
       return db.transaction(() => {
@@ -21,7 +21,8 @@ export function createSqliteInbox(db: SqliteDatabase): Inbox {
         for (const request of requests) {
           const change = enqueueChange(rows.read(request), request, now, options.onlyIfUnseen === true);
           if (change.kind === 'unchanged') continue;
-          rows.save(change.row);
+          if (change.kind === 'create') rows.insert(change.row);
+          else rows.update(change.row);
           if (change.kind === 'create' || change.becameDue) due += 1;
         }
         return due;

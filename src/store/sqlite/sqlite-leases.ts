@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { SQLInputValue } from 'node:sqlite';
 import { holdsLease, isClaimable, type Leasable } from '../lease-rules';
 import type { SqliteDatabase } from './sqlite-database';
 import { columnOf, type Row, type SqliteRecords } from './sqlite-rows';
@@ -12,30 +11,36 @@ import { columnOf, type Row, type SqliteRecords } from './sqlite-rows';
 export class SqliteLeases<R extends Leasable> {
   private readonly dueSql: string;
   private readonly readSql: string;
-  private readonly saveSql: string;
+  private readonly insertSql: string;
+  private readonly updateSql: string;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly records: SqliteRecords<R>,
-    private readonly key: readonly (keyof R & string)[],
     /** Which due rows go first. */
     order: keyof R & string,
   ) {
     this.dueSql = `SELECT * FROM ${records.table} WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?)
       ORDER BY ${columnOf(order)} LIMIT ?`;
-    this.readSql = `SELECT * FROM ${records.table} WHERE ${key.map((field) => `${columnOf(field)} = ?`).join(' AND ')}`;
-    this.saveSql = records.upsertSql(key);
+    this.readSql = `SELECT * FROM ${records.table} WHERE ${records.whereKey()}`;
+    this.insertSql = records.insertSql();
+    this.updateSql = records.updateSql();
   }
 
   /** The row with the key of `record`, or undefined. */
   read(record: Partial<R>): R | undefined {
-    const row = this.db.sql(this.readSql).get(...this.key.map((field) => record[field] as SQLInputValue)) as Row | undefined;
+    const row = this.db.sql(this.readSql).get(...this.records.keyValues(record)) as Row | undefined;
     return row ? this.records.fromRow(row) : undefined;
   }
 
-  /** Writes a whole row. */
-  save(row: R): void {
-    this.db.sql(this.saveSql).run(...this.records.values(row));
+  /** Writes a new row. */
+  insert(row: R): void {
+    this.db.sql(this.insertSql).run(...this.records.values(row));
+  }
+
+  /** Writes a row that exists (read in the same transaction). */
+  update(row: R): void {
+    this.db.sql(this.updateSql).run(...this.records.updateValues(row));
   }
 
   /** Leases up to `limit` claimable rows, `lease` (a shared rule) making the leased row. */
@@ -46,7 +51,7 @@ export class SqliteLeases<R extends Leasable> {
         .filter((row) => isClaimable(row, now))
         .map((row) => {
           const claimed = lease(row, randomUUID());
-          this.save(claimed);
+          this.update(claimed);
           return claimed;
         }),
     );
@@ -57,7 +62,7 @@ export class SqliteLeases<R extends Leasable> {
     return this.db.transaction(() => {
       const row = this.read(record);
       if (!row || !holdsLease(row, record.leaseToken)) return false;
-      this.save(next(row));
+      this.update(next(row));
       return true;
     });
   }

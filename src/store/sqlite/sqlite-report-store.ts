@@ -7,10 +7,10 @@ import type { SqliteDatabase } from './sqlite-database';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
-const REPORTS = new SqliteRecords('reports', STORED_REPORT_FIELDS);
+const REPORTS = new SqliteRecords('reports', STORED_REPORT_FIELDS, ['tenantId', 'callId']);
 const PREVIOUS_REPORTS = new SqliteRecords('reports', PREVIOUS_REPORT_FIELDS);
-const ALERT_JOBS = new SqliteRecords('alert_jobs', ALERT_JOB_FIELDS);
-const SAVE_REPORT = REPORTS.upsertSql(['tenantId', 'callId']);
+const ALERT_JOBS = new SqliteRecords('alert_jobs', ALERT_JOB_FIELDS, ['tenantId', 'callId', 'version']);
+const SAVE_REPORT = REPORTS.upsertSql();
 /** Two instances recording the same version produce one job. */
 const CREATE_ALERT_JOB = ALERT_JOBS.insertSql({ orIgnore: true });
 const READ_REPORT = 'SELECT * FROM reports WHERE tenant_id = ? AND call_id = ?';
@@ -21,7 +21,7 @@ const READ_REPORT = 'SELECT * FROM reports WHERE tenant_id = ? AND call_id = ?';
  * one transaction, decided by the shared rules (`report-rules.ts`).
  */
 export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
-  const jobs = new SqliteLeases(db, ALERT_JOBS, ['tenantId', 'callId', 'version'], 'createdAt');
+  const jobs = new SqliteLeases(db, ALERT_JOBS, 'createdAt');
   return {
     async recordReport(entry, queueAlert) {
       assertReportVersion(entry);

@@ -3,9 +3,9 @@ import type { SentCardStore } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
-const SENT_CARDS = new SqliteRecords('sent_cards', SENT_CARD_FIELDS);
+const SENT_CARDS = new SqliteRecords('sent_cards', SENT_CARD_FIELDS, ['tenantId', 'callId', 'conversationKey']);
 /** An update keeps the first send time: `countSentSince` counts sends, not edits. */
-const SAVE = SENT_CARDS.upsertSql(['tenantId', 'callId', 'conversationKey'], ['sentAt']);
+const SAVE = SENT_CARDS.upsertSql(['sentAt']);
 
 /** Sent cards, one row per call and conversation. */
 export function createSqliteSentCardStore(db: SqliteDatabase): SentCardStore {

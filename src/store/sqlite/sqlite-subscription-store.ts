@@ -3,8 +3,8 @@ import type { SubscriptionStore } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
-const SUBSCRIPTIONS = new SqliteRecords('subscriptions', SUBSCRIPTION_FIELDS);
-const SAVE = SUBSCRIPTIONS.upsertSql(['tenantId']);
+const SUBSCRIPTIONS = new SqliteRecords('subscriptions', SUBSCRIPTION_FIELDS, ['tenantId']);
+const SAVE = SUBSCRIPTIONS.upsertSql();
 
 /** Graph subscription state, one row per tenant. */
 export function createSqliteSubscriptionStore(db: SqliteDatabase): SubscriptionStore {

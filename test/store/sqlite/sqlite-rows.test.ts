@@ -41,17 +41,29 @@ describe('SQLite rows', () => {
   it('reads back what it wrote: flags, JSON, nulls and numbers', () => {
     const db = new DatabaseSync(':memory:');
     db.exec(SQLITE_SCHEMA);
-    const conversations = new SqliteRecords('conversations', CONVERSATION_FIELDS);
+    const conversations = new SqliteRecords('conversations', CONVERSATION_FIELDS, ['key']);
     const record = { key: 'a:1', kind: 'personal' as const, tenantId: null, userAadId: 'u', teamId: null, channelId: null, serviceUrl: 'https://smba.example/', reference: { conversation: { id: 'a:1' } }, installedAt: 5, deadReason: null };
-    db.prepare(conversations.upsertSql(['key'])).run(...conversations.values(record));
-    db.prepare(conversations.upsertSql(['key'])).run(...conversations.values({ ...record, deadReason: 'gone' }));
+    db.prepare(conversations.upsertSql()).run(...conversations.values(record));
+    db.prepare(conversations.upsertSql()).run(...conversations.values({ ...record, deadReason: 'gone' }));
     assert.deepEqual(conversations.fromRow(db.prepare('SELECT * FROM conversations').get() as never), { ...record, deadReason: 'gone' });
     db.close();
   });
 
+  it('updates every column but the key of an existing row', () => {
+    const db = new DatabaseSync(':memory:');
+    db.exec(SQLITE_SCHEMA);
+    const subscriptions = new SqliteRecords('subscriptions', SUBSCRIPTION_FIELDS, ['tenantId']);
+    const state = { tenantId: 't', subscriptionId: 's1', resource: '/communications/callRecords', expiresAt: 1, notificationUrl: 'https://bot.example/', updatedAt: 1 };
+    db.prepare(subscriptions.insertSql()).run(...subscriptions.values(state));
+    db.prepare(subscriptions.updateSql()).run(...subscriptions.updateValues({ ...state, subscriptionId: 's2', expiresAt: 2 }));
+    db.prepare(subscriptions.updateSql()).run(...subscriptions.updateValues({ ...state, tenantId: 'other', subscriptionId: 's3' }));
+    assert.deepEqual((db.prepare('SELECT * FROM subscriptions').all() as never[]).map((row) => subscriptions.fromRow(row)), [{ ...state, subscriptionId: 's2', expiresAt: 2 }]);
+    db.close();
+  });
+
   it('keeps the columns it is told to keep when a key exists', () => {
-    const sentCards = new SqliteRecords('sent_cards', SENT_CARD_FIELDS);
-    const sql = sentCards.upsertSql(['tenantId', 'callId', 'conversationKey'], ['sentAt']);
+    const sentCards = new SqliteRecords('sent_cards', SENT_CARD_FIELDS, ['tenantId', 'callId', 'conversationKey']);
+    const sql = sentCards.upsertSql(['sentAt']);
     assert.match(sql, /ON CONFLICT \(tenant_id, call_id, conversation_key\) DO UPDATE SET activity_id = excluded\.activity_id/);
     assert.doesNotMatch(sql, /sent_at = excluded/);
   });
