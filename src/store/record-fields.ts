@@ -17,6 +17,7 @@ export interface WorkRow extends WorkItem {
   requeue: boolean;
 }
 
+/** The fields of a work item, as the inbox hands it out. */
 export const WORK_ITEM_FIELDS: RecordFields<WorkItem> = {
   tenantId: 'text',
   callId: 'text',
@@ -32,8 +33,10 @@ export const WORK_ITEM_FIELDS: RecordFields<WorkItem> = {
   callEndedAt: 'number?',
 };
 
+/** The fields of an inbox row (both engines). */
 export const WORK_ROW_FIELDS: RecordFields<WorkRow> = { ...WORK_ITEM_FIELDS, requeue: 'flag' };
 
+/** The fields of an alert job. */
 export const ALERT_JOB_FIELDS: RecordFields<AlertJob> = {
   tenantId: 'text',
   callId: 'text',
@@ -50,6 +53,7 @@ export const ALERT_JOB_FIELDS: RecordFields<AlertJob> = {
 /** A report without its (possibly large) body. */
 export type ReportMeta = Omit<StoredReport, 'report' | 'summary'>;
 
+/** The fields of a report besides its body (Azure keeps the body gzipped apart). */
 export const REPORT_META_FIELDS: RecordFields<ReportMeta> = {
   tenantId: 'text',
   callId: 'text',
@@ -64,10 +68,13 @@ export const REPORT_META_FIELDS: RecordFields<ReportMeta> = {
 /** What is kept of the newest earlier report to decide on a new one (see `recordDecision`). */
 export type PreviousReport = Pick<ReportMeta, 'version' | 'alert'>;
 
+/** The fields read of the newest earlier report when recording one. */
 export const PREVIOUS_REPORT_FIELDS: RecordFields<PreviousReport> = { version: 'number', alert: 'flag' };
 
+/** The fields of a stored report, body included. */
 export const STORED_REPORT_FIELDS: RecordFields<StoredReport> = { ...REPORT_META_FIELDS, report: 'json', summary: 'json' };
 
+/** The fields of a Graph subscription's state. */
 export const SUBSCRIPTION_FIELDS: RecordFields<SubscriptionState> = {
   tenantId: 'text',
   subscriptionId: 'text',
@@ -77,6 +84,7 @@ export const SUBSCRIPTION_FIELDS: RecordFields<SubscriptionState> = {
   updatedAt: 'number',
 };
 
+/** The fields of a conversation reference. */
 export const CONVERSATION_FIELDS: RecordFields<ConversationRecord> = {
   key: 'text',
   kind: 'text',
@@ -90,6 +98,7 @@ export const CONVERSATION_FIELDS: RecordFields<ConversationRecord> = {
   deadReason: 'text?',
 };
 
+/** The fields of a sent card. */
 export const SENT_CARD_FIELDS: RecordFields<SentCard> = {
   tenantId: 'text',
   callId: 'text',

@@ -10,6 +10,7 @@ export interface QueueLease {
   leasePopReceipt: string | null;
 }
 
+/** The fields of {@link QueueLease}, added to a row's own. */
 export const QUEUE_LEASE_FIELDS: RecordFields<QueueLease> = { leaseMessageId: 'text?', leasePopReceipt: 'text?' };
 
 /** A queue-delivered row (inbox work items and alert jobs): the shared lease fields plus its message. */
