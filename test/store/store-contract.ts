@@ -106,6 +106,23 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.equal((await store.inbox.stats(Date.now())).byState.dead, 1);
       });
 
+      it('revives an item given up while a notification arrived, and keeps the error of a retried one', async () => {
+        await store.inbox.enqueue([{ tenantId: T, callId: 'c1', source: 'notification' }], Date.now());
+        const [item] = await store.inbox.claim(Date.now(), 1, 60_000);
+        await store.inbox.enqueue([{ tenantId: T, callId: 'c1', source: 'notification' }], Date.now());
+        assert.equal(await store.inbox.kill(item!, Date.now(), 'record older than 30 days'), true);
+        const revived = await store.inbox.get(T, 'c1');
+        assert.deepEqual([revived?.state, revived?.attempts, revived?.lastError], ['pending', 0, 'record older than 30 days']);
+        assert.equal(await store.inbox.kill(item!, Date.now(), 'again'), false, 'a settled lease cannot settle twice');
+        const [again] = await store.inbox.claim(Date.now(), 1, 60_000);
+        assert.equal(again?.attempts, 1);
+        assert.equal(await store.inbox.retry(again!, Date.now(), Date.now() + 60_000, 'Graph answered 503'), true);
+        const retried = await store.inbox.get(T, 'c1');
+        assert.deepEqual([retried?.state, retried?.attempts, retried?.lastError, retried?.leaseToken], ['pending', 1, 'Graph answered 503', null]);
+        assert.equal(await store.inbox.enqueue([{ tenantId: T, callId: 'c1', source: 'notification' }], Date.now()), 0, 'a known pending call is not new');
+        assert.equal((await store.inbox.claim(Date.now(), 1, 60_000)).length, 1, 'the notification cut the back-off short');
+      });
+
       it('hands out an item again when its lease runs out', async () => {
         await store.inbox.enqueue([{ tenantId: T, callId: 'c1', source: 'notification' }], Date.now());
         const [first] = await store.inbox.claim(Date.now(), 1, 1_000);
@@ -163,6 +180,25 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.deepEqual((await store.reports.listAlertJobs(T, 'c1')).map((job) => [job.version, job.state]), [[1, 'done'], [2, 'pending']]);
         assert.deepEqual(await store.reports.listAlertJobs(T, 'nothing'), []);
         assert.equal(await store.reports.completeAlertJob(byCall.get('c1')!, Date.now()), false, 'a settled job cannot be settled twice');
+      });
+
+      for (const version of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+        it(`refuses the report version ${version} with the same error, keeping nothing`, async () => {
+          await assert.rejects(store.reports.recordReport(report('c1', version, true), true), (error: unknown) => {
+            assert.ok(error instanceof RangeError, `a RangeError, got ${String(error)}`);
+            assert.equal(error.message, `The report version ${version} of call c1 is not a whole number of zero or more; record the call record's version as Graph gives it.`);
+            return true;
+          });
+          assert.equal(await store.reports.processedVersion(T, 'c1'), null);
+          assert.deepEqual(await store.reports.listAlertJobs(T, 'c1'), []);
+          assert.deepEqual(await store.reports.alertJobStats(), { pending: 0, leased: 0, done: 0, dead: 0 });
+        });
+      }
+
+      it('accepts version 0 and the largest safe integer', async () => {
+        assert.equal((await store.reports.recordReport(report('c1', 0, false), false)).accepted, true);
+        assert.equal((await store.reports.recordReport(report('c1', Number.MAX_SAFE_INTEGER, false), false)).accepted, true);
+        assert.equal(await store.reports.processedVersion(T, 'c1'), Number.MAX_SAFE_INTEGER);
       });
 
       it('lists recent reports, filtered', async () => {
@@ -235,8 +271,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         await store.documents.writeDocuments({ 'conv/1': { value: { count: 2 }, expectedETag: eTag } });
         await assert.rejects(store.documents.writeDocuments({ 'conv/1': { value: { count: 3 }, expectedETag: eTag } }), ETagMismatchError);
         assert.deepEqual((await store.documents.readDocuments(['conv/1']))['conv/1']!.value, { count: 2 });
-        await store.documents.deleteDocuments(['conv/1']);
+        const current = (await store.documents.readDocuments(['conv/1']))['conv/1']!.eTag;
+        await store.documents.deleteDocuments(['conv/1', 'never-written']);
         assert.deepEqual(await store.documents.readDocuments(['conv/1']), {});
+        await assert.rejects(store.documents.writeDocuments({ 'conv/1': { value: { count: 4 }, expectedETag: current } }), ETagMismatchError, 'a deleted document does not match its old ETag');
+        assert.deepEqual(await store.documents.readDocuments(['conv/1']), {});
+        await store.documents.writeDocuments({ 'conv/1': { value: 'plain', expectedETag: '*' } });
+        assert.equal((await store.documents.readDocuments(['conv/1']))['conv/1']!.value, 'plain');
       });
     });
   });

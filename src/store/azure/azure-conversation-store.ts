@@ -1,8 +1,9 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { ConversationKind, ConversationRecord, ConversationStore } from '../types';
-import { hasStatus } from './azure-store-error';
+import { CONVERSATION_FIELDS } from '../record-fields';
+import type { ConversationKind, ConversationStore } from '../types';
+import { ignoreStatus } from './ignore-status';
 import { tableKey } from './table-keys';
-import { jsonProperties, numberOf, readJsonProperties, stringOrNull, withoutNulls } from './table-properties';
+import { entityProperties, fromEntity } from './table-records';
 import { deleteRow, listRows, readRow } from './table-rows';
 
 /** All conversation references in one partition, so lookups by user or kind are single-partition queries. */
@@ -16,44 +17,25 @@ export function createAzureConversationStore(table: TableClient): ConversationSt
     if (filter.tenantId) conditions.push(odata`tenantId eq ${filter.tenantId}`);
     if (filter.userAadId) conditions.push(odata`userAadId eq ${filter.userAadId}`);
     const rows = await listRows(table, conditions.join(' and '));
-    return rows.map(toConversation).sort((a, b) => a.installedAt - b.installedAt);
+    return rows.map((row) => fromEntity(CONVERSATION_FIELDS, row)).sort((a, b) => a.installedAt - b.installedAt);
   };
   return {
     async putConversation(record) {
       await table.upsertEntity(
-        {
-          partitionKey: CONVERSATIONS_PARTITION,
-          rowKey: tableKey(record.key),
-          ...withoutNulls({
-            key: record.key,
-            kind: record.kind,
-            tenantId: record.tenantId,
-            userAadId: record.userAadId,
-            teamId: record.teamId,
-            channelId: record.channelId,
-            serviceUrl: record.serviceUrl,
-            installedAt: record.installedAt,
-            deadReason: record.deadReason,
-          }),
-          ...jsonProperties('reference', record.reference, `conversation reference of ${record.key}`),
-        },
+        { partitionKey: CONVERSATIONS_PARTITION, rowKey: tableKey(record.key), ...entityProperties(CONVERSATION_FIELDS, record, `conversation ${record.key}`) },
         'Replace',
       );
     },
     async getConversation(key) {
       const entity = await readRow(table, CONVERSATIONS_PARTITION, tableKey(key));
-      return entity ? toConversation(entity) : undefined;
+      return entity ? fromEntity(CONVERSATION_FIELDS, entity) : undefined;
     },
     async removeConversation(key) {
       await deleteRow(table, CONVERSATIONS_PARTITION, tableKey(key));
     },
     async markConversationDead(key, reason) {
-      try {
-        // A merge needs the row to exist: a removed conversation stays removed.
-        await table.updateEntity({ partitionKey: CONVERSATIONS_PARTITION, rowKey: tableKey(key), deadReason: reason }, 'Merge');
-      } catch (error) {
-        if (!hasStatus(error, 404)) throw error;
-      }
+      // A merge needs the row to exist: a removed conversation stays removed.
+      await ignoreStatus(table.updateEntity({ partitionKey: CONVERSATIONS_PARTITION, rowKey: tableKey(key), deadReason: reason }, 'Merge'), [404]);
     },
     async findPersonalConversation(tenantId, userAadId) {
       const candidates = (await list({ kind: 'personal', userAadId })).filter(
@@ -65,20 +47,5 @@ export function createAzureConversationStore(table: TableClient): ConversationSt
       const records = await list({ kind: filter.kind, tenantId: filter.tenantId });
       return filter.includeDead ? records : records.filter((record) => record.deadReason === null);
     },
-  };
-}
-
-function toConversation(entity: Record<string, unknown>): ConversationRecord {
-  return {
-    key: String(entity.key),
-    kind: entity.kind as ConversationKind,
-    tenantId: stringOrNull(entity, 'tenantId'),
-    userAadId: stringOrNull(entity, 'userAadId'),
-    teamId: stringOrNull(entity, 'teamId'),
-    channelId: stringOrNull(entity, 'channelId'),
-    serviceUrl: String(entity.serviceUrl),
-    reference: readJsonProperties(entity, 'reference'),
-    installedAt: numberOf(entity, 'installedAt'),
-    deadReason: stringOrNull(entity, 'deadReason'),
   };
 }

@@ -1,25 +1,23 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
-import type { EnqueueRequest, Inbox, InboxStats, WorkItem, WorkSource, WorkState } from '../types';
-import { contention, hasStatus } from './azure-store-error';
-import { QueueLeases, type LeasedRow, type SentMessage, type StoredRow } from './queue-leases';
+import { completeWork, enqueueChange, killWork, leaseWork, retryWork } from '../inbox-rules';
+import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type WorkRow } from '../record-fields';
+import type { EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
+import { contention } from './azure-store-error';
+import { landed } from './ignore-status';
+import { QUEUE_LEASE_FIELDS, QueueLeases, type QueueLease, type StoredRow } from './queue-leases';
 import { tableKey } from './table-keys';
-import { boundedText, numberOf, numberOrNull, stringOrNull, withoutNulls } from './table-properties';
+import { boundedText, numberOf } from './table-properties';
+import { entityProperties, fromEntity } from './table-records';
+import { listRows, readRow } from './table-rows';
 
 /** One inbox row: the work item plus what the engine needs to guard it. */
-interface InboxRow extends LeasedRow {
-  tenantId: string;
-  callId: string;
-  source: WorkSource;
-  enqueuedAt: number;
-  updatedAt: number;
-  lastError: string | null;
-  callEndedAt: number | null;
-  /** A notification arrived while leased: process again after this lease. */
-  requeue: boolean;
+interface InboxRow extends WorkRow, QueueLease {
   /** Counts the messages sent for this row, so a message can tell whether its row write has landed. */
   generation: number;
 }
+
+const INBOX_ROW_FIELDS: RecordFields<InboxRow> = { ...WORK_ROW_FIELDS, ...QUEUE_LEASE_FIELDS, generation: 'number' };
 
 /** The inbox queue's message: which call, and the row generation it announces. */
 interface InboxMessage {
@@ -35,7 +33,8 @@ const MAX_WRITE_ATTEMPTS = 8;
 /**
  * The inbox on Azure Storage: one table row per tenant and call (PartitionKey = tenant, RowKey =
  * call) holds the item's state under ETag concurrency, and a storage queue delivers due items,
- * its visibility timeout being the lease (see {@link QueueLeases}).
+ * its visibility timeout being the lease (see {@link QueueLeases}). What each change does is the
+ * shared inbox rule (`inbox-rules.ts`); this file only reads, announces and writes.
  *
  * `attempts` counts claims in the row rather than using the message's dequeue count, because a
  * message is reused across retries and duplicates exist. `stats` and `listDead` read the whole
@@ -43,23 +42,10 @@ const MAX_WRITE_ATTEMPTS = 8;
  */
 export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQueue: QueueClient): Inbox {
   const read = async (tenantId: string, callId: string): Promise<StoredRow<InboxRow> | undefined> => {
-    try {
-      const entity = await table.getEntity<Record<string, unknown>>(tableKey(tenantId), tableKey(callId));
-      return { row: toRow(entity), etag: entity.etag };
-    } catch (error) {
-      if (hasStatus(error, 404)) return undefined;
-      throw error;
-    }
+    const entity = await readRow(table, tableKey(tenantId), tableKey(callId));
+    return entity && { row: fromEntity(INBOX_ROW_FIELDS, entity), etag: entity.etag };
   };
-  const replace = async (row: InboxRow, etag: string): Promise<boolean> => {
-    try {
-      await table.updateEntity(toEntity(row), 'Replace', { etag });
-      return true;
-    } catch (error) {
-      if (hasStatus(error, 404, 409, 412)) return false;
-      throw error;
-    }
-  };
+  const replace = (row: InboxRow, etag: string) => landed(table.updateEntity(toEntity(row), 'Replace', { etag }));
   const leases = new QueueLeases<InboxRow, InboxMessage>(queue, poisonQueue, {
     parseMessage: (body) => {
       const message = body as Partial<InboxMessage> | undefined;
@@ -70,83 +56,41 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     replace,
   });
 
-  /** Applies one request; resolves to whether the item became due. */
-  const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean): Promise<boolean> => {
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const stored = await read(request.tenantId, request.callId);
-      if (!stored) {
-        const row = newRow(request, now);
-        const sent = await leases.send({ t: row.tenantId, c: row.callId, g: row.generation });
-        if (await create(row, sent)) return true;
-        continue;
-      }
-      if (onlyIfUnseen) return false;
-      const { row, etag } = stored;
-      switch (row.state) {
-        case 'pending': {
-          if (row.nextAttemptAt <= now) return false;
-          // A fresh notification means the record is likely there now: don't wait out a 404 back-off.
-          const updated: InboxRow = { ...row, nextAttemptAt: now, updatedAt: now, generation: row.generation + 1 };
-          if (await announceAndReplace(updated, etag)) return false;
-          continue;
-        }
-        case 'leased':
-          if (row.requeue) return false;
-          if (await replace({ ...row, requeue: true, updatedAt: now }, etag)) return false;
-          continue;
-        case 'done':
-        case 'dead': {
-          const revived: InboxRow = {
-            ...row,
-            state: 'pending',
-            source: request.source,
-            attempts: 0,
-            nextAttemptAt: now,
-            enqueuedAt: now,
-            updatedAt: now,
-            lastError: null,
-            requeue: false,
-            leaseToken: null,
-            leaseUntil: null,
-            leaseMessageId: null,
-            leasePopReceipt: null,
-            generation: row.generation + 1,
-          };
-          if (await announceAndReplace(revived, etag)) return true;
-          continue;
-        }
-      }
-    }
-    throw contention('inbox.enqueue', MAX_WRITE_ATTEMPTS);
-  };
-
-  const create = async (row: InboxRow, sent: SentMessage): Promise<boolean> => {
-    try {
-      await table.createEntity(toEntity(row));
-      return true;
-    } catch (error) {
-      await leases.discard(sent);
-      if (hasStatus(error, 409)) return false;
-      throw error;
-    }
-  };
-
-  const announceAndReplace = async (row: InboxRow, etag: string): Promise<boolean> => {
+  /** Sends the message that makes `row` due, then `write`s it; the message is taken back when the write did not land. */
+  const announce = async (row: InboxRow, write: () => Promise<boolean>): Promise<boolean> => {
     const sent = await leases.send({ t: row.tenantId, c: row.callId, g: row.generation });
     let written = false;
     try {
-      written = await replace(row, etag);
+      written = await write();
       return written;
     } finally {
       if (!written) await leases.discard(sent);
     }
   };
 
-  const scan = async (filter: string | undefined, select: string[]): Promise<Record<string, unknown>[]> => {
-    const rows: Record<string, unknown>[] = [];
-    for await (const entity of table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: select.length > 0 ? select : undefined } })) rows.push(entity);
-    return rows;
+  /** Applies one request; resolves to whether the item became due. */
+  const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean): Promise<boolean> => {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+      const stored = await read(request.tenantId, request.callId);
+      const change = enqueueChange(stored?.row, request, now, onlyIfUnseen);
+      if (change.kind === 'unchanged') return false;
+      if (change.kind === 'create') {
+        const row: InboxRow = { ...change.row, leaseMessageId: null, leasePopReceipt: null, generation: 1 };
+        // A 409 means another instance created it meanwhile: look again.
+        if (await announce(row, () => landed(table.createEntity(toEntity(row)), [409]))) return true;
+      } else if (change.row.state === 'leased') {
+        // Processed again after the lease: the holder's message covers it.
+        if (await replace(change.row, stored!.etag)) return false;
+      } else {
+        const row: InboxRow = { ...change.row, generation: change.row.generation + 1 };
+        if (await announce(row, () => replace(row, stored!.etag))) return change.becameDue;
+      }
+    }
+    throw contention('inbox.enqueue', MAX_WRITE_ATTEMPTS);
   };
+
+  const settle = (item: { tenantId: string; callId: string; leaseToken: string | null }, operation: string, now: number, next: (row: InboxRow) => InboxRow) =>
+    leases.settle(() => read(item.tenantId, item.callId), item.leaseToken, operation, now, next);
 
   return {
     async enqueue(requests, now, options = {}) {
@@ -173,53 +117,26 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
 
     async claim(now, limit, leaseMs) {
       if (limit <= 0) return [];
-      const rows = await leases.claim(now, limit, leaseMs, (row, token, message) => ({
-        ...row,
-        state: 'leased',
-        attempts: row.attempts + 1,
-        leaseToken: token,
-        leaseUntil: now + leaseMs,
-        leaseMessageId: message.messageId,
-        leasePopReceipt: message.popReceipt,
-        updatedAt: now,
-      }));
-      return rows.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt).map(toWorkItem);
+      const rows = await leases.claim(now, limit, leaseMs, (row, token) => leaseWork(row, token, now, leaseMs));
+      return rows.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt).map((row) => pickFields(WORK_ITEM_FIELDS, row));
     },
 
     async complete(item, now) {
-      return leases.settle(() => read(item.tenantId, item.callId), item.leaseToken, 'inbox.complete', (row) =>
-        row.requeue
-          ? { row: { ...released(row, now), state: 'pending', attempts: 0, nextAttemptAt: now, lastError: null }, message: { visibleInMs: 0 } }
-          : { row: { ...released(row, now), state: 'done', nextAttemptAt: now, lastError: null }, message: 'delete' },
-      );
+      return settle(item, 'inbox.complete', now, (row) => completeWork(row, now));
     },
 
     async retry(item, now, nextAttemptAt, error, callEndedAt) {
-      return leases.settle(() => read(item.tenantId, item.callId), item.leaseToken, 'inbox.retry', (row) => ({
-        row: {
-          ...released(row, now),
-          state: 'pending',
-          nextAttemptAt,
-          lastError: boundedText(error),
-          callEndedAt: callEndedAt ?? row.callEndedAt,
-        },
-        message: { visibleInMs: nextAttemptAt - now },
-      }));
+      return settle(item, 'inbox.retry', now, (row) => retryWork(row, now, nextAttemptAt, error, callEndedAt));
     },
 
     async kill(item, now, reason) {
-      // A notification that arrived while the item was being given up revives it.
-      return leases.settle(() => read(item.tenantId, item.callId), item.leaseToken, 'inbox.kill', (row) =>
-        row.requeue
-          ? { row: { ...released(row, now), state: 'pending', attempts: 0, nextAttemptAt: now, lastError: boundedText(reason) }, message: { visibleInMs: 0 } }
-          : { row: { ...released(row, now), state: 'dead', nextAttemptAt: now, lastError: boundedText(reason) }, message: 'delete' },
-      );
+      return settle(item, 'inbox.kill', now, (row) => killWork(row, now, reason));
     },
 
     async stats(now): Promise<InboxStats> {
       const byState: Record<WorkState, number> = { pending: 0, leased: 0, done: 0, dead: 0 };
       let oldest: number | null = null;
-      for (const entity of await scan(undefined, ['state', 'enqueuedAt'])) {
+      for (const entity of await listRows(table, undefined, ['state', 'enqueuedAt'])) {
         const state = entity.state as WorkState;
         if (state in byState) byState[state] += 1;
         if (state === 'pending' || state === 'leased') {
@@ -231,105 +148,22 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     },
 
     async listDead(limit) {
-      const dead = (await scan(odata`state eq ${'dead'}`, [])).map(toRow);
+      const dead = (await listRows(table, odata`state eq ${'dead'}`)).map((entity) => fromEntity(INBOX_ROW_FIELDS, entity));
       return dead
         .sort((a, b) => b.updatedAt - a.updatedAt)
         .slice(0, Math.max(0, limit))
-        .map(toWorkItem);
+        .map((row) => pickFields(WORK_ITEM_FIELDS, row));
     },
 
     async get(tenantId, callId) {
       const stored = await read(tenantId, callId);
-      return stored ? toWorkItem(stored.row) : undefined;
+      return stored ? pickFields(WORK_ITEM_FIELDS, stored.row) : undefined;
     },
   };
 }
 
-function newRow(request: EnqueueRequest, now: number): InboxRow {
-  return {
-    tenantId: request.tenantId,
-    callId: request.callId,
-    state: 'pending',
-    source: request.source,
-    attempts: 0,
-    nextAttemptAt: now,
-    leaseToken: null,
-    leaseUntil: null,
-    leaseMessageId: null,
-    leasePopReceipt: null,
-    enqueuedAt: now,
-    updatedAt: now,
-    lastError: null,
-    callEndedAt: null,
-    requeue: false,
-    generation: 1,
-  };
-}
-
-/** The row with its lease dropped. */
-function released(row: InboxRow, now: number): InboxRow {
-  return { ...row, leaseToken: null, leaseUntil: null, leaseMessageId: null, leasePopReceipt: null, requeue: false, updatedAt: now };
-}
-
 function toEntity(row: InboxRow) {
-  return {
-    partitionKey: tableKey(row.tenantId),
-    rowKey: tableKey(row.callId),
-    ...withoutNulls({
-      tenantId: row.tenantId,
-      callId: row.callId,
-      state: row.state,
-      source: row.source,
-      attempts: row.attempts,
-      nextAttemptAt: row.nextAttemptAt,
-      leaseToken: row.leaseToken,
-      leaseUntil: row.leaseUntil,
-      leaseMessageId: row.leaseMessageId,
-      leasePopReceipt: row.leasePopReceipt,
-      enqueuedAt: row.enqueuedAt,
-      updatedAt: row.updatedAt,
-      lastError: row.lastError,
-      callEndedAt: row.callEndedAt,
-      requeue: row.requeue,
-      generation: row.generation,
-    }),
-  };
-}
-
-function toRow(entity: Record<string, unknown>): InboxRow {
-  return {
-    tenantId: String(entity.tenantId),
-    callId: String(entity.callId),
-    state: entity.state as WorkState,
-    source: entity.source as WorkSource,
-    attempts: numberOf(entity, 'attempts'),
-    nextAttemptAt: numberOf(entity, 'nextAttemptAt'),
-    leaseToken: stringOrNull(entity, 'leaseToken'),
-    leaseUntil: numberOrNull(entity, 'leaseUntil'),
-    leaseMessageId: stringOrNull(entity, 'leaseMessageId'),
-    leasePopReceipt: stringOrNull(entity, 'leasePopReceipt'),
-    enqueuedAt: numberOf(entity, 'enqueuedAt'),
-    updatedAt: numberOf(entity, 'updatedAt'),
-    lastError: stringOrNull(entity, 'lastError'),
-    callEndedAt: numberOrNull(entity, 'callEndedAt'),
-    requeue: entity.requeue === true,
-    generation: numberOf(entity, 'generation'),
-  };
-}
-
-function toWorkItem(row: InboxRow): WorkItem {
-  return {
-    tenantId: row.tenantId,
-    callId: row.callId,
-    state: row.state,
-    source: row.source,
-    attempts: row.attempts,
-    nextAttemptAt: row.nextAttemptAt,
-    leaseToken: row.leaseToken,
-    leaseUntil: row.leaseUntil,
-    enqueuedAt: row.enqueuedAt,
-    updatedAt: row.updatedAt,
-    lastError: row.lastError,
-    callEndedAt: row.callEndedAt,
-  };
+  // Error texts are bounded for the 64 KiB property limit.
+  const properties = entityProperties(INBOX_ROW_FIELDS, { ...row, lastError: boundedText(row.lastError) }, `work item ${row.callId}`);
+  return { partitionKey: tableKey(row.tenantId), rowKey: tableKey(row.callId), ...properties };
 }

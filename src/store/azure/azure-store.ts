@@ -1,11 +1,12 @@
 import type { Store } from '../types';
 import { createAzureConversationStore } from './azure-conversation-store';
-import { createAzureDocumentStore, documentBlobs } from './azure-document-store';
+import { createAzureDocumentStore } from './azure-document-store';
 import { createAzureInbox } from './azure-inbox';
 import { createAzureReportStore } from './azure-report-store';
 import { createAzureSentCardStore } from './azure-sent-card-store';
 import { createAzureSettingsStore } from './azure-settings-store';
-import { AzureStoreError, hasStatus, toAzureStoreError, withStorageErrors } from './azure-store-error';
+import { AzureStoreError, toAzureStoreError, withStorageErrors } from './azure-store-error';
+import { ignoreStatus } from './ignore-status';
 import { createAzureSubscriptionStore } from './azure-subscription-store';
 import { DEFAULT_MAX_INLINE_REPORT_BYTES, ReportBodies } from './report-body';
 import { createStorageClients, type AzureStorageConnection } from './storage-clients';
@@ -63,7 +64,7 @@ export function azureStoreResourceNames(prefix: string = DEFAULT_AZURE_STORE_PRE
  * - reports and processed versions: a table partition per call, written in one entity group
  *   transaction with the call's alert job; report bodies gzipped in the row or, when big, in a blob;
  * - subscriptions, conversations, sent cards, settings: tables;
- * - documents (bot turn state): blobs with ETags, through botbuilder-azure-blobs' `BlobsStorage`.
+ * - documents (bot turn state): one blob per key, its ETag the document's.
  *
  * Real time: queue visibility runs on the service's clock. The `now` passed to `claim` and the
  * lease calls decides what is due, but a message only arrives when the service's clock says so;
@@ -119,7 +120,7 @@ export async function openAzureStore(connection: AzureStorageConnection, options
     conversations: withStorageErrors('conversations', createAzureConversationStore(tables.conversations), assertOpen),
     sentCards: withStorageErrors('sentCards', createAzureSentCardStore(tables.sentCards), assertOpen),
     settings: withStorageErrors('settings', createAzureSettingsStore(tables.settings), assertOpen),
-    documents: withStorageErrors('documents', createAzureDocumentStore(documentBlobs(connection, containers.documents)), assertOpen),
+    documents: withStorageErrors('documents', createAzureDocumentStore(containers.documents), assertOpen),
     async close() {
       // The SDK clients hold no connections of their own (the shared HTTP agent keeps none alive for long).
       closed = true;
@@ -134,12 +135,9 @@ export async function openAzureStore(connection: AzureStorageConnection, options
 export async function dropAzureStore(connection: AzureStorageConnection, options: Pick<AzureStoreOptions, 'prefix'> = {}): Promise<void> {
   const names = azureStoreResourceNames(options.prefix);
   const clients = createStorageClients(connection);
-  const ignoreMissing = (error: unknown) => {
-    if (!hasStatus(error, 404)) throw error;
-  };
   try {
     await Promise.all([
-      ...Object.values(names.tables).map((name) => clients.table(name).deleteTable().catch(ignoreMissing)),
+      ...Object.values(names.tables).map((name) => ignoreStatus(clients.table(name).deleteTable(), [404])),
       ...Object.values(names.queues).map((name) => clients.queue(name).deleteIfExists()),
       ...Object.values(names.containers).map((name) => clients.container(name).deleteIfExists()),
     ]);

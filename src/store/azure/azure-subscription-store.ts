@@ -1,7 +1,8 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { SubscriptionState, SubscriptionStore } from '../types';
+import { SUBSCRIPTION_FIELDS } from '../record-fields';
+import type { SubscriptionStore } from '../types';
 import { tableKey } from './table-keys';
-import { numberOf } from './table-properties';
+import { entityProperties, fromEntity } from './table-records';
 import { deleteRow, listRows, readRow } from './table-rows';
 
 /** All subscriptions in one partition (one row per tenant: at most a few hundred). */
@@ -12,28 +13,17 @@ export function createAzureSubscriptionStore(table: TableClient): SubscriptionSt
   return {
     async getSubscription(tenantId) {
       const entity = await readRow(table, SUBSCRIPTIONS_PARTITION, tableKey(tenantId));
-      return entity ? toSubscription(entity) : undefined;
+      return entity ? fromEntity(SUBSCRIPTION_FIELDS, entity) : undefined;
     },
     async putSubscription(state) {
-      await table.upsertEntity({ partitionKey: SUBSCRIPTIONS_PARTITION, rowKey: tableKey(state.tenantId), ...state }, 'Replace');
+      await table.upsertEntity({ partitionKey: SUBSCRIPTIONS_PARTITION, rowKey: tableKey(state.tenantId), ...entityProperties(SUBSCRIPTION_FIELDS, state, `subscription of ${state.tenantId}`) }, 'Replace');
     },
     async deleteSubscription(tenantId) {
       await deleteRow(table, SUBSCRIPTIONS_PARTITION, tableKey(tenantId));
     },
     async listSubscriptions() {
       const rows = await listRows(table, odata`PartitionKey eq ${SUBSCRIPTIONS_PARTITION}`);
-      return rows.map(toSubscription).sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
+      return rows.map((row) => fromEntity(SUBSCRIPTION_FIELDS, row)).sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
     },
-  };
-}
-
-function toSubscription(entity: Record<string, unknown>): SubscriptionState {
-  return {
-    tenantId: String(entity.tenantId),
-    subscriptionId: String(entity.subscriptionId),
-    resource: String(entity.resource),
-    expiresAt: numberOf(entity, 'expiresAt'),
-    notificationUrl: String(entity.notificationUrl),
-    updatedAt: numberOf(entity, 'updatedAt'),
   };
 }

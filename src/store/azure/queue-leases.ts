@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { ReceivedMessageItem, QueueClient } from '@azure/storage-queue';
+import { holdsLease, isClaimable, type Leasable } from '../lease-rules';
+import type { RecordFields } from '../record-fields';
 import { contention } from './azure-store-error';
 
-/** The lease fields every queue-delivered row has (inbox work items and alert jobs). */
-export interface LeasedRow {
-  state: 'pending' | 'leased' | 'done' | 'dead';
-  attempts: number;
-  nextAttemptAt: number;
-  leaseToken: string | null;
-  leaseUntil: number | null;
-  /** The queue message that delivered the current lease, to delete it or show it again when the lease ends. */
+/** Which queue message delivered a row's current lease, to delete it or show it again when the lease ends. */
+export interface QueueLease {
   leaseMessageId: string | null;
   leasePopReceipt: string | null;
 }
+
+/** The fields of {@link QueueLease}, added to a row's own. */
+export const QUEUE_LEASE_FIELDS: RecordFields<QueueLease> = { leaseMessageId: 'text?', leasePopReceipt: 'text?' };
+
+/** A queue-delivered row (inbox work items and alert jobs): the shared lease fields plus its message. */
+export type LeasedRow = Leasable & QueueLease;
 
 /** A row as read, with the ETag that guards the next write. */
 export interface StoredRow<R> {
@@ -39,9 +41,6 @@ export interface LeasedRowTable<R extends LeasedRow, M> {
   /** Replaces the row if its ETag still matches; false when another writer got there first. */
   replace(row: R, etag: string): Promise<boolean>;
 }
-
-/** What to do with the lease's queue message once a lease is settled. */
-export type MessageFollowUp = 'delete' | { visibleInMs: number };
 
 /** The longest a queue message can be hidden (7 days). */
 const MAX_VISIBILITY_SECONDS = 7 * 24 * 3600;
@@ -96,8 +95,8 @@ export class QueueLeases<R extends LeasedRow, M> {
     await this.queue.deleteMessage(message.messageId, message.popReceipt).catch(() => undefined);
   }
 
-  /** Leases up to `limit` due rows. */
-  async claim(now: number, limit: number, leaseMs: number, lease: (row: R, token: string, message: SentMessage) => R): Promise<R[]> {
+  /** Leases up to `limit` claimable rows, `lease` (a shared rule) making the leased row. */
+  async claim(now: number, limit: number, leaseMs: number, lease: (row: R, token: string) => R): Promise<R[]> {
     const claimed: R[] = [];
     const leaseSeconds = Math.max(1, visibilitySeconds(leaseMs));
     for (let round = 0; round < MAX_RECEIVE_ROUNDS && claimed.length < limit; round += 1) {
@@ -130,32 +129,27 @@ export class QueueLeases<R extends LeasedRow, M> {
   }
 
   /**
-   * Ends or changes a lease: when the row is still leased with `token`, writes `next(row)` and then
-   * deletes the lease's message or shows it again. False when the lease was lost.
+   * Ends a lease: when the row is still leased with `token`, writes `next(row)` (a shared rule),
+   * then deletes the lease's message when the row is settled, or shows it again when the row is
+   * due (pending at its `nextAttemptAt`). False when the lease was lost.
    */
-  async settle(
-    read: () => Promise<StoredRow<R> | undefined>,
-    token: string | null,
-    operation: string,
-    next: (row: R) => { row: R; message: MessageFollowUp },
-  ): Promise<boolean> {
-    if (token === null) return false;
+  async settle(read: () => Promise<StoredRow<R> | undefined>, token: string | null, operation: string, now: number, next: (row: R) => R): Promise<boolean> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await read();
-      if (!stored || stored.row.state !== 'leased' || stored.row.leaseToken !== token) return false;
-      const change = next(stored.row);
-      if (!(await this.table.replace(change.row, stored.etag))) continue;
+      if (!stored || !holdsLease(stored.row, token)) return false;
+      const settled: R = { ...next(stored.row), leaseMessageId: null, leasePopReceipt: null };
+      if (!(await this.table.replace(settled, stored.etag))) continue;
       const { leaseMessageId: messageId, leasePopReceipt: popReceipt } = stored.row;
       if (messageId !== null && popReceipt !== null) {
-        if (change.message === 'delete') await this.discard({ messageId, popReceipt });
-        else await this.hide({ messageId, popReceipt }, change.message.visibleInMs);
+        if (settled.state === 'pending') await this.hide({ messageId, popReceipt }, settled.nextAttemptAt - now);
+        else await this.discard({ messageId, popReceipt });
       }
       return true;
     }
     throw contention(operation, MAX_WRITE_ATTEMPTS);
   }
 
-  private async claimMessage(item: ReceivedMessageItem, now: number, lease: (row: R, token: string, message: SentMessage) => R): Promise<R | undefined> {
+  private async claimMessage(item: ReceivedMessageItem, now: number, lease: (row: R, token: string) => R): Promise<R | undefined> {
     const message = this.table.parseMessage(decodeMessage(item.messageText));
     if (message === undefined) {
       await this.poison(item, 'The message is not a work message of this store.');
@@ -171,26 +165,25 @@ export class QueueLeases<R extends LeasedRow, M> {
         return undefined;
       }
       const { row, etag } = stored;
-      if (row.state === 'done' || row.state === 'dead') {
-        await this.discard(received);
+      if (!isClaimable(row, now)) {
+        await this.setAside(received, row, now);
         return undefined;
       }
-      if (row.state === 'pending' && row.nextAttemptAt > now) {
-        await this.hide(received, row.nextAttemptAt - now);
-        return undefined;
-      }
-      if (row.state === 'leased' && row.leaseUntil !== null && row.leaseUntil > now) {
-        // The holder's own message came back early (service clock ahead of `now`): hide it for the rest
-        // of the lease. Any other message for a leased row is a duplicate: the holder's message covers it.
-        if (item.messageId === row.leaseMessageId) await this.hide(received, row.leaseUntil - now);
-        else await this.discard(received);
-        return undefined;
-      }
-      const leased = lease(row, randomUUID(), received);
+      const leased: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
       if (await this.table.replace(leased, etag)) return leased;
     }
     // Lost every race: the message comes back when its visibility timeout ends.
     return undefined;
+  }
+
+  /** A message whose row is not claimable: hidden until the row can be, or dropped when another message covers it. */
+  private async setAside(received: SentMessage, row: R, now: number): Promise<void> {
+    if (row.state === 'pending') return this.hide(received, row.nextAttemptAt - now);
+    // The holder's own message came back early (service clock ahead of `now`): hide it for the rest
+    // of the lease. Any other message for a leased row is a duplicate (the holder's message covers
+    // it), and one for a settled row is stale.
+    if (row.state === 'leased' && row.leaseUntil !== null && received.messageId === row.leaseMessageId) return this.hide(received, row.leaseUntil - now);
+    return this.discard(received);
   }
 
   private async hide(message: SentMessage, visibleInMs: number): Promise<void> {

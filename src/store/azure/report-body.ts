@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { hasStatus } from './azure-store-error';
+import { ignoreStatus } from './ignore-status';
 import { bytesProperties, readBytesProperties, stringOrNull, type PropertyValue } from './table-properties';
 
 const gzipAsync = promisify(gzip);
@@ -52,12 +52,8 @@ export class ReportBodies {
     const blobName = stringOrNull(entity, 'bodyBlob');
     let zipped: Buffer | undefined;
     if (blobName !== null) {
-      try {
-        zipped = await this.container.getBlockBlobClient(blobName).downloadToBuffer();
-      } catch (error) {
-        if (hasStatus(error, 404)) return undefined;
-        throw error;
-      }
+      zipped = await ignoreStatus(this.container.getBlockBlobClient(blobName).downloadToBuffer(), [404]);
+      if (zipped === undefined) return undefined;
     } else {
       zipped = readBytesProperties(entity, 'body');
     }

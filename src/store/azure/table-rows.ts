@@ -1,26 +1,17 @@
 import type { TableClient } from '@azure/data-tables';
-import { hasStatus } from './azure-store-error';
+import { ignoreStatus } from './ignore-status';
 
 /** A row as read, with its ETag. */
 export type Entity = Record<string, unknown> & { etag: string };
 
-/** A point read that is undefined for a missing row. */
-export async function readRow(table: TableClient, partitionKey: string, rowKey: string): Promise<Entity | undefined> {
-  try {
-    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-  } catch (error) {
-    if (hasStatus(error, 404)) return undefined;
-    throw error;
-  }
+/** A point read that is undefined for a missing row; `select` reads only those properties. */
+export async function readRow(table: TableClient, partitionKey: string, rowKey: string, select?: string[]): Promise<Entity | undefined> {
+  return ignoreStatus(table.getEntity<Record<string, unknown>>(partitionKey, rowKey, select ? { queryOptions: { select } } : undefined), [404]);
 }
 
 /** A delete that ignores a missing row. */
 export async function deleteRow(table: TableClient, partitionKey: string, rowKey: string): Promise<void> {
-  try {
-    await table.deleteEntity(partitionKey, rowKey);
-  } catch (error) {
-    if (!hasStatus(error, 404)) throw error;
-  }
+  await ignoreStatus(table.deleteEntity(partitionKey, rowKey), [404]);
 }
 
 /** Every row matching a filter (all pages). */

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { ETagMismatchError, type Store, type StoredReport } from '../../src/store';
-import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore, storageEndpointsFromAccountUrl } from '../../src/store/azure';
-import { startAzurite, type AzuriteInstance } from '../support/azurite';
-import { describeStoreContract } from './store-contract';
+import { ETagMismatchError, type Store, type StoredReport } from '../../../src/store';
+import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore, storageEndpointsFromAccountUrl } from '../../../src/store/azure';
+import { startAzurite, type AzuriteInstance } from '../../support/azurite';
+import { describeStoreContract } from '../store-contract';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

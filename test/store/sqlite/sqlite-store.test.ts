@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteStore, SQLITE_FILE_NAME } from '../../src/store';
-import { describeStoreContract } from './store-contract';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../../../src/store';
+import { describeStoreContract } from '../store-contract';
 
 describeStoreContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
 

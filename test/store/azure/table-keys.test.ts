@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { callPartitionKey, tableKey } from '../../src/store/azure';
-import { bytesProperties, readBytesProperties } from '../../src/store/azure/table-properties';
+import { callPartitionKey, tableKey } from '../../../src/store/azure';
 
 /** What Azure Tables refuses in PartitionKey and RowKey, plus what breaks OData filters and URLs. */
 const REFUSED = /[/\\#?\u0000-\u001f\u007f-\u009f'%]/;
@@ -33,19 +31,5 @@ describe('Azure table keys', () => {
     assert.ok(tableKey('/'.repeat(1_000)).length <= 1_024);
     assert.match(tableKey('/'.repeat(1_000)), /^~H[0-9a-f]{64}$/);
     assert.ok(callPartitionKey('t'.repeat(600), 'c'.repeat(600)).length <= 1_024);
-  });
-});
-
-describe('Azure table properties', () => {
-  it('splits bytes over the 64 KiB property limit and joins them back', () => {
-    const bytes = randomBytes(150_000);
-    const properties = bytesProperties('body', bytes, 'report');
-    assert.equal(properties.bodyParts, 3);
-    for (const part of [0, 1, 2]) assert.ok((properties[`body${part}`] as Uint8Array).byteLength <= 64 * 1024);
-    assert.deepEqual(readBytesProperties(properties, 'body'), bytes);
-  });
-
-  it('refuses more than an entity holds, saying what was too big', () => {
-    assert.throws(() => bytesProperties('value', randomBytes(1_000_000), 'setting thresholds of global'), /setting thresholds of global is 1000000 bytes/);
   });
 });

@@ -1,0 +1,47 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+
+/**
+ * One open SQLite database: prepared statements kept per SQL text (each sub-store prepares
+ * what it runs, once), and transactions. Every sub-store of the engine shares one.
+ */
+export class SqliteDatabase {
+  private readonly statements = new Map<string, StatementSync>();
+  private closed = false;
+
+  constructor(private readonly db: DatabaseSync) {}
+
+  /** The prepared statement for `text` (prepared on first use). */
+  sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * Runs `work` in one write transaction (`BEGIN IMMEDIATE`, so a read inside it is not
+   * outdated by another process before the write): a crash leaves it whole or absent.
+   */
+  transaction<T>(work: () => T): T {
+    // Prepared like any statement: a transaction wraps every claim and settling, so parsing these each time would show.
+    this.sql('BEGIN IMMEDIATE').run();
+    try {
+      const result = work();
+      this.sql('COMMIT').run();
+      return result;
+    } catch (error) {
+      this.sql('ROLLBACK').run();
+      throw error;
+    }
+  }
+
+  /** Closes the database; a second call does nothing. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.statements.clear();
+    this.db.close();
+  }
+}

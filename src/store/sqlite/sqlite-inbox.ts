@@ -1,0 +1,60 @@
+import { completeWork, enqueueChange, killWork, leaseWork, retryWork } from '../inbox-rules';
+import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS } from '../record-fields';
+import type { Inbox, InboxStats, WorkState } from '../types';
+import type { SqliteDatabase } from './sqlite-database';
+import { SqliteLeases } from './sqlite-leases';
+import { SqliteRecords, type Row } from './sqlite-rows';
+
+const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId', 'callId']);
+
+/**
+ * The inbox on SQLite: one row per tenant and call. Every change reads the row, applies the
+ * inbox rule (`inbox-rules.ts`) and writes it back inside one transaction, so a crash leaves
+ * each change whole or absent and no other process writes in between.
+ */
+export function createSqliteInbox(db: SqliteDatabase): Inbox {
+  const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt');
+  return {
+    async enqueue(requests, now, options = {}) {
+      return db.transaction(() => {
+        let due = 0;
+        for (const request of requests) {
+          const change = enqueueChange(rows.read(request), request, now, options.onlyIfUnseen === true);
+          if (change.kind === 'unchanged') continue;
+          if (change.kind === 'create') rows.insert(change.row);
+          else rows.update(change.row);
+          if (change.kind === 'create' || change.becameDue) due += 1;
+        }
+        return due;
+      });
+    },
+    async claim(now, limit, leaseMs) {
+      return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs)).map((row) => pickFields(WORK_ITEM_FIELDS, row));
+    },
+    async complete(item, now) {
+      return rows.settle(item, (row) => completeWork(row, now));
+    },
+    async retry(item, now, nextAttemptAt, error, callEndedAt) {
+      return rows.settle(item, (row) => retryWork(row, now, nextAttemptAt, error, callEndedAt));
+    },
+    async kill(item, now, reason) {
+      return rows.settle(item, (row) => killWork(row, now, reason));
+    },
+    async stats(now): Promise<InboxStats> {
+      const byState: Record<WorkState, number> = { pending: 0, leased: 0, done: 0, dead: 0 };
+      for (const row of db.sql('SELECT state, COUNT(*) AS n FROM work_items GROUP BY state').all() as Row[]) {
+        byState[row.state as WorkState] = Number(row.n);
+      }
+      const oldest = db.sql(`SELECT MIN(enqueued_at) AS t FROM work_items WHERE state IN ('pending', 'leased')`).get() as Row;
+      return { byState, oldestPendingAgeMs: oldest.t === null ? null : Math.max(0, now - Number(oldest.t)) };
+    },
+    async listDead(limit) {
+      const dead = db.sql(`SELECT * FROM work_items WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`).all(limit) as Row[];
+      return dead.map((row) => pickFields(WORK_ITEM_FIELDS, WORK_ITEMS.fromRow(row)));
+    },
+    async get(tenantId, callId) {
+      const row = rows.read({ tenantId, callId });
+      return row ? pickFields(WORK_ITEM_FIELDS, row) : undefined;
+    },
+  };
+}

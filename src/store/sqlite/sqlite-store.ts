@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../types';
+import { SQLITE_SCHEMA } from './schema';
+import { createSqliteConversationStore } from './sqlite-conversation-store';
+import { SqliteDatabase } from './sqlite-database';
+import { createSqliteDocumentStore } from './sqlite-document-store';
+import { createSqliteInbox } from './sqlite-inbox';
+import { createSqliteReportStore } from './sqlite-report-store';
+import { createSqliteSentCardStore } from './sqlite-sent-card-store';
+import { createSqliteSettingsStore } from './sqlite-settings-store';
+import { createSqliteSubscriptionStore } from './sqlite-subscription-store';
+
+/** Where the SQLite engine keeps its database: a data directory, or an explicit file (`:memory:` for tests). */
+export type SqliteStoreLocation = { dataDir: string } | { path: string };
+
+/** The database file inside a data directory. */
+export const SQLITE_FILE_NAME = 'call-quality-bot.sqlite';
+
+/**
+ * Opens (creating when needed) the embedded SQLite engine of the {@link Store}: one file in WAL
+ * mode, so a crash at any point leaves every transaction either whole or absent. Each sub-store
+ * has its own file here, as in the Azure engine.
+ */
+export function openSqliteStore(location: SqliteStoreLocation): Store {
+  const file = 'path' in location ? location.path : path.join(location.dataDir, SQLITE_FILE_NAME);
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // Loaded on first use, so that commands that never open the store don't load SQLite at all.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DatabaseSync } = require('node:sqlite') as typeof import('node:sqlite');
+  const connection = new DatabaseSync(file);
+  connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
+  connection.exec(SQLITE_SCHEMA);
+  const db = new SqliteDatabase(connection);
+  return {
+    engine: 'sqlite',
+    inbox: createSqliteInbox(db),
+    reports: createSqliteReportStore(db),
+    subscriptions: createSqliteSubscriptionStore(db),
+    conversations: createSqliteConversationStore(db),
+    sentCards: createSqliteSentCardStore(db),
+    settings: createSqliteSettingsStore(db),
+    documents: createSqliteDocumentStore(db),
+    async close() {
+      db.close();
+    },
+  };
+}
