@@ -24,6 +24,16 @@ interface ProjectFile {
 
 const STAGES = ['provision', 'deploy', 'publish'] as const;
 
+/**
+ * The newest project-file schema a released toolkit ships: @microsoft/m365agentstoolkit-cli 1.1.17
+ * (the newest on npm when this was written) has resource/yaml-schema/v1.13/yaml.schema.json and
+ * nothing newer (v1.14 exists only in the toolkit's source). The toolkit refuses a `version` it has
+ * no schema for, so a newer one would stop every user's provision.
+ */
+const PUBLISHED_SCHEMA = { cli: '1.1.17', version: 'v1.13' };
+/** The `# yaml-language-server` line pointing at that file in the published package (unpkg serves npm files). */
+const SCHEMA_LINE = /^# yaml-language-server: \$schema=https:\/\/unpkg\.com\/@microsoft\/m365agentstoolkit-cli@(\d+\.\d+\.\d+)\/resource\/yaml-schema\/(v\d+\.\d+)\/yaml\.schema\.json$/;
+
 /** Variables the toolkit sets itself, whatever the environment files say. */
 const BUILT_IN = ['TEAMSFX_ENV'];
 
@@ -110,15 +120,16 @@ function fileEnv(action: Action | undefined): Record<string, unknown> {
 describe('Agents Toolkit project files', () => {
   const files = ['m365agents.yml', 'm365agents.local.yml', 'm365agents.playground.yml'];
 
-  it('declare one YAML schema version, in the yaml-language-server line and in `version`', () => {
+  it('declare one YAML schema version that the toolkit publishes, in the yaml-language-server line and in `version`', () => {
     const versions = files.map((file) => {
       const { text, project } = loadProjectFile(file);
-      const schemaLine = /^# yaml-language-server: \$schema=https:\/\/aka\.ms\/m365-agents-toolkits\/(v\d+\.\d+)\/yaml\.schema\.json$/m.exec(text.split('\n')[0]!);
-      assert.ok(schemaLine, `${file} starts with the yaml-language-server $schema line of the Agents Toolkit`);
-      assert.equal(project.version, schemaLine[1], `${file}: version matches its $schema`);
+      const schemaLine = SCHEMA_LINE.exec(text.split('\n')[0]!);
+      assert.ok(schemaLine, `${file} starts with the yaml-language-server $schema line of a published Agents Toolkit CLI's schema`);
+      assert.equal(schemaLine[1], PUBLISHED_SCHEMA.cli, `${file}: the $schema is the one of @microsoft/m365agentstoolkit-cli@${PUBLISHED_SCHEMA.cli}`);
+      assert.equal(project.version, schemaLine[2], `${file}: version matches its $schema`);
       return project.version;
     });
-    assert.equal(new Set(versions).size, 1, 'all three files use the same schema version');
+    assert.deepEqual([...new Set(versions)], [PUBLISHED_SCHEMA.version], 'all three files use the published schema version');
   });
 
   it('m365agents.yml provisions the Teams app, the Graph app, the Azure resources and the package', () => {
@@ -141,8 +152,28 @@ describe('Agents Toolkit project files', () => {
     const graphApp = actions(project, 'provision').find((action) => action.uses === 'aadApp/create')!;
     assert.equal(graphApp.writeToEnvironmentFile!.clientId, 'GRAPH_CLIENT_ID');
     assert.equal(graphApp.writeToEnvironmentFile!.clientSecret, 'SECRET_GRAPH_CLIENT_SECRET');
-    const permissions = JSON.parse(readRepoFile('aad.manifest.json')) as { requiredResourceAccess: Array<{ resourceAppId: string; resourceAccess: Array<{ id: string; type: string }> }> };
-    assert.deepEqual(permissions.requiredResourceAccess, [{ resourceAppId: 'Microsoft Graph', resourceAccess: [{ id: 'CallRecords.Read.All', type: 'Role' }] }]);
+  });
+
+  it('create every Entra app with its service principal, as the toolkit\'s templates do (admin consent is granted to it)', () => {
+    for (const file of files) {
+      for (const action of actions(loadProjectFile(file).project, 'provision').filter((candidate) => candidate.uses === 'aadApp/create')) {
+        assert.equal(action.with?.generateServicePrincipal, true, `${file}: aadApp/create "${String(action.with?.name)}" sets generateServicePrincipal: true`);
+      }
+    }
+  });
+
+  it('request exactly the Graph application permissions that docs/deploy.md tells admins to consent to', () => {
+    const manifest = JSON.parse(readRepoFile('aad.manifest.json')) as { requiredResourceAccess: Array<{ resourceAppId: string; resourceAccess: Array<{ id: string; type: string }> }> };
+    assert.deepEqual(manifest.requiredResourceAccess.map((resource) => resource.resourceAppId), ['Microsoft Graph']);
+    const requested = manifest.requiredResourceAccess[0]!.resourceAccess;
+    assert.ok(requested.every((permission) => permission.type === 'Role'), 'application permissions (Role), as client credentials need');
+    const doc = readRepoFile('docs/deploy.md');
+    const start = doc.indexOf('## 5. Grant admin consent');
+    assert.ok(start >= 0, 'docs/deploy.md has the step "5. Grant admin consent"');
+    const step = doc.slice(start, doc.indexOf('\n## ', start + 1));
+    const documented = [...step.matchAll(/^\| `([A-Za-z]+(?:\.[A-Za-z]+)+)` \|/gm)].map((match) => match[1]!);
+    assert.ok(documented.includes('CallRecords.Read.All'), 'the consent step lists CallRecords.Read.All');
+    assert.deepEqual(requested.map((permission) => permission.id).sort(), [...documented].sort());
   });
 
   it('m365agents.yml deploys the built app to the web app that provision created, and publishes the package', () => {
