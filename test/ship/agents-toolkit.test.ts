@@ -257,3 +257,131 @@ describe('Agents Toolkit project files', () => {
     }
   });
 });
+
+/** VS Code's JSON with comments (launch.json, tasks.json): `//` comments dropped outside strings. */
+function parseJsonWithComments(text: string): unknown {
+  let plain = '';
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (inString) {
+      plain += char;
+      if (char === '\\') plain += text[++index] ?? '';
+      else if (char === '"') inString = false;
+    } else if (char === '/' && text[index + 1] === '/') {
+      while (index < text.length && text[index] !== '\n') index++;
+      plain += '\n';
+    } else {
+      if (char === '"') inString = true;
+      plain += char;
+    }
+  }
+  return JSON.parse(plain);
+}
+
+interface LaunchFile {
+  configurations: Array<{ name: string; type: string; request: string; port?: number; url?: string }>;
+  compounds: Array<{ name: string; configurations: string[]; preLaunchTask: string }>;
+}
+
+interface Task {
+  label: string;
+  type?: string;
+  command?: string;
+  dependsOn?: string[];
+  args?: { env?: string; prerequisites?: string[]; portOccupancy?: number[]; ports?: Array<{ portNumber: number; writeToEnvironmentFile?: Record<string, string> }> };
+}
+
+describe('VS Code debugging with the Agents Toolkit (.vscode)', () => {
+  const launch = parseJsonWithComments(readRepoFile('.vscode/launch.json')) as LaunchFile;
+  const tasks = (parseJsonWithComments(readRepoFile('.vscode/tasks.json')) as { tasks: Task[] }).tasks;
+  const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+  const task = (label: string): Task => {
+    const found = tasks.find((candidate) => candidate.label === label);
+    assert.ok(found, `.vscode/tasks.json has the task "${label}"`);
+    return found;
+  };
+  /** Every task a task runs, itself included, in order. */
+  const chain = (label: string): Task[] => [task(label), ...(task(label).dependsOn ?? []).flatMap(chain)];
+  /** The npm scripts the shell tasks of a chain run. */
+  const npmScriptsOf = (label: string): string[] =>
+    chain(label).flatMap((step) => (step.type === 'shell' ? [/^npm run ([\w:-]+)$/.exec(step.command ?? '')?.[1] ?? `(not an npm script: ${step.command})`] : []));
+  /** The file an npm script gives `node --env-file`. */
+  const envFileOf = (script: string): string | undefined => /--env-file=(\S+)/.exec(scripts[script] ?? '')?.[1];
+  /** The target of the file/createOrUpdateEnvironmentFile action of a project file's deploy stage. */
+  const writtenBy = (file: string): { target: string; envs: Record<string, unknown> } => {
+    const action = actions(loadProjectFile(file).project, 'deploy').find((candidate) => candidate.uses === 'file/createOrUpdateEnvironmentFile');
+    assert.ok(action, `${file} writes the bot's settings with file/createOrUpdateEnvironmentFile`);
+    return action.with as { target: string; envs: Record<string, unknown> };
+  };
+
+  it('offer the toolkit template\'s debug targets: Agents Playground, and Teams in Edge and Chrome', () => {
+    for (const name of ['Debug in Microsoft 365 Agents Playground', 'Debug in Teams (Edge)', 'Debug in Teams (Chrome)']) {
+      const compound = launch.compounds.find((candidate) => candidate.name === name);
+      assert.ok(compound, `.vscode/launch.json has "${name}"`);
+      for (const configuration of compound.configurations) assert.ok(launch.configurations.some((candidate) => candidate.name === configuration), `"${name}" runs "${configuration}", which launch.json defines`);
+      assert.ok(chain(compound.preLaunchTask).length > 1, `"${name}" starts with the task "${compound.preLaunchTask}" and what it depends on`);
+    }
+  });
+
+  it('run the playground and local project files through the toolkit\'s provision and deploy tasks', () => {
+    const teamsfx = (label: string) => chain(label).filter((step) => step.type === 'teamsfx' && (step.command === 'provision' || step.command === 'deploy'));
+    assert.deepEqual(teamsfx('Start App in Microsoft 365 Agents Playground').map((step) => `${step.command} ${step.args?.env}`), ['deploy playground']);
+    assert.deepEqual(teamsfx('Start App Locally').map((step) => `${step.command} ${step.args?.env}`), ['provision local', 'deploy local']);
+    for (const env of ['playground', 'local']) {
+      assert.ok(existsSync(path.join(repoRoot, `m365agents.${env}.yml`)), `m365agents.${env}.yml exists for --env ${env}`);
+      assert.ok(existsSync(path.join(repoRoot, `env/.env.${env}`)), `env/.env.${env} exists`);
+    }
+  });
+
+  it('start the bot with the settings file that the project file\'s deploy stage writes', () => {
+    for (const [label, file] of [
+      ['Start App in Microsoft 365 Agents Playground', 'm365agents.playground.yml'],
+      ['Start App Locally', 'm365agents.local.yml'],
+    ] as const) {
+      const botScripts = npmScriptsOf(label).filter((script) => /dist\/src\/index\.js/.test(scripts[script] ?? ''));
+      assert.equal(botScripts.length, 1, `"${label}" starts the bot once with an npm script (${npmScriptsOf(label).join(', ')})`);
+      const written = path.normalize(writtenBy(file).target);
+      assert.equal(path.normalize(envFileOf(botScripts[0]!) ?? ''), written, `npm run ${botScripts[0]} reads ${written}, which ${file} writes`);
+    }
+  });
+
+  it('attach the debugger to the inspector port the bot scripts open, and check the ports they use', () => {
+    const attach = launch.configurations.find((candidate) => candidate.name === 'Attach to Local Service');
+    assert.ok(attach && attach.type === 'node' && attach.request === 'attach');
+    for (const [label, file, envName] of [
+      ['Start App in Microsoft 365 Agents Playground', 'm365agents.playground.yml', 'playground'],
+      ['Start App Locally', 'm365agents.local.yml', 'local'],
+    ] as const) {
+      const botScript = npmScriptsOf(label).find((script) => /dist\/src\/index\.js/.test(scripts[script] ?? ''))!;
+      assert.match(scripts[botScript]!, new RegExp(`--inspect=${attach.port}\\b`), `npm run ${botScript} opens the inspector on ${attach.port}`);
+      const ports = chain(label).flatMap((step) => (step.command === 'debug-check-prerequisites' ? (step.args?.portOccupancy ?? []) : []));
+      const portSetting = String(writtenBy(file).envs.PORT);
+      const [variable] = placeholdersIn(portSetting);
+      const botPort = Number(variable ? committedEnvironment(envName).get(variable) : portSetting);
+      assert.ok(ports.includes(botPort), `"${label}" checks that the bot's port ${botPort} is free`);
+      assert.ok(ports.includes(attach.port!), `"${label}" checks that the inspector port is free`);
+    }
+  });
+
+  it('point the playground at the bot and open Teams on the app that m365agents.local.yml creates', () => {
+    const playground = committedEnvironment('playground');
+    const launchScript = npmScriptsOf('Start App in Microsoft 365 Agents Playground').find((script) => /m365agentsplayground/.test(scripts[script] ?? ''));
+    assert.ok(launchScript, 'the playground task chain starts the Agents Playground');
+    assert.equal(path.normalize(envFileOf(launchScript) ?? ''), path.normalize('env/.env.playground'), 'the playground reads env/.env.playground');
+    assert.equal(new URL(playground.get('BOT_ENDPOINT') ?? '').port, playground.get('PLAYGROUND_BOT_PORT'), 'BOT_ENDPOINT is the port the bot listens on');
+
+    const teamsAppCreate = actions(loadProjectFile('m365agents.local.yml').project, 'provision').find((action) => action.uses === 'teamsApp/create');
+    const teamsAppVariable = teamsAppCreate?.writeToEnvironmentFile?.teamsAppId;
+    for (const name of ['Launch App in Teams (Edge)', 'Launch App in Teams (Chrome)']) {
+      const url = launch.configurations.find((candidate) => candidate.name === name)?.url ?? '';
+      assert.ok(url.startsWith('https://teams.microsoft.com/l/app/'), `${name} opens the app in Teams`);
+      assert.ok(url.includes(`\${{local:${teamsAppVariable}}}`), `${name} opens the app id m365agents.local.yml writes (${teamsAppVariable})`);
+    }
+    const tunnel = task('Start local tunnel');
+    const written = Object.values(tunnel.args?.ports?.[0]?.writeToEnvironmentFile ?? {});
+    const local = committedEnvironment('local');
+    for (const name of written) assert.ok(local.has(name), `the tunnel writes ${name}, which env/.env.local declares`);
+    assert.ok(written.includes('BOT_ENDPOINT') && JSON.stringify(loadProjectFile('m365agents.local.yml').project).includes('${{BOT_ENDPOINT}}'), 'm365agents.local.yml uses the tunnel URL');
+  });
+});
