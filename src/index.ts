@@ -1,3 +1,5 @@
+// First: on a Node.js without node:sqlite, say which Node is needed and exit 2 before anything loads it.
+import './node-version';
 import { quietSqliteExperimentalWarning } from './quiet-sqlite-warning';
 import { loadConfig, missingSetup, StartupError, unauthenticatedExposureWarning } from './config';
 import { createLogger } from './logger';

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: on a Node.js without node:sqlite, say which Node is needed and exit 2 before anything loads it.
+import '../node-version';
 import { quietSqliteExperimentalWarning } from '../quiet-sqlite-warning';
 import { runCli } from './run-cli';
 

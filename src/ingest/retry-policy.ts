@@ -10,8 +10,21 @@ export const TRANSIENT_GIVE_UP_MS = 24 * 60 * 60_000;
 /** What to do with a work item after a failed fetch. */
 export type RetryDecision = { action: 'retry'; at: number; reason: string } | { action: 'dead'; reason: string };
 
-/** The 404 schedule, in minutes after the first sighting: dense early, then every 15 minutes. */
-const NOT_FOUND_SCHEDULE_MINUTES = [2, 5, 10, 15, 20, 30, 45, 60, 75, 90, 105, 120, 135, 150, 165];
+/**
+ * When a record Graph answered 404 for is tried again, in milliseconds after the first notification.
+ * Graph often answers 404 for a few seconds after notifying a call record, so the first 90 seconds
+ * are dense (seconds apart: a record that appears then is fetched within 10 s of appearing), with at
+ * most 8 tries in any 20 s: inside the per-record limit of 40 requests / 20 s, and inside the older
+ * page's 10 / 20 s for the first page, with room for a `check` or a second instance. From 2 minutes
+ * on, the tries are minutes apart as records can take up to 150 minutes; after the last, every
+ * 15 minutes until {@link NOT_FOUND_GRACE_MS}.
+ */
+export const NOT_FOUND_SCHEDULE_MS: readonly number[] = [
+  ...[1, 2, 4, 6, 9, 12, 16, 20, 25, 30, 40, 50, 60, 75, 90].map((seconds) => seconds * 1000),
+  ...[2, 5, 10, 15, 20, 30, 45, 60, 75, 90, 105, 120, 135, 150, 165].map((minutes) => minutes * 60_000),
+];
+/** Tries of a 404 are never closer than this, whenever the worker got to the last one. */
+const NOT_FOUND_MIN_GAP_MS = 1000;
 
 export interface RetryContext {
   now: number;
@@ -27,9 +40,9 @@ export interface RetryContext {
 
 /**
  * Decides between another try and giving up, from the failure and the item's history.
- * - 404: the record may not exist yet; retried on a schedule until 150 minutes after the call
- *   ended (the first notification's time when the end is unknown), then dead. A call that ended
- *   more than 30 days ago is dead at once.
+ * - 404: the record may not exist yet; retried on {@link NOT_FOUND_SCHEDULE_MS} (seconds apart
+ *   at first, then minutes) until 150 minutes after the call ended (the first notification's time
+ *   when the end is unknown), then dead. A call that ended more than 30 days ago is dead at once.
  * - 429, 5xx, timeouts, network errors: exponential back-off with jitter, honouring Retry-After,
  *   for up to 24 hours.
  * - Other statuses (401, 403: consent or configuration): retried slowly, since an admin can fix them.
@@ -43,9 +56,11 @@ export function decideRetry(failure: SourceFailure, context: RetryContext): Retr
     if (context.now - endedAt >= NOT_FOUND_GRACE_MS) {
       return { action: 'dead', reason: `Graph still answered 404 Not Found ${Math.round((context.now - endedAt) / 60_000)} minutes after the call ended.` };
     }
-    const due = NOT_FOUND_SCHEDULE_MINUTES.map((minutes) => context.enqueuedAt + minutes * 60_000).find((at) => at > context.now);
-    const at = Math.min(due ?? context.now + 15 * 60_000, endedAt + NOT_FOUND_GRACE_MS);
-    return { action: 'retry', at: Math.max(at, context.now + 1000), reason: `Not found yet (404); next try at ${new Date(at).toISOString()}.` };
+    // Counted from the notification, not from this try: a worker that got here late skips the
+    // tries it missed instead of pushing the whole schedule back.
+    const due = NOT_FOUND_SCHEDULE_MS.map((offset) => context.enqueuedAt + offset).find((at) => at > context.now);
+    const at = Math.max(Math.min(due ?? context.now + 15 * 60_000, endedAt + NOT_FOUND_GRACE_MS), context.now + NOT_FOUND_MIN_GAP_MS);
+    return { action: 'retry', at, reason: `Not found yet (404); next try at ${new Date(at).toISOString()}.` };
   }
   if (context.now - context.enqueuedAt > TRANSIENT_GIVE_UP_MS) {
     return { action: 'dead', reason: `Gave up after 24 hours of failures; the last was: ${failure.message}` };

@@ -24,6 +24,16 @@ interface ProjectFile {
 
 const STAGES = ['provision', 'deploy', 'publish'] as const;
 
+/**
+ * The newest project-file schema a released toolkit ships: @microsoft/m365agentstoolkit-cli 1.1.17
+ * (the newest on npm when this was written) has resource/yaml-schema/v1.13/yaml.schema.json and
+ * nothing newer (v1.14 exists only in the toolkit's source). The toolkit refuses a `version` it has
+ * no schema for, so a newer one would stop every user's provision.
+ */
+const PUBLISHED_SCHEMA = { cli: '1.1.17', version: 'v1.13' };
+/** The `# yaml-language-server` line pointing at that file in the published package (unpkg serves npm files). */
+const SCHEMA_LINE = /^# yaml-language-server: \$schema=https:\/\/unpkg\.com\/@microsoft\/m365agentstoolkit-cli@(\d+\.\d+\.\d+)\/resource\/yaml-schema\/(v\d+\.\d+)\/yaml\.schema\.json$/;
+
 /** Variables the toolkit sets itself, whatever the environment files say. */
 const BUILT_IN = ['TEAMSFX_ENV'];
 
@@ -110,15 +120,16 @@ function fileEnv(action: Action | undefined): Record<string, unknown> {
 describe('Agents Toolkit project files', () => {
   const files = ['m365agents.yml', 'm365agents.local.yml', 'm365agents.playground.yml'];
 
-  it('declare one YAML schema version, in the yaml-language-server line and in `version`', () => {
+  it('declare one YAML schema version that the toolkit publishes, in the yaml-language-server line and in `version`', () => {
     const versions = files.map((file) => {
       const { text, project } = loadProjectFile(file);
-      const schemaLine = /^# yaml-language-server: \$schema=https:\/\/aka\.ms\/m365-agents-toolkits\/(v\d+\.\d+)\/yaml\.schema\.json$/m.exec(text.split('\n')[0]!);
-      assert.ok(schemaLine, `${file} starts with the yaml-language-server $schema line of the Agents Toolkit`);
-      assert.equal(project.version, schemaLine[1], `${file}: version matches its $schema`);
+      const schemaLine = SCHEMA_LINE.exec(text.split('\n')[0]!);
+      assert.ok(schemaLine, `${file} starts with the yaml-language-server $schema line of a published Agents Toolkit CLI's schema`);
+      assert.equal(schemaLine[1], PUBLISHED_SCHEMA.cli, `${file}: the $schema is the one of @microsoft/m365agentstoolkit-cli@${PUBLISHED_SCHEMA.cli}`);
+      assert.equal(project.version, schemaLine[2], `${file}: version matches its $schema`);
       return project.version;
     });
-    assert.equal(new Set(versions).size, 1, 'all three files use the same schema version');
+    assert.deepEqual([...new Set(versions)], [PUBLISHED_SCHEMA.version], 'all three files use the published schema version');
   });
 
   it('m365agents.yml provisions the Teams app, the Graph app, the Azure resources and the package', () => {
@@ -141,8 +152,28 @@ describe('Agents Toolkit project files', () => {
     const graphApp = actions(project, 'provision').find((action) => action.uses === 'aadApp/create')!;
     assert.equal(graphApp.writeToEnvironmentFile!.clientId, 'GRAPH_CLIENT_ID');
     assert.equal(graphApp.writeToEnvironmentFile!.clientSecret, 'SECRET_GRAPH_CLIENT_SECRET');
-    const permissions = JSON.parse(readRepoFile('aad.manifest.json')) as { requiredResourceAccess: Array<{ resourceAppId: string; resourceAccess: Array<{ id: string; type: string }> }> };
-    assert.deepEqual(permissions.requiredResourceAccess, [{ resourceAppId: 'Microsoft Graph', resourceAccess: [{ id: 'CallRecords.Read.All', type: 'Role' }] }]);
+  });
+
+  it('create every Entra app with its service principal, as the toolkit\'s templates do (admin consent is granted to it)', () => {
+    for (const file of files) {
+      for (const action of actions(loadProjectFile(file).project, 'provision').filter((candidate) => candidate.uses === 'aadApp/create')) {
+        assert.equal(action.with?.generateServicePrincipal, true, `${file}: aadApp/create "${String(action.with?.name)}" sets generateServicePrincipal: true`);
+      }
+    }
+  });
+
+  it('request exactly the Graph application permissions that docs/deploy.md tells admins to consent to', () => {
+    const manifest = JSON.parse(readRepoFile('aad.manifest.json')) as { requiredResourceAccess: Array<{ resourceAppId: string; resourceAccess: Array<{ id: string; type: string }> }> };
+    assert.deepEqual(manifest.requiredResourceAccess.map((resource) => resource.resourceAppId), ['Microsoft Graph']);
+    const requested = manifest.requiredResourceAccess[0]!.resourceAccess;
+    assert.ok(requested.every((permission) => permission.type === 'Role'), 'application permissions (Role), as client credentials need');
+    const doc = readRepoFile('docs/deploy.md');
+    const start = doc.indexOf('## 5. Grant admin consent');
+    assert.ok(start >= 0, 'docs/deploy.md has the step "5. Grant admin consent"');
+    const step = doc.slice(start, doc.indexOf('\n## ', start + 1));
+    const documented = [...step.matchAll(/^\| `([A-Za-z]+(?:\.[A-Za-z]+)+)` \|/gm)].map((match) => match[1]!);
+    assert.ok(documented.includes('CallRecords.Read.All'), 'the consent step lists CallRecords.Read.All');
+    assert.deepEqual(requested.map((permission) => permission.id).sort(), [...documented].sort());
   });
 
   it('m365agents.yml deploys the built app to the web app that provision created, and publishes the package', () => {
@@ -224,5 +255,133 @@ describe('Agents Toolkit project files', () => {
         assert.ok(!/PASSWORD|CLIENT_STATE|CLIENT_SECRET/.test(name) || value === '', `env/.env.${envName} holds a value for ${name}`);
       }
     }
+  });
+});
+
+/** VS Code's JSON with comments (launch.json, tasks.json): `//` comments dropped outside strings. */
+function parseJsonWithComments(text: string): unknown {
+  let plain = '';
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (inString) {
+      plain += char;
+      if (char === '\\') plain += text[++index] ?? '';
+      else if (char === '"') inString = false;
+    } else if (char === '/' && text[index + 1] === '/') {
+      while (index < text.length && text[index] !== '\n') index++;
+      plain += '\n';
+    } else {
+      if (char === '"') inString = true;
+      plain += char;
+    }
+  }
+  return JSON.parse(plain);
+}
+
+interface LaunchFile {
+  configurations: Array<{ name: string; type: string; request: string; port?: number; url?: string }>;
+  compounds: Array<{ name: string; configurations: string[]; preLaunchTask: string }>;
+}
+
+interface Task {
+  label: string;
+  type?: string;
+  command?: string;
+  dependsOn?: string[];
+  args?: { env?: string; prerequisites?: string[]; portOccupancy?: number[]; ports?: Array<{ portNumber: number; writeToEnvironmentFile?: Record<string, string> }> };
+}
+
+describe('VS Code debugging with the Agents Toolkit (.vscode)', () => {
+  const launch = parseJsonWithComments(readRepoFile('.vscode/launch.json')) as LaunchFile;
+  const tasks = (parseJsonWithComments(readRepoFile('.vscode/tasks.json')) as { tasks: Task[] }).tasks;
+  const scripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
+  const task = (label: string): Task => {
+    const found = tasks.find((candidate) => candidate.label === label);
+    assert.ok(found, `.vscode/tasks.json has the task "${label}"`);
+    return found;
+  };
+  /** Every task a task runs, itself included, in order. */
+  const chain = (label: string): Task[] => [task(label), ...(task(label).dependsOn ?? []).flatMap(chain)];
+  /** The npm scripts the shell tasks of a chain run. */
+  const npmScriptsOf = (label: string): string[] =>
+    chain(label).flatMap((step) => (step.type === 'shell' ? [/^npm run ([\w:-]+)$/.exec(step.command ?? '')?.[1] ?? `(not an npm script: ${step.command})`] : []));
+  /** The file an npm script gives `node --env-file`. */
+  const envFileOf = (script: string): string | undefined => /--env-file=(\S+)/.exec(scripts[script] ?? '')?.[1];
+  /** The target of the file/createOrUpdateEnvironmentFile action of a project file's deploy stage. */
+  const writtenBy = (file: string): { target: string; envs: Record<string, unknown> } => {
+    const action = actions(loadProjectFile(file).project, 'deploy').find((candidate) => candidate.uses === 'file/createOrUpdateEnvironmentFile');
+    assert.ok(action, `${file} writes the bot's settings with file/createOrUpdateEnvironmentFile`);
+    return action.with as { target: string; envs: Record<string, unknown> };
+  };
+
+  it('offer the toolkit template\'s debug targets: Agents Playground, and Teams in Edge and Chrome', () => {
+    for (const name of ['Debug in Microsoft 365 Agents Playground', 'Debug in Teams (Edge)', 'Debug in Teams (Chrome)']) {
+      const compound = launch.compounds.find((candidate) => candidate.name === name);
+      assert.ok(compound, `.vscode/launch.json has "${name}"`);
+      for (const configuration of compound.configurations) assert.ok(launch.configurations.some((candidate) => candidate.name === configuration), `"${name}" runs "${configuration}", which launch.json defines`);
+      assert.ok(chain(compound.preLaunchTask).length > 1, `"${name}" starts with the task "${compound.preLaunchTask}" and what it depends on`);
+    }
+  });
+
+  it('run the playground and local project files through the toolkit\'s provision and deploy tasks', () => {
+    const teamsfx = (label: string) => chain(label).filter((step) => step.type === 'teamsfx' && (step.command === 'provision' || step.command === 'deploy'));
+    assert.deepEqual(teamsfx('Start App in Microsoft 365 Agents Playground').map((step) => `${step.command} ${step.args?.env}`), ['deploy playground']);
+    assert.deepEqual(teamsfx('Start App Locally').map((step) => `${step.command} ${step.args?.env}`), ['provision local', 'deploy local']);
+    for (const env of ['playground', 'local']) {
+      assert.ok(existsSync(path.join(repoRoot, `m365agents.${env}.yml`)), `m365agents.${env}.yml exists for --env ${env}`);
+      assert.ok(existsSync(path.join(repoRoot, `env/.env.${env}`)), `env/.env.${env} exists`);
+    }
+  });
+
+  it('start the bot with the settings file that the project file\'s deploy stage writes', () => {
+    for (const [label, file] of [
+      ['Start App in Microsoft 365 Agents Playground', 'm365agents.playground.yml'],
+      ['Start App Locally', 'm365agents.local.yml'],
+    ] as const) {
+      const botScripts = npmScriptsOf(label).filter((script) => /dist\/src\/index\.js/.test(scripts[script] ?? ''));
+      assert.equal(botScripts.length, 1, `"${label}" starts the bot once with an npm script (${npmScriptsOf(label).join(', ')})`);
+      const written = path.normalize(writtenBy(file).target);
+      assert.equal(path.normalize(envFileOf(botScripts[0]!) ?? ''), written, `npm run ${botScripts[0]} reads ${written}, which ${file} writes`);
+    }
+  });
+
+  it('attach the debugger to the inspector port the bot scripts open, and check the ports they use', () => {
+    const attach = launch.configurations.find((candidate) => candidate.name === 'Attach to Local Service');
+    assert.ok(attach && attach.type === 'node' && attach.request === 'attach');
+    for (const [label, file, envName] of [
+      ['Start App in Microsoft 365 Agents Playground', 'm365agents.playground.yml', 'playground'],
+      ['Start App Locally', 'm365agents.local.yml', 'local'],
+    ] as const) {
+      const botScript = npmScriptsOf(label).find((script) => /dist\/src\/index\.js/.test(scripts[script] ?? ''))!;
+      assert.match(scripts[botScript]!, new RegExp(`--inspect=${attach.port}\\b`), `npm run ${botScript} opens the inspector on ${attach.port}`);
+      const ports = chain(label).flatMap((step) => (step.command === 'debug-check-prerequisites' ? (step.args?.portOccupancy ?? []) : []));
+      const portSetting = String(writtenBy(file).envs.PORT);
+      const [variable] = placeholdersIn(portSetting);
+      const botPort = Number(variable ? committedEnvironment(envName).get(variable) : portSetting);
+      assert.ok(ports.includes(botPort), `"${label}" checks that the bot's port ${botPort} is free`);
+      assert.ok(ports.includes(attach.port!), `"${label}" checks that the inspector port is free`);
+    }
+  });
+
+  it('point the playground at the bot and open Teams on the app that m365agents.local.yml creates', () => {
+    const playground = committedEnvironment('playground');
+    const launchScript = npmScriptsOf('Start App in Microsoft 365 Agents Playground').find((script) => /m365agentsplayground/.test(scripts[script] ?? ''));
+    assert.ok(launchScript, 'the playground task chain starts the Agents Playground');
+    assert.equal(path.normalize(envFileOf(launchScript) ?? ''), path.normalize('env/.env.playground'), 'the playground reads env/.env.playground');
+    assert.equal(new URL(playground.get('BOT_ENDPOINT') ?? '').port, playground.get('PLAYGROUND_BOT_PORT'), 'BOT_ENDPOINT is the port the bot listens on');
+
+    const teamsAppCreate = actions(loadProjectFile('m365agents.local.yml').project, 'provision').find((action) => action.uses === 'teamsApp/create');
+    const teamsAppVariable = teamsAppCreate?.writeToEnvironmentFile?.teamsAppId;
+    for (const name of ['Launch App in Teams (Edge)', 'Launch App in Teams (Chrome)']) {
+      const url = launch.configurations.find((candidate) => candidate.name === name)?.url ?? '';
+      assert.ok(url.startsWith('https://teams.microsoft.com/l/app/'), `${name} opens the app in Teams`);
+      assert.ok(url.includes(`\${{local:${teamsAppVariable}}}`), `${name} opens the app id m365agents.local.yml writes (${teamsAppVariable})`);
+    }
+    const tunnel = task('Start local tunnel');
+    const written = Object.values(tunnel.args?.ports?.[0]?.writeToEnvironmentFile ?? {});
+    const local = committedEnvironment('local');
+    for (const name of written) assert.ok(local.has(name), `the tunnel writes ${name}, which env/.env.local declares`);
+    assert.ok(written.includes('BOT_ENDPOINT') && JSON.stringify(loadProjectFile('m365agents.local.yml').project).includes('${{BOT_ENDPOINT}}'), 'm365agents.local.yml uses the tunnel URL');
   });
 });

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startApp, type RunningApp } from '../../src/app';
+import { openSqliteStore } from '../../src/store';
+import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
+import { freePort } from '../support/free-port';
+
+const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/graph');
+const CLIENT_STATE = 'not-there-yet-client-state-0123456789';
+const CALL_ID = 'bbbbbbbb-0000-4000-8000-000000000003';
+/** How long Graph answers 404 after the notification, and the longest the card may wait after that. */
+const APPEARS_AFTER_MS = 3_000;
+const ALERT_WITHIN_MS = 15_000;
+
+/** The 2024 seed record (rated "poor": an alert is due) as a call that ended ten minutes ago. */
+function seedRecord(): Record<string, unknown> {
+  const record = JSON.parse(readFileSync(path.join(FIXTURES, 'callrecord-v1-expanded-2024.json'), 'utf8')) as Record<string, unknown>;
+  delete record['sessions@odata.nextLink'];
+  record.id = CALL_ID;
+  record.version = 1;
+  record.startDateTime = new Date(Date.now() - 40 * 60_000).toISOString();
+  record.endDateTime = new Date(Date.now() - 10 * 60_000).toISOString();
+  return record;
+}
+
+async function until<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * One end-to-end run, on the real clock, of what the retry policy's tests check step by step
+ * (test/ingest/retry-policy.test.ts): Graph notifies a call but answers 404 for its record for
+ * 3 s, as it often does; the running app fetches it and queues its alert within 15 s of its
+ * appearing, without crossing Graph's per-record limit.
+ */
+describe('a call record that is not there yet when its notification arrives', function () {
+  this.timeout(60_000);
+  let env: GraphTestEnvironment;
+  let app: RunningApp;
+
+  before(async () => {
+    env = await startGraphTestEnvironment({ enforceLimits: true });
+    const port = await freePort();
+    const config = loadConfig({
+      PORT: String(port),
+      DATA_DIR: '/tmp/unused',
+      GRAPH_TENANT_IDS: TENANT_A,
+      GRAPH_CLIENT_ID: CLIENT_ID,
+      GRAPH_CLIENT_SECRET: CLIENT_SECRET,
+      GRAPH_BASE_URL: env.graph.url,
+      AUTHORITY_HOST: env.tokenServer.url,
+      NOTIFICATION_URL: `http://127.0.0.1:${port}/api/notifications`,
+      NOTIFICATION_CLIENT_STATE: CLIENT_STATE,
+    });
+    app = await startApp(config, createLogger('silent'), { store: openSqliteStore({ path: ':memory:' }), graph: env.client() });
+    await until(async () => env.graph.subscriptions(TENANT_A).length > 0, 'the Graph subscription', 15_000);
+  });
+  after(async () => {
+    await app?.stop();
+    await app?.store.close();
+    await env?.close();
+  });
+
+  it('is fetched and its alert queued within 15 s of appearing, within the per-record limit', async () => {
+    env.graph.putRecord(seedRecord());
+    const notifiedAt = Date.now();
+    const appearsAt = notifiedAt + APPEARS_AFTER_MS;
+    env.graph.setNotFoundUntil(CALL_ID, appearsAt);
+    const [subscription] = env.graph.subscriptions(TENANT_A);
+    assert.deepEqual(await env.graph.sendNotifications(TENANT_A, [CALL_ID], { subscriptionId: subscription!.id }), [202]);
+
+    const [job] = await until(async () => {
+      const jobs = await app.store.reports.listAlertJobs(TENANT_A, CALL_ID);
+      return jobs.length > 0 && jobs;
+    }, 'the alert job', APPEARS_AFTER_MS + ALERT_WITHIN_MS + 10_000);
+    assert.equal(job!.version, 1);
+    assert.ok(job!.createdAt - appearsAt <= ALERT_WITHIN_MS, `the alert job was queued ${job!.createdAt - appearsAt} ms after the record appeared`);
+
+    const fetches = env.graph.requests.filter((request) => request.callId === CALL_ID && request.operation === 'getCallRecord');
+    assert.ok(fetches.some((request) => request.status === 404), 'Graph answered 404 first: the record really was not there yet');
+    const found = fetches.find((request) => request.status === 200);
+    assert.ok(found && found.at >= appearsAt, 'fetched once it appeared');
+    assert.ok(fetches.filter((request) => request.status === 404).length >= 2, 'tried again within the 3 s, not minutes later');
+    assert.equal(env.graph.stats.throttledByLimits, 0, 'no request crossed a Graph limit');
+    assert.ok(env.graph.stats.peakInWindow.perCallRecord <= 40, `at most 40 requests in 20 s for the record (${env.graph.stats.peakInWindow.perCallRecord})`);
+  });
+});
