@@ -1,4 +1,4 @@
-import { ConfigError } from '../config';
+import { StartupError } from '../config';
 import { CliError } from './cli-error';
 import type { CliStreams } from './io';
 import { SCORE_USAGE, scoreCommand } from './score-command';
@@ -36,7 +36,7 @@ export async function runCli(argv: string[], streams: CliStreams): Promise<numbe
     if (!command) throw new CliError(`Unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}`);
     return await command.run(args, streams);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof StartupError) {
       streams.stderr.write(`${error.message}\n`);
       return 2;
     }
