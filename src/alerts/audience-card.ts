@@ -25,25 +25,10 @@ export interface AudienceCardInput {
  */
 export function alertCardFor(input: AudienceCardInput): AdaptiveCardDocument {
   const { assessment, audience, tenantId, acknowledgedBy, resentAfterRestart } = input;
+  const common = { ...assessment, audience, tenantId, acknowledgedBy, resentAfterRestart };
   if (audience === 'organizer') {
     const until = input.organizerMutedUntil;
-    return buildAlertCard({
-      ...assessment,
-      audience,
-      tenantId,
-      acknowledgedBy,
-      resentAfterRestart,
-      muted: until !== null,
-      mutedUntil: until !== null ? new Date(until).toISOString() : null,
-    });
+    return buildAlertCard({ ...common, muted: until !== null, mutedUntil: until !== null ? new Date(until).toISOString() : null });
   }
-  return buildAlertCard({
-    ...assessment,
-    audience,
-    tenantId,
-    acknowledgedBy,
-    resentAfterRestart,
-    organizerReachable: input.organizerNotice.reachable,
-    organizerUnreachableReason: input.organizerNotice.reason,
-  });
+  return buildAlertCard({ ...common, organizerReachable: input.organizerNotice.reachable, organizerUnreachableReason: input.organizerNotice.reason });
 }

@@ -65,22 +65,14 @@ export async function setThresholdOverride(
   now: number,
 ): Promise<ScoringOptions> {
   const [kind, metric, number] = parseThresholdOverride(key, value);
-  const current = await qualityOverridesOf(store.settings, tenantId);
-  const next: QualityOverrides = {
-    ...current,
-    thresholds: { ...(current.thresholds ?? {}), [`${kind}.${metric}`]: number },
-    updatedBy: changedBy,
-    updatedAt: now,
-  };
-  const options = resolveScoringOptions(combineSettings(base, next));
-  if (options.thresholds[kind][metric] === undefined) {
-    throw new InvalidScoringSettingError(
-      `thresholds.${key}`,
-      `The ${options.profile} profile does not judge ${kind} streams by ${metric}; switch profile first (profile ${Object.keys(PROFILES).join(' or ')}).`,
-    );
-  }
-  await store.settings.setSetting(tenantScope(tenantId), SETTING_KEYS.quality, next);
-  return options;
+  return changeOverrides(store, tenantId, base, { changedBy, now }, (current) => ({ thresholds: { ...(current.thresholds ?? {}), [`${kind}.${metric}`]: number } }), (options) => {
+    if (options.thresholds[kind][metric] === undefined) {
+      throw new InvalidScoringSettingError(
+        `thresholds.${key}`,
+        `The ${options.profile} profile does not judge ${kind} streams by ${metric}; switch profile first (profile ${Object.keys(PROFILES).join(' or ')}).`,
+      );
+    }
+  });
 }
 
 /** Switches a tenant's quality profile. Throws {@link InvalidScoringSettingError} for an unknown name. */
@@ -95,9 +87,25 @@ export async function setProfileOverride(
   if (!isProfileName(profile)) {
     throw new InvalidScoringSettingError('profile', `Unknown quality profile "${profile}". Use one of: ${Object.keys(PROFILES).join(', ')}.`);
   }
+  return changeOverrides(store, tenantId, base, { changedBy, now }, () => ({ profile }));
+}
+
+/**
+ * Applies one change to a tenant's overrides: reads them, applies `change`, checks that the result
+ * resolves (and passes `check`), then saves it. Resolves to the options now in force.
+ */
+async function changeOverrides(
+  store: Pick<Store, 'settings'>,
+  tenantId: string | null,
+  base: ScoringSettings,
+  by: { changedBy: string | null; now: number },
+  change: (current: QualityOverrides) => Partial<QualityOverrides>,
+  check: (options: ScoringOptions) => void = () => undefined,
+): Promise<ScoringOptions> {
   const current = await qualityOverridesOf(store.settings, tenantId);
-  const next: QualityOverrides = { ...current, profile, updatedBy: changedBy, updatedAt: now };
+  const next: QualityOverrides = { ...current, ...change(current), updatedBy: by.changedBy, updatedAt: by.now };
   const options = resolveScoringOptions(combineSettings(base, next));
+  check(options);
   await store.settings.setSetting(tenantScope(tenantId), SETTING_KEYS.quality, next);
   return options;
 }
