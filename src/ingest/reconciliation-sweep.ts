@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import type { EnqueueRequest, Store, WorkSource } from '../store';
-import type { CallRecordSource } from './call-record-source';
+import { describeFailure, type CallRecordSource } from './call-record-source';
 import type { IngestStatus, SweepReport } from './ingest-status';
 
 /**
@@ -84,7 +84,7 @@ export class ReconciliationSweep {
       logger.info({ tenantId, listed: report.listed, enqueued: report.enqueued, since: new Date(from).toISOString() }, 'reconciliation sweep done');
     } catch (error) {
       await flush().catch(() => undefined);
-      report.error = (error as Error).message;
+      report.error = describeFailure(error).message;
       logger.warn({ tenantId, err: report.error }, 'reconciliation sweep failed; the watermark is kept for the next one');
     }
     status.lastSweeps.set(tenantId, report);
