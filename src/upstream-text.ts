@@ -34,7 +34,9 @@ export function sanitizeUpstreamText(text: unknown, maxLength = MAX_UPSTREAM_MES
   );
   value = value.replace(/\b[A-Za-z_][A-Za-z0-9_]*=[^\s&]*(?:&[A-Za-z_][A-Za-z0-9_]*=[^\s&]*)+/g, '[form data]');
   // Innermost JSON objects first, until none is left: an echoed request body goes whole.
-  for (let pass = 0; pass < 8 && /\{[^{}]*\}/.test(value); pass += 1) value = value.replace(/\{[^{}]*\}/g, '{…}');
+  // (Elided objects become a control character, gone from the text by now, so the outer one matches next.)
+  for (let pass = 0; pass < 8 && /\{[^{}]*\}/.test(value); pass += 1) value = value.replace(/\{[^{}]*\}/g, '\u0001');
+  value = value.replace(/\u0001+/g, '{…}');
   value = value.replace(/\s+/g, ' ').trim();
   if (value.length > maxLength) value = `${value.slice(0, maxLength - 1).trimEnd()}…`;
   return value;
