@@ -1,8 +1,8 @@
 /** The longest upstream message kept (Graph's own messages are one or two sentences). */
 export const MAX_UPSTREAM_MESSAGE_LENGTH = 300;
 
-/** A service error code is an identifier (`NotFound`, `invalid_client`, `AADSTS7000215`); anything else is not kept. */
-const SERVICE_CODE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+/** A service error code is an identifier (`NotFound`, `invalid_client`, `AADSTS7000215`, `90006`); anything else is not kept. */
+const SERVICE_CODE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 
 /**
  * Makes text that came from another service (Graph's `error.message`, Entra ID's

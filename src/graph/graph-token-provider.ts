@@ -170,9 +170,12 @@ function tokenError(error: unknown, tenantId: string): GraphRequestError {
   const operation = 'POST /oauth2/v2.0/token';
   if (error instanceof AuthError) {
     const status = error instanceof ServerError ? error.status : undefined;
+    // After a 429 or 5xx msal refuses the tenant's token requests itself, for the Retry-After or a
+    // minute, with a ServerError that has no status and only the numeric AADSTS codes of that answer.
+    const heldBackByMsal = error instanceof ServerError && status === undefined && /^[\d\s]*$/.test(error.errorCode);
     const retryable =
-      RETRYABLE_AUTH_CODES.has(error.errorCode) || (status !== undefined && (status === 429 || status >= 500)) || /throttl/i.test(error.errorCode);
-    const code = sanitizeServiceCode(error.errorCode) ?? 'unreadable_error_code';
+      heldBackByMsal || RETRYABLE_AUTH_CODES.has(error.errorCode) || (status !== undefined && (status === 429 || status >= 500)) || /throttl/i.test(error.errorCode);
+    const code = sanitizeServiceCode(error.errorCode.trim().split(/\s+/)[0]) ?? 'unreadable_error_code';
     // Entra ID's description runs over several lines (trace and correlation ids): the first is the sentence.
     const description = sanitizeUpstreamText(firstLine(error.errorMessage ?? ''));
     const hint = retryable

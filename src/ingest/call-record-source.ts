@@ -21,7 +21,7 @@ export interface ListedCallRecord {
 
 /** What ingest reads from an error thrown by a {@link CallRecordSource}. */
 export interface SourceFailure {
-  /** HTTP status, or undefined for network errors and timeouts. */
+  /** HTTP error status (400 or more), or undefined for network errors, timeouts and unreadable answers. */
   status?: number;
   /** How long the service asked us to wait. */
   retryAfterMs?: number;
@@ -39,7 +39,9 @@ export interface SourceFailure {
 /** Reads the fields ingest needs from any error (the Graph client's typed errors carry them). */
 export function describeFailure(error: unknown): SourceFailure {
   const value = (error ?? {}) as { status?: unknown; statusCode?: unknown; retryAfterMs?: unknown; retryable?: unknown; needsAdmin?: unknown; message?: unknown };
-  const status = typeof value.status === 'number' ? value.status : typeof value.statusCode === 'number' ? value.statusCode : undefined;
+  const answered = typeof value.status === 'number' ? value.status : typeof value.statusCode === 'number' ? value.statusCode : undefined;
+  // A 2xx whose body could not be read failed like a cut connection, not like an error status.
+  const status = answered !== undefined && answered >= 400 ? answered : undefined;
   const retryAfterMs = typeof value.retryAfterMs === 'number' && value.retryAfterMs >= 0 ? value.retryAfterMs : undefined;
   const failure: SourceFailure = { status, retryAfterMs, message: sanitizeUpstreamText(typeof value.message === 'string' ? value.message : String(error), MAX_FAILURE_MESSAGE_LENGTH) };
   if (typeof value.retryable === 'boolean') failure.retryable = value.retryable;
