@@ -64,7 +64,7 @@ function graphFault(random: Random): LoopbackFault | undefined {
  * token endpoint and Bot Connector, all three answering with random faults drawn from a seeded
  * PRNG (Graph: 429 with and without Retry-After, 5xx, hostile messages, reset connections, slow
  * answers, bodies that are not JSON; some records with a foreign or looping next link; the token
- * endpoint: 5xx and hostile refusals; Teams: 429 and 5xx), while the bot is killed with SIGKILL
+ * endpoint: 429, 5xx, hostile refusals, resets and slow answers; Teams: 429 and 5xx), while the bot is killed with SIGKILL
  * at random moments. It reports, in one line, the calls notified, decided once, dead with a
  * reason, the cards posted and the duplicates per kill; and asserts that nothing was lost, every
  * dead item has a reason (and only the unreadable records died), every other call was decided
@@ -119,9 +119,12 @@ describe('fault injection: the compiled bot under random faults and SIGKILLs', f
     const start = async () => {
       // Each start asks Entra ID for a token: now and then the first answer is a refusal to retry.
       const draw = random();
-      // (msal then holds the tenant's token requests back for the Retry-After, or a minute without one.)
-      if (draw < 0.25) tokens.failNextTokenRequests(1, { status: 503, error: 'temporarily_unavailable', retryAfterSeconds: 1 });
-      else if (draw < 0.4) tokens.failNextTokenRequests(1, { status: 500, error: 'server_error', description: hostileMessage(CLIENT_SECRET), retryAfterSeconds: 2 });
+      // (After a 429 or 5xx msal holds the tenant's token requests back for the Retry-After, or a minute without one.)
+      if (draw < 0.15) tokens.failNextTokenRequests(1, { status: 503, error: 'temporarily_unavailable', retryAfterSeconds: 1 });
+      else if (draw < 0.25) tokens.failNextTokenRequests(1, { status: 429, error: 'temporarily_unavailable', description: 'AADSTS50196: The server terminated an operation because it encountered a client request loop.', retryAfterSeconds: 1 });
+      else if (draw < 0.35) tokens.failNextTokenRequests(1, { status: 500, error: 'server_error', description: hostileMessage(CLIENT_SECRET), retryAfterSeconds: 2 });
+      else if (draw < 0.45) tokens.resetNextTokenRequests(1);
+      else if (draw < 0.55) tokens.delayNextTokenRequests(1, 500 + Math.floor(random() * 1_500));
       bot = await startBotProcess({ env, entry: 'compiled', port });
     };
     // Duplicate cards so far, counted at each kill: what appears between kill k and the next is kill k's.
@@ -275,7 +278,7 @@ describe('fault injection: the compiled bot under random faults and SIGKILLs', f
         `      (seed ${seed}: ${ids.length} calls notified, ${decidedOnce} decided once, ${deadItems.length} dead with a reason (${unreadable.size} unreadable), ` +
           `${posted} cards posted for ${postsByCall.size} calls, ${duplicates} duplicates after ${kills} kills (per kill: ${perKill.join(', ')}); ` +
           `Graph ${graph.stats.requests} requests (${graph.stats.throttled} throttled, ${graph.stats.resets} reset, ${graph.stats.corrupted} not JSON), ` +
-          `token endpoint ${tokens.stats.refused} refusals, Teams ${connector.requests.filter((request) => request.status >= 400).length} faults; alert jobs ${JSON.stringify(jobStats)})\n`,
+          `token endpoint ${tokens.stats.refused} refusals and ${tokens.stats.resets} resets, Teams ${connector.requests.filter((request) => request.status >= 400).length} faults; alert jobs ${JSON.stringify(jobStats)})\n`,
       );
 
       // ---- Nothing lost; only the unreadable died, each with a reason. ----
