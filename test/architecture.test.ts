@@ -11,7 +11,7 @@ import ts from 'typescript';
 const SRC = path.resolve(__dirname, '../src');
 
 /** Shared files at the root of src/ that any room may use. */
-const SHARED = ['config', 'logger', 'idle-wait', 'background-loop', 'quiet-sqlite-warning'];
+const SHARED = ['config', 'logger', 'idle-wait', 'background-loop', 'quiet-sqlite-warning', 'node-version', 'upstream-text'];
 
 /** What each room may import of ours (besides its own files and {@link SHARED}). */
 const ROOMS: Record<string, readonly string[]> = {
@@ -29,7 +29,7 @@ const ROOMS: Record<string, readonly string[]> = {
 };
 
 /** The wiring: may import everything, and nothing imports it. */
-const WIRING = ['app', 'server', 'index', 'open-store', 'node-version'];
+const WIRING = ['app', 'server', 'index', 'open-store'];
 
 const BOT_FRAMEWORK = /^(botbuilder|botbuilder-[a-z-]+|botframework-[a-z-]+|@microsoft\/teams-ai)$/;
 

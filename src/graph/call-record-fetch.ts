@@ -1,6 +1,7 @@
 import type { CallRecords } from '@microsoft/microsoft-graph-types';
 import { GraphRequestError } from './graph-request-error';
 import type { GraphTransport } from './graph-transport';
+import { PageWalk } from './page-walk';
 import type { RateLimit } from './request-rate-limiter';
 
 /** A call record with every session (and its segments) merged in, de-duplicated by session id. */
@@ -24,9 +25,10 @@ const OPERATION_SESSIONS = 'GET /communications/callRecords/{id}/sessions (next 
  * next links (`sessions@odata.nextLink` or `sessions@odata.nextlink`, then each page's
  * `@odata.nextLink`) until done. Sessions seen twice keep their first copy.
  *
- * A next link to another origin, or more than `maxPages` pages, throws a non-retryable
- * {@link GraphRequestError} rather than returning a partial record: a record missing sessions
- * would be scored and its version marked done, hiding the bad streams for good.
+ * A next link to another origin, one that leads back to a page already read, or more than
+ * `maxPages` pages, throws a non-retryable {@link GraphRequestError} rather than returning a
+ * partial record: a record missing sessions would be scored and its version marked done, hiding
+ * the bad streams for good.
  */
 export async function fetchCallRecord(
   transport: GraphTransport,
@@ -36,10 +38,17 @@ export async function fetchCallRecord(
 ): Promise<FetchedCallRecord> {
   assertCallId(callId);
   const limits = [{ key: `record:${tenantId}:${callId}`, rule: options.perCallRecord }];
+  const walk = new PageWalk(transport, {
+    tenantId,
+    operation: OPERATION_SESSIONS,
+    maxPages: options.maxPages,
+    subject: `call record ${callId}'s sessions`,
+    capAdvice: 'Raise the page cap if such records are real.',
+  });
   const first = await transport.send({
     tenantId,
     method: 'GET',
-    url: transport.url(`/communications/callRecords/${encodeURIComponent(callId)}?$expand=sessions($expand=segments)`),
+    url: walk.start(transport.url(`/communications/callRecords/${encodeURIComponent(callId)}?$expand=sessions($expand=segments)`)),
     operation: OPERATION_RECORD,
     limits,
   });
@@ -62,21 +71,12 @@ export async function fetchCallRecord(
     }
   };
   addSessions(first.sessions, OPERATION_RECORD);
-  let next = nextLinkOf(first, 'sessions@odata.nextLink', 'sessions@odata.nextlink');
-  let pages = 1;
-  while (next !== undefined) {
-    if (pages >= options.maxPages) {
-      throw new GraphRequestError(
-        `Call record ${callId} has more than ${options.maxPages} pages of sessions; stopped following next links (a looping or runaway answer). Raise the page cap if such records are real.`,
-        { kind: 'page-cap', operation: OPERATION_SESSIONS, tenantId, retryable: false },
-      );
-    }
-    const url = transport.checkNextLink(next, tenantId, OPERATION_SESSIONS);
+  let url = walk.follow(nextLinkOf(first, 'sessions@odata.nextLink', 'sessions@odata.nextlink'));
+  while (url !== undefined) {
     const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION_SESSIONS, limits });
-    pages += 1;
     if (!isObject(page)) throw invalid(tenantId, OPERATION_SESSIONS, 'is not a page of sessions');
     addSessions(page.value, OPERATION_SESSIONS);
-    next = nextLinkOf(page, '@odata.nextLink', '@odata.nextlink');
+    url = walk.follow(nextLinkOf(page, '@odata.nextLink', '@odata.nextlink'));
   }
   const record: JsonObject = { ...first };
   delete record['sessions@odata.nextLink'];

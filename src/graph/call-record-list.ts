@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import { GraphRequestError } from './graph-request-error';
 import type { GraphTransport } from './graph-transport';
+import { PageWalk } from './page-walk';
 import type { RateLimit } from './request-rate-limiter';
 
 /** What the reconciliation sweep needs of each listed call record. */
@@ -26,8 +27,9 @@ const OPERATION = 'GET /communications/callRecords?$filter=startDateTime ge {tim
 
 /**
  * Lists the call records that started at or after `since`, following `@odata.nextLink` (only
- * on the configured Graph origin) and yielding each record's id, version and times. Pages are
- * fetched as the caller consumes them; a refused next link or the page cap throws after the
+ * on the configured Graph origin, never back to a page already read) and yielding each record's
+ * id, version and times. Pages are fetched as the caller consumes them; a refused next link or
+ * the page cap throws after the
  * records already yielded (each yielded record is real, so the caller may keep them).
  */
 export async function* listCallRecordsSince(
@@ -41,18 +43,17 @@ export async function* listCallRecordsSince(
     throw new TypeError(`"${String(since)}" is not a time to list call records from: give an ISO 8601 time or a Date.`);
   }
   const filter = encodeURIComponent(`startDateTime ge ${start.toISOString()}`);
-  let url: string | undefined = transport.url(`/communications/callRecords?$filter=${filter}`);
+  const walk = new PageWalk(transport, {
+    tenantId,
+    operation: OPERATION,
+    maxPages: options.maxPages,
+    subject: `the listing of call records since ${start.toISOString()}`,
+    capAdvice: 'List a shorter period, or raise the page cap.',
+  });
+  let url: string | undefined = walk.start(transport.url(`/communications/callRecords?$filter=${filter}`));
   const limits = [{ key: `list:${tenantId}`, rule: options.listLimit }];
-  let pages = 0;
   while (url !== undefined) {
-    if (pages >= options.maxPages) {
-      throw new GraphRequestError(
-        `Listing call records since ${start.toISOString()} went past ${options.maxPages} pages; stopped following next links. List a shorter period, or raise the page cap.`,
-        { kind: 'page-cap', operation: OPERATION, tenantId, retryable: false },
-      );
-    }
     const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION, limits });
-    pages += 1;
     if (typeof page !== 'object' || page === null || !Array.isArray((page as { value?: unknown }).value)) {
       throw new GraphRequestError(`Graph's answer to ${OPERATION} is not a page of call records (no "value" array).`, {
         kind: 'invalid-response',
@@ -67,8 +68,7 @@ export async function* listCallRecordsSince(
       if (summary) yield summary;
       else options.logger.warn({ tenantId }, 'Skipped a listed call record without a string "id".');
     }
-    const next = body['@odata.nextLink'] ?? body['@odata.nextlink'];
-    url = next === undefined || next === null || next === '' ? undefined : transport.checkNextLink(next, tenantId, OPERATION);
+    url = walk.follow(body['@odata.nextLink'] ?? body['@odata.nextlink']);
   }
 }
 

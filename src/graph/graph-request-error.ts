@@ -6,9 +6,10 @@
  * - `token`: no access token could be obtained from Microsoft Entra ID;
  * - `invalid-response`: a 2xx answer whose body is not the JSON Graph documents;
  * - `foreign-next-link`: a next link pointed away from the configured Graph origin (refused);
- * - `page-cap`: more pages than the configured cap (a runaway or looping next link).
+ * - `looping-next-link`: a next link led back to a page already read on the same walk;
+ * - `page-cap`: more pages than the configured cap (a runaway next link).
  */
-export type GraphFailureKind = 'http' | 'timeout' | 'network' | 'token' | 'invalid-response' | 'foreign-next-link' | 'page-cap';
+export type GraphFailureKind = 'http' | 'timeout' | 'network' | 'token' | 'invalid-response' | 'foreign-next-link' | 'looping-next-link' | 'page-cap';
 
 /** What {@link GraphRequestError} carries besides its message. */
 export interface GraphRequestErrorDetails {
@@ -22,7 +23,12 @@ export interface GraphRequestErrorDetails {
   code?: string;
   /** How long the service asked us to wait (from `Retry-After`, seconds or an HTTP date). */
   retryAfterMs?: number;
-  /** Whether trying again later can succeed: 401 (fresh token next time), 408, 429, 5xx, timeouts and network failures. */
+  /**
+   * Whether the same request can succeed later without anyone changing anything: 401 (a fresh
+   * token next time), 408, 429, 5xx, timeouts, network failures and unreadable answers. False for
+   * answers that would come back the same (400, 404, a foreign or looping next link, the page
+   * cap) and for refusals only an admin can lift (403, a refused credential; see `needsAdmin`).
+   */
   retryable: boolean;
   /** Graph's `request-id` for support cases. */
   requestId?: string;
@@ -31,7 +37,8 @@ export interface GraphRequestErrorDetails {
 
 /**
  * A failed Graph (or token) request. The client never retries by itself: the caller (the inbox
- * worker) decides from `retryable`, `retryAfterMs` and `status` (404 = not there yet or gone).
+ * worker) decides from `retryable`, `needsAdmin`, `retryAfterMs` and `status` (404 = not there
+ * yet or gone). The message is ours, with at most a bounded, sanitised part of the service's text.
  */
 export class GraphRequestError extends Error {
   readonly kind: GraphFailureKind;
@@ -64,6 +71,15 @@ export class GraphRequestError extends Error {
   /** True for a 429 (throttled). */
   get throttled(): boolean {
     return this.status === 429;
+  }
+
+  /**
+   * True when the tenant refused the app itself (403: permission or admin consent missing; the
+   * credential refused by Entra ID): every request of the tenant fails alike until an admin fixes
+   * it, after which the same request succeeds. Work waits for that instead of being given up.
+   */
+  get needsAdmin(): boolean {
+    return !this.retryable && (this.status === 403 || this.kind === 'token');
   }
 }
 

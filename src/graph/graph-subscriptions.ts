@@ -1,6 +1,7 @@
 import type { Subscription } from '@microsoft/microsoft-graph-types';
 import { GraphRequestError } from './graph-request-error';
 import type { GraphTransport } from './graph-transport';
+import { PageWalk } from './page-walk';
 
 /** A Graph subscription as returned by Graph, with the fields the bot relies on made required. */
 export type GraphSubscription = Subscription & { id: string; expirationDateTime: string };
@@ -117,23 +118,15 @@ export function createGraphSubscriptions(transport: GraphTransport, now: () => n
     async list(tenantId) {
       const operation = 'GET /subscriptions';
       const subscriptions: GraphSubscription[] = [];
-      let url: string | undefined = transport.url('/subscriptions');
-      for (let pages = 0; url !== undefined; pages += 1) {
-        if (pages >= maxListPages) {
-          throw new GraphRequestError(`Listing subscriptions went past ${maxListPages} pages; stopped following next links.`, {
-            kind: 'page-cap',
-            operation,
-            tenantId,
-            retryable: false,
-          });
-        }
+      const walk = new PageWalk(transport, { tenantId, operation, maxPages: maxListPages, subject: 'the listing of subscriptions', capAdvice: 'Raise the page cap.' });
+      let url: string | undefined = walk.start(transport.url('/subscriptions'));
+      while (url !== undefined) {
         const page = (await transport.send({ tenantId, method: 'GET', url, operation })) as { value?: unknown; '@odata.nextLink'?: unknown } | undefined;
         if (!page || !Array.isArray(page.value)) {
           throw new GraphRequestError(`Graph's answer to ${operation} has no "value" array.`, { kind: 'invalid-response', operation, tenantId, retryable: true });
         }
         for (const item of page.value) subscriptions.push(expectSubscription(item, tenantId, operation));
-        const next = page['@odata.nextLink'];
-        url = next === undefined || next === null ? undefined : transport.checkNextLink(next, tenantId, operation);
+        url = walk.follow(page['@odata.nextLink']);
       }
       return subscriptions;
     },

@@ -2,6 +2,7 @@ import { AuthError, ConfidentialClientApplication, LogLevel, ServerError, type C
 import type { Logger } from '../logger';
 import { readClientCertificate, type ClientCertificate } from './client-certificate';
 import { GraphRequestError } from './graph-request-error';
+import { sanitizeServiceCode, sanitizeUpstreamText } from '../upstream-text';
 
 /** How the app proves who it is: a client secret, or a PEM file with its private key and certificate. */
 export type GraphCredential = { clientSecret: string } | { certificatePath: string };
@@ -142,10 +143,12 @@ export class GraphTokenProvider {
           piiLoggingEnabled: false,
           logLevel: LogLevel.Warning,
           loggerCallback: (level, message) => {
-            if (level === LogLevel.Error) logger.error({ tenantId }, `msal: ${message}`);
+            // msal's messages can quote the authority's answers: sanitised like any upstream text.
+            const text = `msal: ${sanitizeUpstreamText(message)}`;
+            if (level === LogLevel.Error) logger.error({ tenantId }, text);
             // Client-credential answers never carry client info; msal warns about it on every token.
-            else if (message.includes('No client info in response')) logger.debug({ tenantId }, `msal: ${message}`);
-            else logger.warn({ tenantId }, `msal: ${message}`);
+            else if (message.includes('No client info in response')) logger.debug({ tenantId }, text);
+            else logger.warn({ tenantId }, text);
           },
         },
       },
@@ -167,17 +170,23 @@ function tokenError(error: unknown, tenantId: string): GraphRequestError {
   const operation = 'POST /oauth2/v2.0/token';
   if (error instanceof AuthError) {
     const status = error instanceof ServerError ? error.status : undefined;
+    // After a 429 or 5xx msal refuses the tenant's token requests itself, for the Retry-After or a
+    // minute, with a ServerError that has no status and only the numeric AADSTS codes of that answer.
+    const heldBackByMsal = error instanceof ServerError && status === undefined && /^[\d\s]*$/.test(error.errorCode);
     const retryable =
-      RETRYABLE_AUTH_CODES.has(error.errorCode) || (status !== undefined && (status === 429 || status >= 500)) || /throttl/i.test(error.errorCode);
+      heldBackByMsal || RETRYABLE_AUTH_CODES.has(error.errorCode) || (status !== undefined && (status === 429 || status >= 500)) || /throttl/i.test(error.errorCode);
+    const code = sanitizeServiceCode(error.errorCode.trim().split(/\s+/)[0]) ?? 'unreadable_error_code';
+    // Entra ID's description runs over several lines (trace and correlation ids): the first is the sentence.
+    const description = sanitizeUpstreamText(firstLine(error.errorMessage ?? ''));
     const hint = retryable
       ? 'It may work on a later attempt; if it keeps failing, check that AUTHORITY_HOST is right and reachable.'
       : 'Check GRAPH_CLIENT_ID, the credential (GRAPH_CLIENT_SECRET or GRAPH_CLIENT_CERTIFICATE_PATH), AUTHORITY_HOST, and that the app is consented in this tenant.';
     return new GraphRequestError(
-      `Microsoft Entra ID did not issue a Graph token for tenant ${tenantId} (${error.errorCode}${error.errorMessage ? `: ${firstLine(error.errorMessage)}` : ''}). ${hint}`,
-      { kind: 'token', operation, tenantId, status, code: error.errorCode, retryable, cause: error },
+      `Microsoft Entra ID did not issue a Graph token for tenant ${tenantId} (${code}${description ? `: ${description.replace(/[.\s]+$/, '')}` : ''}). ${hint}`,
+      { kind: 'token', operation, tenantId, status, code, retryable, cause: error },
     );
   }
-  return new GraphRequestError(`Getting a Graph token for tenant ${tenantId} failed: ${(error as Error)?.message ?? String(error)}.`, {
+  return new GraphRequestError(`Getting a Graph token for tenant ${tenantId} failed: ${sanitizeUpstreamText((error as Error)?.message ?? String(error)) || 'no detail'}.`, {
     kind: 'token',
     operation,
     tenantId,
@@ -187,5 +196,5 @@ function tokenError(error: unknown, tenantId: string): GraphRequestError {
 }
 
 function firstLine(text: string): string {
-  return text.split(/\r?\n/)[0]!.trim();
+  return text.split(/\r?\n|\r/)[0]!.trim();
 }

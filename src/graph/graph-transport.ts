@@ -4,6 +4,7 @@ import { GraphRequestError, isRetryableStatus } from './graph-request-error';
 import type { GraphTokenProvider } from './graph-token-provider';
 import type { RateLimit, RequestRateLimiter } from './request-rate-limiter';
 import { parseRetryAfterMs } from './retry-after';
+import { sanitizeServiceCode, sanitizeUpstreamText } from '../upstream-text';
 
 /** One request through {@link GraphTransport}. */
 export interface GraphTransportRequest {
@@ -175,7 +176,7 @@ export class GraphTransport {
       });
     }
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-    const detail = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+    const detail = sanitizeUpstreamText(cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error), 120) || 'no detail';
     return new GraphRequestError(`Could not reach Graph for ${operation} (${detail}).`, {
       kind: 'network',
       operation,
@@ -197,12 +198,15 @@ function explainStatus(status: number): string {
   return '.';
 }
 
-/** Graph's error body: `{"error":{"code":"…","message":"…"}}`. */
+/**
+ * Graph's error body, `{"error":{"code":"…","message":"…"}}`: the code when it is an identifier,
+ * and the message bounded and sanitised (it goes into logs, the inbox and `/healthz`).
+ */
 function readGraphError(text: string): { code?: string; message?: string } {
   try {
     const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    const code = typeof parsed?.error?.code === 'string' ? parsed.error.code : undefined;
-    const message = typeof parsed?.error?.message === 'string' ? parsed.error.message.slice(0, 500) : undefined;
+    const code = sanitizeServiceCode(parsed?.error?.code);
+    const message = typeof parsed?.error?.message === 'string' ? sanitizeUpstreamText(parsed.error.message) || undefined : undefined;
     return { code, message };
   } catch {
     return {};

@@ -1,7 +1,8 @@
 import type { Logger } from '../logger';
 import { notACallRecordReason, scoreCallRecord, type ScoringOptions } from '../quality';
 import type { Store, WorkItem } from '../store';
-import { describeFailure, type CallRecordSource } from './call-record-source';
+import { describeFailure, isPermanentFailure, type CallRecordSource } from './call-record-source';
+import { sanitizeUpstreamText } from '../upstream-text';
 import type { IngestStatus } from './ingest-status';
 import { BackgroundLoop } from '../background-loop';
 import { decideRetry } from './retry-policy';
@@ -85,8 +86,9 @@ export class InboxWorker {
       try {
         claimed = await this.options.store.inbox.claim(this.clock(), free, this.leaseMs);
       } catch (error) {
-        this.options.status.lastWorkerError = (error as Error).message;
-        this.options.logger.error({ err: (error as Error).message }, 'could not claim inbox items');
+        const message = sanitizeUpstreamText((error as Error).message);
+        this.options.status.lastWorkerError = message;
+        this.options.logger.error({ err: message }, 'could not claim inbox items');
       }
     }
     for (const item of claimed) {
@@ -110,6 +112,13 @@ export class InboxWorker {
         record = await this.options.source.getCallRecord(item.tenantId, item.callId);
       } catch (error) {
         const failure = describeFailure(error);
+        if (isPermanentFailure(failure)) {
+          // Asking again gets the same answer (a foreign or looping next link, the page cap, 400):
+          // retrying for a day would only spend Graph's budget and hide the fault from /healthz.
+          const reason = `Given up at once, since asking Graph again would get the same answer: ${failure.message}`;
+          log.warn({ status: failure.status, reason }, 'giving up on a call record');
+          return (await store.inbox.kill(item, this.clock(), reason)) ? 'dead' : 'lease-lost';
+        }
         const decision = decideRetry(failure, {
           now: this.clock(),
           attempts: item.attempts,
@@ -144,7 +153,7 @@ export class InboxWorker {
       return (await store.inbox.complete(item, this.clock())) ? (result.accepted ? 'scored' : 'unchanged') : 'lease-lost';
     } catch (error) {
       // A store failure or a bug: keep the item and try again later; nothing is dropped.
-      const message = (error as Error).message;
+      const message = sanitizeUpstreamText((error as Error)?.message ?? String(error));
       this.options.status.lastWorkerError = message;
       log.error({ err: message }, 'unexpected failure while processing a call record');
       const at = this.clock() + 60_000;

@@ -27,12 +27,26 @@ export interface SubscriptionKeeperOptions {
   clock?: () => number;
 }
 
+/** An `ensure` in flight for a tenant, and whether it renews whatever the expiry. */
+interface EnsureRun {
+  force: boolean;
+  promise: Promise<SubscriptionState>;
+}
+
 /**
  * Keeps one call-record subscription per tenant alive: creates it, renews it well before it
  * expires, re-creates it when Graph forgot it (404), and answers lifecycle events.
+ *
+ * Requests are coalesced, since Graph may send the same lifecycle event many times in one POST
+ * (and several POSTs at once): at most one reauthorize per subscription, and one create-or-renew
+ * per tenant, is in flight; a request arriving meanwhile joins it, as the answer it waits for is
+ * the same. A forced renewal arriving while an unforced check runs is run once after it.
  */
 export class SubscriptionKeeper {
   private readonly clock: () => number;
+  private readonly reauthorizing = new Map<string, Promise<void>>();
+  private readonly ensuring = new Map<string, EnsureRun>();
+  private readonly recreating = new Map<string, Promise<void>>();
 
   constructor(private readonly options: SubscriptionKeeperOptions) {
     this.clock = options.clock ?? Date.now;
@@ -51,8 +65,31 @@ export class SubscriptionKeeper {
     return states;
   }
 
-  /** Creates the tenant's subscription, or renews it when it is close to expiry (or `force`). */
-  async ensure(tenantId: string, force = false): Promise<SubscriptionState> {
+  /**
+   * Creates the tenant's subscription, or renews it when it is close to expiry (or `force`).
+   * Joins the tenant's run in flight when that one does at least as much.
+   */
+  ensure(tenantId: string, force = false): Promise<SubscriptionState> {
+    const running = this.ensuring.get(tenantId);
+    if (running && (running.force || !force)) return running.promise;
+    const previous = running?.promise.then(
+      () => undefined,
+      () => undefined,
+    );
+    const run: EnsureRun = {
+      force,
+      promise: (async () => {
+        await previous;
+        return this.ensureNow(tenantId, force);
+      })().finally(() => {
+        if (this.ensuring.get(tenantId) === run) this.ensuring.delete(tenantId);
+      }),
+    };
+    this.ensuring.set(tenantId, run);
+    return run.promise;
+  }
+
+  private async ensureNow(tenantId: string, force: boolean): Promise<SubscriptionState> {
     const current = await this.options.store.subscriptions.getSubscription(tenantId);
     const now = this.clock();
     if (current && current.notificationUrl === this.options.notificationUrl) {
@@ -68,21 +105,54 @@ export class SubscriptionKeeper {
     return this.create(tenantId);
   }
 
-  /** Answers a lifecycle event: reauthorize (renewing when that fails), or re-create. */
-  async handleLifecycle(tenantId: string, subscriptionId: string | null, event: string): Promise<void> {
-    const { api, logger } = this.options;
+  /**
+   * Answers a lifecycle event: reauthorize (renewing when that fails), or re-create. Events for
+   * a subscription (or tenant) whose answer is in flight join it; a removal of a subscription
+   * that was already replaced is ignored.
+   */
+  handleLifecycle(tenantId: string, subscriptionId: string | null, event: string): Promise<void> {
     if (event === 'reauthorizationRequired' && subscriptionId) {
-      try {
-        await api.reauthorize(tenantId, subscriptionId);
-        logger.info({ tenantId, subscriptionId }, 'subscription reauthorized');
-      } catch (error) {
-        logger.warn({ tenantId, err: describeFailure(error).message }, 'reauthorize failed; renewing instead');
-        await this.ensure(tenantId, true);
-      }
-    } else if (event === 'subscriptionRemoved') {
-      await this.options.store.subscriptions.deleteSubscription(tenantId);
-      await this.create(tenantId);
+      const key = `${tenantId}\n${subscriptionId}`;
+      return this.once(this.reauthorizing, key, () => this.reauthorize(tenantId, subscriptionId));
     }
+    if (event === 'subscriptionRemoved') {
+      return this.once(this.recreating, tenantId, () => this.recreate(tenantId, subscriptionId));
+    }
+    return Promise.resolve();
+  }
+
+  private async reauthorize(tenantId: string, subscriptionId: string): Promise<void> {
+    const { api, logger } = this.options;
+    try {
+      await api.reauthorize(tenantId, subscriptionId);
+      logger.info({ tenantId, subscriptionId }, 'subscription reauthorized');
+    } catch (error) {
+      logger.warn({ tenantId, err: describeFailure(error).message }, 'reauthorize failed; renewing instead');
+      await this.ensure(tenantId, true);
+    }
+  }
+
+  private async recreate(tenantId: string, removedId: string | null): Promise<void> {
+    // A check in flight may have read the removed subscription as healthy: let it end first.
+    await this.ensuring.get(tenantId)?.promise.catch(() => undefined);
+    const stored = await this.options.store.subscriptions.getSubscription(tenantId);
+    if (stored && removedId && stored.subscriptionId !== removedId) {
+      // A late copy of the event for a subscription already replaced: the current one is fine.
+      this.options.logger.info({ tenantId, subscriptionId: removedId }, 'removal of a subscription already replaced; nothing to do');
+      return;
+    }
+    await this.options.store.subscriptions.deleteSubscription(tenantId);
+    // Through `ensure`, so a check or renewal in flight for the tenant and this re-creation never both create one.
+    await this.ensure(tenantId);
+  }
+
+  /** Runs `task` unless one is in flight under `key`, in which case its promise is shared. */
+  private once(runs: Map<string, Promise<void>>, key: string, task: () => Promise<void>): Promise<void> {
+    const running = runs.get(key);
+    if (running) return running;
+    const promise = task().finally(() => runs.delete(key));
+    runs.set(key, promise);
+    return promise;
   }
 
   private async create(tenantId: string): Promise<SubscriptionState> {

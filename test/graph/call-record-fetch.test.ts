@@ -195,6 +195,24 @@ describe('Graph client: fetching call records', () => {
       assert.ok(error instanceof GraphRequestError && error.kind === 'foreign-next-link');
     });
 
+    it('stops a sessions next link that loops at its first repeat, with a non-retryable error', async () => {
+      // 7 sessions, 3 per page: the record, two sessions pages, then a link back to the first sessions page.
+      env.graph.putRecord(callRecordWithSessions('looping-1', 7), { loopingNextLink: true });
+      const error = await rejectionOf(client.getCallRecord(TENANT_A, 'looping-1'));
+      assert.ok(error instanceof GraphRequestError);
+      assert.equal(error.kind, 'looping-next-link');
+      assert.equal(error.retryable, false);
+      assert.match(error.message, /looping-1's sessions leads back to a page already read/);
+      assert.deepEqual(env.graph.stats.byOperation, { getCallRecord: 1, getSessionsPage: 2 }, 'not one request past the loop (the cap is 200)');
+    });
+
+    it('stops a record whose first sessions page links to itself after two requests', async () => {
+      env.graph.putRecord(callRecordWithSessions('looping-2', 2), { loopingNextLink: true });
+      const error = await rejectionOf(client.getCallRecord(TENANT_A, 'looping-2'));
+      assert.ok(error instanceof GraphRequestError && error.kind === 'looping-next-link');
+      assert.equal(env.graph.stats.requests, 2);
+    });
+
     it('stops at the page cap with a non-retryable error', async () => {
       env.graph.putRecord(callRecordWithSessions('many-pages', 30));
       const error = await rejectionOf(env.client({ maxSessionPages: 4 }).getCallRecord(TENANT_A, 'many-pages'));

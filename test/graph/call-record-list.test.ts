@@ -84,6 +84,16 @@ describe('Graph client: listing call records for the reconciliation sweep', () =
     assert.equal(env.graph.stats.requests, 1);
   });
 
+  it('stops a listing whose next link leads back to its first page at the first repeat', async () => {
+    const firstPage = `${env.graph.url}/communications/callRecords?$filter=${encodeURIComponent(`startDateTime ge ${at(0)}`)}`;
+    env.graph.setForeignListNextLink(firstPage);
+    const error = await rejectionOf(collect(env.client().listCallRecordsSince(TENANT_A, at(0))));
+    assert.ok(error instanceof GraphRequestError);
+    assert.equal(error.kind, 'looping-next-link');
+    assert.equal(error.retryable, false);
+    assert.equal(env.graph.stats.byOperation.listCallRecords, 1);
+  });
+
   it('stops at the list page cap', async () => {
     const error = await rejectionOf(collect(env.client({ maxListPages: 2 }).listCallRecordsSince(TENANT_A, at(0))));
     assert.ok(error instanceof GraphRequestError);

@@ -73,6 +73,7 @@ describe('Graph tokens through the real msal-node against a loopback HTTPS autho
     assert.ok(error instanceof GraphRequestError);
     assert.equal(error.kind, 'token');
     assert.equal(error.retryable, false);
+    assert.equal(error.needsAdmin, true, 'work waits for the credential to be fixed instead of being given up');
     assert.match(error.message, /invalid_client|7000215/);
     assert.match(error.message, /GRAPH_CLIENT_SECRET/);
     assert.doesNotMatch(error.message, /wrong/);
@@ -130,6 +131,33 @@ describe('Graph tokens through the real msal-node against a loopback HTTPS autho
     assert.equal(error.kind, 'token');
     assert.equal(error.retryable, true);
     assert.match(error.message, /AUTHORITY_HOST/);
+  });
+
+  it('reports a connection the authority reset as a retryable token error', async () => {
+    env.tokenServer.resetNextTokenRequests(2);
+    const error = await rejectionOf(env.client().getCallRecord(TENANT_A, 'call-1'));
+    env.tokenServer.clearInjectedFailures();
+    assert.ok(error instanceof GraphRequestError);
+    assert.equal(error.kind, 'token');
+    assert.equal(error.retryable, true);
+    assert.equal(error.needsAdmin, false);
+  });
+
+  it('treats msal holding token requests back after a 429 as retryable, not as a refusal for an admin', async () => {
+    const client = env.client();
+    env.tokenServer.failNextTokenRequests(1, { status: 429, error: 'temporarily_unavailable', retryAfterSeconds: 30 });
+    const answered = await rejectionOf(client.getCallRecord(TENANT_A, 'call-1'));
+    const requests = env.tokenServer.stats.tokenRequests;
+    // msal now refuses by itself, without asking the authority, until the Retry-After has passed.
+    const heldBack = await rejectionOf(client.getCallRecord(TENANT_A, 'call-1'));
+    env.tokenServer.clearInjectedFailures();
+    assert.equal(env.tokenServer.stats.tokenRequests, requests, 'msal did not ask the authority again');
+    for (const error of [answered, heldBack]) {
+      assert.ok(error instanceof GraphRequestError);
+      assert.equal(error.kind, 'token');
+      assert.equal(error.retryable, true, error.message);
+      assert.equal(error.needsAdmin, false);
+    }
   });
 
   it('refuses a tenant id that could change the authority path', async () => {

@@ -1,31 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from '../../src/store';
 import type { CallQualityReport } from '../../src/quality';
+import { killBotProcess, startBotProcess, type BotProcess } from '../support/bot-process';
 import { createLoopbackTlsCertificate } from '../support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackGraph } from '../support/loopback-graph';
 import { seededRandom } from '../support/seeded-random';
+import { seedCallRecord } from '../support/seed-call-record';
 import { startLoopbackTokenServer, type LoopbackTokenServer } from '../support/loopback-token-server';
 import { freePort } from '../support/free-port';
-import { loadFixture } from '../support/graph-fixtures';
 
-const ROOT = path.resolve(__dirname, '../..');
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const CLIENT_ID = '33333333-3333-4333-8333-333333333333';
 const CLIENT_SECRET = 'crash-test-secret~value';
 const CLIENT_STATE = 'crash-test-client-state-0123456789';
 const RECORDS = 300;
-const seed = loadFixture('callrecord-v1-expanded-2024.json') as Record<string, unknown>;
 
 const callId = (n: number) => `cccccccc-0000-4000-8000-${String(n).padStart(12, '0')}`;
-function record(id: string, version: number): Record<string, unknown> {
-  const copy = structuredClone(seed);
-  delete copy['sessions@odata.nextLink'];
-  return { ...copy, id, version, startDateTime: new Date(Date.now() - 30 * 60_000).toISOString(), endDateTime: new Date(Date.now() - 5 * 60_000).toISOString() };
-}
+const record = (id: string, version: number) => seedCallRecord({ id, version });
 
 
 describe('crash recovery: the bot killed with SIGKILL while it drains', function () {
@@ -51,8 +45,6 @@ describe('crash recovery: the bot killed with SIGKILL while it drains', function
     const port = await freePort();
     const dataDir = path.join(dir, 'data');
     const env = {
-      PATH: process.env.PATH,
-      PORT: String(port),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       GRAPH_TENANT_IDS: TENANT,
@@ -71,28 +63,11 @@ describe('crash recovery: the bot killed with SIGKILL while it drains', function
     // Slow Graph answers widen the window in which a kill lands mid-fetch.
     graph.delayNext(RECORDS, 15);
 
-    let child: ChildProcess | undefined;
-    let output = '';
+    let child: BotProcess | undefined;
     const startChild = async () => {
-      child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/index.ts')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout!.on('data', (chunk) => (output += chunk));
-      child.stderr!.on('data', (chunk) => (output += chunk));
-      const end = Date.now() + 30_000;
-      for (;;) {
-        try {
-          if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-        } catch {
-          // not listening yet
-        }
-        if (Date.now() > end) throw new Error(`the bot did not start:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      child = await startBotProcess({ env, port, startTimeoutMs: 30_000 });
     };
-    const kill = async () => {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child!.kill('SIGKILL');
-      await exited;
-    };
+    const kill = () => killBotProcess(child!);
     const notify = async (batch: string[], changeType: 'created' | 'updated') => {
       // Graph redelivers what was not answered 2xx; so does this loop, until it is accepted.
       for (;;) {
@@ -109,7 +84,7 @@ describe('crash recovery: the bot killed with SIGKILL while it drains', function
           // the bot is down: retry after a restart
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
-        if (child?.exitCode !== null || child.signalCode !== null) await startChild();
+        if (!child?.alive()) await startChild();
       }
     };
 
@@ -142,7 +117,7 @@ describe('crash recovery: the bot killed with SIGKILL while it drains', function
     while (!(await finished())) {
       assert.ok(Date.now() < deadline, `not drained in time after ${kills} kills`);
       await new Promise((resolve) => setTimeout(resolve, 100 + random() * 700));
-      if (child?.exitCode === null && child.signalCode === null && !(await finished())) {
+      if (child?.alive() && !(await finished())) {
         await kill();
         kills += 1;
         await startChild();

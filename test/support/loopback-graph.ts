@@ -20,6 +20,10 @@ import type { AddressInfo } from 'node:net';
  * - 401 without a valid bearer token; 429 on demand ({@link LoopbackGraph.throttleNext}, with or
  *   without `Retry-After`) and, when `enforceLimits` is set, whenever a sliding window of the
  *   documented limits would be exceeded (per tenant, per call record, listing).
+ * - Faults on demand: an error status with any message ({@link LoopbackGraph.failNext}, e.g. a
+ *   hostile one), a reset connection ({@link LoopbackGraph.resetNext}), a 200 whose body is not
+ *   JSON ({@link LoopbackGraph.corruptNext}), slow answers, a record whose session next links
+ *   loop, and a fault plan asked about every request ({@link LoopbackGraph.setFaultPlan}).
  *
  * The tenant of a request is the `tid` claim of its token, as in Graph. Records put without a
  * tenant are visible to every tenant.
@@ -46,8 +50,20 @@ export interface LoopbackGraph {
    * `retryAfter`: seconds (number), a raw header value (an HTTP date), or omitted for no header.
    */
   throttleNext(count: number, options?: { retryAfter?: number | string; operations?: LoopbackGraphOperation[] }): void;
-  /** The next `count` requests (matching `operations`) fail with `status` (default 503 `ServiceUnavailable`). */
-  failNext(count: number, options?: { status?: number; code?: string; retryAfter?: number | string; operations?: LoopbackGraphOperation[] }): void;
+  /**
+   * The next `count` requests (matching `operations`) fail with `status` (default 503
+   * `ServiceUnavailable`); `message` replaces Graph's `error.message` (e.g. a hostile one).
+   */
+  failNext(count: number, options?: { status?: number; code?: string; message?: string; retryAfter?: number | string; operations?: LoopbackGraphOperation[] }): void;
+  /** The next `count` requests (matching `operations`) get their connection reset before any answer. */
+  resetNext(count: number, options?: { operations?: LoopbackGraphOperation[] }): void;
+  /** The next `count` requests (matching `operations`) get 200 with a body that is not JSON (cut short). */
+  corruptNext(count: number, options?: { operations?: LoopbackGraphOperation[] }): void;
+  /**
+   * Asks `plan` about every request (after the injected one-shot faults): the fault it returns is
+   * served instead of the answer; undefined serves the answer. `undefined` removes the plan.
+   */
+  setFaultPlan(plan: LoopbackFaultPlan | undefined): void;
   /** The next `count` requests are answered only after `ms` (for timeout tests). */
   delayNext(count: number, ms: number): void;
   /** Makes the next listing page's `@odata.nextLink` point at `url` (a foreign host), or stops that. */
@@ -88,7 +104,26 @@ export interface LoopbackRecordOptions {
   duplicateAcrossPages?: boolean;
   /** The record's first sessions next link points here instead (e.g. `https://attacker.example/…`). */
   foreignNextLink?: string;
+  /** The sessions next links loop: the last page (or the first, when all fits one) links back to the first sessions page. */
+  loopingNextLink?: boolean;
 }
+
+/** A fault the loopback serves instead of an answer. */
+export type LoopbackFault =
+  | { kind: 'status'; status: number; code?: string; message?: string; retryAfter?: number | string }
+  | { kind: 'reset' }
+  | { kind: 'invalid-json' }
+  | { kind: 'delay'; ms: number };
+
+/** What a fault plan is told of each request. */
+export interface LoopbackFaultContext {
+  operation: LoopbackGraphOperation;
+  method: string;
+  callId?: string;
+}
+
+/** Decides, request by request, whether to serve a fault (for randomized fault injection). */
+export type LoopbackFaultPlan = (request: LoopbackFaultContext) => LoopbackFault | undefined;
 
 /** Options of {@link LoopbackGraph.sendNotifications}. */
 export interface LoopbackNotifyOptions {
@@ -165,6 +200,10 @@ export interface LoopbackGraphStats {
   throttledByLimits: number;
   notFound: number;
   unauthorized: number;
+  /** Connections reset on purpose. */
+  resets: number;
+  /** 200 answers cut short on purpose (not JSON). */
+  corrupted: number;
   /** The most requests admitted inside one window of each limit (measured even when not enforced). */
   peakInWindow: { perTenant: number; perCallRecord: number; listCallRecords: number };
 }
@@ -216,6 +255,8 @@ interface StoredRecord {
 }
 
 interface InjectedFailure {
+  /** `status` answers Graph's error JSON; `reset` drops the connection; `invalid-json` answers 200 with a cut body. */
+  kind: 'status' | 'reset' | 'invalid-json';
   status: number;
   code: string;
   message: string;
@@ -289,6 +330,7 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
   const failures: InjectedFailure[] = [];
   const delays: number[] = [];
   let foreignListNextLink: string | undefined;
+  let faultPlan: LoopbackFaultPlan | undefined;
   let windows = {
     perTenant: new SlidingWindows(limits.perTenant),
     perCallRecord: new SlidingWindows(limits.perCallRecord),
@@ -301,6 +343,8 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     throttledByLimits: 0,
     notFound: 0,
     unauthorized: 0,
+    resets: 0,
+    corrupted: 0,
     peakInWindow: { perTenant: 0, perCallRecord: 0, listCallRecords: 0 },
   });
   const stats = emptyStats();
@@ -409,7 +453,7 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
       const spelling = recordOptions.nextLinkSpelling === 'nextlink' ? 'sessions@odata.nextlink' : 'sessions@odata.nextLink';
       if (recordOptions.foreignNextLink) {
         body[spelling] = recordOptions.foreignNextLink;
-      } else if (sessions.length > size) {
+      } else if (recordOptions.loopingNextLink || sessions.length > size) {
         body[spelling] = sessionPageUrl(callId, size - (recordOptions.duplicateAcrossPages ? 1 : 0), record.version);
       }
     }
@@ -434,6 +478,9 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     };
     if (sessions.length > offset + size) {
       body['@odata.nextLink'] = sessionPageUrl(callId, offset + size - (recordOptions.duplicateAcrossPages ? 1 : 0), record.version);
+    } else if (recordOptions.loopingNextLink) {
+      // Back to the first sessions page: a walker that does not remember where it has been goes round for ever.
+      body['@odata.nextLink'] = sessionPageUrl(callId, size - (recordOptions.duplicateAcrossPages ? 1 : 0), record.version);
     }
     return body;
   };
@@ -699,10 +746,29 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
       const tenantId = tenantOf(request);
       entry.tenantId = tenantId;
       const failureIndex = failures.findIndex((failure) => !failure.operations || failure.operations.includes(classified.operation));
-      if (failureIndex >= 0) {
-        const [failure] = failures.splice(failureIndex, 1);
-        const retryAfter: Record<string, string> = failure!.retryAfter === undefined ? {} : { 'retry-after': String(failure!.retryAfter) };
-        throw new GraphHttpError(failure!.status, failure!.code, failure!.message, retryAfter);
+      let failure: InjectedFailure | undefined = failureIndex >= 0 ? failures.splice(failureIndex, 1)[0] : undefined;
+      if (!failure && faultPlan) {
+        const planned = faultPlan({ operation: classified.operation, method, ...(classified.callId ? { callId: classified.callId } : {}) });
+        if (planned?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, planned.ms));
+        else if (planned) failure = plannedFailure(planned);
+      }
+      if (failure?.kind === 'reset') {
+        entry.status = -1;
+        stats.resets += 1;
+        request.socket.destroy();
+        return;
+      }
+      if (failure?.kind === 'invalid-json') {
+        entry.status = 200;
+        stats.corrupted += 1;
+        const text = '{"@odata.context":"cut short';
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        response.end(text);
+        return;
+      }
+      if (failure) {
+        const retryAfter: Record<string, string> = failure.retryAfter === undefined ? {} : { 'retry-after': String(failure.retryAfter) };
+        throw new GraphHttpError(failure.status, failure.code, failure.message, retryAfter);
       }
       admit(tenantId, classified.operation, classified.callId, at);
       ({ status, body } = await route(tenantId, method, classified, url.searchParams, readJson, at));
@@ -777,19 +843,29 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     },
     throttleNext(count, throttle = {}) {
       for (let index = 0; index < count; index += 1) {
-        failures.push({ status: 429, code: 'TooManyRequests', message: 'Too many requests.', retryAfter: throttle.retryAfter, operations: throttle.operations });
+        failures.push({ kind: 'status', status: 429, code: 'TooManyRequests', message: 'Too many requests.', retryAfter: throttle.retryAfter, operations: throttle.operations });
       }
     },
     failNext(count, failure = {}) {
       for (let index = 0; index < count; index += 1) {
         failures.push({
+          kind: 'status',
           status: failure.status ?? 503,
           code: failure.code ?? 'ServiceUnavailable',
-          message: 'The service is temporarily unavailable (injected by the test).',
+          message: failure.message ?? 'The service is temporarily unavailable (injected by the test).',
           retryAfter: failure.retryAfter,
           operations: failure.operations,
         });
       }
+    },
+    resetNext(count, reset = {}) {
+      for (let index = 0; index < count; index += 1) failures.push({ kind: 'reset', status: 0, code: '', message: '', retryAfter: undefined, operations: reset.operations });
+    },
+    corruptNext(count, corrupt = {}) {
+      for (let index = 0; index < count; index += 1) failures.push({ kind: 'invalid-json', status: 200, code: '', message: '', retryAfter: undefined, operations: corrupt.operations });
+    },
+    setFaultPlan(plan) {
+      faultPlan = plan;
     },
     delayNext(count, ms) {
       for (let index = 0; index < count; index += 1) delays.push(ms);
@@ -861,6 +937,18 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+function plannedFailure(fault: Exclude<LoopbackFault, { kind: 'delay' }>): InjectedFailure {
+  if (fault.kind !== 'status') return { kind: fault.kind, status: fault.kind === 'reset' ? 0 : 200, code: '', message: '', retryAfter: undefined, operations: undefined };
+  return {
+    kind: 'status',
+    status: fault.status,
+    code: fault.code ?? (fault.status === 429 ? 'TooManyRequests' : fault.status >= 500 ? 'ServiceUnavailable' : 'BadRequest'),
+    message: fault.message ?? 'Injected by the test.',
+    retryAfter: fault.retryAfter,
+    operations: undefined,
   };
 }
 

@@ -16,7 +16,9 @@ import type { LoopbackTlsCertificate } from './loopback-certificates';
  *   `iss`, `sub`, `exp` and `nbf` are checked too;
  * - answers `{token_type, expires_in, ext_expires_in, access_token}` or Entra-style errors
  *   (`invalid_client` 401 with `AADSTS` codes, `invalid_request`, `unsupported_grant_type`,
- *   `invalid_scope`, `unauthorized_client` 400).
+ *   `invalid_scope`, `unauthorized_client` 400);
+ * - faults on demand: any error status and description (a hostile one, too), a reset connection,
+ *   a slow answer.
  *
  * Access tokens are HS256 JWTs (`tid`, `appid`, `aud` = the scope's resource, `roles`, `exp`)
  * that {@link LoopbackTokenServer.verifyAccessToken} checks, so the loopback Graph can refuse
@@ -34,6 +36,10 @@ export interface LoopbackTokenServer {
   failNextTokenRequests(count: number, failure?: Partial<LoopbackTokenFailure>): void;
   /** Drops injected failures not used yet (msal retries a 5xx once, so it may use fewer than injected). */
   clearInjectedFailures(): void;
+  /** The next `count` token requests get their connection reset before any answer. */
+  resetNextTokenRequests(count: number): void;
+  /** The next `count` token requests are answered only after `ms`. */
+  delayNextTokenRequests(count: number, ms: number): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +68,8 @@ export interface LoopbackTokenStats {
   tokenRequests: number;
   tokensIssued: number;
   refused: number;
+  /** Connections reset on purpose. */
+  resets: number;
   byTenant: Record<string, number>;
 }
 
@@ -119,9 +127,11 @@ export async function startLoopbackTokenServer(options: LoopbackTokenServerOptio
   const lifetime = options.tokenLifetimeSeconds ?? 3599;
   const apps = new Map(options.apps.map((app) => [app.clientId, app]));
   const tenants = options.tenants ? new Set(options.tenants.map((tenant) => tenant.toLowerCase())) : undefined;
-  const stats: LoopbackTokenStats = { discoveryRequests: 0, tokenRequests: 0, tokensIssued: 0, refused: 0, byTenant: {} };
+  const stats: LoopbackTokenStats = { discoveryRequests: 0, tokenRequests: 0, tokensIssued: 0, refused: 0, resets: 0, byTenant: {} };
   const tokenRequests: LoopbackTokenRequestRecord[] = [];
   const failures: LoopbackTokenFailure[] = [];
+  let resets = 0;
+  const delays: number[] = [];
   let origin = '';
 
   const issueToken = (tenantId: string, clientId: string, resource: string): string => {
@@ -333,6 +343,14 @@ export async function startLoopbackTokenServer(options: LoopbackTokenServerOptio
       stats.byTenant[tenantId] = (stats.byTenant[tenantId] ?? 0) + 1;
       const contentType = request.headers['content-type'] ?? '';
       const text = await readBody(request);
+      const delay = delays.shift();
+      if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (resets > 0) {
+        resets -= 1;
+        stats.resets += 1;
+        request.socket.destroy();
+        return;
+      }
       if (!contentType.startsWith('application/x-www-form-urlencoded')) {
         send(response, 400, { error: 'invalid_request', error_description: 'AADSTS900144: The request body must be application/x-www-form-urlencoded.' });
         return;
@@ -369,6 +387,14 @@ export async function startLoopbackTokenServer(options: LoopbackTokenServerOptio
     },
     clearInjectedFailures() {
       failures.length = 0;
+      resets = 0;
+      delays.length = 0;
+    },
+    resetNextTokenRequests(count) {
+      resets += count;
+    },
+    delayNextTokenRequests(count, ms) {
+      for (let index = 0; index < count; index += 1) delays.push(ms);
     },
     close: () =>
       new Promise<void>((resolve) => {
