@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,12 +6,11 @@ import { assessCall } from '../../../src/alerts';
 import { storedReportOf } from '../../../src/ingest';
 import { resolveScoringOptions } from '../../../src/quality';
 import { openSqliteStore } from '../../../src/store';
-import { freePort } from '../../support/free-port';
+import { killBotProcess, startBotProcess, type BotProcess } from '../../support/bot-process';
 import { LoopbackBotConnector } from '../../support/loopback-bot-connector';
 import { seededRandom } from '../../support/seeded-random';
 import { poorRecord } from '../bot-harness';
 
-const ROOT = path.resolve(__dirname, '../../..');
 const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
 const BOT = { id: '28:00000000-0000-0000-0000-00000000b07b', name: 'Call Quality' };
 const CALLS = 120;
@@ -61,29 +59,11 @@ describe('delivery: the bot killed with SIGKILL while it posts alert cards', fun
     }
     await seed.close();
 
-    const port = await freePort();
-    const env = { PATH: process.env.PATH, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ALERT_CHANNEL_ID: channelKey, ALERT_LEASE_SECONDS: '1' };
-    let child: ChildProcess | undefined;
-    let output = '';
-    const startChild = async () => {
-      child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/index.ts')], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout!.on('data', (chunk) => (output += chunk));
-      child.stderr!.on('data', (chunk) => (output += chunk));
-      const end = Date.now() + 30_000;
-      for (;;) {
-        try {
-          if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
-        } catch {
-          // not listening yet
-        }
-        if (Date.now() > end) throw new Error(`the bot did not start:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
-    const kill = async () => {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child!.kill('SIGKILL');
-      await exited;
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ALERT_CHANNEL_ID: channelKey, ALERT_LEASE_SECONDS: '1' };
+    let bot: BotProcess = await startBotProcess({ env });
+    const restart = async () => {
+      await killBotProcess(bot);
+      bot = await startBotProcess({ env, port: bot.port });
     };
     const jobsLeft = async () => {
       const store = openSqliteStore({ dataDir });
@@ -95,7 +75,6 @@ describe('delivery: the bot killed with SIGKILL while it posts alert cards', fun
       }
     };
 
-    await startChild();
     let kills = 0;
     while (kills < KILLS) {
       // Kill while cards are going out: after a few more posts, at a random moment.
@@ -103,16 +82,15 @@ describe('delivery: the bot killed with SIGKILL while it posts alert cards', fun
       await connector.waitFor(() => connector.posts().length >= before + 1 + Math.floor(random() * 6), 60_000);
       await new Promise((resolve) => setTimeout(resolve, random() * 15));
       if ((await jobsLeft()) === 0) break;
-      await kill();
+      await restart();
       kills += 1;
-      await startChild();
     }
     const deadline = Date.now() + 120_000;
     while ((await jobsLeft()) > 0) {
-      assert.ok(Date.now() < deadline, `not delivered in time after ${kills} kills:\n${output.slice(-2000)}`);
+      assert.ok(Date.now() < deadline, `not delivered in time after ${kills} kills:\n${bot.output().slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await kill();
+    await killBotProcess(bot);
 
     // A post that no sent card records is one the bot made and then lost track of (killed before
     // recording it): its card went out again later. Every card that was recorded was delivered.
