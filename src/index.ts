@@ -1,12 +1,29 @@
-import { quietSqliteExperimentalWarning } from './quiet-sqlite-warning';
-import { ConfigError, loadConfig, missingSetup } from './config';
-import { createLogger } from './logger';
-import { startApp } from './app';
+import { startTelemetry, TelemetrySettingsError, type Telemetry } from './telemetry';
 
-/** `npm start`: reads the configuration, says what is not set up yet, and serves. */
-quietSqliteExperimentalWarning();
-
+/**
+ * `npm start`: starts telemetry, reads the configuration, says what is not set up yet, and serves.
+ *
+ * Only the telemetry module is imported statically: the rest of the app is loaded once telemetry
+ * has started, so the http and pino instrumentations see those modules load.
+ */
 async function main(): Promise<void> {
+  let telemetry: Telemetry;
+  try {
+    telemetry = await startTelemetry(process.env);
+  } catch (error) {
+    if (error instanceof TelemetrySettingsError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const { quietSqliteExperimentalWarning } = await import('./quiet-sqlite-warning.js');
+  quietSqliteExperimentalWarning();
+  const [{ ConfigError, loadConfig, missingSetup }, { createLogger }, { startApp }] = await Promise.all([
+    import('./config.js'),
+    import('./logger.js'),
+    import('./app.js'),
+  ]);
   let config;
   try {
     config = loadConfig();
@@ -17,16 +34,23 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, { contextFields: () => telemetry.logFields() });
   for (const line of missingSetup(config)) logger.warn(line);
-  const app = await startApp(config, logger);
-  logger.info({ port: app.port, dataDir: config.dataDir, store: config.store, profile: config.scoring.profile }, `listening on port ${app.port}`);
+  const app = await startApp(config, logger, { telemetry });
+  logger.info(
+    { port: app.port, dataDir: config.dataDir, store: config.store, profile: config.scoring.profile, telemetry: telemetry.enabled },
+    `listening on port ${app.port}`,
+  );
   const stop = (signal: string) => {
     logger.info(`${signal}: stopping`);
-    app.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    app
+      .stop()
+      // What is still buffered (the last spans and metrics) is exported before the process ends.
+      .then(() => telemetry.shutdown())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -5,6 +5,7 @@ import { InboxWorker, IngestStatus, ReconciliationSweep, SubscriptionKeeper } fr
 import { summarizeCall } from './alerts';
 import type { ScoringOptions } from './quality';
 import type { Store } from './store';
+import type { Telemetry } from './telemetry';
 
 /** The background parts of ingest, built from the configuration. */
 export interface IngestRuntime {
@@ -28,6 +29,8 @@ export interface IngestRuntimeOptions {
   onAlertQueued?: () => void;
   /** For tests: a client built elsewhere (e.g. against a loopback Graph). */
   graph?: GraphClient;
+  /** Traces and metrics of the worker and of the Graph client built here. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -37,7 +40,7 @@ export interface IngestRuntimeOptions {
 export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntime {
   const { config, store, logger, status } = options;
   const graphReady = Boolean(options.graph) || Boolean(config.graph.clientId && (config.graph.clientSecret || config.graph.clientCertificatePath));
-  const graph = options.graph ?? (graphReady ? createGraphClient(graphClientOptionsFromConfig(config.graph, logger)) : undefined);
+  const graph = options.graph ?? (graphReady ? createGraphClient({ ...graphClientOptionsFromConfig(config.graph, logger), telemetry: options.telemetry }) : undefined);
   if (!graph) {
     return { graph: undefined, worker: undefined, sweep: undefined, subscriptions: undefined, start() {}, async stop() {} };
   }
@@ -51,6 +54,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     onAlertQueued: options.onAlertQueued,
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,
+    telemetry: options.telemetry,
   });
   const sweep = new ReconciliationSweep({
     store,
