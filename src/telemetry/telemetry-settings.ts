@@ -68,11 +68,12 @@ export function telemetrySettingsFrom(env: NodeJS.ProcessEnv): TelemetrySettings
     const value = given ?? (base ? `${base.replace(/\/+$/, '')}/v1/${signal}` : undefined);
     const variable = given ? `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT` : 'OTEL_EXPORTER_OTLP_ENDPOINT';
     if (!value) return undefined;
+    const written = given ?? base!;
     try {
       const parsed = new URL(value);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http');
     } catch {
-      throw new TelemetrySettingsError(`${variable}="${value}" is not an http(s) URL: give the collector's OTLP/HTTP address, e.g. http://localhost:4318.`);
+      throw new TelemetrySettingsError(`${variable}="${written}" is not an http(s) URL: give the collector's OTLP/HTTP address, e.g. http://localhost:4318.`);
     }
     return value;
   };

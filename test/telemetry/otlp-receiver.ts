@@ -68,24 +68,28 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       const contentType = req.headers['content-type'] ?? '';
       requests.push({ path, contentType });
       if (req.method !== 'POST' || !contentType.startsWith('application/json')) {
-        res.writeHead(415, { 'content-type': 'application/json' }).end('{"message":"This receiver accepts OTLP/HTTP JSON only."}');
+        res.writeHead(415, { 'content-type': 'application/json' });
+        res.end('{"message":"This receiver accepts OTLP/HTTP JSON only."}');
         return;
       }
       let body: any;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
-        res.writeHead(400).end();
+        res.writeHead(400);
+        res.end();
         return;
       }
       if (path === '/v1/traces') spans.push(...readSpans(body));
       else if (path === '/v1/metrics') metricExports.push(readPoints(body));
       else if (path === '/v1/logs') logRecords.push(...readLogs(body));
       else {
-        res.writeHead(404).end();
+        res.writeHead(404);
+        res.end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
     });
   });
   server.listen(0, '127.0.0.1');
