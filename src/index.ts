@@ -45,11 +45,19 @@ async function main(): Promise<void> {
     logger.info(`${signal}: stopping`);
     app
       .stop()
-      // What is still buffered (the last spans and metrics) is exported before the process ends.
-      .then(() => telemetry.shutdown())
+      // What is still buffered (the last spans and metrics) is exported before the process ends;
+      // a collector that cannot be reached is said, but does not make the stop a failure.
+      .then(() =>
+        telemetry.shutdown().catch((error: unknown) => {
+          process.stderr.write(`Could not export the last telemetry while stopping: ${(error as Error).message}\n`);
+        }),
+      )
       .then(
         () => process.exit(0),
-        () => process.exit(1),
+        (error: unknown) => {
+          process.stderr.write(`Stopping failed: ${(error as Error).stack ?? String(error)}\n`);
+          process.exit(1);
+        },
       );
   };
   process.once('SIGINT', () => stop('SIGINT'));
