@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, undefined, { contextFields: () => telemetry.logFields() });
+  // Trace ids on each line only when there are traces to find them in.
+  const logger = createLogger(config.logLevel, undefined, telemetry.enabled ? { contextFields: () => telemetry.logFields() } : {});
   for (const line of missingSetup(config)) logger.warn(line);
   const app = await startApp(config, logger, { telemetry });
   logger.info(
