@@ -66,6 +66,10 @@ describe('the bot process with OTEL_EXPORTER_OTLP_ENDPOINT (src/index.ts)', func
       }),
     });
     assert.equal(response.status, 202);
+    const notJson = await fetch(`http://127.0.0.1:${port}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"value": [' });
+    assert.equal(notJson.status, 400);
+    const noValue = await fetch(`http://127.0.0.1:${port}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items": []}' });
+    assert.equal(noValue.status, 400);
     // SIGTERM: the bot stops, then exports what telemetry still holds before exiting.
     child.kill('SIGTERM');
     await exited;
@@ -98,9 +102,13 @@ describe('the bot process with OTEL_EXPORTER_OTLP_ENDPOINT (src/index.ts)', func
     assert.ok(receiver.logRecords().some((record) => record.body.startsWith('listening on port')), `log records: ${receiver.logRecords().map((record) => record.body).join(' | ')}`);
   });
 
-  it('counts the notification', () => {
+  it('counts the notification received and the bodies refused, by reason', () => {
     const last = receiver.metricExports().at(-1) ?? [];
-    const received = last.filter((point) => point.metric === 'callquality.notifications.received').reduce((sum, point) => sum + point.value, 0);
-    assert.equal(received, 1);
+    const sum = (metric: string, reason?: string) =>
+      last.filter((point) => point.metric === metric && (reason === undefined || point.attributes['callquality.refusal.reason'] === reason)).reduce((total, point) => total + point.value, 0);
+    assert.equal(sum('callquality.notifications.received'), 1);
+    assert.equal(sum('callquality.notifications.refused', 'invalid-json'), 1);
+    assert.equal(sum('callquality.notifications.refused', 'malformed'), 1, 'a body without a value array');
+    assert.equal(sum('callquality.notifications.refused'), 2);
   });
 });
