@@ -1,6 +1,11 @@
 // Azure resources for Call Quality Bot, deployed by the Agents Toolkit (`arm/deploy` in
 // m365agents.yml) or by hand with `az deployment group create`.
 //
+// Operations: the bot exports its own traces, metrics and logs to Application Insights with
+// OpenTelemetry (@azure/monitor-opentelemetry, started in src/index.ts) from the connection string
+// below, and a diagnostic setting sends the web app's HTTP, console and platform logs and its
+// metrics to the same Log Analytics workspace. Nothing to switch on by hand.
+//
 // One user-assigned managed identity is everything the running bot is: its Bot Framework identity
 // (Azure Bot with msaAppType UserAssignedMSI), its Azure Storage identity (RBAC roles, no account
 // keys) and the identity App Service uses to read the two secrets from Key Vault. The only secrets
@@ -145,7 +150,10 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   kind: 'web'
   properties: {
     Application_Type: 'web'
+    // Workspace-based: the bot's telemetry lands in the workspace's AppRequests, AppDependencies,
+    // AppTraces and AppMetrics tables, beside the web app's own logs (docs/deploy.md, Monitoring).
     WorkspaceResourceId: logAnalytics.id
+    IngestionMode: 'LogAnalytics'
   }
 }
 
@@ -298,12 +306,12 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
           value: '/home/data'
         }
         {
+          // Read by src/telemetry: with it the bot exports to Application Insights. No instrumentation
+          // key appears anywhere else. App Service's own Node.js agent
+          // (ApplicationInsightsAgent_EXTENSION_VERSION) is deliberately not enabled: the bot
+          // instruments itself, and both together would send everything twice.
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
           value: appInsights.properties.ConnectionString
-        }
-        {
-          name: 'ApplicationInsightsAgent_EXTENSION_VERSION'
-          value: '~3'
         }
         {
           name: 'STORE'
@@ -379,6 +387,35 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     keyVaultSecretsUserAssignment
     storageRoleAssignments
   ]
+}
+
+// The web app's own logs and metrics (HTTP access log, stdout/stderr, platform events, CPU, memory,
+// response times) go to the workspace: no manual "Diagnostic settings" step after deployment.
+var webAppLogCategories = [
+  'AppServiceHTTPLogs'
+  'AppServiceConsoleLogs'
+  'AppServiceAppLogs'
+  'AppServicePlatformLogs'
+]
+
+resource webAppDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: webApp
+  properties: {
+    workspaceId: logAnalytics.id
+    logs: [
+      for category in webAppLogCategories: {
+        category: category
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
 }
 
 module botRegistration './botRegistration/azurebot.bicep' = {

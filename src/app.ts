@@ -8,6 +8,7 @@ import { createIngestRuntime, healthRoute, IngestStatus, notificationRoutes, typ
 import { createBot, type Bot } from './bot';
 import type { GraphClient } from './graph';
 import type { Store } from './store';
+import { disabledTelemetry, type Telemetry } from './telemetry';
 
 /** A running bot: its port and how to stop it. */
 export interface RunningApp {
@@ -28,11 +29,17 @@ export interface AppOverrides {
   graph?: GraphClient;
   /** Options passed through to the bot (e.g. Bot Framework endpoints of a loopback connector). */
   bot?: Partial<Parameters<typeof createBot>[0]>;
+  /**
+   * The telemetry started before the app (`startTelemetry`); none by default. A Graph client
+   * given in `graph` must have been built with the same one to trace its requests.
+   */
+  telemetry?: Telemetry;
 }
 
 /** Wires every part from the configuration and starts serving. */
 export async function startApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): Promise<RunningApp> {
   const store = overrides.store ?? (await openConfiguredStore(config));
+  const telemetry = overrides.telemetry ?? disabledTelemetry();
   const status = new IngestStatus();
   let bot: Bot | undefined;
   const ingest = createIngestRuntime({
@@ -41,6 +48,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     logger,
     status,
     graph: overrides.graph,
+    telemetry,
     onAlertQueued: () => bot?.wakeDelivery(),
   });
   const { graph, scoringFor } = ingest;
@@ -82,6 +90,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
       allowedTenants: config.graph.tenantIds,
       onLifecycle,
       onEnqueued: () => ingest.worker?.wake(),
+      telemetry,
     }),
     healthRoute({ store, status, expectedTenants: config.notifications.url ? config.graph.tenantIds : [], healthKey: config.healthKey }),
     bot.routes,
@@ -93,6 +102,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     if (!overrides.store) await store.close();
     throw error;
   }
+  const stopObservingInbox = telemetry.observeInbox((now) => store.inbox.stats(now));
   ingest.start();
   bot.startDelivery();
   const running = bot;
@@ -105,6 +115,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     ingest,
     bot: running,
     async stop() {
+      stopObservingInbox();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await ingest.stop();
       await running.stop();

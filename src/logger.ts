@@ -35,7 +35,26 @@ export function censorSecret(value: unknown, path: string[]): unknown {
   return typeof value === 'number' && key !== undefined && KEYS_THAT_MAY_COUNT.has(key) ? value : REDACTED;
 }
 
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /**
+   * Fields added to every line, read when the line is written: `Telemetry.logFields`, which gives
+   * the active span's `trace_id`, `span_id` and `trace_flags`, so a line written while handling a
+   * call can be found from its trace (and the trace from the line).
+   */
+  contextFields?: () => Record<string, string>;
+}
+
 /** The process logger: JSON lines on stdout (or the given destination), secrets redacted. */
-export function createLogger(level = 'info', destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: censorSecret }, base: { app: 'call-quality-bot' } }, destination);
+export function createLogger(level = 'info', destination?: pino.DestinationStream, options: LoggerOptions = {}): Logger {
+  const { contextFields } = options;
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: censorSecret },
+      base: { app: 'call-quality-bot' },
+      ...(contextFields ? { mixin: () => contextFields() } : {}),
+    },
+    destination,
+  );
 }

@@ -18,9 +18,10 @@ const ROOMS: Record<string, readonly string[]> = {
   quality: [],
   store: [],
   alerts: ['quality'],
-  graph: ['quality'],
+  graph: ['quality', 'telemetry'],
   settings: ['quality', 'store', 'alerts'],
-  telemetry: [],
+  // Types only: the inbox counts it observes.
+  telemetry: ['store'],
   sites: [],
   ingest: ['graph', 'quality', 'store', 'alerts', 'settings', 'telemetry', 'sites'],
   bot: ['alerts', 'store', 'settings', 'ingest', 'quality', 'telemetry'],

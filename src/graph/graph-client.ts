@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
+import type { Telemetry } from '../telemetry';
 import { fetchCallRecord, type FetchedCallRecord } from './call-record-fetch';
 import { listCallRecordsSince, type CallRecordSummary } from './call-record-list';
 import { createGraphSubscriptions, type GraphSubscriptions } from './graph-subscriptions';
@@ -33,6 +34,8 @@ export interface GraphClientOptions {
   now?: () => number;
   /** Defaults to a `setTimeout` promise. */
   sleep?: (ms: number) => Promise<void>;
+  /** Spans of Graph requests and the 429 counter; none by default. */
+  telemetry?: Telemetry;
 }
 
 /** The Graph client the rest of the bot uses. Every method throws `GraphRequestError` on failure and never retries. */
@@ -95,6 +98,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     now,
     timeoutMs: positiveInteger(options.requestTimeoutMs ?? 30_000, 'requestTimeoutMs'),
+    telemetry: options.telemetry,
   });
   return {
     async getCallRecord(tenantId, callId) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger';
+import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
 import { GraphRequestError, isRetryableStatus } from './graph-request-error';
 import type { GraphTokenProvider } from './graph-token-provider';
 import type { RateLimit, RequestRateLimiter } from './request-rate-limiter';
@@ -30,6 +31,8 @@ export interface GraphTransportOptions {
   fetch: typeof fetch;
   now: () => number;
   timeoutMs: number;
+  /** One client span per request (a child of the caller's span, e.g. the fetch of a call) and the 429 counter. */
+  telemetry?: Telemetry;
 }
 
 /** The first this many characters of an error body are read for Graph's error code. */
@@ -42,9 +45,11 @@ const MAX_ERROR_BODY = 64 * 1024;
  */
 export class GraphTransport {
   readonly origin: string;
+  private readonly telemetry: Telemetry;
 
   constructor(private readonly options: GraphTransportOptions) {
     this.origin = new URL(options.baseUrl).origin;
+    this.telemetry = options.telemetry ?? disabledTelemetry();
   }
 
   /** The base URL joined with a path that starts with `/`. */
@@ -89,13 +94,26 @@ export class GraphTransport {
       permits.push(await this.options.limiter.acquire(tenantKey(tenantId), this.options.tenantLimit));
       // The token is taken after the wait for capacity, so a long queue never sends a stale one.
       const token = await this.options.tokens.getAccessToken(tenantId);
-      return await this.exchange(request, token);
+      // The span covers the HTTP exchange only: waiting for rate-limit capacity is not Graph's time.
+      return await this.telemetry.withSpan(
+        request.operation,
+        {
+          kind: 'client',
+          attributes: {
+            'http.request.method': request.method,
+            'url.full': request.url,
+            'server.address': new URL(request.url).hostname,
+            'callquality.tenant_id': tenantId,
+          },
+        },
+        (span) => this.exchange(request, token, span),
+      );
     } finally {
       for (const permit of permits) permit.release();
     }
   }
 
-  private async exchange(request: GraphTransportRequest, token: string): Promise<unknown> {
+  private async exchange(request: GraphTransportRequest, token: string, span: TelemetrySpan): Promise<unknown> {
     const { tenantId, operation } = request;
     const clientRequestId = randomUUID();
     const headers: Record<string, string> = {
@@ -124,6 +142,7 @@ export class GraphTransport {
       throw this.transportError(error, request);
     }
     const requestId = response.headers.get('request-id') ?? undefined;
+    span.setAttributes({ 'http.response.status_code': response.status, 'callquality.graph.request_id': requestId });
     if (response.ok) {
       if (response.status === 204 || text.trim() === '') return undefined;
       try {
@@ -142,6 +161,7 @@ export class GraphTransport {
     const { code, message } = readGraphError(text);
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.options.now());
     if (response.status === 429) {
+      this.telemetry.countGraphThrottled(operation);
       this.options.logger.warn({ tenantId, operation, retryAfterMs, requestId }, 'Graph throttled a request (429).');
       if (retryAfterMs !== undefined) {
         this.options.limiter.pause(tenantKey(tenantId), this.options.tenantLimit, this.options.now() + retryAfterMs);

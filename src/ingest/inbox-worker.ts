@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import { notACallRecordReason, scoreCallRecord, type ScoringOptions } from '../quality';
 import type { Store, WorkItem } from '../store';
+import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
 import { describeFailure, isPermanentFailure, type CallRecordSource } from './call-record-source';
 import { sanitizeUpstreamText } from '../upstream-text';
 import type { IngestStatus } from './ingest-status';
@@ -24,6 +25,8 @@ export interface InboxWorkerOptions {
   leaseMs?: number;
   /** How long to wait when there is no due work, unless woken. */
   idleMs?: number;
+  /** Spans (`callRecord process` with `fetch`, `score`, `record`, in the call's trace) and the fetch and retry counters. */
+  telemetry?: Telemetry;
   clock?: () => number;
   random?: () => number;
 }
@@ -43,8 +46,10 @@ export class InboxWorker {
   private readonly leaseMs: number;
   private readonly clock: () => number;
   private readonly random: () => number;
+  private readonly telemetry: Telemetry;
 
   constructor(private readonly options: InboxWorkerOptions) {
+    this.telemetry = options.telemetry ?? disabledTelemetry();
     this.concurrency = options.concurrency ?? 16;
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.loop = new BackgroundLoop(() => this.claimRound(), options.idleMs ?? 1_000);
@@ -104,12 +109,30 @@ export class InboxWorker {
 
   /** Fetches, scores and records one item, then settles it. Never throws. */
   async process(item: WorkItem): Promise<ItemOutcome> {
+    // The span joins the call's trace (derived from its ids), whichever instance claims the item.
+    return this.telemetry.withCallSpan(
+      'callRecord process',
+      item.tenantId,
+      item.callId,
+      { kind: 'consumer', attributes: { 'callquality.attempt': item.attempts, 'callquality.source': item.source } },
+      async (span) => {
+        const outcome = await this.processInSpan(item, span);
+        span.setAttributes({ 'callquality.outcome': outcome });
+        if (outcome === 'dead') span.fail('The call record was given up on.');
+        return outcome;
+      },
+    );
+  }
+
+  private async processInSpan(item: WorkItem, span: TelemetrySpan): Promise<ItemOutcome> {
     const { store, logger } = this.options;
+    const telemetry = this.telemetry;
     const log = logger.child({ tenantId: item.tenantId, callId: item.callId, attempt: item.attempts });
     try {
       let record: unknown;
       try {
-        record = await this.options.source.getCallRecord(item.tenantId, item.callId);
+        record = await telemetry.withSpan('callRecord fetch', {}, () => this.options.source.getCallRecord(item.tenantId, item.callId));
+        telemetry.countRecordFetched();
       } catch (error) {
         const failure = describeFailure(error);
         if (isPermanentFailure(failure)) {
@@ -127,6 +150,7 @@ export class InboxWorker {
           random: this.random(),
         });
         if (decision.action === 'retry') {
+          telemetry.countGraphRetry(failure.status === undefined ? 'network' : String(failure.status));
           log.info({ status: failure.status, retryAt: new Date(decision.at).toISOString() }, 'fetch failed; will retry');
           return (await store.inbox.retry(item, this.clock(), decision.at, decision.reason)) ? 'retry' : 'lease-lost';
         }
@@ -145,8 +169,14 @@ export class InboxWorker {
         log.debug({ version, processed }, 'version already processed');
         return (await store.inbox.complete(item, this.clock())) ? 'unchanged' : 'lease-lost';
       }
-      const report = scoreCallRecord(record, await this.options.scoringFor(item.tenantId));
-      const result = await store.reports.recordReport(storedReportOf(item, record, report, this.options.summarize(record), this.clock()), report.alert);
+      const scoring = await this.options.scoringFor(item.tenantId);
+      const report = await telemetry.withSpan('callRecord score', { attributes: { 'callquality.version': version } }, (scoreSpan) => {
+        const scored = scoreCallRecord(record, scoring);
+        scoreSpan.setAttributes({ 'callquality.quality': scored.quality, 'callquality.alert': scored.alert });
+        return scored;
+      });
+      const stored = storedReportOf(item, record, report, this.options.summarize(record), this.clock());
+      const result = await telemetry.withSpan('callRecord record', {}, () => store.reports.recordReport(stored, report.alert));
       if (result.alertQueued) this.options.onAlertQueued?.();
       this.options.status.processed += 1;
       log.info({ version, quality: report.quality, alert: report.alert, alertQueued: result.alertQueued }, 'call record scored');
@@ -154,6 +184,7 @@ export class InboxWorker {
     } catch (error) {
       // A store failure or a bug: keep the item and try again later; nothing is dropped.
       const message = sanitizeUpstreamText((error as Error)?.message ?? String(error));
+      span.fail(error as Error);
       this.options.status.lastWorkerError = message;
       log.error({ err: message }, 'unexpected failure while processing a call record');
       const at = this.clock() + 60_000;

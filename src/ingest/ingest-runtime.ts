@@ -9,6 +9,7 @@ import { InboxWorker } from './inbox-worker';
 import type { IngestStatus } from './ingest-status';
 import { ReconciliationSweep } from './reconciliation-sweep';
 import { SubscriptionKeeper } from './subscription-keeper';
+import type { Telemetry } from '../telemetry';
 
 /** The background parts of ingest, built from the configuration. */
 export interface IngestRuntime {
@@ -33,6 +34,8 @@ export interface IngestRuntimeOptions {
   onAlertQueued?: () => void;
   /** For tests: a client built elsewhere (e.g. against a loopback Graph). */
   graph?: GraphClient;
+  /** Traces and metrics of the worker and of the Graph client built here. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -42,7 +45,7 @@ export interface IngestRuntimeOptions {
 export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntime {
   const { config, store, logger, status } = options;
   const graphReady = Boolean(options.graph) || Boolean(config.graph.clientId && (config.graph.clientSecret || config.graph.clientCertificatePath));
-  const graph = options.graph ?? (graphReady ? createGraphClient(graphClientOptionsFromConfig(config.graph, logger)) : undefined);
+  const graph = options.graph ?? (graphReady ? createGraphClient({ ...graphClientOptionsFromConfig(config.graph, logger), telemetry: options.telemetry }) : undefined);
   // Admins' changes in Teams (profile, thresholds) go on top of the configuration, per tenant.
   const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings);
   if (!graph) {
@@ -58,6 +61,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     onAlertQueued: options.onAlertQueued,
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,
+    telemetry: options.telemetry,
   });
   const sweep = new ReconciliationSweep({
     store,

@@ -1,6 +1,7 @@
 import type restify from 'restify';
 import type { Logger } from '../logger';
 import type { Inbox } from '../store';
+import { disabledTelemetry, type NotificationRefusal, type Telemetry } from '../telemetry';
 import {
   MalformedNotificationError,
   readChangeNotifications,
@@ -26,6 +27,8 @@ export interface NotificationRoutesOptions {
   onLifecycle?: (events: LifecycleNotification[]) => void;
   /** Called after new work was persisted, to wake the worker. */
   onEnqueued?: () => void;
+  /** Spans (one per notification, in its call's trace) and the notification counters. */
+  telemetry?: Telemetry;
   clock?: () => number;
   notificationPath?: string;
   lifecyclePath?: string;
@@ -40,6 +43,7 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
   const tenants = new Set(options.allowedTenants.map((id) => id.toLowerCase()));
   const batcher = new InboxBatcher(options.inbox, clock);
   const { logger, status } = options;
+  const telemetry = options.telemetry ?? disabledTelemetry();
 
   const answer = async (kind: 'notification' | 'lifecycle', req: restify.Request, res: restify.Response): Promise<void> => {
     try {
@@ -60,6 +64,7 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
         body = JSON.parse(raw.toString('utf8'));
       } catch (error) {
         status.rejectedBodies += 1;
+        if (kind === 'notification') telemetry.countNotificationsRefused(error instanceof BodyTooLargeError ? 'too-large' : 'invalid-json', 1);
         if (error instanceof BodyTooLargeError) {
           sendText(res, 413, error.message);
         } else {
@@ -72,10 +77,26 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
       if (kind === 'notification') {
         const batch = readChangeNotifications(body, options.clientState, tenants);
         if (batch.accepted.length > 0) {
-          await batcher.enqueue(batch.accepted.map((n) => ({ tenantId: n.tenantId, callId: n.callId, source: 'notification' as const })));
+          // One span per notification, in its call's trace; the write they share is in each.
+          const spans = batch.accepted.map((n) =>
+            telemetry.startCallSpan('callRecord notification', n.tenantId, n.callId, {
+              kind: 'server',
+              attributes: { 'callquality.change_type': n.changeType ?? undefined, 'callquality.subscription_id': n.subscriptionId ?? undefined },
+            }),
+          );
+          try {
+            await batcher.enqueue(batch.accepted.map((n) => ({ tenantId: n.tenantId, callId: n.callId, source: 'notification' as const })));
+          } catch (error) {
+            for (const span of spans) span.fail(error as Error);
+            throw error;
+          } finally {
+            for (const span of spans) span.end();
+          }
           status.recordInboxWriteSuccess(clock());
+          telemetry.countNotificationsReceived(batch.accepted.length);
           options.onEnqueued?.();
         }
+        for (const [reason, count] of Object.entries(batch.dropped)) telemetry.countNotificationsRefused(reason as NotificationRefusal, count);
         status.recordBatch(now, batch.accepted.length, batch.dropped);
         logDrops(logger, kind, batch.dropped);
       } else {
@@ -93,6 +114,7 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
     } catch (error) {
       if (error instanceof MalformedNotificationError) {
         status.rejectedBodies += 1;
+        if (kind === 'notification') telemetry.countNotificationsRefused('malformed', 1);
         sendText(res, 400, error.message);
         return;
       }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { PLACEHOLDER } from '../../scripts/env-file';
+import { telemetrySettingsFrom } from '../../src/telemetry';
 import {
   bicepAppSettings,
   bicepLiteral,
@@ -34,7 +35,6 @@ const PLATFORM_SETTINGS = [
   'WEBSITES_PORT',
   'NODE_ENV',
   'APPLICATIONINSIGHTS_CONNECTION_STRING',
-  'ApplicationInsightsAgent_EXTENSION_VERSION',
   'AZURE_CLIENT_ID',
 ];
 
@@ -183,6 +183,32 @@ describe('infra/azure.bicep', () => {
     assert.match(bicep, /'Microsoft\.OperationalInsights\/workspaces@/);
     assert.match(bicep, /WorkspaceResourceId: logAnalytics\.id/);
     assert.equal(bicepAppSettings(bicep).get('APPLICATIONINSIGHTS_CONNECTION_STRING'), 'appInsights.properties.ConnectionString');
+  });
+
+  it('gives the bot the Application Insights connection string its telemetry reads, and no instrumentation key', () => {
+    const settings = bicepAppSettings(bicep);
+    // What App Service resolves the setting to (the form Azure gives connection strings).
+    const resolved = 'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+    assert.equal(settings.get('APPLICATIONINSIGHTS_CONNECTION_STRING'), 'appInsights.properties.ConnectionString');
+    assert.equal(telemetrySettingsFrom({ APPLICATIONINSIGHTS_CONNECTION_STRING: resolved }).exporter, 'azure-monitor');
+    assert.doesNotMatch(bicep, /InstrumentationKey|APPINSIGHTS_INSTRUMENTATIONKEY/, 'the key travels only inside the connection string');
+    for (const [name, value] of settings) assert.doesNotMatch(value, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i, `app setting ${name} has no hard-coded id or key`);
+    // The bot instruments itself; App Service's Node.js agent on top would send everything twice.
+    assert.ok(!settings.has('ApplicationInsightsAgent_EXTENSION_VERSION'), 'the codeless agent is not enabled');
+  });
+
+  it('sends the web app\'s HTTP, console, app and platform logs and its metrics to the workspace', () => {
+    const resource = /resource (\w+) 'Microsoft\.Insights\/diagnosticSettings@[\d-]+(?:-preview)?' = \{([\s\S]*?)\n\}/.exec(bicep);
+    assert.ok(resource, 'a diagnostic setting');
+    const body = resource[2]!;
+    assert.match(body, /\n  scope: webApp\n/, 'on the web app');
+    assert.match(body, /workspaceId: logAnalytics\.id/, 'to the workspace Application Insights uses');
+    assert.match(body, /for category in webAppLogCategories: \{\s*category: category\s*enabled: true/);
+    assert.match(body, /category: 'AllMetrics'\s*enabled: true/);
+    const categories = /var webAppLogCategories = \[([\s\S]*?)\]/.exec(bicep);
+    assert.ok(categories, 'the list of log categories');
+    const listed = [...categories[1]!.matchAll(/'(\w+)'/g)].map((match) => match[1]);
+    for (const category of ['AppServiceHTTPLogs', 'AppServiceConsoleLogs', 'AppServiceAppLogs']) assert.ok(listed.includes(category), `${category} is sent`);
   });
 
   it('sets only app settings the bot or the platform reads', () => {
