@@ -58,6 +58,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     logger: logger.child({ part: 'bot' }),
     statusProvider: () => ({ lastNotificationAt: status.lastNotificationAt }),
     defaultAlertChannelKey: config.alerts.defaultChannelId,
+    telemetry,
     ...(graph
       ? {
           fetchAndScore: async (tenantId: string, callId: string) => assessCall(await graph.getCallRecord(tenantId, callId), await scoringFor(tenantId)),

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type restify from 'restify';
 import type { StatusProvider } from '../ingest';
 import type { Store } from '../store';
+import type { Telemetry } from '../telemetry';
 import type { TeamOwnerCheck } from './admin-check';
 import type { BotServices, FetchAndScore } from './bot-services';
 import { AlertDelivery, type AlertDeliveryOptions } from './delivery/alert-delivery';
@@ -49,6 +50,8 @@ export interface CreateBotOptions {
   botFrameworkEndpoints?: BotFrameworkEndpoints;
   /** Tuning of the alert delivery (limits, batch size, timings). */
   delivery?: Partial<Omit<AlertDeliveryOptions, 'store' | 'messenger' | 'logger'>>;
+  /** Spans and metrics of the alert delivery (nothing when absent). */
+  telemetry?: Telemetry;
   /** Tuning of the in-process retries of Bot Connector calls. */
   sendRetry?: Partial<SendRetryOptions>;
   clock?: () => number;
@@ -124,6 +127,7 @@ export function createBot(options: CreateBotOptions): Bot {
     defaultAlertChannelKey: options.delivery?.defaultAlertChannelKey ?? options.defaultAlertChannelKey ?? null,
     proactiveInstall: options.delivery?.proactiveInstall ?? config.bot.proactiveInstall,
     installForUser: options.delivery?.installForUser ?? options.installForUser,
+    telemetry: options.telemetry,
   });
 
   return {

@@ -1,3 +1,5 @@
+import { sanitizeServiceCode, sanitizeUpstreamText } from '../upstream-text';
+
 /**
  * What the Bot Connector said when a send failed, read from whatever error botframework-connector
  * threw (an Azure `RestError` with the HTTP response, or a plain network error).
@@ -57,8 +59,9 @@ export function describeConnectorFailure(error: unknown): ConnectorFailure {
   const body = parseBody(response.bodyAsText ?? response.parsedBody ?? value.body);
   const code = stringOf(body?.code) ?? stringOf(value.code && !/^E[A-Z]+$/.test(String(value.code)) ? value.code : undefined);
   const retryAfterMs = retryAfterOf(response.headers);
-  const detail = stringOf(body?.message) ?? stringOf(value.message) ?? String(error);
-  return { status, code, retryAfterMs, message: detail };
+  // The connector's words reach logs and the store: bounded and sanitised like Graph's.
+  const detail = sanitizeUpstreamText(stringOf(body?.message) ?? stringOf(value.message) ?? String(error));
+  return { status, code: code === undefined ? undefined : sanitizeServiceCode(code), retryAfterMs, message: detail };
 }
 
 /** True when the failure means the conversation is gone for good (mark it dead, stop sending). */

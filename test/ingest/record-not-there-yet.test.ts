@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/app';
 import { openSqliteStore } from '../../src/store';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
+import { loadFixture } from '../support/graph-fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/graph');
 const CLIENT_STATE = 'not-there-yet-client-state-0123456789';
 const CALL_ID = 'bbbbbbbb-0000-4000-8000-000000000003';
 /** How long Graph answers 404 after the notification, and the longest the card may wait after that. */
@@ -17,7 +15,7 @@ const ALERT_WITHIN_MS = 15_000;
 
 /** The 2024 seed record (rated "poor": an alert is due) as a call that ended ten minutes ago. */
 function seedRecord(): Record<string, unknown> {
-  const record = JSON.parse(readFileSync(path.join(FIXTURES, 'callrecord-v1-expanded-2024.json'), 'utf8')) as Record<string, unknown>;
+  const record = structuredClone(loadFixture('callrecord-v1-expanded-2024.json')) as Record<string, unknown>;
   delete record['sessions@odata.nextLink'];
   record.id = CALL_ID;
   record.version = 1;

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { loadFixture } from './graph-fixtures';
 
 /** The tenant of the seed record's organizer (so organizer chats and the Graph tenant agree). */
 export const SEED_RECORD_TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
 
-const SEED = JSON.parse(readFileSync(path.resolve(__dirname, '../../../shared/fixtures/graph/callrecord-v1-expanded-2024.json'), 'utf8')) as Record<string, unknown>;
+const SEED = loadFixture('callrecord-v1-expanded-2024.json') as Record<string, unknown>;
 
 /** What {@link seedCallRecord} changes in the copy. */
 export interface SeedCallRecordOptions {

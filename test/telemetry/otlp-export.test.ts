@@ -1,26 +1,26 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/app';
 import { openSqliteStore } from '../../src/store';
-import { startTelemetry, type Telemetry } from '../../src/telemetry';
+import { callTraceIds, startTelemetry, type Telemetry } from '../../src/telemetry';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
+import { LoopbackBotConnector } from '../support/loopback-bot-connector';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedPoint, type ReceivedSpan } from './otlp-receiver';
+import { loadFixture } from '../support/graph-fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/graph');
 const CLIENT_STATE = 'telemetry-client-state-0123456789';
 const CALL_ID = 'bbbbbbbb-0000-4000-8000-000000000001';
 const SCOPE = 'call-quality-bot';
+const CHANNEL = '19:call-alerts@thread.tacv2';
 /** OTLP SpanKind numbers. */
 const KIND = { internal: 1, server: 2, client: 3, consumer: 5 } as const;
 
 /** The 2024 seed record under the test's id, with a second session so that its fetch takes two Graph pages. */
 function twoSessionRecord(): Record<string, unknown> {
-  const record = JSON.parse(readFileSync(path.join(FIXTURES, 'callrecord-v1-expanded-2024.json'), 'utf8')) as any;
+  const record = structuredClone(loadFixture('callrecord-v1-expanded-2024.json')) as any;
   delete record['sessions@odata.nextLink'];
   record.id = CALL_ID;
   record.startDateTime = new Date(Date.now() - 40 * 60_000).toISOString();
@@ -54,6 +54,7 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
   let telemetry: Telemetry;
   let env: GraphTestEnvironment;
   let app: RunningApp;
+  let connector: LoopbackBotConnector;
   const logLines: Array<Record<string, unknown>> = [];
   let ourSpans: ReceivedSpan[] = [];
   let lastMetrics: ReceivedPoint[] = [];
@@ -68,6 +69,13 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
     });
     assert.equal(telemetry.enabled, true);
     env = await startGraphTestEnvironment({ sessionPageSize: 1 });
+    // The admins' channel, so that the call's alert is delivered (through a loopback Bot Connector).
+    connector = await new LoopbackBotConnector().start();
+    const store = openSqliteStore({ path: ':memory:' });
+    await store.conversations.putConversation({
+      key: CHANNEL, kind: 'channel', tenantId: TENANT_A, userAadId: null, teamId: '19:team@thread.tacv2', channelId: CHANNEL, serviceUrl: connector.serviceUrl,
+      reference: { bot: { id: '28:bot', name: 'Call Quality' }, conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel', tenantId: TENANT_A } }, installedAt: Date.now(), deadReason: null,
+    });
     const port = await freePort();
     const config = loadConfig({
       PORT: String(port),
@@ -79,9 +87,10 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
       AUTHORITY_HOST: env.tokenServer.url,
       NOTIFICATION_URL: `http://127.0.0.1:${port}/api/notifications`,
       NOTIFICATION_CLIENT_STATE: CLIENT_STATE,
+      ALERT_CHANNEL_ID: CHANNEL,
     });
     const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) }, { contextFields: () => telemetry.logFields() });
-    app = await startApp(config, logger, { store: openSqliteStore({ path: ':memory:' }), graph: env.client({ telemetry }), telemetry });
+    app = await startApp(config, logger, { store, graph: env.client({ telemetry }), telemetry });
     const [subscription] = await until(() => env.graph.subscriptions(TENANT_A).length > 0 && env.graph.subscriptions(TENANT_A), 'the subscription');
 
     env.graph.putRecord(twoSessionRecord());
@@ -96,7 +105,7 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
     ourSpans = await until(async () => {
       await telemetry.flush();
       const spans = receiver.spans().filter((span) => span.scope === SCOPE);
-      return spans.filter((span) => span.name === 'callRecord process').length >= 2 && spans.some((span) => span.name === 'callRecord record') && spans;
+      return spans.filter((span) => span.name === 'callRecord process').length >= 2 && spans.some((span) => span.name === 'callRecord record') && spans.some((span) => span.name === 'alert deliver') && spans;
     }, 'the spans of the call');
     lastMetrics = receiver.metricExports().at(-1) ?? [];
   });
@@ -106,6 +115,7 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
     await app?.store.close();
     await telemetry?.shutdown();
     await env?.close();
+    await connector?.stop();
     await receiver?.close();
   });
 
@@ -196,7 +206,27 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
     assert.equal(age?.value, 0, 'nothing is pending');
   });
 
+  it("puts the delivery of the call's card into the call's trace, counts it as posted and records its latency", async () => {
+    const traceId = callTraceIds(TENANT_A, CALL_ID).traceId;
+    const deliveries = ourSpans.filter((span) => span.name === 'alert deliver');
+    assert.equal(deliveries.length, 1, 'one card: the admins\' channel (the organizer has no chat with the bot)');
+    assert.equal(deliveries[0]!.traceId, traceId);
+    assert.equal(deliveries[0]!.attributes['callquality.alert.outcome'], 'sent');
+    assert.equal(deliveries[0]!.attributes['callquality.alert.audience'], 'admins');
+    assert.equal(connector.posts().length, 1, 'the card reached the Bot Connector');
+    const points = receiver.metricExports().at(-1)!;
+    assert.equal(total(points, 'callquality.alerts.posted'), 1);
+    const latency = points.find((point) => point.metric === 'callquality.card.latency')!;
+    assert.equal(latency.count, 1);
+    assert.ok(latency.value > 0 && latency.value < 60, `notification to card in ${latency.value} s`);
+  });
+
   it('exposes the delivery counters and the card latency histogram (seconds) for the delivery to call', async () => {
+    const before = receiver.metricExports().at(-1)!;
+    const postedBefore = total(before, 'callquality.alerts.posted');
+    // The manual records carry no attributes: their own series, beside the delivery's.
+    const unattributed = (point: ReceivedPoint) => point.metric === 'callquality.card.latency' && Object.keys(point.attributes).length === 0;
+    assert.equal(before.some(unattributed), false);
     telemetry.countAlert('posted', { 'callquality.alert.target': 'channel' });
     telemetry.countAlert('posted', { 'callquality.alert.target': 'organizer' });
     telemetry.countAlert('updated');
@@ -206,12 +236,12 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
     telemetry.recordCardLatency(30_000);
     await telemetry.flush();
     const points = receiver.metricExports().at(-1)!;
-    assert.equal(total(points, 'callquality.alerts.posted'), 2);
+    assert.equal(total(points, 'callquality.alerts.posted') - postedBefore, 2);
     assert.equal(total(points, 'callquality.alerts.posted', { 'callquality.alert.target': 'organizer' }), 1);
     assert.equal(total(points, 'callquality.alerts.updated'), 1);
     assert.equal(total(points, 'callquality.alerts.digested'), 1);
     assert.equal(total(points, 'callquality.alerts.failed'), 1);
-    const latency = points.find((point) => point.metric === 'callquality.card.latency')!;
+    const latency = points.find(unattributed)!;
     assert.equal(latency.type, 'histogram');
     assert.equal(latency.unit, 's');
     assert.equal(latency.count, 2);

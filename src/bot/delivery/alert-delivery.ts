@@ -3,10 +3,12 @@ import { BackgroundLoop } from '../../background-loop';
 import type { Logger } from '../../logger';
 import { alertChannelOf, saveOrganizerNotice } from '../../settings';
 import type { ConversationRecord, Store } from '../../store';
+import { disabledTelemetry, type Telemetry } from '../../telemetry';
 import type { ProactiveMessenger } from '../proactive-messenger';
 import { ConversationSendBudget, type SendWindow } from '../send-budget';
 import { groupByCall, loadCalls, stepBackFromCallsHeldElsewhere, type CallToDeliver } from './call-claims';
-import { ConversationDelivery, type PlannedCard } from './conversation-delivery';
+import { ConversationDelivery } from './conversation-delivery';
+import type { PlannedCard } from './planned-card';
 import { countOutcomes, emptyRound, isIdleRound, mapLimited, sumRounds, type CardOutcome, type DeliveryRound } from './delivery-round';
 import { settleCall, type CallResult } from './job-settlement';
 import { OrganizerChats, type InstallForUser, type OrganizerOutcome } from './organizer-chat';
@@ -38,6 +40,8 @@ export interface AlertDeliveryOptions {
   clock?: () => number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Spans, counters and latency of every send (nothing when absent). */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -77,6 +81,7 @@ export class AlertDelivery {
       concurrency: this.concurrency,
       clock: this.clock,
       sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      telemetry: options.telemetry ?? disabledTelemetry(),
     });
   }
 

@@ -7,32 +7,19 @@ import {
   digestSummaryLine,
   splitForBudget,
   worstFirst,
-  type Audience,
-  type OrganizerNotice,
 } from '../../alerts';
 import type { Logger } from '../../logger';
+import type { Telemetry } from '../../telemetry';
 import { markSending, sendingMarkerOf } from '../../settings';
-import type { ConversationRecord, SentCard, Store } from '../../store';
+import type { SentCard, Store } from '../../store';
 import { cardActivity } from '../card-activity';
 import type { ProactiveMessenger } from '../proactive-messenger';
 import type { ConversationSendBudget } from '../send-budget';
 import { describeConnectorFailure, goneReasonOf, isConversationGone } from '../teams-send-error';
-import type { CallToDeliver } from './call-claims';
 import { mapLimited, type CardOutcome } from './delivery-round';
+import { DeliveryTelemetry } from './delivery-telemetry';
+import type { PlannedCard } from './planned-card';
 
-/** One card for one conversation, as planned. */
-export interface PlannedCard {
-  call: CallToDeliver;
-  audience: Audience;
-  conversation: ConversationRecord;
-  /** The card of this call the conversation has already, if any. */
-  existing: SentCard | undefined;
-  mode: 'new' | 'update';
-  /** Organizer's card: until when they muted their alerts. */
-  organizerMutedUntil: number | null;
-  /** Admins' card: whether the organizer was told. */
-  organizerNotice: OrganizerNotice;
-}
 
 /** What {@link ConversationDelivery} needs. */
 export interface ConversationDeliveryOptions {
@@ -47,6 +34,8 @@ export interface ConversationDeliveryOptions {
   concurrency: number;
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** Spans (`alert deliver`, in each call's trace), the `callquality.alerts.*` counters and the notification-to-card latency. */
+  telemetry: Telemetry;
 }
 
 /** What became of a batch of planned cards, and how many digests carried some of them. */
@@ -64,8 +53,11 @@ export interface ConversationDeliveryResult {
 export class ConversationDelivery {
   /** The post in progress: new messages are posted one at a time (see {@link onePostAtATime}). */
   private posting: Promise<unknown> = Promise.resolve();
+  private readonly reporting: DeliveryTelemetry;
 
-  constructor(private readonly options: ConversationDeliveryOptions) {}
+  constructor(private readonly options: ConversationDeliveryOptions) {
+    this.reporting = new DeliveryTelemetry(options.telemetry, options.store, options.clock);
+  }
 
   /**
    * Runs a post (note, Bot Connector call, record) once the one before it has been recorded. The
@@ -215,8 +207,18 @@ export class ConversationDelivery {
     return cardActivity(document, alertSummaryLine(call.assessment.report.quality, call.assessment.summary?.organizer?.displayName));
   }
 
-  /** Runs one send; a failure becomes the cards' outcome (a gone conversation is marked dead). */
+  /**
+   * Runs one send in a span of each call's trace (see {@link DeliveryTelemetry}); a failure becomes
+   * the cards' outcome (a gone conversation is marked dead).
+   */
   private async attempt(cards: PlannedCard[], send: () => Promise<CardOutcome>): Promise<CardOutcome> {
+    const report = this.reporting.start(cards);
+    const outcome = await this.sendOnce(cards, send);
+    await report.end(outcome);
+    return outcome;
+  }
+
+  private async sendOnce(cards: PlannedCard[], send: () => Promise<CardOutcome>): Promise<CardOutcome> {
     try {
       return await send();
     } catch (error) {
@@ -228,10 +230,10 @@ export class ConversationDelivery {
         return { kind: 'gone', reason: goneReasonOf(failure) };
       }
       this.options.logger.warn(
-        { conversation: conversation.key, status: failure.status, code: failure.code, err: (error as Error).message },
+        { conversation: conversation.key, status: failure.status, code: failure.code, err: failure.message },
         'alert card not delivered; will retry',
       );
-      return { kind: 'failed', error: (error as Error).message };
+      return { kind: 'failed', error: failure.message };
     }
   }
 

@@ -1,0 +1,17 @@
+import type { Audience, OrganizerNotice } from '../../alerts';
+import type { ConversationRecord, SentCard } from '../../store';
+import type { CallToDeliver } from './call-claims';
+
+/** One card for one conversation, as planned. */
+export interface PlannedCard {
+  call: CallToDeliver;
+  audience: Audience;
+  conversation: ConversationRecord;
+  /** The card of this call the conversation has already, if any. */
+  existing: SentCard | undefined;
+  mode: 'new' | 'update';
+  /** Organizer's card: until when they muted their alerts. */
+  organizerMutedUntil: number | null;
+  /** Admins' card: whether the organizer was told. */
+  organizerNotice: OrganizerNotice;
+}
