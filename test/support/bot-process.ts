@@ -51,7 +51,10 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
     try {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
       await response.arrayBuffer();
-      // Any answer means it listens (a degraded health is still a running bot).
+      // Any answer means it listens (a degraded health is still a running bot); but a process
+      // that lost the port to another one answers nothing itself and exits: make sure it is ours.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!bot.alive()) throw new Error(`The bot on port ${port} exited right after start (another process answered /healthz there?):\n${output.slice(-4_000)}`);
       return bot;
     } catch {
       // not listening yet

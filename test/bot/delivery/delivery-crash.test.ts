@@ -59,7 +59,7 @@ describe('delivery: the bot killed with SIGKILL while it posts alert cards', fun
     }
     await seed.close();
 
-    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ALERT_CHANNEL_ID: channelKey, ALERT_LEASE_SECONDS: '1' };
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'info', ALERT_CHANNEL_ID: channelKey, ALERT_LEASE_SECONDS: '1' };
     let bot: BotProcess = await startBotProcess({ env });
     const restart = async () => {
       await killBotProcess(bot);
@@ -79,7 +79,9 @@ describe('delivery: the bot killed with SIGKILL while it posts alert cards', fun
     while (kills < KILLS) {
       // Kill while cards are going out: after a few more posts, at a random moment.
       const before = connector.posts().length;
-      await connector.waitFor(() => connector.posts().length >= before + 1 + Math.floor(random() * 6), 60_000);
+      await connector.waitFor(() => connector.posts().length >= before + 1 + Math.floor(random() * 6), 60_000).catch((error: Error) => {
+        throw new Error(`${error.message}\nThe bot said:\n${bot.output().slice(-3000)}`);
+      });
       await new Promise((resolve) => setTimeout(resolve, random() * 15));
       if ((await jobsLeft()) === 0) break;
       await restart();
