@@ -41,6 +41,8 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
   const store = overrides.store ?? (await openConfiguredStore(config));
   const telemetry = overrides.telemetry ?? disabledTelemetry();
   const status = new IngestStatus();
+  // Tenants that must have a Graph subscription: only when notifications are configured at all.
+  const expectedTenants = config.notifications.url ? config.graph.tenantIds : [];
   let bot: Bot | undefined;
   const ingest = createIngestRuntime({
     config,
@@ -56,7 +58,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     config,
     store,
     logger: logger.child({ part: 'bot' }),
-    statusProvider: () => ({ lastNotificationAt: status.lastNotificationAt }),
+    dataFlow: { ingestStatus: status, expectedTenants },
     defaultAlertChannelKey: config.alerts.defaultChannelId,
     telemetry,
     ...(graph
@@ -93,7 +95,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
       onEnqueued: () => ingest.worker?.wake(),
       telemetry,
     }),
-    healthRoute({ store, status, expectedTenants: config.notifications.url ? config.graph.tenantIds : [], healthKey: config.healthKey }),
+    healthRoute({ store, status, expectedTenants, healthKey: config.healthKey }),
     bot.routes,
   ]);
   let port: number;

@@ -7,6 +7,11 @@ import statusTemplate from './templates/status-card.json';
 export interface BotStatus {
   /** The time the status was taken; relative times ("in 2 days") are counted from it. */
   now: number;
+  /**
+   * The verdict, decided by the same function as `/healthz` (`decideHealth` in `src/ingest`), with
+   * its reasons worst first: the card shows them, it decides nothing itself.
+   */
+  health: { status: 'ok' | 'degraded' | 'failing'; reasons: { severity: 'degraded' | 'failing'; summary: string }[] };
   subscriptions: { tenantId: string; subscriptionId: string | null; expiresAt: number | null }[];
   /** When the last change notification arrived, null when none did. */
   lastNotificationAt: number | null;
@@ -25,31 +30,31 @@ export const SUBSCRIPTION_WARNING_MS = 6 * 3_600_000;
 /** With no notification for this long, the card asks to check (quiet weekends happen, so it is a warning). */
 export const QUIET_WARNING_MS = 24 * 3_600_000;
 
+/** The card's title and colour for each verdict. */
+const HEALTH_WORDS: Readonly<Record<BotStatus['health']['status'], { title: string; accentColor: string }>> = {
+  ok: { title: 'Running', accentColor: 'good' },
+  degraded: { title: 'Running, with warnings', accentColor: 'warning' },
+  failing: { title: 'Needs attention', accentColor: 'attention' },
+};
+
 const STATE_WORDS: Readonly<Record<string, string>> = { pending: 'waiting', leased: 'in progress', done: 'done', dead: 'failed' };
 
 /**
- * The answer to `status`: is data flowing. Lists what needs attention first (missing or expiring
- * subscriptions, failed records, a long silence), then the figures.
+ * The answer to `status`: is data flowing. The verdict and its reasons first (as `/healthz` gives
+ * them), then notes that are no verdict (a subscription due for renewal, a long silence), then the
+ * figures.
  */
 export function buildStatusCard(status: BotStatus): AdaptiveCardDocument {
-  const issues: { icon: string; color: string; text: string }[] = [];
-  const problem = (text: string) => issues.push({ icon: '●', color: 'attention', text });
-  const warning = (text: string) => issues.push({ icon: '●', color: 'warning', text });
-  const missing = status.subscriptions.filter((subscription) => subscription.subscriptionId === null || subscription.expiresAt === null);
-  const expired = status.subscriptions.filter((subscription) => subscription.expiresAt !== null && subscription.expiresAt <= status.now);
+  const issues = status.health.reasons.map((reason) => ({ icon: '●', color: reason.severity === 'failing' ? 'attention' : 'warning', text: reason.summary }));
+  if (issues.length === 0) issues.push({ icon: '●', color: 'good', text: 'Data is flowing: every tenant has a live subscription and notifications arrive.' });
+  // Not part of the verdict (nobody may have called), but worth a look.
   const expiring = status.subscriptions.filter(
     (subscription) => subscription.expiresAt !== null && subscription.expiresAt > status.now && subscription.expiresAt - status.now < SUBSCRIPTION_WARNING_MS,
   );
-  if (status.subscriptions.length === 0) problem('No Graph subscription: the bot gets no call records. Check the app’s CallRecords.Read.All permission and the notification URL.');
-  if (missing.length > 0) problem(`${plural(missing.length, 'tenant')} without a Graph subscription: no call records arrive from ${missing.length === 1 ? 'it' : 'them'}.`);
-  if (expired.length > 0) problem(`${plural(expired.length, 'subscription')} expired: renewal failed, call records stopped arriving.`);
-  if (expiring.length > 0) warning(`${plural(expiring.length, 'subscription')} expire${expiring.length === 1 ? 's' : ''} within ${spanWords(SUBSCRIPTION_WARNING_MS)} and should have been renewed already.`);
-  const dead = status.inbox.dead ?? 0;
-  if (dead > 0) warning(`${plural(dead, 'call record')} could not be processed and ${dead === 1 ? 'was' : 'were'} given up (see the dead items with the CLI).`);
-  if (status.lastNotificationAt === null) warning('No change notification has arrived yet.');
-  else if (status.now - status.lastNotificationAt > QUIET_WARNING_MS) warning(`No change notification for ${spanWords(status.now - status.lastNotificationAt)}: normal if nobody called, else check the subscription.`);
-  const healthy = issues.every((issue) => issue.color !== 'attention');
-  if (issues.length === 0) issues.push({ icon: '●', color: 'good', text: 'Data is flowing: every tenant has a live subscription and notifications arrive.' });
+  if (expiring.length > 0) issues.push({ icon: '○', color: 'default', text: `${plural(expiring.length, 'subscription')} expire${expiring.length === 1 ? 's' : ''} within ${spanWords(SUBSCRIPTION_WARNING_MS)} and should have been renewed already.` });
+  if (status.lastNotificationAt === null) issues.push({ icon: '○', color: 'default', text: 'No change notification has arrived yet.' });
+  else if (status.now - status.lastNotificationAt > QUIET_WARNING_MS) issues.push({ icon: '○', color: 'default', text: `No change notification for ${spanWords(status.now - status.lastNotificationAt)}: normal if nobody called, else check the subscription.` });
+  const verdict = HEALTH_WORDS[status.health.status];
 
   const facts = [
     { label: 'Last notification', value: status.lastNotificationAt === null ? 'never' : `${spanWords(status.now - status.lastNotificationAt)} ago (${cardDateTime(status.lastNotificationAt)})` },
@@ -62,10 +67,10 @@ export function buildStatusCard(status: BotStatus): AdaptiveCardDocument {
   if (status.alertJobs) facts.push({ label: 'Alert jobs', value: countsWords(status.alertJobs) });
 
   return expandTemplate(statusTemplate, {
-    title: healthy ? (issues.some((issue) => issue.color === 'warning') ? 'Running, with warnings' : 'Running') : 'Needs attention',
+    title: verdict.title,
     subtitle: `Status at ${cardDateTime(status.now)}`,
     badge: 'Call Quality Bot',
-    accentColor: healthy ? (issues.some((issue) => issue.color === 'warning') ? 'warning' : 'good') : 'attention',
+    accentColor: verdict.accentColor,
     issues,
     facts,
     subscriptionsHeading: `Graph subscriptions (${status.subscriptions.length})`,

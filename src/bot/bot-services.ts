@@ -1,5 +1,5 @@
 import type { CallAssessment } from '../alerts';
-import type { StatusProvider } from '../ingest';
+import type { DataFlowSources } from '../ingest';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import type { Store } from '../store';
@@ -26,7 +26,8 @@ export interface BotServices {
   /** Graph tenants, for `check` when Teams did not say which tenant. */
   defaultTenantId: string | null;
   fetchAndScore?: FetchAndScore;
-  statusProvider?: StatusProvider;
+  /** What `status` reads beyond the store (the running webhook's state, the tenants expected to have a subscription). */
+  dataFlow?: DataFlowSources;
   /** Whether `check file:` may read call record files where the bot runs (local use only). */
   allowLocalFileChecks: boolean;
   /** The only folder `check file:` reads from (`RECORDS_DIR`). */

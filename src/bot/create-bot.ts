@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import path from 'node:path';
 import type restify from 'restify';
-import type { StatusProvider } from '../ingest';
+import type { DataFlowSources } from '../ingest';
 import type { Store } from '../store';
 import type { Telemetry } from '../telemetry';
 import type { TeamOwnerCheck } from './admin-check';
@@ -34,8 +34,8 @@ export interface CreateBotOptions {
   fetchAndScore?: FetchAndScore;
   /** The base quality settings (default `config.qualitySettings`); admins' changes in Teams go on top. */
   scoring?: ScoringSettings;
-  /** What `status` cannot read from the store (last notification time, …). */
-  statusProvider?: StatusProvider;
+  /** What `status` reads beyond the store: the running webhook's state and the tenants expected to have a subscription. */
+  dataFlow?: DataFlowSources;
   /** `PROACTIVE_INSTALL`: installs the app for an organizer through Graph before opening a chat with them. */
   installForUser?: InstallForUser;
   /** Team ownership through Graph, so team owners count as admins. */
@@ -106,7 +106,7 @@ export function createBot(options: CreateBotOptions): Bot {
     channelPolicy: config.alerts.channelPolicy,
     defaultTenantId: config.graph?.tenantIds[0] ?? null,
     fetchAndScore: options.fetchAndScore,
-    statusProvider: options.statusProvider,
+    dataFlow: options.dataFlow,
     allowLocalFileChecks: options.allowLocalFileChecks ?? !config.bot.id,
     recordsDirectory: options.recordsDirectory ?? config.recordsDir ?? path.resolve('records'),
     clock,

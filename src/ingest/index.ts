@@ -34,6 +34,6 @@ export {
 } from './health-verdict';
 export { BodyTooLargeError, readRawBody } from './raw-body';
 export { createIngestRuntime, type IngestRuntime, type IngestRuntimeOptions } from './ingest-runtime';
-export { collectDataFlowStatus, type StatusProvider } from './data-flow-status';
+export { collectDataFlowStatus, type DataFlowSources } from './data-flow-status';
 export { LocalRecordError, LOCAL_RECORD_MAX_BYTES, readLocalCallRecord } from './local-call-records';
 export { storedReportOf, recordVersionOf } from './stored-report';

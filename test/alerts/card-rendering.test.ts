@@ -50,9 +50,10 @@ describe('cards rendered in headless Chromium', function () {
     assert.ok(digest.text.includes('23 calls with poor quality or ratings'));
     assert.ok(digest.text.includes('…and 13 more calls.'));
     const status = await renderer.render(
-      buildStatusCard({ now: SAMPLE_NOW, subscriptions: [], lastNotificationAt: null, inbox: { pending: 2 }, alertsSentLast24h: 0 }),
+      buildStatusCard({ now: SAMPLE_NOW, health: { status: 'failing', reasons: [{ severity: 'failing', summary: 'The store cannot be read.' }] }, subscriptions: [], lastNotificationAt: null, inbox: { pending: 2 }, alertsSentLast24h: 0 }),
     );
     assert.ok(status.text.includes('Needs attention'));
+    assert.ok(status.text.includes('The store cannot be read.'));
     assert.ok(status.text.includes('2 waiting'));
     assert.ok(status.height > 100);
   });

@@ -180,6 +180,14 @@ export function sampleCards(): Record<string, AdaptiveCardDocument> {
     help: buildHelpCard(SAMPLE_COMMANDS),
     status: buildStatusCard({
       now: SAMPLE_NOW,
+      // As decideHealth words it for this state (one of two tenants without a subscription, two dead records).
+      health: {
+        status: 'degraded',
+        reasons: [
+          { severity: 'degraded', summary: '1 tenant of 2 has no Graph subscription: only the reconciliation sweep finds their calls.' },
+          { severity: 'degraded', summary: '2 call records failed for good (dead in the inbox), the newest 41 minutes ago.' },
+        ],
+      },
       subscriptions: [
         { tenantId: 'dc368399-474c-4d40-900c-6265431fd81f', subscriptionId: '7f105c7d-2dc5-4530-97cd-4e7ae6534c07', expiresAt: SAMPLE_NOW + 2 * 86_400_000 + 3 * 3_600_000 },
         { tenantId: '5f1c8a2e-0000-4000-8000-00000000beef', subscriptionId: null, expiresAt: null },

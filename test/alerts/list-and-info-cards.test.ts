@@ -151,6 +151,7 @@ describe('the help card', () => {
 describe('the status card', () => {
   const base: BotStatus = {
     now: SAMPLE_NOW,
+    health: { status: 'ok', reasons: [] },
     subscriptions: [{ tenantId: 't1', subscriptionId: 's1', expiresAt: SAMPLE_NOW + 2 * 86_400_000 }],
     lastNotificationAt: SAMPLE_NOW - 5 * 60_000,
     inbox: { pending: 0, leased: 0, done: 10, dead: 0 },
@@ -168,36 +169,41 @@ describe('the status card', () => {
     assert.match(text, /^0 waiting · 0 in progress · 10 done · 0 failed$/m);
     assert.match(text, /^in 2 days$/m);
   });
-  it('a missing or expired subscription needs attention', () => {
-    const card = buildStatusCard({
+  it('shows the verdict it is given, reasons worst first, and decides nothing itself', () => {
+    const failing = buildStatusCard({
       ...base,
-      subscriptions: [
-        { tenantId: 't1', subscriptionId: null, expiresAt: null },
-        { tenantId: 't2', subscriptionId: 's2', expiresAt: SAMPLE_NOW - 3 * 3_600_000 },
-      ],
+      health: {
+        status: 'failing',
+        reasons: [
+          { severity: 'failing', summary: 'The inbox cannot be written: the webhook answers 503.' },
+          { severity: 'degraded', summary: '1 tenant of 2 has no Graph subscription.' },
+        ],
+      },
+      subscriptions: [{ tenantId: 't2', subscriptionId: 's2', expiresAt: SAMPLE_NOW - 3 * 3_600_000 }],
     });
-    assertValid(card);
-    const text = cardText(card);
+    assertValid(failing);
+    const text = cardText(failing);
     assert.match(text, /^Needs attention$/m);
-    assert.match(text, /1 tenant without a Graph subscription/);
-    assert.match(text, /1 subscription expired/);
+    assert.ok(text.indexOf('The inbox cannot be written') < text.indexOf('1 tenant of 2 has no Graph subscription'), 'worst first');
+    assert.doesNotMatch(text, /Data is flowing/);
     assert.match(text, /^expired 3 h ago$/m);
+    const degraded = buildStatusCard({ ...base, health: { status: 'degraded', reasons: [{ severity: 'degraded', summary: '2 call records failed for good.' }] } });
+    assert.match(cardText(degraded), /^Running, with warnings$/m);
+    assert.match(cardText(degraded), /2 call records failed for good/);
   });
-  it('warnings: expiring soon, failed records, no notification for a day, none at all', () => {
-    const soon = buildStatusCard({ ...base, subscriptions: [{ tenantId: 't1', subscriptionId: 's1', expiresAt: SAMPLE_NOW + 3_600_000 }], inbox: { dead: 2 } });
-    assert.match(cardText(soon), /^Running, with warnings$/m);
+  it('adds notes that are no verdict: a subscription due for renewal, no notification for a day, none at all', () => {
+    const soon = buildStatusCard({ ...base, subscriptions: [{ tenantId: 't1', subscriptionId: 's1', expiresAt: SAMPLE_NOW + 3_600_000 }] });
+    assert.match(cardText(soon), /^Running$/m, 'a note does not change the verdict');
     assert.match(cardText(soon), /1 subscription expires within 6 h/);
-    assert.match(cardText(soon), /2 call records could not be processed/);
     const quiet = buildStatusCard({ ...base, lastNotificationAt: SAMPLE_NOW - 30 * 3_600_000 });
     assert.match(cardText(quiet), /No change notification for 1 day 6 h/);
     const never = buildStatusCard({ ...base, lastNotificationAt: null });
     assert.match(cardText(never), /No change notification has arrived yet/);
     assert.match(cardText(never), /^never$/m);
   });
-  it('no subscription at all', () => {
+  it('no subscription at all: no table', () => {
     const card = buildStatusCard({ ...base, subscriptions: [] });
     assertValid(card);
-    assert.match(cardText(card), /No Graph subscription: the bot gets no call records/);
     assert.equal(elementsOfType(card, 'Table').length, 0);
   });
 });

@@ -59,7 +59,7 @@ const HANDLERS: HandlerTable = {
   },
 
   async status(context, _command, services) {
-    const status = await collectDataFlowStatus(services.store, tenantOf(context.activity), services.clock(), services.statusProvider);
+    const status = await collectDataFlowStatus(services.store, tenantOf(context.activity), services.clock(), services.dataFlow);
     await context.sendActivity(cardActivity(buildStatusCard(status), 'Data flow status'));
   },
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assessCall } from '../../../src/alerts';
 import type { FetchAndScore } from '../../../src/bot';
+import { healthReport, IngestStatus } from '../../../src/ingest';
 import { resolveScoringOptions } from '../../../src/quality';
 import { currentScoringOptions, mutedUntil } from '../../../src/settings';
 import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, TEAM, TENANT } from '../bot-harness';
@@ -60,8 +61,9 @@ describe('bot: chat commands over HTTP', () => {
   });
 
   it('answers status with subscriptions, the last notification, the inbox and the alerts sent in 24 hours', async () => {
-    const lastNotificationAt = Date.now() - 5 * 60_000;
-    harness = await BotHarness.start({ statusProvider: () => ({ lastNotificationAt }) });
+    const ingestStatus = new IngestStatus();
+    ingestStatus.recordBatch(Date.now() - 5 * 60_000, 1, { clientState: 0, tenant: 0, malformed: 0 });
+    harness = await BotHarness.start({ dataFlow: { ingestStatus, expectedTenants: [TENANT] } });
     await harness.store.subscriptions.putSubscription({
       tenantId: TENANT,
       subscriptionId: 'sub-1234',
@@ -83,6 +85,24 @@ describe('bot: chat commands over HTTP', () => {
     assert.ok(cardSays(card, /1 waiting/), 'the inbox depth by state');
     assert.ok(cardSays(card, 'Alerts sent (24 h)'));
     assert.ok(cardSays(card, /^1$/), 'one alert sent in the last 24 hours');
+  });
+
+  it('gives status the same verdict and reasons as /healthz (one function decides both)', async () => {
+    const ingestStatus = new IngestStatus();
+    harness = await BotHarness.start({ dataFlow: { ingestStatus, expectedTenants: [TENANT, '5f1c8a2e-0000-4000-8000-00000000beef'] } });
+    // One tenant without a subscription and a record that died: degraded, for two reasons.
+    await harness.store.subscriptions.putSubscription({
+      tenantId: TENANT, subscriptionId: 'sub-1', resource: '/communications/callRecords', expiresAt: Date.now() + 86_400_000, notificationUrl: 'https://bot.example.com/api/notifications', updatedAt: Date.now(),
+    });
+    await harness.store.inbox.enqueue([{ tenantId: TENANT, callId: 'c-dead', source: 'notification' }], Date.now());
+    const [item] = await harness.store.inbox.claim(Date.now(), 1, 60_000);
+    await harness.store.inbox.kill(item!, Date.now(), 'Graph returned a document that is not a call record.');
+    const health = await healthReport(harness.store, ingestStatus, Date.now(), [TENANT, '5f1c8a2e-0000-4000-8000-00000000beef']);
+    assert.equal(health.status, 'degraded');
+    assert.equal(health.reasons.length, 2);
+    const { cards } = await ask(harness.personalMessage('status'));
+    assert.ok(cardSays(cards[0], /^Running, with warnings$/), 'the card says degraded too');
+    for (const reason of health.reasons) assert.ok(cardSays(cards[0], reason.summary), `the card gives the reason: ${reason.summary}`);
   });
 
   it('answers recent [n] with the last n calls that alerted, newest first', async () => {
