@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { startApp, type RunningApp } from '../src/app';
-import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { openSqliteStore } from '../src/store';
-import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from './graph/graph-test-environment';
+import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from './graph/graph-test-environment';
 import { freePort } from './support/free-port';
 import { loadFixture } from './support/graph-fixtures';
 import { LoopbackBotConnector } from './support/loopback-bot-connector';
@@ -37,17 +36,7 @@ describe('app: the wiring of ingest and the bot', function () {
     env = await startGraphTestEnvironment();
     connector = await new LoopbackBotConnector().start();
     port = await freePort();
-    const config = loadConfig({
-      PORT: String(port),
-      DATA_DIR: '/tmp/unused',
-      GRAPH_TENANT_IDS: TENANT_A,
-      GRAPH_CLIENT_ID: CLIENT_ID,
-      GRAPH_CLIENT_SECRET: CLIENT_SECRET,
-      GRAPH_BASE_URL: env.graph.url,
-      AUTHORITY_HOST: env.tokenServer.url,
-      NOTIFICATION_URL: `http://127.0.0.1:${port}/api/notifications`,
-      NOTIFICATION_CLIENT_STATE: CLIENT_STATE,
-    });
+    const config = env.appConfig(port, CLIENT_STATE);
     // The delivery would sleep two minutes between idle rounds: only a wake makes it deliver sooner.
     app = await startApp(config, createLogger('silent'), { store: openSqliteStore({ path: ':memory:' }), graph: env.client(), bot: { delivery: { idleMs: 120_000 } } });
   });

@@ -12,6 +12,7 @@ import {
 } from '../support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackGraph, type LoopbackGraphOptions } from '../support/loopback-graph';
 import { startLoopbackTokenServer, type LoopbackTokenServer } from '../support/loopback-token-server';
+import { loadConfig, type AppConfig } from '../../src/config';
 
 /** Tenants the loopback authority knows. */
 export const TENANT_A = '11111111-1111-4111-8111-111111111111';
@@ -30,6 +31,11 @@ export interface GraphTestEnvironment {
   logLines: Array<Record<string, unknown>>;
   /** A Graph client on the loopbacks (secret credential unless overridden). */
   client(overrides?: Partial<GraphClientOptions>): GraphClient;
+  /**
+   * The app's configuration for a bot on `port` that reads Graph here for tenant A and gets its
+   * notifications at `/api/notifications` with `clientState`; `extra` variables on top.
+   */
+  appConfig(port: number, clientState: string, extra?: NodeJS.ProcessEnv): AppConfig;
   close(): Promise<void>;
 }
 
@@ -68,6 +74,20 @@ export async function startGraphTestEnvironment(graphOptions: LoopbackGraphOptio
         credential: { clientSecret: CLIENT_SECRET },
         logger,
         ...overrides,
+      });
+    },
+    appConfig(port, clientState, extra = {}) {
+      return loadConfig({
+        PORT: String(port),
+        DATA_DIR: '/tmp/unused',
+        GRAPH_TENANT_IDS: TENANT_A,
+        GRAPH_CLIENT_ID: CLIENT_ID,
+        GRAPH_CLIENT_SECRET: CLIENT_SECRET,
+        GRAPH_BASE_URL: graph.url,
+        AUTHORITY_HOST: tokenServer.url,
+        NOTIFICATION_URL: `http://127.0.0.1:${port}/api/notifications`,
+        NOTIFICATION_CLIENT_STATE: clientState,
+        ...extra,
       });
     },
     async close() {

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/app';
 import { InboxWorker, IngestStatus, ReconciliationSweep, SubscriptionKeeper, RENEW_BEFORE_MS } from '../../src/ingest';
 import { summarizeCall } from '../../src/alerts';
 import { resolveScoringOptions, type CallQualityReport } from '../../src/quality';
 import { openSqliteStore, type Store } from '../../src/store';
-import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
+import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
 import { loadFixture } from '../support/graph-fixtures';
 
@@ -60,17 +59,7 @@ describe('ingest pipeline against a loopback Graph', function () {
 
     before(async () => {
       port = await freePort();
-      const config = loadConfig({
-        PORT: String(port),
-        DATA_DIR: '/tmp/unused',
-        GRAPH_TENANT_IDS: TENANT_A,
-        GRAPH_CLIENT_ID: CLIENT_ID,
-        GRAPH_CLIENT_SECRET: CLIENT_SECRET,
-        GRAPH_BASE_URL: env.graph.url,
-        AUTHORITY_HOST: env.tokenServer.url,
-        NOTIFICATION_URL: `http://127.0.0.1:${port}/api/notifications`,
-        NOTIFICATION_CLIENT_STATE: CLIENT_STATE,
-      });
+      const config = env.appConfig(port, CLIENT_STATE);
       app = await startApp(config, silent, { store: openSqliteStore({ path: ':memory:' }), graph: env.client() });
     });
     after(async () => {

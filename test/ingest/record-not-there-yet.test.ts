@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/app';
 import { openSqliteStore } from '../../src/store';
-import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
+import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
 import { loadFixture } from '../support/graph-fixtures';
 
@@ -48,17 +47,7 @@ describe('a call record that is not there yet when its notification arrives', fu
   before(async () => {
     env = await startGraphTestEnvironment({ enforceLimits: true });
     const port = await freePort();
-    const config = loadConfig({
-      PORT: String(port),
-      DATA_DIR: '/tmp/unused',
-      GRAPH_TENANT_IDS: TENANT_A,
-      GRAPH_CLIENT_ID: CLIENT_ID,
-      GRAPH_CLIENT_SECRET: CLIENT_SECRET,
-      GRAPH_BASE_URL: env.graph.url,
-      AUTHORITY_HOST: env.tokenServer.url,
-      NOTIFICATION_URL: `http://127.0.0.1:${port}/api/notifications`,
-      NOTIFICATION_CLIENT_STATE: CLIENT_STATE,
-    });
+    const config = env.appConfig(port, CLIENT_STATE);
     app = await startApp(config, createLogger('silent'), { store: openSqliteStore({ path: ':memory:' }), graph: env.client() });
     await until(async () => env.graph.subscriptions(TENANT_A).length > 0, 'the Graph subscription', 15_000);
   });

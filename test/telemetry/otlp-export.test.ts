@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/app';
 import { openSqliteStore } from '../../src/store';
 import { callTraceIds, startTelemetry, type Telemetry } from '../../src/telemetry';
-import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
+import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
 import { LoopbackBotConnector } from '../support/loopback-bot-connector';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedPoint, type ReceivedSpan } from './otlp-receiver';
@@ -77,18 +76,7 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
       reference: { bot: { id: '28:bot', name: 'Call Quality' }, conversation: { id: CHANNEL, isGroup: true, conversationType: 'channel', tenantId: TENANT_A } }, installedAt: Date.now(), deadReason: null,
     });
     const port = await freePort();
-    const config = loadConfig({
-      PORT: String(port),
-      DATA_DIR: '/tmp/unused',
-      GRAPH_TENANT_IDS: TENANT_A,
-      GRAPH_CLIENT_ID: CLIENT_ID,
-      GRAPH_CLIENT_SECRET: CLIENT_SECRET,
-      GRAPH_BASE_URL: env.graph.url,
-      AUTHORITY_HOST: env.tokenServer.url,
-      NOTIFICATION_URL: `http://127.0.0.1:${port}/api/notifications`,
-      NOTIFICATION_CLIENT_STATE: CLIENT_STATE,
-      ALERT_CHANNEL_ID: CHANNEL,
-    });
+    const config = env.appConfig(port, CLIENT_STATE, { ALERT_CHANNEL_ID: CHANNEL });
     const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) }, { contextFields: () => telemetry.logFields() });
     app = await startApp(config, logger, { store, graph: env.client({ telemetry }), telemetry });
     const [subscription] = await until(() => env.graph.subscriptions(TENANT_A).length > 0 && env.graph.subscriptions(TENANT_A), 'the subscription');
