@@ -150,14 +150,14 @@ export function sampleDigestItems(): DigestItem[] {
 export const SAMPLE_COMMANDS = [
   { name: 'help', description: 'Show this list.' },
   { name: 'status', description: 'Is data flowing: subscriptions, last notification, inbox, alerts sent in the last 24 hours.' },
-  { name: 'recent [n]', description: 'The last n poor calls (10 when n is left out).' },
-  { name: 'check <callRecordId>', description: 'Fetch a call record now, score it and show its card.' },
+  { name: 'recent N', description: 'The last N poor calls (10 when N is left out).' },
+  { name: 'check CALL-ID', description: 'Fetch a call record now, score it and show its card.' },
   { name: 'thresholds', description: 'The quality profile and every threshold.' },
-  { name: 'set threshold <kind>.<metric> <value>', description: 'Change one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },
-  { name: 'profile <name>', description: 'Switch the quality profile (cqd or cqd-classic).', adminOnly: true },
+  { name: 'set threshold KIND.METRIC VALUE', description: 'Change one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },
+  { name: 'profile NAME', description: 'Switch the quality profile (cqd or cqd-classic).', adminOnly: true },
   { name: 'alert here', description: 'Send the admins’ alerts to this channel.', adminOnly: true },
   { name: 'alert off', description: 'Stop sending alerts to this channel.', adminOnly: true },
-  { name: 'mute [hours]', description: 'Mute your own alerts (24 hours when hours is left out).' },
+  { name: 'mute HOURS', description: 'Mute your own alerts for HOURS hours (24 when left out).' },
   { name: 'unmute', description: 'Get your alerts again.' },
 ];
 

@@ -70,7 +70,7 @@ const HANDLERS: HandlerTable = {
 
   async check(context, command, services) {
     if (!services.fetchAndScore) {
-      await context.sendActivity('I cannot fetch call records: Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and a secret or certificate). "check file:<path>" works without it.');
+      await context.sendActivity('I cannot fetch call records: Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and a secret or certificate). "check file:NAME.json" works without it.');
       return;
     }
     const tenantId = tenantOf(context.activity) ?? services.defaultTenantId;
