@@ -206,7 +206,7 @@ const HANDLERS: HandlerTable = {
 };
 
 async function sendCallAssessment(context: TurnContext, scored: CallAssessment, tenantId: string | null): Promise<void> {
-  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId });
+  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId, viewOnly: true });
   const verdict = scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
   await context.sendActivity(cardActivity(card, `Call ${scored.report.callId ?? ''}: ${verdict}`));
 }
