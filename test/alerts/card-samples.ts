@@ -1,6 +1,7 @@
 import { resolveScoringOptions, scoreCallRecord, type JsonObject, type ScoringOptions } from '../../src/quality';
 import {
   buildAlertCard,
+  CHAT_COMMANDS,
   buildDigestCard,
   buildHelpCard,
   buildRecentCallsCard,
@@ -131,19 +132,28 @@ export function bigMeetingRecord(sessionCount = 1000): JsonObject {
   };
 }
 
-/** Digest items made from the fixtures and the big meeting. */
+/**
+ * Digest items made from the 2024 fixture (moved to the sample day), the big meeting and generated
+ * calls: each call once, newest first, as `recent` lists them (the store answers newest first) and
+ * as a digest gets them (it ranks worst first and keeps that order among equals).
+ */
 export function sampleDigestItems(): DigestItem[] {
-  const records = [loadFixture('callrecord-v1-expanded-2024.json'), bigMeetingRecord(40), v2OnlyRecord()];
+  const rated = structuredClone(loadFixture('callrecord-v1-expanded-2024.json'));
+  rated.startDateTime = '2026-03-02T11:05:21Z';
+  rated.endDateTime = '2026-03-02T11:05:47Z';
+  const records = [rated, bigMeetingRecord(40)];
   const items = records.map((record) => digestItemOf(scoreCallRecord(record, CLASSIC), summarizeCall(record)));
+  const firstGenerated = Date.parse('2026-03-02T08:15:00Z');
   const more: DigestItem[] = Array.from({ length: 14 }, (_, index) => ({
     callId: `c0ffee00-0000-4000-8000-${String(index).padStart(12, '0')}`,
-    startDateTime: `2026-03-0${1 + (index % 9)}T${String(8 + (index % 10)).padStart(2, '0')}:15:00Z`,
+    // Every 5 h 20 min further back: distinct days and hours over the three days before.
+    startDateTime: new Date(firstGenerated - index * 320 * 60_000).toISOString().replace('.000Z', 'Z'),
     organizerName: ['Megan Bowen', 'Alex Wilber', 'Lee Gu', 'Nestor Wilke'][index % 4]!,
     quality: index % 3 === 0 ? 'good' : 'poor',
     worstReason: index % 3 === 0 ? null : 'Jitter 61 ms (poor above 30 ms)',
     ratings: index % 3 === 0 ? ['bad'] : [],
   }));
-  return [...items, ...more];
+  return [...items, ...more].sort((a, b) => Date.parse(b.startDateTime ?? '') - Date.parse(a.startDateTime ?? ''));
 }
 
 /** The chat commands as the bot lists them (a sample; the bot owns the real table). */
@@ -177,7 +187,7 @@ export function sampleCards(): Record<string, AdaptiveCardDocument> {
     'alert-big-meeting': buildAlertCard(alertInput(big, resolveScoringOptions(), 'admins')),
     digest: buildDigestCard({ audience: 'admins', items: sampleDigestItems(), totalCount: 23 }),
     recent: buildRecentCallsCard(sampleDigestItems().slice(0, 8)),
-    help: buildHelpCard(SAMPLE_COMMANDS),
+    help: buildHelpCard(CHAT_COMMANDS),
     status: buildStatusCard({
       now: SAMPLE_NOW,
       subscriptions: [
