@@ -32,6 +32,14 @@ const MAX_NAME = 60;
 const MAX_COMMENT = 280;
 const MAX_HINT = 300;
 
+/**
+ * Teams admin center, at the address Microsoft documents for it. Microsoft documents no link to one
+ * call in call analytics: per-user call analytics is reached in the admin center under Users ›
+ * Manage users › the user › Meetings & calls (learn.microsoft.com/microsoftteams/use-call-analytics-to-troubleshoot-poor-call-quality),
+ * so the card says where to look and opens the admin center itself rather than a guessed deep link.
+ */
+export const TEAMS_ADMIN_CENTER_URL = 'https://admin.teams.microsoft.com/';
+
 /** The `id` of the hidden container the Details button toggles. */
 export const DETAILS_CONTAINER_ID = 'alertDetails';
 
@@ -84,6 +92,9 @@ export interface AlertCardData {
   detailsMore: string;
   callId: string;
   footer: string;
+  showCallAnalytics: boolean;
+  callAnalyticsText: string;
+  callAnalyticsUrl: string;
   showAcknowledge: boolean;
   acknowledgeVerb: string;
   acknowledgeData: AlertActionData;
@@ -128,6 +139,8 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
   const actionData: AlertActionData = { callId, tenantId: input.tenantId ?? null, version, audience };
   const acknowledged = input.acknowledgedBy ?? null;
   const muted = audience === 'organizer' && input.muted === true;
+  const viewOnly = input.viewOnly === true;
+  const organizerName = clip(summary.organizer.displayName ?? summary.organizer.id ?? 'unknown', MAX_NAME);
   const { title, accentColor } = headline(report, feedback);
 
   // The worst streams first: a big meeting's card shows the streams most worth a look.
@@ -154,7 +167,7 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
     title,
     subtitle: `${audience === 'organizer' ? `Your ${lowerFirst(callTypeWords(summary.type))}` : callTypeWords(summary.type)} · ${cardDateTime(summary.startDateTime)}`,
     verdict: verdictSentence(report, poorStreams.length, judged.length, feedback),
-    organizer: clip(summary.organizer.displayName ?? summary.organizer.id ?? 'unknown', MAX_NAME),
+    organizer: organizerName,
     started: cardDateTime(summary.startDateTime),
     duration: durationWords(summary.durationSeconds),
     participants: count(summary.participantCount),
@@ -197,10 +210,13 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
     detailsMore: `…and ${plural(detailStreams.length - limits.detailRows, 'more stream')}.`,
     callId,
     footer: `version ${version ?? '?'} · profile ${report.profile}`,
-    showAcknowledge: acknowledged === null,
+    showCallAnalytics: audience === 'admins',
+    callAnalyticsText: `In call analytics: Teams admin center › Users › Manage users › ${organizerName} › Meetings & calls, the call of ${cardDateTime(summary.startDateTime)}.`,
+    callAnalyticsUrl: TEAMS_ADMIN_CENTER_URL,
+    showAcknowledge: acknowledged === null && !viewOnly,
     acknowledgeVerb: CARD_ACTIONS.acknowledge,
     acknowledgeData: actionData,
-    showMute: audience === 'organizer' && !muted,
+    showMute: audience === 'organizer' && !muted && !viewOnly,
     muteVerb: CARD_ACTIONS.mute,
     muteData: { ...actionData, hours: MUTE_HOURS },
   };

@@ -24,6 +24,11 @@ export interface AlertCardInput {
   resentAfterRestart?: boolean;
   /** Show the full per-stream table expanded. */
   showDetails?: boolean;
+  /**
+   * A card that only shows a call, as `check` answers: the call is not stored, so Acknowledge and
+   * Mute (which act on the stored alert) are left out; Details still works.
+   */
+  viewOnly?: boolean;
   /** Entra ids of users whose Teams client should refresh the card (Universal Actions `refresh.userIds`, at most 60 kept). */
   refreshUserIds?: readonly string[];
 }

@@ -22,15 +22,15 @@ export type ChatCommand =
 export const CHAT_COMMANDS: readonly CommandDescription[] = [
   { name: 'help', description: 'Shows this list.' },
   { name: 'status', description: 'Is data flowing: subscription expiry, last notification, inbox, alerts sent in the last 24 hours.' },
-  { name: 'recent [n]', description: 'The last n calls that raised an alert (10 unless you say).' },
-  { name: 'check <callRecordId>', description: 'Fetches a call record from Graph, scores it now and shows its card.' },
-  { name: 'check file:<path>', description: 'Scores a call record saved as JSON where the bot runs (local use, e.g. the Agents Playground).' },
+  { name: 'recent N', description: 'The last N calls that raised an alert (10 unless you say).' },
+  { name: 'check CALL-ID', description: 'Fetches a call record from Graph, scores it now and shows its card.' },
+  { name: 'check file:NAME.json', description: 'Scores a call record saved as JSON in the records folder where the bot runs (local use, e.g. the Agents Playground).' },
   { name: 'thresholds', description: 'Shows the quality profile and every threshold in force.' },
-  { name: 'set threshold <kind>.<metric> <value>', description: 'Changes one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },
-  { name: 'profile <name>', description: 'Switches the quality profile (cqd or cqd-classic).', adminOnly: true },
+  { name: 'set threshold KIND.METRIC VALUE', description: 'Changes one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },
+  { name: 'profile NAME', description: 'Switches the quality profile (cqd or cqd-classic).', adminOnly: true },
   { name: 'alert here', description: 'Sends the admins\' alerts to this channel (in a team channel).', adminOnly: true },
   { name: 'alert off', description: 'Stops the admins\' alerts in this channel.', adminOnly: true },
-  { name: 'mute [hours]', description: 'Mutes your own alerts (24 hours unless you say).' },
+  { name: 'mute HOURS', description: 'Mutes your own alerts for HOURS hours (24 unless you say).' },
   { name: 'unmute', description: 'Turns your alerts back on.' },
 ];
 
@@ -85,7 +85,7 @@ export function parseCommand(text: string | undefined | null): ChatCommand {
         return { name: 'check-file', path };
       }
       if (rest.length !== 1 || !/^[0-9a-z][0-9a-z-]{7,127}$/i.test(rest[0]!)) {
-        return { name: 'usage', message: '"check" takes one call record id (a GUID), e.g. "check 2f1a1100-b174-40a0-aba7-0b405e01ed92", or "check file:<path>".' };
+        return { name: 'usage', message: '"check" takes one call record id (a GUID), e.g. "check 2f1a1100-b174-40a0-aba7-0b405e01ed92", or "check file:NAME.json".' };
       }
       return { name: 'check', callId: rest[0]! };
     }
@@ -95,7 +95,7 @@ export function parseCommand(text: string | undefined | null): ChatCommand {
       if ((rest[0] ?? '').toLowerCase() !== 'threshold') break;
       const args = rest.slice(1).join(' ').replace(/\s*=\s*/, ' ').split(' ').filter(Boolean);
       if (args.length !== 2) {
-        return { name: 'usage', message: '"set threshold" takes a <kind>.<metric> and a value, e.g. "set threshold audio.averageJitter 40".' };
+        return { name: 'usage', message: '"set threshold" takes KIND.METRIC and a VALUE, e.g. "set threshold audio.averageJitter 40".' };
       }
       return { name: 'set-threshold', key: args[0]!, value: args[1]! };
     }

@@ -19,20 +19,27 @@ export interface CardSentBefore {
 /**
  * The plan for one conversation: nothing when it already shows this version or a newer one; an
  * update when it shows an older alert card of the call; a new card when the version calls for an
- * alert and the conversation has none (or only a digest line).
+ * alert and the conversation has none. When it shows an older version only as a digest line, the
+ * newer version gets a card of its own even when it no longer alerts: a digest line cannot be
+ * edited, so the change is posted once (and later versions update that card) rather than dropped.
  */
 export function cardPlanFor(version: { version: number; alert: boolean }, sentBefore: CardSentBefore | undefined): CardPlan {
   if (sentBefore && sentBefore.version >= version.version) return 'none';
   if (sentBefore && sentBefore.cardType === 'alert') return 'update';
+  if (sentBefore && sentBefore.cardType === 'digest') return 'new';
   return version.alert ? 'new' : 'none';
 }
 
 /** `ALERT_CHANNEL_POLICY`: `all` sends the admins' channel every alert, `poor` only calls whose quality is poor. */
 export type ChannelPolicy = 'all' | 'poor';
 
-/** Whether the admins' channel gets the card the plan names. Updates always go out: the channel shows the call already. */
-export function adminsGetCard(plan: CardPlan, policy: ChannelPolicy, quality: Classification | string): boolean {
-  return plan === 'update' || (plan === 'new' && (policy === 'all' || quality === 'poor'));
+/**
+ * Whether the admins' channel gets the card the plan names. Updates, and the card that follows a
+ * digest line of the call, always go out: the channel shows the call already, whatever the policy.
+ */
+export function adminsGetCard(plan: CardPlan, policy: ChannelPolicy, quality: Classification | string, sentBefore?: CardSentBefore): boolean {
+  if (plan === 'update') return true;
+  return plan === 'new' && (sentBefore?.cardType === 'digest' || policy === 'all' || quality === 'poor');
 }
 
 /** What the admins' card says when the organizer muted their alerts. */

@@ -69,11 +69,11 @@ export function buildDigestCard(input: { audience: Audience; items: DigestItem[]
     more: `…and ${plural(total - shown.length, 'more call')}.`,
     isEmpty: total === 0,
     empty: 'No calls in this digest.',
-    footer: 'Send recent to list the latest poor calls, or check <call id> for one call’s full card.',
+    footer: 'Send recent to list the latest poor calls, or check CALL-ID for one call’s full card.',
   });
 }
 
-/** The answer to `recent [n]`: the last poor calls, in the order given (newest first). */
+/** The answer to `recent N`: the last poor calls, in the order given (newest first). */
 export function buildRecentCallsCard(items: DigestItem[]): AdaptiveCardDocument {
   const shown = items.slice(0, CALL_LIST_ROW_LIMIT * 2);
   return expandTemplate(callListTemplate, {
@@ -88,7 +88,7 @@ export function buildRecentCallsCard(items: DigestItem[]): AdaptiveCardDocument 
     more: `…and ${plural(items.length - shown.length, 'more call')}.`,
     isEmpty: items.length === 0,
     empty: 'No call was judged poor or rated badly yet.',
-    footer: 'Send check <call id> for one call’s full card.',
+    footer: 'Send check CALL-ID for one call’s full card.',
   });
 }
 

@@ -4,7 +4,10 @@ import helpTemplate from './templates/help-card.json';
 
 /** A chat command as the help card lists it. */
 export interface CommandDescription {
-  /** How it is typed, e.g. `recent [n]`. */
+  /**
+   * How it is typed, e.g. `recent N`. Placeholders are in capitals, never in angle brackets:
+   * Teams and the Agents Playground read `<word>` as HTML and drop it.
+   */
   name: string;
   description: string;
   adminOnly?: boolean;

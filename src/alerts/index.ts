@@ -45,7 +45,7 @@ export {
   type ChannelPolicy,
 } from './delivery-plan';
 export { CHAT_COMMANDS, parseCommand, type ChatCommand } from './chat-command';
-export { ALERT_CARD_LIMIT_STEPS, DETAILS_CONTAINER_ID, type AlertCardLimits } from './alert-card-data';
+export { ALERT_CARD_LIMIT_STEPS, DETAILS_CONTAINER_ID, TEAMS_ADMIN_CENTER_URL, type AlertCardLimits } from './alert-card-data';
 export { buildDigestCard, buildRecentCallsCard, digestItemOf, digestItemOfStored, CALL_LIST_ROW_LIMIT, type DigestItem } from './digest-card';
 export { buildHelpCard, type CommandDescription } from './help-card';
 export { buildStatusCard, SUBSCRIPTION_WARNING_MS, QUIET_WARNING_MS, type BotStatus } from './status-card';

@@ -40,7 +40,7 @@ export function buildThresholdsCard(options: ScoringOptions): AdaptiveCardDocume
       { label: 'Poor quality', value: options.alertOnPoorQuality ? 'alerts (a call is poor when any stream is poor)' : 'no alert' },
       { label: 'Ratings', value: options.alertRatings.length > 0 ? `alert on ${options.alertRatings.join(', ')}` : 'no alert on ratings' },
     ],
-    footer: 'Admins change these with set threshold <kind>.<metric> <value> and profile <cqd|cqd-classic>.',
+    footer: 'Admins change these with set threshold KIND.METRIC VALUE and profile cqd or profile cqd-classic.',
   });
 }
 

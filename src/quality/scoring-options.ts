@@ -110,7 +110,7 @@ export function parseThresholdOverride(key: string, value: unknown): [StreamKind
   if (!kind || !(STREAM_KINDS as readonly string[]).includes(kind) || rest.length > 0) {
     throw new InvalidScoringSettingError(
       `thresholds.${key}`,
-      `Unknown stream kind in threshold "${key}". Write it as <kind>.<metric> with kind one of: ${STREAM_KINDS.join(', ')}.`,
+      `Unknown stream kind in threshold "${key}". Write it as KIND.METRIC with KIND one of: ${STREAM_KINDS.join(', ')}.`,
     );
   }
   const known = thresholdMetricsOf(kind as StreamKind);

@@ -100,13 +100,19 @@ describe('the alert card', () => {
       assert.match(details, /More hints/);
       assert.match(details, /52\.114\.188\.102/);
     });
-    it('Acknowledge and Details, no mute button on the admins’ card', () => {
+    it('Acknowledge, Details and Teams admin center, no mute button on the admins’ card', () => {
       const actions = actionsByTitle(card);
-      assert.deepEqual([...actions.keys()], ['Acknowledge', 'Details']);
+      assert.deepEqual([...actions.keys()], ['Acknowledge', 'Details', 'Teams admin center']);
       const acknowledge = actions.get('Acknowledge')!;
       assert.equal(acknowledge.type, 'Action.Execute');
       assert.equal(acknowledge.verb, CARD_ACTIONS.acknowledge);
       assert.deepEqual(readAlertActionData(acknowledge.data), { callId: CALL_ID, tenantId: TENANT, version: 1, audience: 'admins' });
+    });
+    it('says where the call is in call analytics, naming the organizer, and opens Teams admin center at its documented address', () => {
+      assert.match(text, /In call analytics: Teams admin center › Users › Manage users › Abbie Wilkins › Meetings & calls, the call of \{\{DATE\(2020-02-25T18:52:21Z, SHORT\)\}\}/);
+      const open = actionsByTitle(card).get('Teams admin center')!;
+      assert.equal(open.type, 'Action.OpenUrl');
+      assert.equal(open.url, 'https://admin.teams.microsoft.com/');
     });
     it('Details toggles a hidden container with every stream', () => {
       const details = actionsByTitle(card).get('Details')!;
@@ -148,6 +154,11 @@ describe('the alert card', () => {
       assert.ok(!actionsByTitle(card).has('Mute my alerts for 24 h'));
       assert.ok(actionsByTitle(card).has('Acknowledge'));
     });
+    it('has no call analytics line or admin center button: organizers cannot open call analytics', () => {
+      const card = buildAlertCard(alertInput(record, CLASSIC, 'organizer'));
+      assert.doesNotMatch(cardText(card), /call analytics/);
+      assert.ok(!actionsByTitle(card).has('Teams admin center'));
+    });
     it('never says the organizer could not be reached', () => {
       const card = buildAlertCard(alertInput(record, CLASSIC, 'organizer', { organizerReachable: false }));
       assert.doesNotMatch(cardText(card), /organizer was not told/);
@@ -173,7 +184,16 @@ describe('the alert card', () => {
       const text = cardText(card);
       assert.match(text, /✓ Acknowledged by \nMegan Bowen/);
       assert.match(text, /\{\{DATE\(2026-03-02T11:42:07Z, SHORT\)\}\} \{\{TIME\(2026-03-02T11:42:07Z\)\}\}/);
-      assert.deepEqual([...actionsByTitle(card).keys()], ['Details']);
+      assert.deepEqual([...actionsByTitle(card).keys()], ['Details', 'Teams admin center']);
+    });
+    it('viewOnly (the answer to check): Details only, no Acknowledge or Mute, for either audience', () => {
+      const admins = buildAlertCard(alertInput(record, CLASSIC, 'admins', { viewOnly: true }));
+      assertValid(admins);
+      assert.deepEqual([...actionsByTitle(admins).keys()], ['Details', 'Teams admin center']);
+      const organizer = buildAlertCard(alertInput(record, CLASSIC, 'organizer', { viewOnly: true }));
+      assertValid(organizer);
+      assert.deepEqual([...actionsByTitle(organizer).keys()], ['Details']);
+      assert.match(cardText(organizer), /Abbie Wilkins/);
     });
     it('showDetails: the details container starts visible', () => {
       const card = buildAlertCard(alertInput(record, CLASSIC, 'admins', { showDetails: true }));
@@ -205,7 +225,7 @@ describe('the alert card', () => {
       assert.match(text, /^Call quality not measured$/m);
       assert.match(text, /No stream could be judged/);
       assert.equal(elementsOfType(card, 'Table').length, 0);
-      assert.deepEqual([...actionsByTitle(card).keys()], ['Acknowledge']);
+      assert.deepEqual([...actionsByTitle(card).keys()], ['Acknowledge', 'Teams admin center']);
     });
     it('names and comments are plain text runs, never markdown', () => {
       const record2 = structuredClone(record);

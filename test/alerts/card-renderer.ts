@@ -10,8 +10,11 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The flags Chromium needs in a container without a GPU, sandbox or network. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** How wide a card is drawn: a Teams chat message with `msteams.width: Full` on a laptop screen. */
-export const CARD_WIDTH_PX = 760;
+/**
+ * How wide a card is drawn: Teams' chat column on a laptop screen, about 450 px, which is what
+ * most readers see (a `msteams.width: Full` card grows only in a wider window).
+ */
+export const CARD_WIDTH_PX = 450;
 
 /** Teams' light-theme text colours, the same on every container style. */
 const TEAMS_TEXT_COLORS = {
@@ -103,6 +106,23 @@ function previewPage(): string {
     const box = frame.getBoundingClientRect();
     return { ok: true, events, text: frame.innerText, width: box.width, height: box.height };
   };
+  // The words the layout broke across lines (a narrow column, as "Everyon / e"): each word's
+  // rectangles, measured with a Range, lie on more than one line.
+  window.brokenWords = function () {
+    const broken = [];
+    const walker = document.createTreeWalker(document.getElementById('frame'), NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent || '';
+      for (const match of text.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+    return broken;
+  };
 </script></body></html>`;
 }
 
@@ -114,6 +134,8 @@ export interface RenderedCard {
   text: string;
   width: number;
   height: number;
+  /** Words drawn across two lines or more because their column was too narrow. */
+  brokenWords: string[];
   /** A PNG of the card. */
   png: Buffer;
 }
@@ -163,7 +185,8 @@ export async function startCardRenderer(): Promise<CardRenderer> {
         const png = await tab.locator('#frame').screenshot({ animations: 'disabled' });
         const text = await tab.locator('#frame').innerText();
         const box = (await tab.locator('#frame').boundingBox()) ?? { width: 0, height: 0 };
-        return { events: result.events, text, width: box.width, height: box.height, png };
+        const brokenWords = await tab.evaluate(() => (globalThis as unknown as { brokenWords(): string[] }).brokenWords());
+        return { events: result.events, text, width: box.width, height: box.height, brokenWords, png };
       },
       async close() {
         await opened.close();

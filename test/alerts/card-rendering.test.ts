@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
-import { buildAlertCard, buildDigestCard, buildStatusCard } from '../../src/alerts';
+import { buildAlertCard, buildDigestCard, buildHelpCard, buildStatusCard, CHAT_COMMANDS } from '../../src/alerts';
 import { loadFixture } from '../support/graph-fixtures';
-import { startCardRenderer, type CardRenderer } from './card-renderer';
+import { CARD_WIDTH_PX, startCardRenderer, type CardRenderer } from './card-renderer';
 import { CLASSIC, SAMPLE_NOW, alertInput, sampleDigestItems } from './card-samples';
 
 /** Renders cards with the adaptivecards UMD bundle in Debian's headless Chromium (as scripts/render-cards.ts does). */
@@ -28,7 +28,7 @@ describe('cards rendered in headless Chromium', function () {
     assert.doesNotMatch(rendered.text, /\{\{DATE/);
     // Details is hidden until its button is pressed.
     assert.ok(!rendered.text.includes('Every stream'));
-    assert.ok(rendered.width > 500);
+    assert.equal(Math.round(rendered.width), CARD_WIDTH_PX);
     assert.ok(rendered.height > 300);
     const png = PNG.sync.read(rendered.png);
     assert.equal(png.width, Math.round(rendered.width));
@@ -56,5 +56,23 @@ describe('cards rendered in headless Chromium', function () {
     assert.ok(status.text.includes('The store cannot be read.'));
     assert.ok(status.text.includes('2 waiting'));
     assert.ok(status.height > 100);
+  });
+
+  it('the help card breaks no word at Teams’ chat width (the Who column once drew "Everyon / e")', async () => {
+    const help = await renderer.render(buildHelpCard(CHAT_COMMANDS));
+    assert.deepEqual(help.events, []);
+    assert.equal(Math.round(help.width), CARD_WIDTH_PX);
+    assert.ok(help.text.includes('Everyone') && help.text.includes('Admins'));
+    assert.ok(help.text.includes('set threshold KIND.METRIC VALUE'));
+    assert.deepEqual(help.brokenWords, []);
+  });
+
+  it('finds a word broken across lines when a column is too narrow for it', async () => {
+    const narrow = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'ColumnSet', columns: [{ type: 'Column', width: '30px', items: [{ type: 'TextBlock', text: 'Everyone', wrap: true }] }, { type: 'Column', width: 'stretch', items: [] }] }],
+    };
+    assert.deepEqual((await renderer.render(narrow)).brokenWords, ['Everyone']);
   });
 });

@@ -1,6 +1,7 @@
 import { resolveScoringOptions, scoreCallRecord, type JsonObject, type ScoringOptions } from '../../src/quality';
 import {
   buildAlertCard,
+  CHAT_COMMANDS,
   buildDigestCard,
   buildHelpCard,
   buildRecentCallsCard,
@@ -131,33 +132,42 @@ export function bigMeetingRecord(sessionCount = 1000): JsonObject {
   };
 }
 
-/** Digest items made from the fixtures and the big meeting. */
+/**
+ * Digest items made from the 2024 fixture (moved to the sample day), the big meeting and generated
+ * calls: each call once, newest first, as `recent` lists them (the store answers newest first) and
+ * as a digest gets them (it ranks worst first and keeps that order among equals).
+ */
 export function sampleDigestItems(): DigestItem[] {
-  const records = [loadFixture('callrecord-v1-expanded-2024.json'), bigMeetingRecord(40), v2OnlyRecord()];
+  const rated = structuredClone(loadFixture('callrecord-v1-expanded-2024.json'));
+  rated.startDateTime = '2026-03-02T11:05:21Z';
+  rated.endDateTime = '2026-03-02T11:05:47Z';
+  const records = [rated, bigMeetingRecord(40)];
   const items = records.map((record) => digestItemOf(scoreCallRecord(record, CLASSIC), summarizeCall(record)));
+  const firstGenerated = Date.parse('2026-03-02T08:15:00Z');
   const more: DigestItem[] = Array.from({ length: 14 }, (_, index) => ({
     callId: `c0ffee00-0000-4000-8000-${String(index).padStart(12, '0')}`,
-    startDateTime: `2026-03-0${1 + (index % 9)}T${String(8 + (index % 10)).padStart(2, '0')}:15:00Z`,
+    // Every 5 h 20 min further back: distinct days and hours over the three days before.
+    startDateTime: new Date(firstGenerated - index * 320 * 60_000).toISOString().replace('.000Z', 'Z'),
     organizerName: ['Megan Bowen', 'Alex Wilber', 'Lee Gu', 'Nestor Wilke'][index % 4]!,
     quality: index % 3 === 0 ? 'good' : 'poor',
     worstReason: index % 3 === 0 ? null : 'Jitter 61 ms (poor above 30 ms)',
     ratings: index % 3 === 0 ? ['bad'] : [],
   }));
-  return [...items, ...more];
+  return [...items, ...more].sort((a, b) => Date.parse(b.startDateTime ?? '') - Date.parse(a.startDateTime ?? ''));
 }
 
 /** The chat commands as the bot lists them (a sample; the bot owns the real table). */
 export const SAMPLE_COMMANDS = [
   { name: 'help', description: 'Show this list.' },
   { name: 'status', description: 'Is data flowing: subscriptions, last notification, inbox, alerts sent in the last 24 hours.' },
-  { name: 'recent [n]', description: 'The last n poor calls (10 when n is left out).' },
-  { name: 'check <callRecordId>', description: 'Fetch a call record now, score it and show its card.' },
+  { name: 'recent N', description: 'The last N poor calls (10 when N is left out).' },
+  { name: 'check CALL-ID', description: 'Fetch a call record now, score it and show its card.' },
   { name: 'thresholds', description: 'The quality profile and every threshold.' },
-  { name: 'set threshold <kind>.<metric> <value>', description: 'Change one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },
-  { name: 'profile <name>', description: 'Switch the quality profile (cqd or cqd-classic).', adminOnly: true },
+  { name: 'set threshold KIND.METRIC VALUE', description: 'Change one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },
+  { name: 'profile NAME', description: 'Switch the quality profile (cqd or cqd-classic).', adminOnly: true },
   { name: 'alert here', description: 'Send the admins’ alerts to this channel.', adminOnly: true },
   { name: 'alert off', description: 'Stop sending alerts to this channel.', adminOnly: true },
-  { name: 'mute [hours]', description: 'Mute your own alerts (24 hours when hours is left out).' },
+  { name: 'mute HOURS', description: 'Mute your own alerts for HOURS hours (24 when left out).' },
   { name: 'unmute', description: 'Get your alerts again.' },
 ];
 
@@ -177,7 +187,7 @@ export function sampleCards(): Record<string, AdaptiveCardDocument> {
     'alert-big-meeting': buildAlertCard(alertInput(big, resolveScoringOptions(), 'admins')),
     digest: buildDigestCard({ audience: 'admins', items: sampleDigestItems(), totalCount: 23 }),
     recent: buildRecentCallsCard(sampleDigestItems().slice(0, 8)),
-    help: buildHelpCard(SAMPLE_COMMANDS),
+    help: buildHelpCard(CHAT_COMMANDS),
     status: buildStatusCard({
       now: SAMPLE_NOW,
       // As decideHealth words it for this state (one of two tenants without a subscription, two dead records).

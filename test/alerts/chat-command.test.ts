@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
-import { parseCommand } from '../../src/alerts';
+import { CHAT_COMMANDS, buildHelpCard, buildThresholdsCard, parseCommand } from '../../src/alerts';
 import { commandTextOf } from '../../src/alerts/chat-command';
+import { resolveScoringOptions } from '../../src/quality';
+
+/** Every argument mistake parseCommand answers with a usage message, one per command that takes arguments. */
+const WRONG_ARGUMENTS = ['recent 0', 'recent x', 'check', 'check a b', 'check file:', 'set threshold audio.averageJitter', 'profile a b', 'alert now', 'mute 0', 'mute 10000'];
+
+/** Every string anywhere in a JSON value. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsIn);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
+  return [];
+}
 
 describe('alerts: chat command parsing', () => {
   it('strips mentions, markup and entities from a Teams message', () => {
@@ -31,10 +43,33 @@ describe('alerts: chat command parsing', () => {
   });
 
   it('says how to use a command given wrong arguments', () => {
-    for (const text of ['recent 0', 'recent x', 'check', 'check a b', 'check file:', 'set threshold audio.averageJitter', 'profile a b', 'alert now', 'mute 0', 'mute 10000']) {
+    for (const text of WRONG_ARGUMENTS) {
       const command = parseCommand(text);
       assert.equal(command.name, 'usage', text);
       assert.match((command as { message: string }).message, /^"?[a-z]/i);
     }
+  });
+
+  // Teams and the Agents Playground read text in angle brackets as HTML and drop it:
+  // "check <call id>" shows as "check". Only Teams' own <at> mentions may use them.
+  it('writes no command text with angle brackets, which Teams would drop', () => {
+    const usages = WRONG_ARGUMENTS.map((text) => (parseCommand(text) as { message: string }).message);
+    const texts = [
+      ...CHAT_COMMANDS.flatMap((command) => [command.name, command.description]),
+      ...usages,
+      ...stringsIn(buildHelpCard(CHAT_COMMANDS)),
+      ...stringsIn(buildThresholdsCard(resolveScoringOptions({}))),
+    ];
+    assert.equal(usages.length, WRONG_ARGUMENTS.length);
+    for (const text of texts) {
+      if (text.startsWith('http')) continue; // the card's $schema
+      assert.doesNotMatch(text.replace(/<\/?at>/g, ''), /[<>]/, `"${text}" has angle brackets`);
+    }
+    assert.ok(CHAT_COMMANDS.some((command) => command.name === 'check CALL-ID'), 'placeholders are in capitals');
+  });
+
+  it('still parses the commands as the help card writes them, with real values for the placeholders', () => {
+    assert.deepEqual(parseCommand('check file:NAME.json'), { name: 'check-file', path: 'NAME.json' });
+    assert.deepEqual(parseCommand('set threshold audio.averageJitter 40'), { name: 'set-threshold', key: 'audio.averageJitter', value: '40' });
   });
 });

@@ -106,6 +106,12 @@ describe('the digest card', () => {
     assert.match(cardText(card), /Your calls/);
     assert.doesNotMatch(cardText(card), /more calls/);
   });
+  it('the sample items (docs/cards) list each call once, newest first', () => {
+    const items = sampleDigestItems();
+    assert.equal(new Set(items.map((entry) => entry.callId)).size, items.length);
+    const starts = items.map((entry) => Date.parse(entry.startDateTime ?? ''));
+    assert.ok(starts.every((start, index) => index === 0 || start < starts[index - 1]!), 'strictly newest first');
+  });
   it('works from the sample items made from the fixtures', () => {
     const card = buildDigestCard({ audience: 'admins', items: sampleDigestItems(), totalCount: 23 });
     assertValid(card);

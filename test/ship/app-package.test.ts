@@ -54,14 +54,14 @@ function provisionedEnvDir(values: Record<string, string | undefined> = provisio
 }
 
 /**
- * The bot's chat commands by the words a user types before any argument: `recent [n]` is
- * "recent", `check file:<path>` is "check".
+ * The bot's chat commands by the words a user types before any argument (a placeholder in
+ * capitals, or `file:`): `recent N` is "recent", `check file:NAME.json` is "check".
  */
 const COMMAND_TITLES = [
   ...new Set(
     CHAT_COMMANDS.map((command) => {
       const words = command.name.split(' ');
-      const firstArgument = words.findIndex((word) => /[<[:]/.test(word));
+      const firstArgument = words.findIndex((word) => /^[A-Z][A-Z0-9.-]*$/.test(word) || word.includes(':'));
       return words.slice(0, firstArgument < 0 ? undefined : firstArgument).join(' ');
     }),
   ),

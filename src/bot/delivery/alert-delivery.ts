@@ -181,7 +181,7 @@ export class AlertDelivery {
       if (!channel) continue;
       const existing = await store.sentCards.getSentCard(call.tenantId, call.callId, channel.key);
       const plan = cardPlanFor(call.stored, existing);
-      if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality)) continue;
+      if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality, existing)) continue;
       await saveOrganizerNotice(store.settings, call.tenantId, call.callId, notices[index]!);
       cards.push({ call, audience: 'admins', conversation: channel, existing, mode: plan, organizerMutedUntil: null, organizerNotice: notices[index]! });
     }

@@ -70,7 +70,7 @@ const HANDLERS: HandlerTable = {
 
   async check(context, command, services) {
     if (!services.fetchAndScore) {
-      await context.sendActivity('I cannot fetch call records: Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and a secret or certificate). "check file:<path>" works without it.');
+      await context.sendActivity('I cannot fetch call records: Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and a secret or certificate). "check file:NAME.json" works without it.');
       return;
     }
     const tenantId = tenantOf(context.activity) ?? services.defaultTenantId;
@@ -206,7 +206,7 @@ const HANDLERS: HandlerTable = {
 };
 
 async function sendCallAssessment(context: TurnContext, scored: CallAssessment, tenantId: string | null): Promise<void> {
-  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId });
+  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId, viewOnly: true });
   const verdict = scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
   await context.sendActivity(cardActivity(card, `Call ${scored.report.callId ?? ''}: ${verdict}`));
 }

@@ -247,6 +247,49 @@ describe('bot: alert delivery through the real adapter', () => {
     assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 20, dead: 0 });
   });
 
+  it('posts once, as a card of its own, a newer version of a digested call that no longer alerts; later versions update that card', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    await harness.setUpAdminsChannel();
+    harness.connector.clearRequests();
+    const ids = Array.from({ length: 20 }, (_, index) => callId(400 + index));
+    for (const id of ids) await harness.recordCall(poorRecord(id, { jitterMs: 40 + Number(id.slice(-3)) }));
+    await harness.bot.deliverAlerts();
+    const digested = ids[0]!;
+    for (const conversation of [ABBIE_CHAT, ALERTS_CHANNEL.id]) {
+      assert.equal((await harness.store.sentCards.getSentCard(TENANT, digested, conversation))?.cardType, 'digest', `${conversation} has the call as a digest line`);
+    }
+
+    // Version 2: the jitter fixed and the bad rating gone, so the call no longer alerts.
+    const fixed = withoutFeedback(poorRecord(digested, { version: 2, jitterMs: 5 }));
+    const entry = await harness.recordCall(fixed);
+    assert.equal(entry.alert, false, 'version 2 does not alert');
+    harness.connector.clearRequests();
+    offset = 31_000;
+    await harness.bot.deliverAlerts();
+    for (const conversation of [ABBIE_CHAT, ALERTS_CHANNEL.id]) {
+      const cards = harness.connector.cardsIn(harness.connector.posts(conversation));
+      assert.equal(cards.length, 1, `${conversation} gets the change once`);
+      assertValidCard(cards[0]);
+      assert.ok(cardSays(cards[0], digested));
+      assert.ok(cardSays(cards[0], /version 2/));
+      const sent = await harness.store.sentCards.getSentCard(TENANT, digested, conversation);
+      assert.deepEqual([sent?.cardType, sent?.version], ['alert', 2]);
+    }
+    assert.equal(harness.connector.updates().length, 0);
+
+    // Version 3 (poor again) updates the card version 2 posted, in place.
+    const worse = await harness.recordCall(withoutFeedback(poorRecord(digested, { version: 3, jitterMs: 90 })));
+    assert.equal(worse.alert, true, 'version 3 alerts');
+    harness.connector.clearRequests();
+    offset = 62_000;
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length + harness.connector.posts(ALERTS_CHANNEL.id).length, 0, 'no new post');
+    assert.equal(harness.connector.updates(ABBIE_CHAT).length, 1);
+    assert.ok(cardSays(harness.connector.cardsIn(harness.connector.updates(ABBIE_CHAT))[0], /version 3/));
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 22, dead: 0 });
+  });
+
   it('defers a second burst while the budget is spent, then delivers it (every job done)', async () => {
     await start();
     await harness.installPersonal(ABBIE);
@@ -346,3 +389,13 @@ describe('bot: alert delivery through the real adapter', () => {
     assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
   });
 });
+
+/** The record with every participant's rating removed (so it alerts only on its streams). */
+function withoutFeedback<T>(value: T): T {
+  if (Array.isArray(value)) value.forEach(withoutFeedback);
+  else if (value && typeof value === 'object') {
+    delete (value as Record<string, unknown>).feedback;
+    Object.values(value).forEach(withoutFeedback);
+  }
+  return value;
+}

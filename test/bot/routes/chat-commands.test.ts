@@ -105,7 +105,7 @@ describe('bot: chat commands over HTTP', () => {
     for (const reason of health.reasons) assert.ok(cardSays(cards[0], reason.summary), `the card gives the reason: ${reason.summary}`);
   });
 
-  it('answers recent [n] with the last n calls that alerted, newest first', async () => {
+  it('answers recent N with the last n calls that alerted, newest first', async () => {
     harness = await BotHarness.start();
     const base = Date.parse('2026-01-01T10:00:00Z');
     for (const [index, id] of ['11111111-0000-0000-0000-000000000001', '11111111-0000-0000-0000-000000000002', '11111111-0000-0000-0000-000000000003'].entries()) {
@@ -123,7 +123,7 @@ describe('bot: chat commands over HTTP', () => {
     assert.match(texts[0]!, /"recent" takes a number/);
   });
 
-  it('answers check <callRecordId> with the alert card of the call fetched and scored now', async () => {
+  it('answers check CALL-ID with the alert card of the call fetched and scored now', async () => {
     const asked: string[] = [];
     const fetchAndScore: FetchAndScore = async (tenantId, callId) => {
       asked.push(`${tenantId}/${callId}`);
@@ -136,6 +136,9 @@ describe('bot: chat commands over HTTP', () => {
     assert.equal(cards.length, 1);
     assert.ok(cardSays(cards[0], callId));
     assert.ok(cardSays(cards[0], /Jitter/), 'the poor stream is shown');
+    // The call is not stored, so Acknowledge or Mute would answer "I no longer have call …".
+    assert.deepEqual(executeActions(cards[0]), [], 'no Acknowledge or Mute on a check card');
+    assert.match(JSON.stringify(cards[0]), /"type":"Action.ToggleVisibility","id":"[^"]+","title":"Details"/);
   });
 
   it('says so when check cannot fetch the record, or Graph is not configured', async () => {
@@ -153,13 +156,14 @@ describe('bot: chat commands over HTTP', () => {
     assert.match(second.texts[0]!, /Graph is not configured/);
   });
 
-  it('answers check file:<path> with the card of a call record read from disk, and explains a bad file', async () => {
+  it('answers check file:NAME.json with the card of a call record read from disk, and explains a bad file', async () => {
     harness = await BotHarness.start({ recordsDirectory: scratch });
     writeFileSync(path.join(scratch, 'call.json'), JSON.stringify(poorRecord('33333333-0000-0000-0000-000000000003')));
     const { cards } = await ask(harness.personalMessage('check file:call.json'));
     assert.equal(cards.length, 1);
     assert.ok(cardSays(cards[0], '33333333-0000-0000-0000-000000000003'));
-    assert.ok(executeActions(cards[0]).some((action) => action.verb === 'alert.acknowledge'));
+    assert.deepEqual(executeActions(cards[0]), [], 'no Acknowledge or Mute on a check card');
+    assert.match(JSON.stringify(cards[0]), /"title":"Details"/);
 
     writeFileSync(path.join(scratch, 'page.json'), JSON.stringify({ value: [] }));
     const bad = await ask(harness.personalMessage('check file:page.json'));
