@@ -21,13 +21,24 @@ export function assertReportVersion(entry: Pick<StoredReport, 'version' | 'callI
 
 /**
  * Whether a report is kept, and whether it queues an alert job: only a version newer than the
- * one processed is kept; it queues a job when asked to, or when the newest earlier report
- * alerted (a card was due for it, so the delivery must update what it sent).
+ * one processed is kept; it queues a job when asked to, when the newest earlier report alerted (a
+ * card was due for it, so the delivery must update what it sent), or when that earlier version had
+ * a job itself (its cards are still out, so every later version keeps them current, alerting or
+ * not). Pass `previousHadJob` when {@link needsPreviousJob} says it matters.
  */
-export function recordDecision(previous: PreviousReport | undefined, entry: StoredReport, queueAlert: boolean): RecordReportResult {
+export function recordDecision(previous: PreviousReport | undefined, entry: StoredReport, queueAlert: boolean, previousHadJob = false): RecordReportResult {
   const previousVersion = previous?.version ?? null;
   if (previousVersion !== null && previousVersion >= entry.version) return { accepted: false, previousVersion, alertQueued: false };
-  return { accepted: true, previousVersion, alertQueued: queueAlert || previous?.alert === true };
+  return { accepted: true, previousVersion, alertQueued: queueAlert || previous?.alert === true || previousHadJob };
+}
+
+/**
+ * Whether {@link recordDecision} needs to know if the previous version had an alert job: only when
+ * the new version would be kept and nothing else queues one. Engines read it (one point read of the
+ * previous version's job) only then.
+ */
+export function needsPreviousJob(previous: PreviousReport | undefined, entry: StoredReport, queueAlert: boolean): previous is PreviousReport {
+  return previous !== undefined && previous.version < entry.version && !queueAlert && previous.alert !== true;
 }
 
 /** The alert job a kept report queues: pending from the time it was processed. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { assertReportVersion, completeAlertJob, killAlertJob, newAlertJob, recordDecision, retryAlertJob } from '../../src/store/report-rules';
+import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../../src/store/report-rules';
 import { leased } from '../../src/store/lease-rules';
 import type { StoredReport } from '../../src/store';
 
@@ -35,6 +35,12 @@ describe('report rules', () => {
   it('queues an alert job for a newer version of a call that alerted, to update its card', () => {
     assert.equal(recordDecision({ version: 1, alert: true }, entry(2), false).alertQueued, true);
     assert.equal(recordDecision({ version: 1, alert: false }, entry(2), false).alertQueued, false);
+    assert.equal(recordDecision({ version: 1, alert: false }, entry(2), false, true).alertQueued, true, 'the previous version had a job: its cards are kept current');
+    assert.equal(needsPreviousJob({ version: 1, alert: false }, entry(2), false), true);
+    assert.equal(needsPreviousJob({ version: 1, alert: true }, entry(2), false), false, 'the previous version alerted: no need to look');
+    assert.equal(needsPreviousJob({ version: 1, alert: false }, entry(2), true), false, 'asked to queue: no need to look');
+    assert.equal(needsPreviousJob({ version: 2, alert: false }, entry(2), false), false, 'not kept: no need to look');
+    assert.equal(needsPreviousJob(undefined, entry(1), false), false, 'a first version has no previous');
   });
 
   it('queues the job pending from the processing time and settles it by the lease rules', () => {

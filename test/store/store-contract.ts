@@ -163,6 +163,20 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.deepEqual((stored?.summary as { organizer: unknown }).organizer, { displayName: 'Abbie' });
       });
 
+      it('keeps queueing jobs for every later version of a call that once had one, alerting or not (its cards stay current)', async () => {
+        await store.reports.recordReport(report('c1', 1, true), true);
+        await store.reports.recordReport(report('c1', 2, false), false);
+        const v3 = await store.reports.recordReport(report('c1', 3, false), false);
+        assert.equal(v3.alertQueued, true, 'version 2 had a job: version 3 gets one too');
+        const v4 = await store.reports.recordReport(report('c1', 4, false), false);
+        assert.equal(v4.alertQueued, true);
+        assert.deepEqual((await store.reports.listAlertJobs(T, 'c1')).map((job) => job.version), [1, 2, 3, 4]);
+        await store.reports.recordReport(report('c2', 1, false), false);
+        const never = await store.reports.recordReport(report('c2', 2, false), false);
+        assert.equal(never.alertQueued, false, 'a call that never alerted queues nothing');
+        assert.deepEqual(await store.reports.listAlertJobs(T, 'c2'), []);
+      });
+
       it('leases, completes, retries and kills alert jobs', async () => {
         await store.reports.recordReport(report('c1', 1, true), true);
         await store.reports.recordReport(report('c2', 1, true), true);

@@ -2,7 +2,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { QueueClient } from '@azure/storage-queue';
 import { leased } from '../lease-rules';
 import { ALERT_JOB_FIELDS, pickFields, PREVIOUS_REPORT_FIELDS, REPORT_META_FIELDS, type RecordFields } from '../record-fields';
-import { assertReportVersion, completeAlertJob, killAlertJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
+import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
 import type { AlertJob, RecordReportResult, ReportStore, StoredReport } from '../types';
 import { contention } from './azure-store-error';
 import { landed } from './ignore-status';
@@ -84,7 +84,10 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
       try {
         for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
           const previous = await readRow(table, partitionKey, REPORT_ROW, ['version', 'alert', 'bodyBlob']);
-          const decision = recordDecision(previous && fromEntity(PREVIOUS_REPORT_FIELDS, previous), entry, queueAlert);
+          const earlier = previous && fromEntity(PREVIOUS_REPORT_FIELDS, previous);
+          const previousHadJob =
+            needsPreviousJob(earlier, entry, queueAlert) && (await readRow(table, partitionKey, alertRowKey(earlier.version), ['state'])) !== undefined;
+          const decision = recordDecision(earlier, entry, queueAlert, previousHadJob);
           if (!decision.accepted) return decision;
           body ??= await bodies.encode(partitionKey, entry.version, { report: entry.report, summary: entry.summary });
           // Announce the job before the transaction that creates it (see QueueLeases).

@@ -1,7 +1,7 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { leased } from '../lease-rules';
 import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, STORED_REPORT_FIELDS } from '../record-fields';
-import { assertReportVersion, completeAlertJob, killAlertJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
+import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
 import type { AlertJob, ReportStore } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteLeases } from './sqlite-leases';
@@ -26,8 +26,12 @@ export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
     async recordReport(entry, queueAlert) {
       assertReportVersion(entry);
       return db.transaction(() => {
-        const previous = db.sql('SELECT version, alert FROM reports WHERE tenant_id = ? AND call_id = ?').get(entry.tenantId, entry.callId) as Row | undefined;
-        const decision = recordDecision(previous && PREVIOUS_REPORTS.fromRow(previous), entry, queueAlert);
+        const row = db.sql('SELECT version, alert FROM reports WHERE tenant_id = ? AND call_id = ?').get(entry.tenantId, entry.callId) as Row | undefined;
+        const previous = row && PREVIOUS_REPORTS.fromRow(row);
+        const previousHadJob =
+          needsPreviousJob(previous, entry, queueAlert) &&
+          db.sql('SELECT 1 AS found FROM alert_jobs WHERE tenant_id = ? AND call_id = ? AND version = ?').get(entry.tenantId, entry.callId, previous.version) !== undefined;
+        const decision = recordDecision(previous, entry, queueAlert, previousHadJob);
         if (!decision.accepted) return decision;
         db.sql(SAVE_REPORT).run(...REPORTS.values(entry));
         if (decision.alertQueued) db.sql(CREATE_ALERT_JOB).run(...ALERT_JOBS.values(newAlertJob(entry)));

@@ -247,7 +247,7 @@ describe('bot: alert delivery through the real adapter', () => {
     assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 20, dead: 0 });
   });
 
-  it('posts once, as a card of its own, a newer version of a digested call that no longer alerts; later versions update that card', async () => {
+  it('posts once, as a card of its own, a newer version of a digested call that no longer alerts; later versions, alerting or not, update that card', async () => {
     await start();
     await harness.installPersonal(ABBIE);
     await harness.setUpAdminsChannel();
@@ -278,16 +278,26 @@ describe('bot: alert delivery through the real adapter', () => {
     }
     assert.equal(harness.connector.updates().length, 0);
 
-    // Version 3 (poor again) updates the card version 2 posted, in place.
-    const worse = await harness.recordCall(withoutFeedback(poorRecord(digested, { version: 3, jitterMs: 90 })));
-    assert.equal(worse.alert, true, 'version 3 alerts');
+    // Version 3, still not alerting, updates the card version 2 posted, in place (a card once out is kept current).
+    const still = await harness.recordCall(withoutFeedback(poorRecord(digested, { version: 3, jitterMs: 6 })));
+    assert.equal(still.alert, false, 'version 3 does not alert either');
     harness.connector.clearRequests();
     offset = 62_000;
     await harness.bot.deliverAlerts();
     assert.equal(harness.connector.posts(ABBIE_CHAT).length + harness.connector.posts(ALERTS_CHANNEL.id).length, 0, 'no new post');
     assert.equal(harness.connector.updates(ABBIE_CHAT).length, 1);
     assert.ok(cardSays(harness.connector.cardsIn(harness.connector.updates(ABBIE_CHAT))[0], /version 3/));
-    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 22, dead: 0 });
+
+    // Version 4 (poor again) updates it once more.
+    const worse = await harness.recordCall(withoutFeedback(poorRecord(digested, { version: 4, jitterMs: 90 })));
+    assert.equal(worse.alert, true, 'version 4 alerts');
+    harness.connector.clearRequests();
+    offset = 93_000;
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length + harness.connector.posts(ALERTS_CHANNEL.id).length, 0, 'no new post');
+    assert.equal(harness.connector.updates(ABBIE_CHAT).length, 1);
+    assert.ok(cardSays(harness.connector.cardsIn(harness.connector.updates(ABBIE_CHAT))[0], /version 4/));
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 23, dead: 0 });
   });
 
   it('defers a second burst while the budget is spent, then delivers it (every job done)', async () => {
