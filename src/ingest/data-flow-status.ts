@@ -1,6 +1,6 @@
 import type { BotStatus } from '../alerts';
 import type { Store } from '../store';
-import { gatherHealthInputs } from './health-route';
+import { readHealth } from './health-route';
 import { decideHealth } from './health-verdict';
 import { IngestStatus } from './ingest-status';
 
@@ -19,15 +19,14 @@ export interface DataFlowSources {
  */
 export async function collectDataFlowStatus(store: Store, tenantId: string | null, now: number, sources: DataFlowSources = {}): Promise<BotStatus> {
   const ingestStatus = sources.ingestStatus ?? new IngestStatus();
-  const [subscriptions, inbox, alertJobs, alertsSentLast24h, inputs] = await Promise.all([
-    store.subscriptions.listSubscriptions(),
-    store.inbox.stats(now),
-    store.reports.alertJobStats(),
-    store.sentCards.countSentSince(now - 24 * 60 * 60_000),
-    gatherHealthInputs(store, ingestStatus, now, sources.expectedTenants ?? []),
+  // One read serves the verdict and the figures (the same the health route makes), plus the cards sent.
+  const [reading, alertsSentLast24h] = await Promise.all([
+    readHealth(store, ingestStatus, now, sources.expectedTenants ?? []),
+    store.sentCards.countSentSince(now - 24 * 60 * 60_000).catch(() => 0),
   ]);
+  const { inputs, byState, alerts } = reading;
   const verdict = decideHealth(inputs);
-  const visible = tenantId ? subscriptions.filter((subscription) => subscription.tenantId === tenantId) : subscriptions;
+  const visible = tenantId ? inputs.subscriptions.filter((subscription) => subscription.tenantId === tenantId) : inputs.subscriptions;
   return {
     now,
     health: { status: verdict.status, reasons: verdict.reasons.map(({ severity, summary }) => ({ severity, summary })) },
@@ -37,9 +36,9 @@ export async function collectDataFlowStatus(store: Store, tenantId: string | nul
       expiresAt: subscription.expiresAt,
     })),
     lastNotificationAt: ingestStatus.lastNotificationAt,
-    inbox: inbox.byState,
-    oldestPendingAgeMs: inbox.oldestPendingAgeMs,
-    alertJobs,
+    inbox: byState,
+    oldestPendingAgeMs: inputs.oldestPendingAgeMs,
+    alertJobs: alerts,
     alertsSentLast24h,
   };
 }

@@ -43,7 +43,8 @@ export interface HealthReport extends PublicHealthReport {
 }
 
 /** The inputs of the verdict and what the report shows beside it, read once. */
-interface HealthReading {
+/** One read of everything health needs: the verdict's inputs and the figures beside them. */
+export interface HealthReading {
   inputs: HealthInputs;
   byState: Record<string, number>;
   dead: WorkItem[];
@@ -61,7 +62,11 @@ export async function gatherHealthInputs(store: Store, status: IngestStatus, now
   return (await readHealth(store, status, now, expectedTenants)).inputs;
 }
 
-async function readHealth(store: Store, status: IngestStatus, now: number, expectedTenants: readonly string[]): Promise<HealthReading> {
+/**
+ * Reads the store once for `/healthz` and the `status` card: subscriptions, inbox counts, the newest
+ * dead items and the alert jobs. Never throws: a store that cannot be read is an input of the verdict.
+ */
+export async function readHealth(store: Store, status: IngestStatus, now: number, expectedTenants: readonly string[]): Promise<HealthReading> {
   const writes = status.inboxWrites;
   const fromStatus = {
     now,
