@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger';
 import { createServer, listen } from '../../src/server';
 import { openSqliteStore, type Store } from '../../src/store';
 import { healthRoute, IngestStatus, notificationRoutes } from '../../src/ingest';
+import { changeNotification } from '../support/change-notification';
 
 const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
 const CALL = '66666666-6666-6666-6666-666666666666';
@@ -14,15 +15,7 @@ const SECRET = 'a-client-state-secret-0123456789';
 const HEALTH_KEY = 'the-health-key-0123456789abcdef';
 
 function notification(callId: string) {
-  return {
-    subscriptionId: 'sub-1',
-    clientState: SECRET,
-    changeType: 'created',
-    resource: `communications/callRecords/${callId}`,
-    subscriptionExpirationDateTime: '2026-11-25T00:00:00Z',
-    resourceData: { '@odata.type': '#Microsoft.Graph.callRecord', '@odata.id': `communications/callRecords/${callId}`, id: callId },
-    tenantId: TENANT,
-  };
+  return changeNotification(TENANT, SECRET, callId);
 }
 
 /**

@@ -4,21 +4,13 @@ import { createLogger } from '../../src/logger';
 import { createServer, listen } from '../../src/server';
 import { openSqliteStore, type Store } from '../../src/store';
 import { IngestStatus, notificationRoutes, type LifecycleNotification } from '../../src/ingest';
+import { changeNotification } from '../support/change-notification';
 
 const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
 const SECRET = 'a-client-state-secret-0123456789';
 
 function notification(callId: string, overrides: Record<string, unknown> = {}) {
-  return {
-    subscriptionId: 'sub-1',
-    clientState: SECRET,
-    changeType: 'created',
-    resource: `communications/callRecords/${callId}`,
-    subscriptionExpirationDateTime: '2026-11-25T00:00:00Z',
-    resourceData: { '@odata.type': '#Microsoft.Graph.callRecord', '@odata.id': `communications/callRecords/${callId}`, id: callId },
-    tenantId: TENANT,
-    ...overrides,
-  };
+  return changeNotification(TENANT, SECRET, callId, overrides);
 }
 
 describe('Graph webhook (/api/notifications, /api/lifecycle)', () => {
