@@ -17,6 +17,8 @@ const CLIENT_ID = '33333333-3333-4333-8333-333333333333';
 const CLIENT_SECRET = 'crash-test-secret~value';
 const CLIENT_STATE = 'crash-test-client-state-0123456789';
 const RECORDS = 300;
+/** SIGKILLs while the bot drains. */
+const KILLS = 4;
 
 const callId = (n: number) => `cccccccc-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const record = (id: string, version: number) => seedCallRecord({ id, version });
@@ -61,9 +63,11 @@ describe('crash recovery: the bot killed with SIGKILL while it drains', function
     const ids = Array.from({ length: RECORDS }, (_, i) => callId(i));
     for (const id of ids) graph.putRecord(record(id, 1));
     // Slow Graph answers widen the window in which a kill lands mid-fetch.
-    graph.delayNext(RECORDS, 15);
+    graph.delayNext(2 * RECORDS, 20);
 
     let child: BotProcess | undefined;
+    /** Set while the kill loop restarts the bot, so that the notification loop does not start a second one. */
+    let restarting = false;
     const startChild = async () => {
       child = await startBotProcess({ env, port, startTimeoutMs: 30_000 });
     };
@@ -84,7 +88,7 @@ describe('crash recovery: the bot killed with SIGKILL while it drains', function
           // the bot is down: retry after a restart
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
-        if (!child?.alive()) await startChild();
+        if (!restarting && !child?.alive()) await startChild();
       }
     };
 
@@ -113,18 +117,26 @@ describe('crash recovery: the bot killed with SIGKILL while it drains', function
         await store.close();
       }
     };
+    // Kill at the fetches the bot has made, not at clock times: however fast the machine, the bot is
+    // killed KILLS times while it drains, each time a little after a random point of its next stretch.
+    const fetches = () => graph.stats.byOperation.getCallRecord ?? 0;
+    const stretch = Math.floor(RECORDS / (KILLS + 1));
+    let killAt = Math.floor(stretch * (0.25 + 0.75 * random()));
     const deadline = Date.now() + 200_000;
     while (!(await finished())) {
       assert.ok(Date.now() < deadline, `not drained in time after ${kills} kills`);
-      await new Promise((resolve) => setTimeout(resolve, 100 + random() * 700));
-      if (child?.alive() && !(await finished())) {
+      for (let waited = 0; waited < 500 && !(kills < KILLS && fetches() >= killAt); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      if (kills < KILLS && fetches() >= killAt && child?.alive()) {
+        restarting = true;
         await kill();
         kills += 1;
+        killAt = fetches() + Math.floor(stretch * (0.25 + 0.75 * random()));
         await startChild();
+        restarting = false;
       }
     }
     await kill();
-    assert.ok(kills >= 3, `the bot was killed ${kills} times`);
+    assert.equal(kills, KILLS, 'the bot was killed while it drained, each time');
     process.stdout.write(`      (killed ${kills} times; Graph served ${graph.stats.byOperation.getCallRecord ?? 0} record fetches for ${RECORDS + updated.length} versions)\n`);
 
     const store = reader();
