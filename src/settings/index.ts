@@ -16,4 +16,4 @@ export {
 export { mutedUntil, muteUser, unmuteUser, type MuteSetting } from './user-mute';
 export { alertChannelOf, setAlertChannel, type AlertChannelSetting } from './alert-channel';
 export { organizerNoticeOf, saveOrganizerNotice } from './organizer-notice';
-export { markSending, sendingMarkerOf, type SendingMarker } from './sending-marker';
+export { clearSending, markSending, sendingMarkerOf, type SendingMarker } from './sending-marker';

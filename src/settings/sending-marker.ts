@@ -26,3 +26,11 @@ export async function markSending(settings: SettingsStore, tenantId: string, cal
 export async function sendingMarkerOf(settings: SettingsStore, tenantId: string, callId: string, conversationKey: string): Promise<SendingMarker | undefined> {
   return settings.getSetting<SendingMarker>(callScope(tenantId, callId), markerKey(conversationKey));
 }
+
+/**
+ * Takes the note back: the connector answered that it did not post (429, 412 or another 4xx), so
+ * the next try is no copy and must not say it may be one.
+ */
+export async function clearSending(settings: SettingsStore, tenantId: string, callId: string, conversationKey: string): Promise<void> {
+  await settings.deleteSetting(callScope(tenantId, callId), markerKey(conversationKey));
+}

@@ -10,7 +10,7 @@ import {
 } from '../../alerts';
 import type { Logger } from '../../logger';
 import type { Telemetry } from '../../telemetry';
-import { markSending, sendingMarkerOf } from '../../settings';
+import { clearSending, markSending, sendingMarkerOf } from '../../settings';
 import type { SentCard, Store } from '../../store';
 import { cardActivity } from '../card-activity';
 import type { ProactiveMessenger } from '../proactive-messenger';
@@ -171,7 +171,16 @@ export class ConversationDelivery {
     const resent = earlier !== undefined && earlier.version >= stored.version;
     await this.tenantSlot(tenantId);
     await markSending(store.settings, tenantId, callId, card.conversation.key, { version: stored.version, at: clock() });
-    const activityId = await this.options.messenger.post(card.conversation, this.alertActivity(card, card.existing, resent));
+    let activityId: string;
+    try {
+      activityId = await this.options.messenger.post(card.conversation, this.alertActivity(card, card.existing, resent));
+    } catch (error) {
+      // A 4xx answer (429 and 412 included) means nothing was posted: the retry is no copy. A 5xx,
+      // a reset or a timeout leaves the note, since the card may have been posted all the same.
+      const { status } = describeConnectorFailure(error);
+      if (status !== undefined && status >= 400 && status < 500) await clearSending(store.settings, tenantId, callId, card.conversation.key);
+      throw error;
+    }
     await this.record(card, undefined, activityId, 'alert');
     return { kind: 'sent' };
   }

@@ -208,6 +208,8 @@ describe('bot: alert delivery through the real adapter', () => {
     await harness.bot.deliverAlerts();
     assert.equal(harness.connector.posts(ABBIE_CHAT).length, 1);
     assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
+    // Teams answered 429 to every earlier try, so nothing was posted: the card is no copy and must not say so.
+    assert.doesNotMatch(JSON.stringify(harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT))), /Sent again after the bot restarted/);
   });
 
   it('folds a burst into digests within the per-conversation budget, and accounts for every call', async () => {
