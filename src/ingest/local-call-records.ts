@@ -36,6 +36,10 @@ export async function readLocalCallRecord(name: string, recordsDir: string): Pro
   try {
     resolved = await realpath(wanted);
   } catch {
+    // Say "no such file" only when the folder it would be in is itself inside the records folder:
+    // behind a link that leads out, whether a file exists is not ours to tell.
+    const parent = await realpath(path.dirname(wanted)).catch(() => undefined);
+    if (parent === undefined || (parent !== folder && !isInside(folder, parent))) throw outside;
     throw new LocalRecordError(`There is no call record file named ${path.relative(folder, wanted)} in the records folder.`);
   }
   if (!isInside(folder, resolved) || path.extname(resolved).toLowerCase() !== '.json') throw outside;

@@ -179,10 +179,12 @@ describe('bot: chat commands over HTTP', () => {
       writeFileSync(path.join(outsideDir, 'secret.json'), JSON.stringify({ password: 'hunter2-do-not-show' }));
       writeFileSync(path.join(outsideDir, 'record.json'), JSON.stringify(poorRecord('44444444-0000-0000-0000-000000000004')));
       symlinkSync(path.join(outsideDir, 'record.json'), path.join(scratch, 'link.json'));
+      // A folder link that leads out: whether a file exists behind it is not told either.
+      symlinkSync(outsideDir, path.join(scratch, 'out'));
       writeFileSync(path.join(scratch, 'notes.txt'), 'root:x:0:0');
       writeFileSync(path.join(scratch, 'broken.json'), 'root:x:0:0:root:/root:/bin/bash');
       const answers: string[] = [];
-      for (const name of ['/etc/passwd', '/etc/shadow', '/proc/self/environ', '../../../../etc/passwd', `${outsideDir}/secret.json`, '../secret.json', 'notes.txt', 'link.json', `${outsideDir}/missing.json`, '/etc']) {
+      for (const name of ['/etc/passwd', '/etc/shadow', '/proc/self/environ', '../../../../etc/passwd', `${outsideDir}/secret.json`, '../secret.json', 'notes.txt', 'link.json', `${outsideDir}/missing.json`, '/etc', 'out/secret.json', 'out/missing.json']) {
         const { texts, cards } = await ask(harness.personalMessage(`check file:${name}`));
         assert.equal(cards.length, 0, name);
         answers.push(texts.join(' '));
