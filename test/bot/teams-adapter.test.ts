@@ -60,6 +60,11 @@ describe('bot: Bot Framework authentication', () => {
     assertGenericRefusal(await harness.send({ ...withoutType, type: 42 }), 400, 'a type that is not text');
     const array = await fetch(harness.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2]' });
     assert.equal(array.status, 400, 'an array');
+    // restify's parser would answer with its own words ("Invalid JSON: Expected … at position 18"): the generic refusal instead.
+    const notJson = await fetch(harness.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", oops' });
+    assertGenericRefusal({ status: notJson.status, body: await notJson.json() }, 400, 'a body that is not JSON');
+    const huge = await fetch(harness.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"type":"message","text":"${'x'.repeat(2 * 1024 * 1024)}"}` });
+    assertGenericRefusal({ status: huge.status, body: await huge.json() }, 413, 'a body larger than an activity');
     const head = await fetch(harness.endpoint, { method: 'HEAD' });
     assert.equal(head.status, 200, 'HEAD is answered quietly');
     assert.deepEqual(printed, []);

@@ -13,6 +13,7 @@ const MAX_ACTIVITY_BYTES = 1024 * 1024;
 /** What a refused request is answered with: a status and a short body that says nothing about the bot's insides. */
 const REFUSALS = {
   badRequest: { status: 400, body: { error: 'BadRequest', message: 'The body is not a Bot Framework activity.' } },
+  tooLarge: { status: 413, body: { error: 'PayloadTooLarge', message: 'The body is larger than an activity can be.' } },
   unauthorized: { status: 401, body: { error: 'Unauthorized', message: 'The request is not authorized.' } },
   failed: { status: 500, body: { error: 'InternalError', message: 'The bot could not handle this activity.' } },
 } as const;
@@ -30,8 +31,13 @@ export function messagesRoute(adapter: BotAdapter, app: Application, logger: Log
     server.head(MESSAGES_PATH, async (_req: restify.Request, res: restify.Response) => answer(res, { status: 200 }));
     server.post(
       MESSAGES_PATH,
-      restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_ACTIVITY_BYTES }),
       async (req: restify.Request, res: restify.Response) => {
+        const unreadable = await readBody(req, res);
+        if (unreadable) {
+          // Not JSON, too big, a content type the parser refuses: the parser's words stay in the debug log.
+          logger.debug({ contentType: req.headers['content-type'], err: unreadable.message }, 'refused a request to /api/messages: the body could not be read');
+          return answer(res, unreadable.tooLarge ? REFUSALS.tooLarge : REFUSALS.badRequest);
+        }
         const activity = activityOf(req.body);
         if (!activity) {
           logger.debug({ contentType: req.headers['content-type'] }, 'refused a request to /api/messages: the body is not an activity');
@@ -62,6 +68,26 @@ export function messagesRoute(adapter: BotAdapter, app: Application, logger: Log
       },
     );
   };
+}
+
+const parseBody = restify.plugins.bodyParser({ mapParams: false, maxBodySize: MAX_ACTIVITY_BYTES });
+
+/**
+ * Runs restify's body parser (read, then parse) and resolves to what it refused, if anything,
+ * instead of letting restify answer with the parser's own message.
+ */
+async function readBody(req: restify.Request, res: restify.Response): Promise<{ message: string; tooLarge: boolean } | undefined> {
+  for (const step of parseBody) {
+    const error = await new Promise<unknown>((resolve) => {
+      (step as unknown as (req: restify.Request, res: restify.Response, next: (error?: unknown) => void) => void)(req, res, (value?: unknown) => resolve(value));
+    });
+    if (error instanceof Error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      return { message: error.message, tooLarge: status === 413 };
+    }
+    if (error === false) return { message: 'the body parser stopped the request', tooLarge: false };
+  }
+  return undefined;
 }
 
 /** The body as an activity, when it is one (an object with a `type`). */
