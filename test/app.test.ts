@@ -6,10 +6,10 @@ import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '
 import { freePort } from './support/free-port';
 import { loadFixture } from './support/graph-fixtures';
 import { LoopbackBotConnector } from './support/loopback-bot-connector';
+import { postPersonalInstall } from './support/personal-install';
 
 const CLIENT_STATE = 'app-wiring-client-state-0123456789';
 const ORGANIZER = { id: '29:abbie', name: 'Abbie Wilkins', aadObjectId: '821809f5-0000-4000-8000-3b5136c0e777' };
-const BOT = { id: '28:00000000-0000-0000-0000-00000000b07b', name: 'Call Quality' };
 const CHAT = 'a:chat-with-abbie';
 
 /** The 2024 fixture under a new id, organized by ORGANIZER, with a poor jitter (an alert). */
@@ -49,23 +49,8 @@ describe('app: the wiring of ingest and the bot', function () {
 
   it("wakes the alert delivery when the worker queues an alert, so the organizer's card comes at once", async () => {
     connector.installFor(ORGANIZER.aadObjectId);
-    const install = await fetch(`http://127.0.0.1:${port}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'installationUpdate',
-        action: 'add',
-        id: 'install-1',
-        timestamp: new Date().toISOString(),
-        channelId: 'msteams',
-        serviceUrl: connector.serviceUrl,
-        from: { id: ORGANIZER.id, name: ORGANIZER.name, aadObjectId: ORGANIZER.aadObjectId },
-        recipient: BOT,
-        conversation: { conversationType: 'personal', tenantId: TENANT_A, id: CHAT },
-        channelData: { tenant: { id: TENANT_A }, source: { name: 'message' } },
-      }),
-    });
-    assert.equal(install.status, 200);
+    const install = await postPersonalInstall(port, { serviceUrl: connector.serviceUrl, tenantId: TENANT_A, chatId: CHAT, user: ORGANIZER });
+    assert.equal(install, 200);
     const welcome = connector.posts(CHAT).length;
     // Let the delivery run its first (empty) round and go to sleep.
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -210,7 +210,7 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
     detailsMore: `…and ${plural(detailStreams.length - limits.detailRows, 'more stream')}.`,
     callId,
     footer: `version ${version ?? '?'} · profile ${report.profile}`,
-    showCallAnalytics: audience === 'admins',
+    showCallAnalytics: audience === 'admins' && input.adminCenterLink !== false,
     callAnalyticsText: `In call analytics: Teams admin center › Users › Manage users › ${organizerName} › Meetings & calls, the call of ${cardDateTime(summary.startDateTime)}.`,
     callAnalyticsUrl: TEAMS_ADMIN_CENTER_URL,
     showAcknowledge: acknowledged === null && !viewOnly,

@@ -29,6 +29,11 @@ export interface AlertCardInput {
    * Mute (which act on the stored alert) are left out; Details still works.
    */
   viewOnly?: boolean;
+  /**
+   * Admins' card: false leaves out where the call is in Teams admin center and its button (a
+   * `check` answered to someone who is not an admin cannot open call analytics). True unless said.
+   */
+  adminCenterLink?: boolean;
   /** Entra ids of users whose Teams client should refresh the card (Universal Actions `refresh.userIds`, at most 60 kept). */
   refreshUserIds?: readonly string[];
 }

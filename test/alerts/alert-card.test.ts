@@ -194,6 +194,10 @@ describe('the alert card', () => {
       assertValid(organizer);
       assert.deepEqual([...actionsByTitle(organizer).keys()], ['Details']);
       assert.match(cardText(organizer), /Abbie Wilkins/);
+      const forSomeoneElse = buildAlertCard(alertInput(record, CLASSIC, 'admins', { viewOnly: true, adminCenterLink: false }));
+      assertValid(forSomeoneElse);
+      assert.deepEqual([...actionsByTitle(forSomeoneElse).keys()], ['Details'], 'no Teams admin center for someone who is not an admin');
+      assert.doesNotMatch(cardText(forSomeoneElse), /call analytics/i);
     });
     it('showDetails: the details container starts visible', () => {
       const card = buildAlertCard(alertInput(record, CLASSIC, 'admins', { showDetails: true }));

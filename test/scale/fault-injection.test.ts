@@ -10,6 +10,7 @@ import { killBotProcess, REPOSITORY_ROOT, startBotProcess, stopBotProcess, type 
 import { freePort } from '../support/free-port';
 import { assertSanitized, hostileMessage, HOSTILE_SIGNATURE, HOSTILE_TOKEN } from '../support/hostile-upstream';
 import { LoopbackBotConnector } from '../support/loopback-bot-connector';
+import { postPersonalInstall } from '../support/personal-install';
 import { createLoopbackTlsCertificate } from '../support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackFault, type LoopbackFaultPlan, type LoopbackGraph } from '../support/loopback-graph';
 import { startLoopbackTokenServer, type LoopbackTokenServer } from '../support/loopback-token-server';
@@ -20,7 +21,6 @@ const TENANT = SEED_RECORD_TENANT;
 const CLIENT_ID = '55555555-5555-4555-8555-555555555555';
 const CLIENT_SECRET = 'fault-injection-secret~value';
 const CLIENT_STATE = 'fault-injection-client-state-0123456789';
-const BOT = { id: '28:00000000-0000-0000-0000-00000000b07b', name: 'Call Quality' };
 
 /** A few hundred calls, three per organizer (well inside Teams' per-conversation limits, so no digest). */
 const CALLS = 210;
@@ -171,25 +171,13 @@ describe('fault injection: the compiled bot under random faults and SIGKILLs', f
     await start();
     // Every organizer installed the app (personal scope): the bot keeps each chat's reference.
     for (let organizer = 0; organizer < ORGANIZERS; organizer += 1) {
-      const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'installationUpdate',
-          action: 'add',
-          id: `install-${organizer}`,
-          timestamp: new Date().toISOString(),
-          channelId: 'msteams',
-          serviceUrl: connector.serviceUrl,
-          from: { id: `29:organizer-${organizer}`, name: `Organizer ${organizer}`, aadObjectId: organizerAad(organizer) },
-          recipient: BOT,
-          conversation: { conversationType: 'personal', tenantId: TENANT, id: organizerChat(organizer) },
-          channelData: { tenant: { id: TENANT }, source: { name: 'message' } },
-          locale: 'en-US',
-        }),
+      const status = await postPersonalInstall(port, {
+        serviceUrl: connector.serviceUrl,
+        tenantId: TENANT,
+        chatId: organizerChat(organizer),
+        user: { id: `29:organizer-${organizer}`, name: `Organizer ${organizer}`, aadObjectId: organizerAad(organizer) },
       });
-      await response.text();
-      assert.equal(response.status, 200, `the installation of organizer ${organizer} was answered ${response.status}`);
+      assert.equal(status, 200, `the installation of organizer ${organizer} was answered ${status}`);
     }
 
     // From now on Graph and Teams fail at random.

@@ -86,7 +86,7 @@ const HANDLERS: HandlerTable = {
       await context.sendActivity(`I could not fetch call record ${command.callId}: ${(error as Error).message}`);
       return;
     }
-    await sendCallAssessment(context, scored, tenantId);
+    await sendCallAssessment(context, scored, tenantId, services);
   },
 
   async 'check-file'(context, command, services) {
@@ -104,7 +104,7 @@ const HANDLERS: HandlerTable = {
       await context.sendActivity(error.message);
       return;
     }
-    await sendCallAssessment(context, scored, tenantId);
+    await sendCallAssessment(context, scored, tenantId, services);
   },
 
   async thresholds(context, _command, services) {
@@ -205,8 +205,10 @@ const HANDLERS: HandlerTable = {
   },
 };
 
-async function sendCallAssessment(context: TurnContext, scored: CallAssessment, tenantId: string | null): Promise<void> {
-  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId, viewOnly: true });
+async function sendCallAssessment(context: TurnContext, scored: CallAssessment, tenantId: string | null, services: BotServices): Promise<void> {
+  // Only admins can open call analytics in Teams admin center: nobody else is sent there.
+  const adminCenterLink = await isAdmin(context, services.admins);
+  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId, viewOnly: true, adminCenterLink });
   const verdict = scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
   await context.sendActivity(cardActivity(card, `Call ${scored.report.callId ?? ''}: ${verdict}`));
 }

@@ -164,6 +164,9 @@ describe('bot: chat commands over HTTP', () => {
     assert.ok(cardSays(cards[0], '33333333-0000-0000-0000-000000000003'));
     assert.deepEqual(executeActions(cards[0]), [], 'no Acknowledge or Mute on a check card');
     assert.match(JSON.stringify(cards[0]), /"title":"Details"/);
+    assert.doesNotMatch(JSON.stringify(cards[0]), /admin\.teams\.microsoft\.com/, 'Abbie is no admin: no Teams admin center button');
+    const forAdmin = await ask(harness.personalMessage('check file:call.json', ADMIN));
+    assert.match(JSON.stringify(forAdmin.cards[0]), /admin\.teams\.microsoft\.com/, 'an admin gets the way to call analytics');
 
     writeFileSync(path.join(scratch, 'page.json'), JSON.stringify({ value: [] }));
     const bad = await ask(harness.personalMessage('check file:page.json'));
