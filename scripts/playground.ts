@@ -100,7 +100,6 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   }
 }
 
-/** Runs the Agents Playground CLI (the real package) with this Node, on 127.0.0.1 only. */
 /** The folder `check file:` reads in the playground: RECORDS_DIR, the shared fixtures when present, or ./records. */
 export function playgroundRecordsDirectory(env: NodeJS.ProcessEnv): string {
   if (env.RECORDS_DIR) return path.resolve(env.RECORDS_DIR);
@@ -108,6 +107,7 @@ export function playgroundRecordsDirectory(env: NodeJS.ProcessEnv): string {
   return existsSync(fixtures) ? fixtures : path.resolve('records');
 }
 
+/** Runs the Agents Playground CLI (the real package) with this Node, on 127.0.0.1 only. */
 function spawnPlayground(botEndpoint: string, port: number, dataDir: string, openBrowser: boolean): ChildProcess {
   const cli = require.resolve('@microsoft/m365agentsplayground/cli.js');
   const preload = path.join(__dirname, 'listen-on-loopback.cjs');

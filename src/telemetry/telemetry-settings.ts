@@ -26,7 +26,7 @@ export const DEFAULT_SERVICE_NAME = 'call-quality-bot';
 
 /**
  * Reads the telemetry variables. These are the standard ones of Application Insights and
- * OpenTelemetry rather than the bot's own (src/config.ts), because telemetry must start before
+ * OpenTelemetry rather than the bot's own (src/config/), because telemetry must start before
  * anything else is loaded, and because operators already know them:
  *
  * - `APPLICATIONINSIGHTS_CONNECTION_STRING` set: Azure Monitor (`useAzureMonitor`).

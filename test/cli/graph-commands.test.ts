@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setProfileOverride } from '../../src/settings';
 import { openSqliteStore } from '../../src/store';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { runInProcess } from './cli-harness';
@@ -50,6 +51,24 @@ describe('cli fetch, subscribe, backfill and inbox against a loopback Graph', fu
     assert.equal(report.profile, 'cqd-classic');
     assert.equal(report.quality, 'poor');
     assert.equal(report.streams.length, 2);
+  });
+
+  it("fetch without flags scores with what admins set in Teams, as the bot's check does", async () => {
+    const before = await runInProcess(['fetch', CALL]);
+    assert.equal(before.code, 0, before.stderr);
+    assert.equal(JSON.parse(before.stdout).profile, 'cqd', 'the configured profile while nobody changed it');
+    const store = openSqliteStore({ dataDir });
+    try {
+      // What "profile cqd-classic" in Teams stores for the tenant.
+      await setProfileOverride(store, TENANT_A, {}, 'cqd-classic', null, Date.now());
+    } finally {
+      await store.close();
+    }
+    const after = await runInProcess(['fetch', CALL]);
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(JSON.parse(after.stdout).profile, 'cqd-classic', "the admins' profile");
+    const flagged = await runInProcess(['fetch', CALL, '--profile', 'cqd']);
+    assert.equal(JSON.parse(flagged.stdout).profile, 'cqd', 'a flag still wins');
   });
 
   it('fetch of a record Graph does not have exits 1 with one line saying so', async () => {
