@@ -17,16 +17,18 @@ const SHARED = ['config', 'logger', 'idle-wait', 'background-loop', 'quiet-sqlit
 const ROOMS: Record<string, readonly string[]> = {
   quality: [],
   store: [],
-  alerts: ['quality'],
+  sites: [],
+  // Pure: a call's history summary, day aggregates, trends, top lists, the weekly report's figures, export rows.
+  insights: ['quality', 'sites'],
+  alerts: ['quality', 'insights'],
   graph: ['quality', 'telemetry'],
   settings: ['quality', 'store', 'alerts'],
   // Types only: the inbox counts it observes.
   telemetry: ['store'],
-  sites: [],
-  ingest: ['graph', 'quality', 'store', 'alerts', 'settings', 'telemetry', 'sites'],
-  bot: ['alerts', 'store', 'settings', 'ingest', 'quality', 'telemetry'],
+  ingest: ['graph', 'quality', 'store', 'alerts', 'settings', 'telemetry', 'sites', 'insights'],
+  bot: ['alerts', 'store', 'settings', 'ingest', 'quality', 'telemetry', 'insights', 'sites'],
   config: ['quality', 'graph'],
-  cli: ['quality', 'graph', 'ingest', 'store', 'alerts', 'settings', 'open-store', 'sites'],
+  cli: ['quality', 'graph', 'ingest', 'store', 'alerts', 'settings', 'open-store', 'sites', 'insights'],
 };
 
 /** The wiring: may import everything, and nothing imports it. */

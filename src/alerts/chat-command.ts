@@ -14,9 +14,23 @@ export type ChatCommand =
   | { name: 'alert-off' }
   | { name: 'mute'; hours: number }
   | { name: 'unmute' }
+  | { name: 'trends'; days: InsightPeriod }
+  | { name: 'top'; list: TopList; days: TopPeriod }
+  | { name: 'user'; who: string; days: TopPeriod }
+  | { name: 'my-calls'; days: TopPeriod }
+  | { name: 'report'; action: 'now' | 'on' | 'off' }
+  | { name: 'export'; days: TopPeriod }
   /** A known command with wrong arguments; `message` says what is expected. */
   | { name: 'usage'; message: string }
   | { name: 'unknown'; text: string };
+
+/** The periods `trends` looks back over, in days. */
+export type InsightPeriod = 7 | 30 | 90;
+/** The periods `top`, `user`, `my calls` and `export` look back over, in days. */
+export type TopPeriod = 7 | 30;
+/** What `top` ranks: buildings, subnets and connection types, clients and platforms, people. */
+export type TopList = 'sites' | 'networks' | 'devices' | 'people';
+export const TOP_LISTS: readonly TopList[] = ['sites', 'networks', 'devices', 'people'];
 
 /** Every command, as the help card and the app manifest list them. */
 export const CHAT_COMMANDS: readonly CommandDescription[] = [
@@ -32,6 +46,12 @@ export const CHAT_COMMANDS: readonly CommandDescription[] = [
   { name: 'alert off', description: 'Stops the admins\' alerts in this channel.', adminOnly: true },
   { name: 'mute HOURS', description: 'Mutes your own alerts for HOURS hours (24 unless you say).' },
   { name: 'unmute', description: 'Turns your alerts back on.' },
+  { name: 'trends 7d|30d|90d', description: 'The daily share of poor audio, video and screen sharing streams, calls and bad ratings, against the period before (30d unless you say).' },
+  { name: 'top sites|networks|devices|people 7d|30d', description: 'The buildings, networks, devices or people with the most poor streams (7d unless you say).' },
+  { name: 'my calls 7d|30d', description: 'Your own recent calls, with your poor streams and ratings (7d unless you say).' },
+  { name: 'user NAME|UPN|ID 7d|30d', description: 'One person\'s recent calls, with their poor streams and ratings (30d unless you say).', adminOnly: true },
+  { name: 'report now|on|off', description: 'Posts the weekly quality report now, or turns the weekly report on or off in this channel.', adminOnly: true },
+  { name: 'export 7d|30d', description: 'Sends one row per stream as a CSV file, in this personal chat (7d unless you say).', adminOnly: true },
 ];
 
 /** The most calls `recent` lists. */
@@ -118,6 +138,51 @@ export function parseCommand(text: string | undefined | null): ChatCommand {
     }
     case 'unmute':
       return { name: 'unmute' };
+    case 'trends': {
+      const days = periodOf(rest, [7, 30, 90], 30);
+      return days === undefined ? { name: 'usage', message: '"trends" takes a period of 7d, 30d or 90d, e.g. "trends 7d".' } : { name: 'trends', days };
+    }
+    case 'top': {
+      const list = TOP_LISTS.find((candidate) => candidate === (rest[0] ?? '').toLowerCase());
+      const days = periodOf(rest.slice(1), [7, 30], 7);
+      if (!list || days === undefined) return { name: 'usage', message: `"top" takes a list (${TOP_LISTS.join(', ')}) and a period of 7d or 30d, e.g. "top sites 30d".` };
+      return { name: 'top', list, days };
+    }
+    case 'my': {
+      if ((rest[0] ?? '').toLowerCase() !== 'calls') break;
+      const days = periodOf(rest.slice(1), [7, 30], 7);
+      return days === undefined ? { name: 'usage', message: '"my calls" takes a period of 7d or 30d, e.g. "my calls 30d".' } : { name: 'my-calls', days };
+    }
+    case 'user': {
+      const last = rest.at(-1) ?? '';
+      const hasPeriod = rest.length > 1 && /^\d+\s*d?$/i.test(last);
+      const days = periodOf(hasPeriod ? [last] : [], [7, 30], 30);
+      const who = (hasPeriod ? rest.slice(0, -1) : rest).join(' ');
+      if (!who || days === undefined) return { name: 'usage', message: '"user" takes a name, UPN or Entra id, and a period of 7d or 30d, e.g. "user adele@contoso.com 30d".' };
+      return { name: 'user', who, days };
+    }
+    case 'report': {
+      const action = (rest[0] ?? '').toLowerCase();
+      if (rest.length !== 1 || (action !== 'now' && action !== 'on' && action !== 'off')) {
+        return { name: 'usage', message: '"report" takes now, on or off: "report now" posts the weekly report now, "report off" stops it in this channel.' };
+      }
+      return { name: 'report', action };
+    }
+    case 'export': {
+      const days = periodOf(rest, [7, 30], 7);
+      return days === undefined ? { name: 'usage', message: '"export" takes a period of 7d or 30d, e.g. "export 30d".' } : { name: 'export', days };
+    }
   }
   return { name: 'unknown', text: line };
+}
+
+/**
+ * The period in `words` ("30d", "30", "30 days"), one of `allowed`; `fallback` when there are no
+ * words; undefined when the words are something else.
+ */
+function periodOf<P extends number>(words: readonly string[], allowed: readonly P[], fallback: P): P | undefined {
+  if (words.length === 0) return fallback;
+  const match = /^(\d+)\s*(d|days?)?$/i.exec(words.join(' ').trim());
+  const days = match ? Number(match[1]) : NaN;
+  return allowed.find((candidate) => candidate === days);
 }

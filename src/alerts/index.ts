@@ -44,7 +44,7 @@ export {
   type CardSentBefore,
   type ChannelPolicy,
 } from './delivery-plan';
-export { CHAT_COMMANDS, parseCommand, type ChatCommand } from './chat-command';
+export { CHAT_COMMANDS, parseCommand, TOP_LISTS, type ChatCommand, type InsightPeriod, type TopList, type TopPeriod } from './chat-command';
 export { ALERT_CARD_LIMIT_STEPS, DETAILS_CONTAINER_ID, TEAMS_ADMIN_CENTER_URL, type AlertCardLimits } from './alert-card-data';
 export { buildDigestCard, buildRecentCallsCard, digestItemOf, digestItemOfStored, CALL_LIST_ROW_LIMIT, type DigestItem } from './digest-card';
 export { buildHelpCard, type CommandDescription } from './help-card';

@@ -1,3 +1,7 @@
+import type { HistoryStore, RunStore } from './history-types';
+
+export type { CallHistoryRecord, DayRollup, HistoryStore, RunStore, ScheduledRun } from './history-types';
+
 /**
  * The one storage interface every piece of state goes through. Two engines implement it:
  * SQLite (`node:sqlite`, the default) and Azure Storage (queues, tables, blobs).
@@ -241,5 +245,7 @@ export interface Store {
   readonly sentCards: SentCardStore;
   readonly settings: SettingsStore;
   readonly documents: DocumentStore;
+  readonly history: HistoryStore;
+  readonly runs: RunStore;
   close(): Promise<void>;
 }

@@ -17,9 +17,12 @@ import { collectDataFlowStatus, LocalRecordError, readLocalCallRecord } from '..
 import { formatMetricValue, InvalidScoringSettingError, isStreamMetric } from '../../quality';
 import { alertChannelOf, currentScoringOptions, muteUser, setAlertChannel, setProfileOverride, setThresholdOverride, unmuteUser } from '../../settings';
 import { isAdmin } from '../admin-check';
+import { readableTime, requireAdmin } from './command-replies';
 import type { BotServices } from '../bot-services';
 import { cardActivity } from '../card-activity';
 import { channelDataOf, channelRecordOf, conversationKindOf, tenantOf } from '../conversation-records';
+import { INSIGHT_COMMANDS } from './insight-commands';
+import { REPORT_COMMANDS } from './report-commands';
 
 type Handler<C extends ChatCommand> = (context: TurnContext, command: C, services: BotServices) => Promise<void>;
 type HandlerTable = { [N in ChatCommand['name']]: Handler<Extract<ChatCommand, { name: N }>> };
@@ -44,6 +47,9 @@ export function registerChatCommands(app: Application, services: BotServices): v
 }
 
 const HANDLERS: HandlerTable = {
+  ...INSIGHT_COMMANDS,
+  ...REPORT_COMMANDS,
+
   async help(context) {
     await context.sendActivity(cardActivity(buildHelpCard(CHAT_COMMANDS), 'What I can do'));
   },
@@ -211,17 +217,4 @@ async function sendCallAssessment(context: TurnContext, scored: CallAssessment, 
   const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId, viewOnly: true, adminCenterLink });
   const verdict = scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
   await context.sendActivity(cardActivity(card, `Call ${scored.report.callId ?? ''}: ${verdict}`));
-}
-
-async function requireAdmin(context: TurnContext, services: BotServices, what: string): Promise<boolean> {
-  if (await isAdmin(context, services.admins)) return true;
-  await context.sendActivity(
-    `Sorry, only the bot's admins can ${what}: the people listed in ADMIN_USER_IDS, or the owners of the team where the command is given.`,
-  );
-  return false;
-}
-
-/** "2026-11-23 16:09 UTC". */
-export function readableTime(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

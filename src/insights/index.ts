@@ -1,0 +1,5 @@
+/**
+ * Insights: what the bot remembers of every scored call and what it makes of it. Pure: a call's
+ * history summary, day aggregates, trends, top lists, the weekly report's figures and export rows.
+ */
+export * from './call-history';

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { CallHistoryEncodingError, decodeCallHistory, encodeCallHistory, peopleOf, utcDay, type CallHistory } from '../../src/insights';
+
+const CALL: CallHistory = {
+  tenantId: 'dc368399-474c-4d40-900c-6265431fd81f',
+  callId: 'e523d2ed-2966-4b6b-925b-754a88034cc5',
+  version: 3,
+  startedAt: Date.UTC(2026, 10, 30, 23, 50),
+  endedAt: Date.UTC(2026, 11, 1, 0, 20),
+  type: 'groupCall',
+  organizer: { userId: 'AAAA-Organizer', upn: 'Olga@Contoso.com', name: 'Olga' },
+  participantCount: 2,
+  quality: 'poor',
+  alert: true,
+  profile: 'cqd',
+  source: 'sweep',
+  endpoints: [
+    { userId: 'AAAA-Organizer', upn: 'Olga@Contoso.com', name: 'Olga', subnet: '10.1.2.0', ip: '10.1.2.3', connection: 'wifi-5GHz', relayed: false, platform: 'windows', product: 'teams', building: 'HQ', network: 'HQ Floor 2' },
+    { userId: null, upn: null, name: null, subnet: null, ip: '52.114.1.1', connection: 'unknown', relayed: true, platform: null, product: null, building: null, network: null },
+  ],
+  streams: [
+    { kind: 'audio', direction: 'callerToCallee', classification: 'poor', reasons: [{ metric: 'averageJitter', value: 45.5, threshold: 30, comparison: '>' }], from: 0, to: 1 },
+    { kind: 'vbss', direction: null, classification: 'unclassified', reasons: [], from: -1, to: -1 },
+  ],
+  ratings: [{ userId: 'BBBB-Rater', name: 'Ray', rating: 'bad', tokens: ['Echo', 'NoSound'] }],
+};
+
+describe('call history summaries', () => {
+  it('decodes exactly what was encoded', () => {
+    assert.deepEqual(decodeCallHistory(encodeCallHistory(CALL)), CALL);
+  });
+
+  it('keeps a call of a few people well under 1 KB', () => {
+    assert.ok(Buffer.byteLength(encodeCallHistory(CALL)) < 1024, `${Buffer.byteLength(encodeCallHistory(CALL))} bytes`);
+  });
+
+  it('refuses text that is not a summary, saying so', () => {
+    assert.throws(() => decodeCallHistory('{"a":1}'), CallHistoryEncodingError);
+    assert.throws(() => decodeCallHistory('not json'), /could not be read: it is not JSON/);
+    assert.throws(() => decodeCallHistory('[2]'), /it is not encoding 1/);
+  });
+
+  it('indexes the organizer, every endpoint user and every rater by lower-cased id and UPN, once each', () => {
+    assert.deepEqual(peopleOf(CALL).sort(), ['aaaa-organizer', 'bbbb-rater', 'olga@contoso.com']);
+  });
+
+  it('names UTC days', () => {
+    assert.equal(utcDay(CALL.startedAt!), '2026-11-30');
+    assert.equal(utcDay(CALL.endedAt!), '2026-12-01');
+  });
+});
