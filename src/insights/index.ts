@@ -3,3 +3,11 @@
  * history summary, day aggregates, trends, top lists, the weekly report's figures and export rows.
  */
 export * from './call-history';
+export * from './dimensions';
+export * from './day-aggregate';
+export * from './day-aggregate-codec';
+export * from './utc-days';
+export * from './trends';
+export * from './top-lists';
+export * from './person-calls';
+export * from './weekly-report';
