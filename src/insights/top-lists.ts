@@ -24,7 +24,7 @@ export interface TopRow {
 }
 
 /** The worst values of one dimension over a period. */
-export interface TopList {
+export interface TopRanking {
   dimension: Dimension;
   rows: TopRow[];
   /** Values with poor streams that were not ranked: under {@link TOP_MIN_CALLS} calls or {@link TOP_MIN_CLASSIFIED} classified streams. */
@@ -36,7 +36,7 @@ export interface TopList {
  * streams and the minimum sample, most poor streams first (ties: the higher poor %, then by name),
  * at most `limit`.
  */
-export function topListOf(period: DayAggregate, dimension: Dimension, limit = TOP_ROWS): TopList {
+export function topListOf(period: DayAggregate, dimension: Dimension, limit = TOP_ROWS): TopRanking {
   const rows: TopRow[] = [];
   let belowSample = 0;
   for (const [value, counts] of period.values[dimension]) {
@@ -51,3 +51,14 @@ export function topListOf(period: DayAggregate, dimension: Dimension, limit = TO
   rows.sort((a, b) => b.poor - a.poor || b.poorPercent - a.poorPercent || a.label.localeCompare(b.label));
   return { dimension, rows: rows.slice(0, limit), belowSample };
 }
+
+/** What `top` is asked for: sites, networks (subnets and connection types), devices, people. */
+export type TopListName = 'sites' | 'networks' | 'devices' | 'people';
+
+/** The dimensions each `top` list ranks: `networks` ranks subnets and connection types. */
+export const TOP_LIST_DIMENSIONS: Readonly<Record<TopListName, readonly Dimension[]>> = {
+  sites: ['sites'],
+  networks: ['networks', 'connections'],
+  devices: ['devices'],
+  people: ['people'],
+};

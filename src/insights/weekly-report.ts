@@ -1,5 +1,5 @@
 import { sumAggregates, type DayAggregate } from './day-aggregate';
-import { topListOf, type TopList } from './top-lists';
+import { topListOf, type TopRanking } from './top-lists';
 import { trendsOf, type Trends } from './trends';
 
 /** How many rows each list of the weekly report has (a channel post, not a dashboard). */
@@ -13,9 +13,9 @@ export const REPORT_TOP_ROWS = 5;
  */
 export interface WeeklyReport {
   trend: Trends;
-  topSites: TopList;
-  topNetworks: TopList;
-  topPeople: TopList;
+  topSites: TopRanking;
+  topNetworks: TopRanking;
+  topPeople: TopRanking;
 }
 
 /** The report of `week` (seven day aggregates, oldest first) against `previousWeek`. */
