@@ -15,33 +15,14 @@ import {
   weeklyReportOf,
   type CallHistory,
   type DayAggregate,
-  type PersonCalls,
+  type PersonCallsAnswer,
+  type TopAnswer,
   type TopListName,
-  type TopRanking,
   type Trends,
   type WeeklyReport,
 } from '../insights';
 import type { Logger } from '../logger';
 import type { DayRollup, HistoryStore } from '../store';
-
-/** The days an answer covers: first and last, inclusive (UTC). */
-export interface AnswerPeriod {
-  days: number;
-  from: string;
-  to: string;
-}
-
-/** `top`: one ranking per dimension of the list (two for `networks`: subnets and connection types). */
-export interface TopAnswer extends AnswerPeriod {
-  list: TopListName;
-  rankings: TopRanking[];
-}
-
-/** `my calls` and `user`: a person's calls in a period, at most the limit asked for. */
-export interface PersonCallsAnswer extends PersonCalls, AnswerPeriod {
-  /** True when the person had more calls than the limit. */
-  more: boolean;
-}
 
 /** A person the history knows by name: their Entra id (lower case) and newest name. */
 export interface KnownPerson {

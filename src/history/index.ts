@@ -3,4 +3,4 @@
  * from the store's calls, with each day's aggregate cached in the store. Imports `store`, `insights`
  * and `quality`; used by the bot, the CLI and ingest.
  */
-export { HistoryReader, type AnswerPeriod, type HistoryReaderOptions, type KnownPerson, type PersonCallsAnswer, type TopAnswer } from './history-reader';
+export { HistoryReader, type HistoryReaderOptions, type KnownPerson } from './history-reader';

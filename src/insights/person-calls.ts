@@ -2,6 +2,7 @@ import type { Classification, StreamKind } from '../quality';
 import type { CallHistory, ConnectionType } from './call-history';
 import { STREAM_KINDS } from './day-aggregate';
 import { OUTSIDE_CORP } from './dimensions';
+import type { AnswerPeriod } from './utc-days';
 
 /** One call as `my calls` and `user` show it: the person's own side of it. */
 export interface PersonCall {
@@ -31,6 +32,12 @@ export interface PersonCalls {
   /** Who was asked for: an Entra id or UPN as given, and what the calls say of them. */
   person: { query: string; userId: string | null; upn: string | null; name: string | null };
   calls: PersonCall[];
+}
+
+/** `my calls` and `user`: a person's calls in a period, at most the limit asked for. */
+export interface PersonCallsAnswer extends PersonCalls, AnswerPeriod {
+  /** True when the person had more calls than the limit. */
+  more: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { poorPercent, type DayAggregate } from './day-aggregate';
 import type { Dimension } from './dimensions';
+import type { AnswerPeriod } from './utc-days';
 
 /** A value needs at least this many calls to be ranked, so that one bad call cannot top a list. */
 export const TOP_MIN_CALLS = 3;
@@ -62,3 +63,9 @@ export const TOP_LIST_DIMENSIONS: Readonly<Record<TopListName, readonly Dimensio
   devices: ['devices'],
   people: ['people'],
 };
+
+/** `top`: one ranking per dimension of the list (two for `networks`: subnets and connection types). */
+export interface TopAnswer extends AnswerPeriod {
+  list: TopListName;
+  rankings: TopRanking[];
+}

@@ -31,3 +31,10 @@ export function periodEndingAt(now: number, days: number): Period {
   const from = addDays(to, -(days - 1));
   return { days, from, to, previousFrom: addDays(from, -days), previousTo: addDays(from, -1) };
 }
+
+/** The days an answer covers: how many, the first and the last (inclusive, UTC). */
+export interface AnswerPeriod {
+  days: number;
+  from: string;
+  to: string;
+}

@@ -1,50 +1,13 @@
 import assert from 'node:assert/strict';
 import { addDays, aggregateDay, daysEndingWith, periodEndingAt, trendsOf, type CallHistory, type DayAggregate } from '../../src/insights';
-import { historyCall, OLGA, RAVI, SAM, sampleDay } from '../support/history-calls';
+import { twoWeeks } from '../support/history-calls';
 
 /** One aggregate per day of `days`, from the calls that start on it. */
 function aggregatesOf(days: string[], calls: CallHistory[]): DayAggregate[] {
   return days.map((day) => aggregateDay(day, calls.filter((call) => new Date(call.startedAt!).toISOString().startsWith(day))));
 }
 
-/*
- * This week (2026-03-02 … 03-08): sampleDay() on 03-02 (audio 3 poor of 6, video 1 of 2, screen
- * sharing 1 of 1, 3 calls, 2 bad ratings) and call D on 03-05 (audio 0 of 2, video 1 of 1, Ravi
- * rates bad). The week before: E on 02-25 (audio 1 of 4) and F on 02-27 (audio 0 of 2, Olga rates poor).
- */
-const D = historyCall({
-  id: 'dddddddd-0000-4000-8000-000000000004',
-  start: '2026-03-05T14:00:00Z',
-  endpoints: [RAVI, SAM],
-  streams: [
-    ['audio', 'good', 0, 1],
-    ['audio', 'good', 1, 0],
-    ['video', 'poor', 0, 1],
-  ],
-  ratings: [[RAVI, 'bad']],
-});
-const E = historyCall({
-  id: 'eeeeeeee-0000-4000-8000-000000000005',
-  start: '2026-02-25T08:00:00Z',
-  endpoints: [OLGA, RAVI],
-  streams: [
-    ['audio', 'poor', 0, 1],
-    ['audio', 'good', 1, 0],
-    ['audio', 'good', 0, 1],
-    ['audio', 'good', 1, 0],
-  ],
-});
-const F = historyCall({
-  id: 'ffffffff-0000-4000-8000-000000000006',
-  start: '2026-02-27T08:00:00Z',
-  endpoints: [OLGA, RAVI],
-  streams: [
-    ['audio', 'good', 0, 1],
-    ['audio', 'good', 1, 0],
-  ],
-  ratings: [[OLGA, 'poor']],
-});
-const CALLS = [...sampleDay(), D, E, F];
+const CALLS = twoWeeks();
 
 describe('trends', () => {
   const period = periodEndingAt(Date.parse('2026-03-08T15:00:00Z'), 7);

@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
-import { aggregateDay, daysEndingWith, REPORT_TOP_ROWS, weeklyReportOf, type CallHistory } from '../../src/insights';
-import { client, soloCall } from '../support/history-calls';
-
-function person(name: string, building: string, subnet: string) {
-  return client({ userId: `${name.toLowerCase()}-0000-0000-0000-000000000000`, name }, { building, subnet });
-}
+import { aggregateDay, daysEndingWith, REPORT_TOP_ROWS, weeklyReportOf } from '../../src/insights';
+import { reportWeeks } from '../support/ranked-history';
 
 describe('weekly report figures', () => {
-  /*
-   * This week (2026-02-23 … 03-01): Nora (North, 10.9.0.0) has 3 calls on 02-24 with 2 poor and 2
-   * good audio streams each; Wes (West, 10.8.0.0) 4 calls on 02-26 with 1 poor and 3 good, one found
-   * by the sweep. The week before: Nora 2 calls on 02-17 with 0 poor and 4 good.
-   */
-  const nora = person('Nora', 'North', '10.9.0.0');
-  const wes = person('Wes', 'West', '10.8.0.0');
-  const calls: CallHistory[] = [
-    ...[0, 1, 2].map((index) => soloCall(`n-${index}`, '2026-02-24T10:00:00Z', nora, 2, 2)),
-    ...[0, 1, 2, 3].map((index) => ({ ...soloCall(`w-${index}`, '2026-02-26T10:00:00Z', wes, 1, 3), source: index === 0 ? 'sweep' : 'notification' })),
-    ...[0, 1].map((index) => soloCall(`p-${index}`, '2026-02-17T10:00:00Z', nora, 0, 4)),
-  ];
+  // See reportWeeks(): Nora at North and Wes at West this week, Nora alone the week before.
+  const calls = reportWeeks();
   const aggregates = (lastDay: string) => daysEndingWith(lastDay, 7).map((day) => aggregateDay(day, calls.filter((call) => new Date(call.startedAt!).toISOString().startsWith(day))));
   const report = weeklyReportOf(aggregates('2026-03-01'), aggregates('2026-02-22'));
 

@@ -177,3 +177,46 @@ export function sampleDay(): CallHistory[] {
   });
   return [a, bOld, b, c];
 }
+
+/*
+ * This week (2026-03-02 … 03-08): sampleDay() on 03-02 (audio 3 poor of 6, video 1 of 2, screen
+ * sharing 1 of 1, 3 calls, 2 bad ratings) and call D on 03-05 (audio 0 of 2, video 1 of 1, Ravi
+ * rates bad). The week before: E on 02-25 (audio 1 of 4) and F on 02-27 (audio 0 of 2, Olga rates poor).
+ */
+const D = (): CallHistory => historyCall({
+  id: 'dddddddd-0000-4000-8000-000000000004',
+  start: '2026-03-05T14:00:00Z',
+  endpoints: [RAVI, SAM],
+  streams: [
+    ['audio', 'good', 0, 1],
+    ['audio', 'good', 1, 0],
+    ['video', 'poor', 0, 1],
+  ],
+  ratings: [[RAVI, 'bad']],
+});
+const E = (): CallHistory => historyCall({
+  id: 'eeeeeeee-0000-4000-8000-000000000005',
+  start: '2026-02-25T08:00:00Z',
+  endpoints: [OLGA, RAVI],
+  streams: [
+    ['audio', 'poor', 0, 1],
+    ['audio', 'good', 1, 0],
+    ['audio', 'good', 0, 1],
+    ['audio', 'good', 1, 0],
+  ],
+});
+const F = (): CallHistory => historyCall({
+  id: 'ffffffff-0000-4000-8000-000000000006',
+  start: '2026-02-27T08:00:00Z',
+  endpoints: [OLGA, RAVI],
+  streams: [
+    ['audio', 'good', 0, 1],
+    ['audio', 'good', 1, 0],
+  ],
+  ratings: [[OLGA, 'poor']],
+});
+
+/** The two weeks of the trends worked out by hand: sampleDay(), D, E and F (see above). */
+export function twoWeeks(): CallHistory[] {
+  return [...sampleDay(), D(), E(), F()];
+}
