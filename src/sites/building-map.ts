@@ -33,6 +33,15 @@ export interface EndpointNetwork {
   ip: string | null;
 }
 
+/** What a building file holds, as `buildings check` and the start-up log say it. */
+export interface BuildingCounts {
+  networks: number;
+  ipv4: number;
+  ipv6: number;
+  /** Distinct `BuildingName`s. */
+  buildings: number;
+}
+
 /** The networks of one address family, by prefix length, for longest-prefix lookups. */
 class FamilyIndex {
   private readonly byLength = new Map<number, Map<bigint, BuildingNetwork>>();
@@ -108,7 +117,7 @@ export class BuildingMap {
   }
 
   /** How many networks, of each family, and how many distinct buildings the file names. */
-  counts(): { networks: number; ipv4: number; ipv6: number; buildings: number } {
+  counts(): BuildingCounts {
     const ipv4 = this.networks.filter((network) => network.family === 'ipv4').length;
     const buildings = new Set(this.networks.map((network) => network.buildingName).filter((name) => name !== null));
     return { networks: this.networks.length, ipv4, ipv6: this.networks.length - ipv4, buildings: buildings.size };

@@ -4,4 +4,4 @@
  */
 export { parseBuildingFile, decodeBuildingFile, BUILDING_FILE_COLUMNS } from './building-file';
 export { BuildingFileError } from './building-file-error';
-export { BuildingMap, type BuildingNetwork, type EndpointNetwork } from './building-map';
+export { BuildingMap, type BuildingCounts, type BuildingNetwork, type EndpointNetwork } from './building-map';
