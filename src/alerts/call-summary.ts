@@ -1,4 +1,4 @@
-import { asArray, asNumber, asObject, asString, mediaStreamsOf, STREAM_KINDS, uniqueSessions, type JsonObject, type StreamKind } from '../quality';
+import { asArray, asNumber, asObject, asString, mediaStreamsOf, organizerOf, participantCountOf, STREAM_KINDS, uniqueSessions, type JsonObject, type StreamKind } from '../quality';
 import { collectCallHints, HINT_KIND_ORDER, type CallHint } from './call-hints';
 import { nameOf } from './endpoint-name';
 
@@ -68,7 +68,7 @@ export function summarizeCall(record: unknown): CallSummary {
     startDateTime,
     endDateTime,
     durationSeconds: secondsBetween(startDateTime, endDateTime),
-    organizer: organizerOf(call),
+    organizer: cardOrganizer(call),
     participantCount: participantCountOf(call, sessions),
     streams: streamPartiesOf(call, sessions),
     hints: collectCallHints(sessions),
@@ -117,68 +117,18 @@ export function readCallSummary(value: unknown): CallSummary {
   };
 }
 
+/** The organizer as the cards keep it (the UPN is not shown, so it is not stored with the report). */
+function cardOrganizer(call: JsonObject): CallOrganizer {
+  const { id, displayName, tenantId } = organizerOf(call);
+  return { id, displayName, tenantId };
+}
+
 function secondsBetween(start: string | null, end: string | null): number | null {
   if (start === null || end === null) return null;
   const from = Date.parse(start);
   const to = Date.parse(end);
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return null;
   return Math.round((to - from) / 1000);
-}
-
-function organizerOf(call: JsonObject): CallOrganizer {
-  const v2 = asObject(call.organizer_v2);
-  if (v2) {
-    const identity = identityOf(asObject(v2.identity));
-    const id = asString(v2.id) ?? identity.id;
-    if (id !== null || identity.displayName !== null) return { ...identity, id };
-  }
-  return identityOf(asObject(call.organizer));
-}
-
-/** The person in an identity set: `user` first, then any other identity that has an id or a name. */
-function identityOf(identitySet: JsonObject | undefined): CallOrganizer {
-  if (!identitySet) return { id: null, displayName: null, tenantId: null };
-  const candidates = [asObject(identitySet.user)];
-  for (const [key, value] of Object.entries(identitySet)) if (key !== 'user') candidates.push(asObject(value));
-  const chosen = candidates.find((candidate) => asString(candidate?.id)) ?? candidates.find((candidate) => asString(candidate?.displayName));
-  return {
-    id: asString(chosen?.id),
-    displayName: asString(chosen?.displayName),
-    tenantId: asString(chosen?.tenantId),
-  };
-}
-
-function participantCountOf(call: JsonObject, sessions: readonly JsonObject[]): number {
-  const v2 = distinctIds(asArray(call.participants_v2).map((item) => {
-    const participant = asObject(item);
-    return asString(participant?.id) ?? identityOf(asObject(participant?.identity)).id;
-  }));
-  if (v2 > 0) return v2;
-  // `participants` is capped at 130 entries, so a big meeting's sessions may know more people.
-  const listed = distinctIds(asArray(call.participants).map((item) => identityOf(asObject(item)).id));
-  const seen = new Set<string>();
-  for (const session of sessions) {
-    for (const role of ['caller', 'callee'] as const) {
-      const id = personIdOf(asObject(session[role]));
-      if (id !== null) seen.add(id);
-    }
-  }
-  return Math.max(listed, seen.size);
-}
-
-/** The id of the person behind an endpoint; services (the conference server, bots) are not people. */
-function personIdOf(endpoint: JsonObject | undefined): string | null {
-  const identity = asObject(endpoint?.identity);
-  const person = asObject(identity?.user) ?? asObject(identity?.guest) ?? asObject(identity?.phone) ?? asObject(identity?.acsUser);
-  const associated = asObject(endpoint?.associatedIdentity);
-  const associatedType = asString(associated?.['@odata.type']) ?? '';
-  if (asString(person?.id)) return asString(person?.id);
-  if (associated && !/application/i.test(associatedType)) return asString(associated.id);
-  return null;
-}
-
-function distinctIds(ids: readonly (string | null)[]): number {
-  return new Set(ids.filter((id): id is string => id !== null)).size;
 }
 
 function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): StreamParties[] {
