@@ -1,4 +1,19 @@
-import { asArray, asNumber, asObject, asString, mediaStreamsOf, organizerOf, participantCountOf, STREAM_KINDS, uniqueSessions, type JsonObject, type StreamKind } from '../quality';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  endOf,
+  mediaStreamsOf,
+  organizerOf,
+  participantCountOf,
+  STREAM_KINDS,
+  streamRoles,
+  uniqueSessions,
+  type EndpointRole,
+  type JsonObject,
+  type StreamKind,
+} from '../quality';
 import { collectCallHints, HINT_KIND_ORDER, type CallHint } from './call-hints';
 import { nameOf } from './endpoint-name';
 
@@ -133,12 +148,14 @@ function secondsBetween(start: string | null, end: string | null): number | null
 
 function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): StreamParties[] {
   const result: StreamParties[] = [];
-  for (const { session, segment, stream, label, kind } of mediaStreamsOf(record, sessions)) {
-    const caller = nameOf(asObject(segment.caller)) ?? nameOf(asObject(session.caller));
-    const callee = nameOf(asObject(segment.callee)) ?? nameOf(asObject(session.callee));
+  for (const entry of mediaStreamsOf(record, sessions)) {
+    const { session, segment, stream, label, kind } = entry;
     const direction = asString(stream.streamDirection);
-    const reversed = direction === 'calleeToCaller';
-    const known = direction === 'callerToCallee' || reversed;
+    const roles = streamRoles(direction);
+    const nameAt = (role: EndpointRole) => {
+      const end = endOf(entry, role);
+      return nameOf(end.endpoint) ?? nameOf(end.sessionEndpoint);
+    };
     result.push({
       sessionId: asString(session.id),
       segmentId: asString(segment.id),
@@ -146,10 +163,9 @@ function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): S
       direction,
       label,
       kind,
-      from: known ? (reversed ? callee : caller) : null,
-      to: known ? (reversed ? caller : callee) : null,
+      from: roles ? nameAt(roles.from) : null,
+      to: roles ? nameAt(roles.to) : null,
     });
   }
   return result;
 }
-
