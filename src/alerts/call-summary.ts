@@ -14,7 +14,9 @@ import {
   type JsonObject,
   type StreamKind,
 } from '../quality';
+import type { PlaceEndpoint } from '../insights';
 import { collectCallHints, HINT_KIND_ORDER, type CallHint } from './call-hints';
+import { endpointPlace, placeWords } from './endpoint-place';
 import { nameOf } from './endpoint-name';
 
 /** A person (or service) in a call, as far as the record names them. */
@@ -44,6 +46,16 @@ export interface StreamParties {
   from: string | null;
   /** The receiver. */
   to: string | null;
+  /** Where the sender was (`HQ Building, Wi-Fi 5 GHz`) when the building file places it, else null. */
+  fromWhere: string | null;
+  /** Where the receiver was, likewise. */
+  toWhere: string | null;
+}
+
+/** What a summary may know beyond the record. */
+export interface CallSummaryOptions {
+  /** Places endpoints in the building file (`BUILDINGS_FILE`), so the cards name the building. */
+  place?: PlaceEndpoint;
 }
 
 /** What a card says about a call besides the scores: what it was and who was in it. */
@@ -71,7 +83,7 @@ export interface CallSummary {
  *
  * Pure and total: never throws on a JSON value.
  */
-export function summarizeCall(record: unknown): CallSummary {
+export function summarizeCall(record: unknown, options: CallSummaryOptions = {}): CallSummary {
   const call = asObject(record) ?? {};
   const sessions = uniqueSessions(call);
   const startDateTime = asString(call.startDateTime);
@@ -85,8 +97,8 @@ export function summarizeCall(record: unknown): CallSummary {
     durationSeconds: secondsBetween(startDateTime, endDateTime),
     organizer: cardOrganizer(call),
     participantCount: participantCountOf(call, sessions),
-    streams: streamPartiesOf(call, sessions),
-    hints: collectCallHints(sessions),
+    streams: streamPartiesOf(call, sessions, options.place),
+    hints: collectCallHints(sessions, options.place),
   };
 }
 
@@ -110,6 +122,8 @@ export function readCallSummary(value: unknown): CallSummary {
       kind: STREAM_KINDS.find((kind) => kind === item.kind) ?? null,
       from: asString(item.from),
       to: asString(item.to),
+      fromWhere: asString(item.fromWhere),
+      toWhere: asString(item.toWhere),
     }));
   const hints = asArray(stored.hints)
     .map((item) => asObject(item))
@@ -146,7 +160,7 @@ function secondsBetween(start: string | null, end: string | null): number | null
   return Math.round((to - from) / 1000);
 }
 
-function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): StreamParties[] {
+function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[], place: PlaceEndpoint | undefined): StreamParties[] {
   const result: StreamParties[] = [];
   for (const entry of mediaStreamsOf(record, sessions)) {
     const { session, segment, stream, label, kind } = entry;
@@ -156,6 +170,7 @@ function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): S
       const end = endOf(entry, role);
       return nameOf(end.endpoint) ?? nameOf(end.sessionEndpoint);
     };
+    const whereAt = (role: EndpointRole) => placeWords(endpointPlace(endOf(entry, role).network, place));
     result.push({
       sessionId: asString(session.id),
       segmentId: asString(segment.id),
@@ -165,6 +180,8 @@ function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): S
       kind,
       from: roles ? nameAt(roles.from) : null,
       to: roles ? nameAt(roles.to) : null,
+      fromWhere: roles ? whereAt(roles.from) : null,
+      toWhere: roles ? whereAt(roles.to) : null,
     });
   }
   return result;

@@ -1,5 +1,6 @@
 import type { CallAssessment } from '../alerts';
 import type { DataFlowSources } from '../ingest';
+import type { PlaceEndpoint } from '../insights';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import type { Store } from '../store';
@@ -32,5 +33,7 @@ export interface BotServices {
   allowLocalFileChecks: boolean;
   /** The only folder `check file:` reads from (`RECORDS_DIR`). */
   recordsDirectory: string;
+  /** Places endpoints in the building file (`BUILDINGS_FILE`), so `check` cards name buildings; none without it. */
+  place?: PlaceEndpoint;
   clock: () => number;
 }

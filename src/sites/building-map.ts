@@ -105,8 +105,9 @@ export class BuildingMap {
    * the address is absent or in no range, the one holding its `subnet` (CQD joins the building file
    * on the subnet, so an endpoint whose address is masked or translated still lands where CQD puts
    * it). Null for an endpoint outside every range: outside corp, or a network nobody listed.
+   * A bound function, so it can be handed to the summaries as it is (`{ place: map.place }`).
    */
-  place(endpoint: EndpointNetwork): BuildingNetwork | null {
+  readonly place = (endpoint: EndpointNetwork): BuildingNetwork | null => {
     for (const text of [endpoint.ip, endpoint.subnet]) {
       if (!text) continue;
       const address = parseAddress(text.trim(), true);
@@ -114,7 +115,7 @@ export class BuildingMap {
       if (found) return found;
     }
     return null;
-  }
+  };
 
   /** How many networks, of each family, and how many distinct buildings the file names. */
   counts(): BuildingCounts {
