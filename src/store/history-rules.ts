@@ -12,7 +12,9 @@ export const MAX_DAYS_IN_RANGE = 3_660;
 
 /** Throws a RangeError naming `what` unless `day` is a real UTC date written `YYYY-MM-DD`. */
 export function assertDay(day: string, what: string): void {
-  if (typeof day !== 'string' || !DAY.test(day) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
+  const time = typeof day === 'string' && DAY.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  // Date.parse rolls 2025-02-30 over to March: the day must come back as it was written.
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== day) {
     throw new RangeError(`The ${what} "${String(day)}" is not a date written YYYY-MM-DD (UTC).`);
   }
 }
@@ -47,6 +49,11 @@ export function personKey(person: string): string {
   const key = typeof person === 'string' ? person.trim().toLowerCase() : '';
   if (key === '') throw new RangeError('The person to look for is empty; give an Entra object id or a UPN.');
   return key;
+}
+
+/** Throws a RangeError unless `limit` is a whole number (0 or more) of calls. */
+export function assertLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`The number of calls to find is ${String(limit)}; give a whole number, 0 or more.`);
 }
 
 /** The distinct match keys of a record's people (empty entries left out). */

@@ -139,6 +139,8 @@ export function describeHistoryContract(name: string, open: (options: HistoryCon
         assert.deepEqual(ids(await store.history.callsOf(null, 'bb22', '2025-03-01', 10)), ['b1', 'a2']);
         assert.deepEqual(await store.history.callsOf(null, 'nobody', '2025-03-01', 10), []);
         assert.deepEqual(await store.history.callsOf(T, 'aa11', '2025-03-01', 0), []);
+        await assert.rejects(store.history.callsOf(T, 'aa11', '2025-03-01', 2.5), /number of calls to find is 2.5/);
+        await assert.rejects(store.history.callsOf(T, ' ', '2025-03-01', 2), /person to look for is empty/);
         const [first] = await store.history.callsOf(T, 'aa11', '2025-03-01', 1);
         assert.deepEqual(first, call('a3', '2025-03-03', { people: abbie, minute: 120 }), 'whole records');
       });

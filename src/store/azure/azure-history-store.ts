@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { assertDay, assertHistoryRecord, daysFrom, namesPerson, newestFirst, personKey, scrubbedRecord } from '../history-rules';
+import { assertDay, assertHistoryRecord, assertLimit, daysFrom, namesPerson, newestFirst, personKey, scrubbedRecord } from '../history-rules';
 import type { CallHistoryRecord, DayRollup, HistoryStore } from '../types';
 import { contention } from './azure-store-error';
 import {
@@ -156,7 +156,8 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
     async callsOf(tenantId, person, fromDay, limit) {
       assertDay(fromDay, 'first day');
       const key = personKey(person);
-      if (limit <= 0) return [];
+      assertLimit(limit);
+      if (limit === 0) return [];
       const inTenants = tenantId === null ? await tenants() : [tenantId];
       const heads = (await Promise.all(inTenants.map((tenant) => headsOf(tenant, key, fromDay, limit)))).flat().sort(newestFirst).slice(0, limit);
       const rows = await Promise.all(heads.map((head) => readRow(table, head.partitionKey, head.rowKey)));

@@ -5,7 +5,7 @@
  * made before a table existed that table on its next open.
  *
  * History: `history_calls` keeps each call's newest summary, `history_people` finds calls by
- * person, `history_days` counts changes per day (`generation`) and keeps the day's aggregate with
+ * person (its key is the index: person, then day), `history_days` counts changes per day (`generation`) and keeps the day's aggregate with
  * the generation it was computed at, so a stale aggregate is never read as current.
  */
 export const SQLITE_SCHEMA = `
@@ -56,10 +56,9 @@ CREATE TABLE IF NOT EXISTS history_calls (
 );
 CREATE INDEX IF NOT EXISTS history_calls_day ON history_calls (tenant_id, day, call_id);
 CREATE TABLE IF NOT EXISTS history_people (
-  person TEXT NOT NULL, tenant_id TEXT NOT NULL, call_id TEXT NOT NULL, day TEXT NOT NULL,
-  PRIMARY KEY (person, tenant_id, call_id)
+  person TEXT NOT NULL, day TEXT NOT NULL, tenant_id TEXT NOT NULL, call_id TEXT NOT NULL,
+  PRIMARY KEY (person, day, tenant_id, call_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS history_people_day ON history_people (person, day);
 CREATE TABLE IF NOT EXISTS history_days (
   tenant_id TEXT NOT NULL, day TEXT NOT NULL, generation INTEGER NOT NULL, rollup TEXT, rollup_generation INTEGER,
   PRIMARY KEY (tenant_id, day)

@@ -1,4 +1,4 @@
-import { assertDay, assertHistoryRecord, daysFrom, peopleKeys, personKey, scrubbedRecord } from '../history-rules';
+import { assertDay, assertHistoryRecord, assertLimit, daysFrom, peopleKeys, personKey, scrubbedRecord } from '../history-rules';
 import { CALL_HISTORY_FIELDS } from '../record-fields';
 import type { CallHistoryRecord, DayRollup, HistoryStore } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
@@ -12,8 +12,8 @@ const SAVE_CALL = CALLS.upsertSql();
 const READ_CALL = 'SELECT * FROM history_calls WHERE tenant_id = ? AND call_id = ?';
 /** Keyset paging over the (tenant_id, day, call_id) index: no OFFSET, so page n costs what page 1 does. */
 const CALL_PAGE = 'SELECT * FROM history_calls WHERE tenant_id = ? AND (day, call_id) > (?, ?) AND day <= ? ORDER BY day, call_id LIMIT ?';
-const ADD_PERSON = 'INSERT OR IGNORE INTO history_people (person, tenant_id, call_id, day) VALUES (?, ?, ?, ?)';
-const REMOVE_PERSON = 'DELETE FROM history_people WHERE person = ? AND tenant_id = ? AND call_id = ?';
+const ADD_PERSON = 'INSERT OR IGNORE INTO history_people (person, day, tenant_id, call_id) VALUES (?, ?, ?, ?)';
+const REMOVE_PERSON = 'DELETE FROM history_people WHERE person = ? AND day = ? AND tenant_id = ? AND call_id = ?';
 /** Every change to a day's calls bumps its generation; an aggregate is current only at the generation it was computed at. */
 const BUMP_DAY = 'INSERT INTO history_days (tenant_id, day, generation) VALUES (?, ?, 1) ON CONFLICT (tenant_id, day) DO UPDATE SET generation = generation + 1';
 const NEXT_TENANT = 'SELECT tenant_id FROM history_calls WHERE tenant_id > ? ORDER BY tenant_id LIMIT 1';
@@ -37,9 +37,10 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
   const pageSize = options.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`The history page size is ${pageSize}; give a whole number of rows, 1 or more.`);
 
-  const setPeople = (tenantId: string, callId: string, day: string, before: readonly string[], after: readonly string[]) => {
-    for (const person of peopleKeys(before)) db.sql(REMOVE_PERSON).run(person, tenantId, callId);
-    for (const person of peopleKeys(after)) db.sql(ADD_PERSON).run(person, tenantId, callId, day);
+  /** Replaces a call's people rows: `before` as kept on `beforeDay`, `after` on `afterDay`. */
+  const setPeople = (tenantId: string, callId: string, before: { day: string; people: readonly string[] }, after: { day: string; people: readonly string[] }) => {
+    for (const person of peopleKeys(before.people)) db.sql(REMOVE_PERSON).run(person, before.day, tenantId, callId);
+    for (const person of peopleKeys(after.people)) db.sql(ADD_PERSON).run(person, after.day, tenantId, callId);
   };
   const tenants = (): string[] => {
     // Skip from tenant to tenant along the primary key: one lookup per tenant, not a scan of every call.
@@ -61,7 +62,7 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
         const kept = readCall(record.tenantId, record.callId);
         if (kept && kept.version >= record.version) return false;
         db.sql(SAVE_CALL).run(...CALLS.values(record));
-        setPeople(record.tenantId, record.callId, record.day, kept?.people ?? [], record.people);
+        setPeople(record.tenantId, record.callId, kept ?? { day: record.day, people: [] }, record);
         db.sql(BUMP_DAY).run(record.tenantId, record.day);
         if (kept && kept.day !== record.day) db.sql(BUMP_DAY).run(record.tenantId, kept.day);
         return true;
@@ -91,7 +92,8 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
 
     async callsOf(tenantId, person, fromDay, limit) {
       assertDay(fromDay, 'first day');
-      if (limit <= 0) return [];
+      assertLimit(limit);
+      if (limit === 0) return [];
       const rows = db.sql(CALLS_OF).all(personKey(person), fromDay, tenantId, tenantId, limit) as Row[];
       return rows.map((row) => CALLS.fromRow(row));
     },
@@ -136,9 +138,10 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
         // A transaction per page, so a big prune never holds the write lock for long.
         for (;;) {
           const count = db.transaction(() => {
-            const rows = db.sql('SELECT call_id, people FROM history_calls WHERE tenant_id = ? AND day < ? LIMIT ?').all(tenantId, beforeDay, pageSize) as Row[];
+            const rows = db.sql('SELECT call_id, day, people FROM history_calls WHERE tenant_id = ? AND day < ? LIMIT ?').all(tenantId, beforeDay, pageSize) as Row[];
             for (const row of rows) {
-              setPeople(tenantId, row.call_id as string, '', JSON.parse(row.people as string) as string[], []);
+              const day = row.day as string;
+              setPeople(tenantId, row.call_id as string, { day, people: JSON.parse(row.people as string) as string[] }, { day, people: [] });
               db.sql('DELETE FROM history_calls WHERE tenant_id = ? AND call_id = ?').run(tenantId, row.call_id as string);
             }
             return rows.length;
@@ -162,7 +165,7 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
           const record = CALLS.fromRow(row);
           const scrubbed = scrubbedRecord(record, key, scrub);
           db.sql(SAVE_CALL).run(...CALLS.values(scrubbed));
-          setPeople(record.tenantId, record.callId, record.day, record.people, scrubbed.people);
+          setPeople(record.tenantId, record.callId, record, scrubbed);
           db.sql(BUMP_DAY).run(record.tenantId, record.day);
         }
         return rows.length;
