@@ -1,4 +1,4 @@
-import type { ScheduledRun } from './history-types';
+import type { RunStore, ScheduledRun } from './history-types';
 
 /**
  * The rules both engines apply to runs that must happen once, so they cannot drift. Each engine
@@ -33,4 +33,25 @@ export function claimedRun(existing: ScheduledRun | undefined, key: string, hold
 export function finishedRun(existing: ScheduledRun | undefined, holder: string, now: number): ScheduledRun | undefined {
   if (!existing || existing.state !== 'running' || existing.holder !== holder) return undefined;
   return { ...existing, state: 'done', finishedAt: now };
+}
+
+/** What an engine gives to keep runs: a read, and a write of what `next` makes of the run unless someone wrote it since. */
+export interface RunRows {
+  read(key: string): Promise<ScheduledRun | undefined>;
+  /** Writes `next(run as read)`; false when `next` refuses or another writer changed the run meanwhile. */
+  change(key: string, next: (existing: ScheduledRun | undefined) => ScheduledRun | undefined): Promise<boolean>;
+}
+
+/** The {@link RunStore} both engines expose, deciding by these rules over the engine's {@link RunRows}. */
+export function runStoreOver(rows: RunRows): RunStore {
+  return {
+    async claimRun(key, holder, now, leaseUntil) {
+      assertRunClaim(key, holder, now, leaseUntil);
+      return rows.change(key, (existing) => claimedRun(existing, key, holder, now, leaseUntil));
+    },
+    async finishRun(key, holder, now) {
+      return rows.change(key, (existing) => finishedRun(existing, holder, now));
+    },
+    getRun: (key) => rows.read(key),
+  };
 }

@@ -183,7 +183,10 @@ export function describeHistoryContract(name: string, open: (options: HistoryCon
           await store.history.putCall(call(callId, day, { tenantId }));
         }
         for (const entry of await store.history.readRollups(T, '2025-01-31', '2025-02-01')) await store.history.writeRollup(T, entry.day, `agg ${entry.day}`, entry.tag);
+        const [empty] = await store.history.readRollups('tenant-c', '2025-01-10', '2025-01-10');
+        assert.equal(await store.history.writeRollup('tenant-c', '2025-01-10', 'no calls', empty!.tag), true);
         assert.equal(await store.history.prune('2025-02-01'), 3);
+        assert.deepEqual((await store.history.readRollups('tenant-c', '2025-01-10', '2025-01-10')).map((entry) => entry.rollup), [null], 'also of a tenant without calls');
         assert.equal(await store.history.getCall(T, 'o2'), undefined);
         assert.equal((await store.history.getCall(T, 'k1'))?.callId, 'k1');
         assert.deepEqual((await all(store.history.listCalls(T, '2025-01-01', '2025-12-31'))).map((record) => record.callId), ['k1']);

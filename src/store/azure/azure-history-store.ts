@@ -56,17 +56,18 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
 
   const callRange = (partitionKey: string, from: string, past: string) => odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${past}`;
 
-  const tenants = async (): Promise<string[]> => {
-    // Skip from partition to partition: one query per tenant, not a scan of every row.
+  /** The tenants whose partition has a row matching `rows`: skipping from partition to partition, one query per tenant, not a scan of every row. */
+  const tenantsWith = async (rows?: string): Promise<string[]> => {
     const found: string[] = [];
     for (let after: string | undefined; ; ) {
-      const rows = odata`RowKey ge ${ALL_CALLS.from} and RowKey lt ${ALL_CALLS.past}`;
-      const row = await firstRow(table, after === undefined ? rows : `${odata`PartitionKey gt ${after}`} and ${rows}`, ['PartitionKey', 'tenantId']);
+      const next = after === undefined ? undefined : odata`PartitionKey gt ${after}`;
+      const row = await firstRow(table, [next, rows].filter(Boolean).join(' and ') || undefined, ['PartitionKey', 'tenantId']);
       if (!row) return found;
       found.push(String(row.tenantId));
       after = String(row.partitionKey);
     }
   };
+  const tenants = () => tenantsWith(odata`RowKey ge ${ALL_CALLS.from} and RowKey lt ${ALL_CALLS.past}`);
 
   const readCall = async (tenantId: string, callId: string): Promise<Entity | undefined> => {
     const index = await readRow(table, historyPartition(tenantId), indexRowKey(callId), ['day']);
@@ -189,7 +190,8 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
     async prune(beforeDay) {
       assertDay(beforeDay, 'first day to keep');
       let removed = 0;
-      for (const tenantId of await tenants()) {
+      // Every partition, also one left with day rows alone (an aggregate of an empty day).
+      for (const tenantId of await tenantsWith()) {
         const partitionKey = historyPartition(tenantId);
         for await (const page of rowPages(table, callRange(partitionKey, ALL_CALLS.from, firstCallKey(beforeDay)), PRUNE_BATCH, ['RowKey', 'callId'])) {
           const actions = page.flatMap((row): TransactionAction[] => [

@@ -1,11 +1,11 @@
 import type { TableClient } from '@azure/data-tables';
 import { SCHEDULED_RUN_FIELDS } from '../record-fields';
-import { assertRunClaim, claimedRun, finishedRun } from '../run-rules';
-import type { RunStore, ScheduledRun } from '../types';
+import { runStoreOver } from '../run-rules';
+import type { RunStore } from '../types';
 import { landed } from './ignore-status';
 import { tableKey } from './table-keys';
 import { entityProperties, fromEntity } from './table-records';
-import { readRow, type Entity } from './table-rows';
+import { readRow } from './table-rows';
 
 /** Every run is alone in its partition, in this row. */
 const RUN_ROW = 'run';
@@ -17,26 +17,18 @@ const RUN_ROW = 'run';
  * wins. The shared rules (`run-rules.ts`) decide what the new row is.
  */
 export function createAzureRunStore(table: TableClient): RunStore {
-  const read = (key: string) => readRow(table, tableKey(key), RUN_ROW);
-  const change = async (key: string, next: (existing: ScheduledRun | undefined) => ScheduledRun | undefined): Promise<boolean> => {
-    const entity: Entity | undefined = await read(key);
-    const run = next(entity && fromEntity(SCHEDULED_RUN_FIELDS, entity));
-    if (!run) return false;
-    const row = { partitionKey: tableKey(key), rowKey: RUN_ROW, ...entityProperties(SCHEDULED_RUN_FIELDS, run, `run ${key}`) };
-    // A lost race (created, changed or deleted since the read) is a refusal: someone else has the run.
-    return landed(entity ? table.updateEntity(row, 'Replace', { etag: entity.etag }) : table.createEntity(row));
-  };
-  return {
-    async claimRun(key, holder, now, leaseUntil) {
-      assertRunClaim(key, holder, now, leaseUntil);
-      return change(key, (existing) => claimedRun(existing, key, holder, now, leaseUntil));
-    },
-    async finishRun(key, holder, now) {
-      return change(key, (existing) => finishedRun(existing, holder, now));
-    },
-    async getRun(key) {
-      const entity = await read(key);
+  return runStoreOver({
+    async read(key) {
+      const entity = await readRow(table, tableKey(key), RUN_ROW);
       return entity && fromEntity(SCHEDULED_RUN_FIELDS, entity);
     },
-  };
+    async change(key, next) {
+      const entity = await readRow(table, tableKey(key), RUN_ROW);
+      const run = next(entity && fromEntity(SCHEDULED_RUN_FIELDS, entity));
+      if (!run) return false;
+      const row = { partitionKey: tableKey(key), rowKey: RUN_ROW, ...entityProperties(SCHEDULED_RUN_FIELDS, run, `run ${key}`) };
+      // A lost race (created, changed or deleted since the read) is a refusal: someone else has the run.
+      return landed(entity ? table.updateEntity(row, 'Replace', { etag: entity.etag }) : table.createEntity(row));
+    },
+  });
 }

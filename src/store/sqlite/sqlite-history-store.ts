@@ -37,7 +37,7 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
   const pageSize = options.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`The history page size is ${pageSize}; give a whole number of rows, 1 or more.`);
 
-  /** Replaces a call's people rows: `before` as kept on `beforeDay`, `after` on `afterDay`. */
+  /** Replaces a call's people rows: those of `before` (as kept, on its day) by those of `after` (on its day). */
   const setPeople = (tenantId: string, callId: string, before: { day: string; people: readonly string[] }, after: { day: string; people: readonly string[] }) => {
     for (const person of peopleKeys(before.people)) db.sql(REMOVE_PERSON).run(person, before.day, tenantId, callId);
     for (const person of peopleKeys(after.people)) db.sql(ADD_PERSON).run(person, after.day, tenantId, callId);
@@ -149,8 +149,9 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
           removed += count;
           if (count < pageSize) break;
         }
-        db.sql('DELETE FROM history_days WHERE tenant_id = ? AND day < ?').run(tenantId, beforeDay);
       }
+      // Also the days of tenants without calls left (an aggregate of an empty day).
+      db.sql('DELETE FROM history_days WHERE day < ?').run(beforeDay);
       return removed;
     },
 

@@ -1,5 +1,5 @@
 import { SCHEDULED_RUN_FIELDS } from '../record-fields';
-import { assertRunClaim, claimedRun, finishedRun } from '../run-rules';
+import { runStoreOver } from '../run-rules';
 import type { RunStore, ScheduledRun } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteRecords, type Row } from './sqlite-rows';
@@ -17,22 +17,13 @@ export function createSqliteRunStore(db: SqliteDatabase): RunStore {
     const row = db.sql('SELECT * FROM scheduled_runs WHERE key = ?').get(key) as Row | undefined;
     return row ? RUNS.fromRow(row) : undefined;
   };
-  const change = (key: string, next: (existing: ScheduledRun | undefined) => ScheduledRun | undefined): boolean =>
-    db.transaction(() => {
-      const run = next(read(key));
-      if (run) db.sql(SAVE).run(...RUNS.values(run));
-      return run !== undefined;
-    });
-  return {
-    async claimRun(key, holder, now, leaseUntil) {
-      assertRunClaim(key, holder, now, leaseUntil);
-      return change(key, (existing) => claimedRun(existing, key, holder, now, leaseUntil));
-    },
-    async finishRun(key, holder, now) {
-      return change(key, (existing) => finishedRun(existing, holder, now));
-    },
-    async getRun(key) {
-      return read(key);
-    },
-  };
+  return runStoreOver({
+    read: async (key) => read(key),
+    change: async (key, next) =>
+      db.transaction(() => {
+        const run = next(read(key));
+        if (run) db.sql(SAVE).run(...RUNS.values(run));
+        return run !== undefined;
+      }),
+  });
 }
