@@ -59,6 +59,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     scoringFor,
     // Cards name the building of each end, as placed when the call was scored.
     summarize: (record) => summarizeCall(record, { place: config.buildings.map.place }),
+    place: config.buildings.map.place,
     onAlertQueued: options.onAlertQueued,
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,
