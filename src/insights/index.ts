@@ -5,3 +5,11 @@
 export * from './call-history';
 export { callHistoryOf, type CallHistoryInput, type PlaceEndpoint } from './call-history-of';
 export { connectionTypeOf } from './connection-type';
+export * from './dimensions';
+export * from './day-aggregate';
+export * from './day-aggregate-codec';
+export * from './utc-days';
+export * from './trends';
+export * from './top-lists';
+export * from './person-calls';
+export * from './weekly-report';
