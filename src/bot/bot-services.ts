@@ -1,6 +1,7 @@
 import type { CallAssessment } from '../alerts';
 import type { HistoryReader } from '../history';
 import type { DataFlowSources } from '../ingest';
+import type { PlaceEndpoint } from '../insights';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import type { Store } from '../store';
@@ -35,5 +36,7 @@ export interface BotServices {
   allowLocalFileChecks: boolean;
   /** The only folder `check file:` reads from (`RECORDS_DIR`). */
   recordsDirectory: string;
+  /** Places endpoints in the building file (`BUILDINGS_FILE`), so `check` cards name buildings; none without it. */
+  place?: PlaceEndpoint;
   clock: () => number;
 }

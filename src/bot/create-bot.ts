@@ -28,6 +28,8 @@ export interface CreateBotOptions {
     alerts: Pick<AppConfig['alerts'], 'channelPolicy'> & Partial<AppConfig['alerts']>;
     graph?: Pick<AppConfig['graph'], 'tenantIds'>;
     recordsDir?: string;
+    /** The building file's map, so `check` cards name buildings as alert cards do. */
+    buildings?: Pick<AppConfig['buildings'], 'map'>;
   };
   store: Store;
   logger: Logger;
@@ -111,6 +113,7 @@ export function createBot(options: CreateBotOptions): Bot {
     dataFlow: options.dataFlow,
     allowLocalFileChecks: options.allowLocalFileChecks ?? !config.bot.id,
     recordsDirectory: options.recordsDirectory ?? config.recordsDir ?? path.resolve('records'),
+    place: config.buildings?.map.place,
     clock,
   };
   // Order matters: Teams AI runs the first route that matches.

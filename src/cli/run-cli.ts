@@ -4,6 +4,7 @@ import type { CliStreams } from './io';
 import { SCORE_USAGE, scoreCommand } from './score-command';
 import { INBOX_USAGE, inboxCommand } from './inbox-command';
 import { BACKFILL_USAGE, FETCH_USAGE, SUBSCRIBE_USAGE, backfillCommand, fetchCommand, subscribeCommand } from './graph-commands';
+import { BUILDINGS_USAGE, buildingsCommand } from './buildings-command';
 
 /** A CLI command: takes its arguments and the streams, resolves to an exit code. */
 export type CliCommand = (args: string[], streams: CliStreams) => Promise<number>;
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, { usage: string; run: CliCommand }> = {
   subscribe: { usage: SUBSCRIBE_USAGE, run: subscribeCommand },
   backfill: { usage: BACKFILL_USAGE, run: backfillCommand },
   inbox: { usage: INBOX_USAGE, run: inboxCommand },
+  buildings: { usage: BUILDINGS_USAGE, run: buildingsCommand },
 };
 
 function usage(): string {

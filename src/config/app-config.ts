@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { resolveScoringOptions, type ScoringOptions, type ScoringSettings } from '../quality';
+import type { BuildingMap } from '../sites';
+import { readBuildingsFile } from './buildings-file';
 import { checkBotCredentials, checkClientCertificate, listeningHost, readQualitySettings } from './setting-checks';
 import { envSchema } from './env-schema';
 import { ConfigError } from './startup-error';
@@ -50,6 +52,8 @@ export interface AppConfig {
   qualitySettings: ScoringSettings;
   /** The same settings resolved into scoring options. */
   scoring: ScoringOptions;
+  /** `BUILDINGS_FILE`, resolved, and the building map read from it (empty without it): where each endpoint was. */
+  buildings: { file: string | undefined; map: BuildingMap };
 }
 
 /**
@@ -82,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const clientCertificatePath = e.GRAPH_CLIENT_CERTIFICATE_PATH ? path.resolve(cwd, e.GRAPH_CLIENT_CERTIFICATE_PATH) : undefined;
   if (clientCertificatePath) checkClientCertificate(clientCertificatePath);
   const qualitySettings = readQualitySettings(e, cwd);
+  const buildings = readBuildingsFile(e.BUILDINGS_FILE, cwd);
   return {
     port: e.PORT,
     host,
@@ -119,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     recordsDir: path.resolve(cwd, e.RECORDS_DIR),
     qualitySettings,
     scoring: resolveScoringOptions(qualitySettings),
+    buildings: { file: buildings.path, map: buildings.map },
   };
 }
 

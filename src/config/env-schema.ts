@@ -83,6 +83,7 @@ export const envSchema = z.object({
   QUALITY_PROFILE: optionalText,
   QUALITY_THRESHOLDS: optionalText,
   QUALITY_SETTINGS_FILE: optionalText,
+  BUILDINGS_FILE: optionalText,
   ALERT_RATINGS: optionalText,
 });
 
