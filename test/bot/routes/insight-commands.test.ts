@@ -48,7 +48,7 @@ describe('bot: insight commands over HTTP', () => {
     ]);
     const [line] = elementsOfType(cards[0], 'Chart.Line');
     assert.deepEqual((line!.data as { legend: string }[]).map((series) => series.legend), ['Audio', 'Video', 'Screen sharing']);
-    assert.deepEqual((line!.data as { values: unknown[] }[])[2]!.values, [{ x: '2 Mar', y: 100 }]);
+    assert.deepEqual((line!.data as { values: unknown[] }[])[2]!.values, [{ x: '2026-03-02', y: 100 }]);
   });
 
   it('answers top sites with the ranked sites as bars and a table', async () => {
