@@ -3,7 +3,6 @@ import { keepCalls, OLGA, SAM, twoWeeks } from '../../support/history-calls';
 import { rankedSitesDay } from '../../support/ranked-history';
 import { elementsOfType, tableRows } from '../../alerts/card-inspection';
 import { ADMIN, BotHarness, OWEN, type TestUser } from '../bot-harness';
-import { assertValidCard } from '../card-inspection';
 
 /** Olga of the hand-built history, as a Teams user (an ordinary user, not an admin). */
 const OLGA_USER: TestUser = { id: '29:olga', name: 'Olga Ahlgren', aadObjectId: OLGA.userId! };
@@ -21,20 +20,8 @@ describe('bot: insight commands over HTTP', () => {
     await harness?.close();
   });
 
-  /** Sends a message and returns what the bot posted in answer. */
-  async function ask(activity: Record<string, unknown>) {
-    const before = harness.connector.requests.length;
-    const { status } = await harness.send(activity);
-    assert.equal(status, 200);
-    const posted = harness.connector.requests.slice(before).filter((request) => request.method === 'POST');
-    const texts = posted.map((request) => request.body?.text).filter((text): text is string => typeof text === 'string');
-    const cards = harness.connector.cardsIn(posted);
-    for (const card of cards) assertValidCard(card);
-    return { texts, cards };
-  }
-
   it('answers trends with the figures of the period against the one before and the daily chart', async () => {
-    const { cards } = await ask(harness.personalMessage('trends 7d', OWEN));
+    const { cards } = await harness.ask(harness.personalMessage('trends 7d', OWEN));
     assert.equal(cards.length, 1);
     const [figures] = elementsOfType(cards[0], 'Table');
     // rankedSitesDay() adds 19 calls on 03-02 with 37 poor audio streams of 80: audio is 40 of 88 in
@@ -52,7 +39,7 @@ describe('bot: insight commands over HTTP', () => {
   });
 
   it('answers top sites with the ranked sites as bars and a table', async () => {
-    const { cards } = await ask(harness.channelMessage('top sites 7d', OWEN));
+    const { cards } = await harness.ask(harness.channelMessage('top sites 7d', OWEN));
     const [bars] = elementsOfType(cards[0], 'Chart.HorizontalBar');
     assert.deepEqual(bars!.data, [
       { x: 'North', y: 6 },
@@ -68,10 +55,10 @@ describe('bot: insight commands over HTTP', () => {
   });
 
   it('keeps top people for admins', async () => {
-    const refused = await ask(harness.personalMessage('top people', OWEN));
+    const refused = await harness.ask(harness.personalMessage('top people', OWEN));
     assert.equal(refused.cards.length, 0);
     assert.match(refused.texts[0]!, /only the bot's admins can see which people have the most poor streams/);
-    const { cards } = await ask(harness.personalMessage('top people', ADMIN));
+    const { cards } = await harness.ask(harness.personalMessage('top people', ADMIN));
     const [bars] = elementsOfType(cards[0], 'Chart.HorizontalBar');
     assert.deepEqual(bars!.data, [
       { x: 'Nora', y: 6 },
@@ -81,7 +68,7 @@ describe('bot: insight commands over HTTP', () => {
   });
 
   it("answers my calls with the sender's own calls only", async () => {
-    const { cards } = await ask(harness.personalMessage('my calls', OLGA_USER));
+    const { cards } = await harness.ask(harness.personalMessage('my calls', OLGA_USER));
     assert.equal(cards.length, 1);
     const [table] = elementsOfType(cards[0], 'Table');
     // Olga was in C and A this week (not in B, D or the sites' calls).
@@ -92,18 +79,18 @@ describe('bot: insight commands over HTTP', () => {
         ['Olga Ahlgren', '2 of 4 (audio, video)', '★☆☆☆☆ bad', 'HQ, Wi-Fi 5 GHz'],
       ],
     );
-    const owen = await ask(harness.personalMessage('my calls 30d', OWEN));
+    const owen = await harness.ask(harness.personalMessage('my calls 30d', OWEN));
     assert.equal(elementsOfType(owen.cards[0], 'Table').length, 0);
     assert.ok(JSON.stringify(owen.cards[0]).includes('No call of yours was scored in this period.'));
   });
 
   it("refuses user to non-admins, and shows an admin one person's calls found by name, UPN or id", async () => {
-    const refused = await ask(harness.personalMessage('user sam@contoso.com', OLGA_USER));
+    const refused = await harness.ask(harness.personalMessage('user sam@contoso.com', OLGA_USER));
     assert.equal(refused.cards.length, 0);
     assert.match(refused.texts[0]!, /only the bot's admins can see another person's calls/);
 
     for (const who of ['Sam Chen', 'SAM@contoso.com', SAM.userId!]) {
-      const { cards } = await ask(harness.personalMessage(`user ${who} 7d`, ADMIN));
+      const { cards } = await harness.ask(harness.personalMessage(`user ${who} 7d`, ADMIN));
       const [table] = elementsOfType(cards[0], 'Table');
       // Sam was in D (received the poor video), C (received Olga's poor audio) and B (only version 2 is kept).
       assert.deepEqual(
@@ -116,10 +103,10 @@ describe('bot: insight commands over HTTP', () => {
   });
 
   it('asks which one when a name matches several people, and says when it matches nobody', async () => {
-    const several = await ask(harness.personalMessage('user o', ADMIN));
+    const several = await harness.ask(harness.personalMessage('user o', ADMIN));
     assert.equal(several.cards.length, 0);
     assert.match(several.texts[0]!, /^"o" matches \d+ people: .*Olga Ahlgren \(0a1a0000-0000-0000-0000-00000000a01a\).* Say "user" with the UPN or Entra object id/);
-    const nobody = await ask(harness.personalMessage('user Zed Zulu', ADMIN));
+    const nobody = await harness.ask(harness.personalMessage('user Zed Zulu', ADMIN));
     assert.match(nobody.texts[0]!, /Nobody called "Zed Zulu" had a scored call in the last 30 days\. Try their UPN or Entra object id\./);
   });
 });
