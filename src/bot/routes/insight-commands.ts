@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { buildPersonCallsCard, buildTopCard, buildTrendsCard, PERSON_CALLS_ROWS, type ChatCommand } from '../../alerts';
 import type { BotServices } from '../bot-services';
 import { cardActivity } from '../card-activity';
-import { tenantOf } from '../conversation-records';
+import { conversationKindOf, tenantOf } from '../conversation-records';
 import { requireAdmin } from './command-replies';
 
 type Handler<C extends ChatCommand> = (context: TurnContext, command: C, services: BotServices) => Promise<void>;
@@ -16,7 +16,8 @@ const ID_OR_UPN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 /**
  * The insight commands: `trends`, `top`, `user`, `my calls`, answered from the history of the
  * conversation's tenant (`GRAPH_TENANT_IDS`' first tenant when Teams does not say). `top people` and
- * `user` are for admins; `my calls` shows only the sender's own calls, found by their Entra id.
+ * `user` are for admins; `my calls` shows only the sender's own calls, found by their Entra id. A
+ * person's calls (`my calls`, `user`) are shown only in a personal chat, never to a channel or group.
  */
 export const INSIGHT_COMMANDS: {
   trends: Handler<Extract<ChatCommand, { name: 'trends' }>>;
@@ -40,6 +41,7 @@ export const INSIGHT_COMMANDS: {
   },
 
   async 'my-calls'(context, command, services) {
+    if (!(await inPersonalChat(context, 'your calls'))) return;
     const userAadId = context.activity.from?.aadObjectId;
     if (!userAadId) {
       await context.sendActivity('Teams did not tell me who you are, so I cannot find your calls.');
@@ -53,6 +55,7 @@ export const INSIGHT_COMMANDS: {
 
   async user(context, command, services) {
     if (!(await requireAdmin(context, services, "see another person's calls"))) return;
+    if (!(await inPersonalChat(context, "a person's calls"))) return;
     const tenantId = await tenantOrSay(context, services);
     if (!tenantId) return;
     const now = services.clock();
@@ -81,4 +84,11 @@ async function tenantOrSay(context: TurnContext, services: BotServices): Promise
   const tenantId = tenantOf(context.activity) ?? services.defaultTenantId;
   if (!tenantId) await context.sendActivity('I cannot tell which tenant this conversation belongs to, so I cannot read its call history.');
   return tenantId;
+}
+
+/** True in a personal chat; elsewhere says where to ask and resolves to false (a person's calls are not for a channel or group). */
+async function inPersonalChat(context: TurnContext, what: string): Promise<boolean> {
+  if (conversationKindOf(context.activity) === 'personal') return true;
+  await context.sendActivity(`I show ${what} only in our 1:1 chat, not here where others can read them. Ask me there.`);
+  return false;
 }

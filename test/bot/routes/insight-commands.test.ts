@@ -102,6 +102,16 @@ describe('bot: insight commands over HTTP', () => {
     }
   });
 
+  it("shows a person's calls only in a personal chat, never in a channel", async () => {
+    const mine = await harness.ask(harness.channelMessage('my calls', OLGA_USER));
+    assert.equal(mine.cards.length, 0);
+    assert.match(mine.texts[0]!, /only in our 1:1 chat/);
+    const theirs = await harness.ask(harness.channelMessage('user sam@contoso.com', ADMIN));
+    assert.equal(theirs.cards.length, 0);
+    assert.match(theirs.texts[0]!, /only in our 1:1 chat/);
+    assert.doesNotMatch(JSON.stringify(theirs), /Sam Chen/);
+  });
+
   it('asks which one when a name matches several people, and says when it matches nobody', async () => {
     const several = await harness.ask(harness.personalMessage('user o', ADMIN));
     assert.equal(several.cards.length, 0);
