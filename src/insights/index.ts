@@ -3,3 +3,5 @@
  * history summary, day aggregates, trends, top lists, the weekly report's figures and export rows.
  */
 export * from './call-history';
+export * from './export-rows';
+export * from './forget-person';
