@@ -21,14 +21,16 @@ const ROOMS: Record<string, readonly string[]> = {
   // Pure: a call's history summary, day aggregates, trends, top lists, the weekly report's figures, export rows.
   insights: ['quality', 'sites'],
   alerts: ['quality', 'insights'],
+  // Reading history from the store: cached day aggregates, export.
+  history: ['store', 'insights', 'quality'],
   graph: ['quality', 'telemetry'],
   settings: ['quality', 'store', 'alerts'],
   // Types only: the inbox counts it observes.
   telemetry: ['store'],
-  ingest: ['graph', 'quality', 'store', 'alerts', 'settings', 'telemetry', 'sites', 'insights'],
-  bot: ['alerts', 'store', 'settings', 'ingest', 'quality', 'telemetry', 'insights', 'sites'],
+  ingest: ['graph', 'quality', 'store', 'alerts', 'settings', 'telemetry', 'sites', 'insights', 'history'],
+  bot: ['alerts', 'store', 'settings', 'ingest', 'quality', 'telemetry', 'insights', 'sites', 'history'],
   config: ['quality', 'graph'],
-  cli: ['quality', 'graph', 'ingest', 'store', 'alerts', 'settings', 'open-store', 'sites', 'insights'],
+  cli: ['quality', 'graph', 'ingest', 'store', 'alerts', 'settings', 'open-store', 'sites', 'insights', 'history'],
 };
 
 /** The wiring: may import everything, and nothing imports it. */
