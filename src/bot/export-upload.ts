@@ -34,7 +34,7 @@ export async function uploadFileToSession(uploadUrl: string, file: string, size:
       const answer = await response.text();
       const last = end >= size - 1;
       if (last ? response.status !== 200 && response.status !== 201 : response.status !== 202) {
-        throw new ExportUploadError(`The upload of bytes ${start}-${end} of ${size} was answered ${response.status}: ${sanitizeUpstreamText(answer) || response.statusText}.`);
+        throw new ExportUploadError(`The upload of bytes ${start}-${end} of ${size} was answered ${response.status}: ${errorMessageOf(answer) || response.statusText}.`);
       }
       if (last) return;
       start = end + 1;
@@ -42,6 +42,17 @@ export async function uploadFileToSession(uploadUrl: string, file: string, size:
   } finally {
     await handle.close();
   }
+}
+
+/** OneDrive's `{"error":{"message"}}`, or the text itself, made safe to show and log. */
+function errorMessageOf(answer: string): string {
+  try {
+    const message = (JSON.parse(answer) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string') return sanitizeUpstreamText(message);
+  } catch {
+    // Not JSON: the text as it came.
+  }
+  return sanitizeUpstreamText(answer);
 }
 
 /** Only https (http on this machine, for the loopback connector of tests): the file is about people. */
