@@ -1,4 +1,4 @@
-import type { AlertJob, ConversationRecord, SentCard, StoredReport, SubscriptionState, WorkItem } from './types';
+import type { AlertJob, CallHistoryRecord, ConversationRecord, ScheduledRun, SentCard, StoredReport, SubscriptionState, WorkItem } from './types';
 
 /**
  * How one field of a stored record is kept. Both engines read and write every record through
@@ -109,6 +109,26 @@ export const SENT_CARD_FIELDS: RecordFields<SentCard> = {
   sentAt: 'number',
   updatedAt: 'number',
   acknowledgedBy: 'text?',
+};
+
+/** The fields of a call's history record (the summary is opaque text; the people a JSON list). */
+export const CALL_HISTORY_FIELDS: RecordFields<CallHistoryRecord> = {
+  tenantId: 'text',
+  callId: 'text',
+  version: 'number',
+  day: 'text',
+  startedAt: 'number?',
+  people: 'json',
+  summary: 'text',
+};
+
+/** The fields of a run that must happen once. */
+export const SCHEDULED_RUN_FIELDS: RecordFields<ScheduledRun> = {
+  key: 'text',
+  state: 'text',
+  holder: 'text',
+  leaseUntil: 'number',
+  finishedAt: 'number?',
 };
 
 /**

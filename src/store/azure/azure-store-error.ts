@@ -67,13 +67,24 @@ export function toAzureStoreError(operation: string, error: unknown): AzureStore
 /**
  * Wraps every method of one part of the store so a failure surfaces as an {@link AzureStoreError}
  * naming the operation; {@link ETagMismatchError} (part of the contract) and `RangeError` (a bad
- * argument, already explained) pass through.
+ * argument, already explained) pass through. The methods named in `streams` return an
+ * `AsyncIterable` (read page by page): a failure while iterating is wrapped the same way.
  */
-export function withStorageErrors<T extends object>(area: string, methods: T, assertOpen: () => void = () => undefined): T {
+export function withStorageErrors<T extends object>(
+  area: string,
+  methods: T,
+  assertOpen: () => void = () => undefined,
+  streams: readonly (keyof T & string)[] = [],
+): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(methods)) {
     if (typeof value !== 'function') {
       wrapped[name] = value;
+      continue;
+    }
+    if ((streams as readonly string[]).includes(name)) {
+      const stream = value as (...args: unknown[]) => AsyncIterable<unknown>;
+      wrapped[name] = (...args: unknown[]) => storageErrorsWhileIterating(`${area}.${name}`, () => stream.apply(methods, args), assertOpen);
       continue;
     }
     const method = value as (...args: unknown[]) => Promise<unknown>;
@@ -82,13 +93,29 @@ export function withStorageErrors<T extends object>(area: string, methods: T, as
       try {
         return await method.apply(methods, args);
       } catch (error) {
-        // Lost writes and our own argument checks are already clear; only storage failures get wrapped.
-        if (error instanceof ETagMismatchError || error instanceof RangeError) throw error;
-        throw toAzureStoreError(`${area}.${name}`, error);
+        throw storageFailure(`${area}.${name}`, error);
       }
     };
   }
   return wrapped as T;
+}
+
+/** Lost writes and our own argument checks are already clear; only storage failures get wrapped. */
+function storageFailure(operation: string, error: unknown): unknown {
+  return error instanceof ETagMismatchError || error instanceof RangeError ? error : toAzureStoreError(operation, error);
+}
+
+function storageErrorsWhileIterating<R>(operation: string, open: () => AsyncIterable<R>, assertOpen: () => void): AsyncIterable<R> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      assertOpen();
+      try {
+        yield* open();
+      } catch (error) {
+        throw storageFailure(operation, error);
+      }
+    },
+  };
 }
 
 /** Thrown when a row kept changing under every conditional write attempt. */

@@ -1,15 +1,17 @@
 import type { Store } from '../types';
 import { createAzureConversationStore } from './azure-conversation-store';
 import { createAzureDocumentStore } from './azure-document-store';
+import { createAzureHistoryStore } from './azure-history-store';
 import { createAzureInbox } from './azure-inbox';
 import { createAzureReportStore } from './azure-report-store';
+import { createAzureRunStore } from './azure-run-store';
 import { createAzureSentCardStore } from './azure-sent-card-store';
 import { createAzureSettingsStore } from './azure-settings-store';
 import { AzureStoreError, toAzureStoreError, withStorageErrors } from './azure-store-error';
 import { ignoreStatus } from './ignore-status';
 import { createAzureSubscriptionStore } from './azure-subscription-store';
 import { DEFAULT_MAX_INLINE_REPORT_BYTES, ReportBodies } from './report-body';
-import { createStorageClients, type AzureStorageConnection } from './storage-clients';
+import { createStorageClients, type AzureStorageConnection, type StorageClientOptions } from './storage-clients';
 
 /** Options of the Azure store. */
 export interface AzureStoreOptions {
@@ -21,11 +23,15 @@ export interface AzureStoreOptions {
   prefix?: string;
   /** Gzipped report bodies up to this many bytes stay in the table row; bigger ones go to a blob. Default 256 KiB. */
   maxInlineReportBytes?: number;
+  /** Rows per page when the history is listed (1 to 1,000, default 1,000); tests use a small one to cross pages. */
+  historyPageSize?: number;
+  /** Pipeline policies added to every table client (e.g. one that counts storage requests). */
+  tablePolicies?: StorageClientOptions['tablePolicies'];
 }
 
 /** The tables, queues and blob containers one store uses. */
 export interface AzureStoreResourceNames {
-  tables: { inbox: string; calls: string; subscriptions: string; conversations: string; sentCards: string; settings: string };
+  tables: { inbox: string; calls: string; subscriptions: string; conversations: string; sentCards: string; settings: string; history: string; runs: string };
   queues: { inbox: string; alerts: string; poison: string };
   containers: { reports: string; documents: string };
 }
@@ -50,6 +56,8 @@ export function azureStoreResourceNames(prefix: string = DEFAULT_AZURE_STORE_PRE
       conversations: `${prefix}conversations`,
       sentCards: `${prefix}sentcards`,
       settings: `${prefix}settings`,
+      history: `${prefix}history`,
+      runs: `${prefix}runs`,
     },
     queues: { inbox: `${prefix}-inbox`, alerts: `${prefix}-alerts`, poison: `${prefix}-poison` },
     containers: { reports: `${prefix}-reports`, documents: `${prefix}-documents` },
@@ -63,7 +71,9 @@ export function azureStoreResourceNames(prefix: string = DEFAULT_AZURE_STORE_PRE
  *   writes (a queue message's visibility timeout is the lease; see `QueueLeases`);
  * - reports and processed versions: a table partition per call, written in one entity group
  *   transaction with the call's alert job; report bodies gzipped in the row or, when big, in a blob;
- * - subscriptions, conversations, sent cards, settings: tables;
+ * - subscriptions, conversations, sent cards, settings, runs that must happen once: tables;
+ * - the history of scored calls: a table partition per tenant, its calls by day with one aggregate
+ *   row per day (see `createAzureHistoryStore`);
  * - documents (bot turn state): one blob per key, its ETag the document's.
  *
  * Real time: queue visibility runs on the service's clock. The `now` passed to `claim` and the
@@ -76,7 +86,7 @@ export async function openAzureStore(connection: AzureStorageConnection, options
   if (!Number.isInteger(maxInlineReportBytes) || maxInlineReportBytes < 0 || maxInlineReportBytes > 800_000) {
     throw new RangeError(`maxInlineReportBytes is ${maxInlineReportBytes}; give a whole number of bytes from 0 to 800000 (a table entity holds at most 1 MiB).`);
   }
-  const clients = createStorageClients(connection);
+  const clients = createStorageClients(connection, { tablePolicies: options.tablePolicies });
   const tables = {
     inbox: clients.table(names.tables.inbox),
     calls: clients.table(names.tables.calls),
@@ -84,6 +94,8 @@ export async function openAzureStore(connection: AzureStorageConnection, options
     conversations: clients.table(names.tables.conversations),
     sentCards: clients.table(names.tables.sentCards),
     settings: clients.table(names.tables.settings),
+    history: clients.table(names.tables.history),
+    runs: clients.table(names.tables.runs),
   };
   const queues = {
     inbox: clients.queue(names.queues.inbox),
@@ -121,6 +133,8 @@ export async function openAzureStore(connection: AzureStorageConnection, options
     sentCards: withStorageErrors('sentCards', createAzureSentCardStore(tables.sentCards), assertOpen),
     settings: withStorageErrors('settings', createAzureSettingsStore(tables.settings), assertOpen),
     documents: withStorageErrors('documents', createAzureDocumentStore(containers.documents), assertOpen),
+    history: withStorageErrors('history', createAzureHistoryStore(tables.history, { pageSize: options.historyPageSize }), assertOpen, ['listCalls']),
+    runs: withStorageErrors('runs', createAzureRunStore(tables.runs), assertOpen),
     async close() {
       // The SDK clients hold no connections of their own (the shared HTTP agent keeps none alive for long).
       closed = true;

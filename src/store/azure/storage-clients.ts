@@ -1,4 +1,4 @@
-import { TableClient } from '@azure/data-tables';
+import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { ContainerClient, BlobServiceClient } from '@azure/storage-blob';
 import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
@@ -59,8 +59,15 @@ export function storageEndpointsFromAccountUrl(accountUrl: string): StorageEndpo
   return { blob: endpoint('blob'), queue: endpoint('queue'), table: endpoint('table') };
 }
 
+/** Options of the SDK clients. */
+export interface StorageClientOptions {
+  /** Pipeline policies added to every table client (e.g. one that counts requests, in tests and benchmarks). */
+  tablePolicies?: TableServiceClientOptions['additionalPolicies'];
+}
+
 /** Creates the SDK clients for a connection (no request is made here). */
-export function createStorageClients(connection: AzureStorageConnection): StorageClients {
+export function createStorageClients(connection: AzureStorageConnection, options: StorageClientOptions = {}): StorageClients {
+  const additionalPolicies = options.tablePolicies;
   if ('connectionString' in connection) {
     const connectionString = connection.connectionString.trim();
     if (connectionString === '') throw new RangeError('The Azure Storage connection string is empty; set AZURE_STORAGE_CONNECTION_STRING or use an account URL.');
@@ -69,7 +76,7 @@ export function createStorageClients(connection: AzureStorageConnection): Storag
     const blobs = BlobServiceClient.fromConnectionString(connectionString);
     const queues = QueueServiceClient.fromConnectionString(connectionString);
     return {
-      table: (name) => TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection }),
+      table: (name) => TableClient.fromConnectionString(connectionString, name, { allowInsecureConnection, additionalPolicies }),
       queue: (name) => queues.getQueueClient(name),
       container: (name) => blobs.getContainerClient(name),
     };
@@ -83,7 +90,7 @@ export function createStorageClients(connection: AzureStorageConnection): Storag
   const blobs = new BlobServiceClient(endpoints.blob, connection.credential);
   const queues = new QueueServiceClient(endpoints.queue, connection.credential);
   return {
-    table: (name) => new TableClient(endpoints.table, name, connection.credential),
+    table: (name) => new TableClient(endpoints.table, name, connection.credential, { additionalPolicies }),
     queue: (name) => queues.getQueueClient(name),
     container: (name) => blobs.getContainerClient(name),
   };

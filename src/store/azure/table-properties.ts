@@ -83,3 +83,30 @@ export function readJsonProperties(entity: Record<string, unknown>, name: string
 export function boundedText(text: string | null): string | null {
   return text !== null && text.length > 8_000 ? `${text.slice(0, 8_000)}…` : text;
 }
+
+/** Characters a String property holds safely (the limit is 64 KiB of UTF-16). */
+const MAX_STRING_CHARS = 30_000;
+
+/**
+ * Text as one String property when it fits (readable in Storage Explorer), else as UTF-8 Binary
+ * parts (see {@link bytesProperties}): a summary or aggregate over 64 KiB still round-trips.
+ */
+export function textProperties(name: string, text: string, what: string): Record<string, PropertyValue> {
+  return text.length <= MAX_STRING_CHARS ? { [name]: text } : bytesProperties(name, Buffer.from(text, 'utf8'), what);
+}
+
+/** Reads what {@link textProperties} wrote; undefined when the entity has neither form. */
+export function readTextProperty(entity: Record<string, unknown>, name: string): string | undefined {
+  const value = entity[name];
+  if (typeof value === 'string') return value;
+  return readBytesProperties(entity, name)?.toString('utf8');
+}
+
+/** Roughly how many bytes the properties take in an entity (strings as UTF-16, as the service counts them). */
+export function propertyBytes(properties: Record<string, PropertyValue>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(properties)) {
+    bytes += name.length * 2 + (typeof value === 'string' ? value.length * 2 : value instanceof Uint8Array ? value.byteLength : 8);
+  }
+  return bytes;
+}

@@ -20,3 +20,17 @@ export async function listRows(table: TableClient, filter?: string, select?: str
   for await (const entity of table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } })) rows.push(entity);
   return rows;
 }
+
+/** The rows matching a filter, a page (at most `pageSize` rows) at a time, each page read when the caller asks for it. */
+export async function* rowPages(table: TableClient, filter: string | undefined, pageSize: number, select?: string[]): AsyncGenerator<Entity[]> {
+  for await (const page of table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } }).byPage({ maxPageSize: pageSize })) {
+    // The service may answer a page with no rows and a continuation: skip it rather than end.
+    if (page.length > 0) yield page as Entity[];
+  }
+}
+
+/** The first row matching a filter (in key order), or undefined. */
+export async function firstRow(table: TableClient, filter: string | undefined, select?: string[]): Promise<Entity | undefined> {
+  for await (const page of rowPages(table, filter, 1, select)) return page[0];
+  return undefined;
+}

@@ -1,7 +1,12 @@
 /**
  * The tables of the SQLite engine. Column names are the record fields in snake case (see
  * `sqlite-rows.ts`), so the field lists of `record-fields.ts` read and write them.
- * `CREATE ... IF NOT EXISTS` keeps opening an existing database a no-op.
+ * `CREATE ... IF NOT EXISTS` keeps opening an existing database a no-op, and gives a database
+ * made before a table existed that table on its next open.
+ *
+ * History: `history_calls` keeps each call's newest summary, `history_people` finds calls by
+ * person (its key is the index: person, then day), `history_days` counts changes per day (`generation`) and keeps the day's aggregate with
+ * the generation it was computed at, so a stale aggregate is never read as current.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS work_items (
@@ -44,4 +49,21 @@ CREATE TABLE IF NOT EXISTS sent_cards (
 CREATE INDEX IF NOT EXISTS sent_cards_time ON sent_cards (sent_at);
 CREATE TABLE IF NOT EXISTS settings (scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (scope, key));
 CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, value TEXT NOT NULL, etag TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history_calls (
+  tenant_id TEXT NOT NULL, call_id TEXT NOT NULL, version INTEGER NOT NULL, day TEXT NOT NULL, started_at INTEGER,
+  people TEXT NOT NULL, summary TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, call_id)
+);
+CREATE INDEX IF NOT EXISTS history_calls_day ON history_calls (tenant_id, day, call_id);
+CREATE TABLE IF NOT EXISTS history_people (
+  person TEXT NOT NULL, day TEXT NOT NULL, tenant_id TEXT NOT NULL, call_id TEXT NOT NULL,
+  PRIMARY KEY (person, day, tenant_id, call_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS history_days (
+  tenant_id TEXT NOT NULL, day TEXT NOT NULL, generation INTEGER NOT NULL, rollup TEXT, rollup_generation INTEGER,
+  PRIMARY KEY (tenant_id, day)
+);
+CREATE TABLE IF NOT EXISTS scheduled_runs (
+  key TEXT PRIMARY KEY, state TEXT NOT NULL, holder TEXT NOT NULL, lease_until INTEGER NOT NULL, finished_at INTEGER
+);
 `;

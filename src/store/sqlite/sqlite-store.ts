@@ -5,8 +5,10 @@ import { SQLITE_SCHEMA } from './schema';
 import { createSqliteConversationStore } from './sqlite-conversation-store';
 import { SqliteDatabase } from './sqlite-database';
 import { createSqliteDocumentStore } from './sqlite-document-store';
+import { createSqliteHistoryStore } from './sqlite-history-store';
 import { createSqliteInbox } from './sqlite-inbox';
 import { createSqliteReportStore } from './sqlite-report-store';
+import { createSqliteRunStore } from './sqlite-run-store';
 import { createSqliteSentCardStore } from './sqlite-sent-card-store';
 import { createSqliteSettingsStore } from './sqlite-settings-store';
 import { createSqliteSubscriptionStore } from './sqlite-subscription-store';
@@ -17,12 +19,18 @@ export type SqliteStoreLocation = { dataDir: string } | { path: string };
 /** The database file inside a data directory. */
 export const SQLITE_FILE_NAME = 'call-quality-bot.sqlite';
 
+/** Options of the SQLite engine. */
+export interface SqliteStoreOptions {
+  /** Rows per page when the history is listed (default 500); tests use a small one to cross pages. */
+  historyPageSize?: number;
+}
+
 /**
  * Opens (creating when needed) the embedded SQLite engine of the {@link Store}: one file in WAL
  * mode, so a crash at any point leaves every transaction either whole or absent. Each sub-store
  * has its own file here, as in the Azure engine.
  */
-export function openSqliteStore(location: SqliteStoreLocation): Store {
+export function openSqliteStore(location: SqliteStoreLocation, options: SqliteStoreOptions = {}): Store {
   const file = 'path' in location ? location.path : path.join(location.dataDir, SQLITE_FILE_NAME);
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   // Loaded on first use, so that commands that never open the store don't load SQLite at all.
@@ -41,6 +49,8 @@ export function openSqliteStore(location: SqliteStoreLocation): Store {
     sentCards: createSqliteSentCardStore(db),
     settings: createSqliteSettingsStore(db),
     documents: createSqliteDocumentStore(db),
+    history: createSqliteHistoryStore(db, { pageSize: options.historyPageSize }),
+    runs: createSqliteRunStore(db),
     async close() {
       db.close();
     },

@@ -6,6 +6,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { ETagMismatchError, type Store, type StoredReport } from '../../../src/store';
 import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore, storageEndpointsFromAccountUrl } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
+import { describeHistoryContract } from '../history-contract';
 import { describeStoreContract } from '../store-contract';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,7 +26,7 @@ describe('Azure store on Azurite', function () {
 
   const connection = () => ({ connectionString: azurite.connectionString });
   /** A store with its own tables, queues and containers. */
-  const openFresh = async (options: { maxInlineReportBytes?: number } = {}) => {
+  const openFresh = async (options: { maxInlineReportBytes?: number; historyPageSize?: number } = {}) => {
     opened += 1;
     const prefix = `t${opened}`;
     const store = await openAzureStore(connection(), { prefix, ...options });
@@ -35,6 +36,7 @@ describe('Azure store on Azurite', function () {
   const drop = async (store: Store) => dropAzureStore(connection(), { prefix: prefixes.get(store) });
 
   describeStoreContract('azure (Azurite)', () => openFresh(), drop);
+  describeHistoryContract('azure (Azurite)', (options) => openFresh(options), drop);
 
   describe('several instances on one account', () => {
     let first: Store;

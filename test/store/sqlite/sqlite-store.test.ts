@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../../src/store';
+import { describeHistoryContract } from '../history-contract';
 import { describeStoreContract } from '../store-contract';
 
 describeStoreContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
+describeHistoryContract('sqlite (in memory)', async (options) => openSqliteStore({ path: ':memory:' }, options));
 
 describe('SQLite store on disk', () => {
   it('keeps everything across a reopen, in WAL mode', async () => {

@@ -1,0 +1,97 @@
+import type { CallHistoryRecord } from '../types';
+import { tableKey } from './table-keys';
+import { MAX_BYTES_IN_ENTITY, numberOf, numberOrNull, propertyBytes, readTextProperty, textProperties, withoutNulls, type PropertyValue } from './table-properties';
+
+/**
+ * The rows of the history table. A tenant is one partition (its escaped id), holding three kinds
+ * of row that sort apart:
+ * - `c|<day>|<call>`: a call's newest summary, so a day range is one RowKey range;
+ * - `d|<day>`: the day's aggregate and whether it is `fresh`;
+ * - `i|<call>`: where the call is (its day) and which version is kept.
+ * Being in one partition, every change of a call (its row, its index row, the day it left and the
+ * day it joined) is one entity group transaction guarded by the index row's ETag.
+ */
+
+/** What a call row keeps when only its place and people are read (scans for a person). */
+export const CALL_ROW_HEAD = ['PartitionKey', 'RowKey', 'tenantId', 'callId', 'version', 'day', 'startedAt', 'people'];
+
+/** The partition of a tenant's history. */
+export function historyPartition(tenantId: string): string {
+  return tableKey(tenantId);
+}
+
+/** The RowKey of a call's row on its day. */
+export function callRowKey(day: string, callId: string): string {
+  return `c|${day}|${tableKey(callId)}`;
+}
+
+/** The first RowKey of a day's call rows (inclusive). */
+export function firstCallKey(day: string): string {
+  return `c|${day}|`;
+}
+
+/** Just past the last RowKey of a day's call rows (`}` follows `|`). */
+export function pastCallKeys(day: string): string {
+  return `c|${day}}`;
+}
+
+/** The RowKey of a day's aggregate row. */
+export function dayRowKey(day: string): string {
+  return `d|${day}`;
+}
+
+/** The RowKey of a call's index row. */
+export function indexRowKey(callId: string): string {
+  return `i|${tableKey(callId)}`;
+}
+
+/** A call's row: its fields, the people as JSON text, both texts as String or Binary parts. */
+export function callEntity(record: CallHistoryRecord): Record<string, PropertyValue> & { partitionKey: string; rowKey: string } {
+  const what = `history of call ${record.callId}`;
+  const properties = {
+    ...withoutNulls({ tenantId: record.tenantId, callId: record.callId, version: record.version, day: record.day, startedAt: record.startedAt }),
+    ...textProperties('people', JSON.stringify(record.people), `people of the ${what}`),
+    ...textProperties('summary', record.summary, `summary of the ${what}`),
+  };
+  const bytes = propertyBytes(properties);
+  if (bytes > MAX_BYTES_IN_ENTITY) {
+    throw new RangeError(`The ${what} takes about ${bytes} bytes, over the ${MAX_BYTES_IN_ENTITY} an Azure table entity can hold; keep a shorter summary.`);
+  }
+  return { partitionKey: historyPartition(record.tenantId), rowKey: callRowKey(record.day, record.callId), ...properties };
+}
+
+/** The people of a call row (a row read with {@link CALL_ROW_HEAD} or whole); undefined when they are in parts not read. */
+export function peopleOfRow(entity: Record<string, unknown>): string[] | undefined {
+  // A scan selects `people` alone: people kept in parts (named by their count) are not in it.
+  if (typeof entity.people !== 'string' && !(entity.people0 instanceof Uint8Array)) return undefined;
+  return JSON.parse(readTextProperty(entity, 'people')!) as string[];
+}
+
+/** The record a whole call row holds. */
+export function recordOfRow(entity: Record<string, unknown>): CallHistoryRecord {
+  return {
+    tenantId: String(entity.tenantId),
+    callId: String(entity.callId),
+    version: numberOf(entity, 'version'),
+    day: String(entity.day),
+    startedAt: numberOrNull(entity, 'startedAt'),
+    people: peopleOfRow(entity) ?? [],
+    summary: readTextProperty(entity, 'summary') ?? '',
+  };
+}
+
+/** A call's index row: the day its row is on and the version kept. */
+export function indexEntity(record: Pick<CallHistoryRecord, 'tenantId' | 'callId' | 'day' | 'version'>) {
+  const { tenantId, callId, day, version } = record;
+  return { partitionKey: historyPartition(tenantId), rowKey: indexRowKey(callId), tenantId, callId, day, version };
+}
+
+/** Merged into a day's row when a call of the day changed: its aggregate is no longer believed. */
+export function staleDayEntity(tenantId: string, day: string) {
+  return { partitionKey: historyPartition(tenantId), rowKey: dayRowKey(day), tenantId, day, fresh: false };
+}
+
+/** A day's row with a freshly computed aggregate. */
+export function freshDayEntity(tenantId: string, day: string, rollup: string) {
+  return { ...staleDayEntity(tenantId, day), fresh: true, ...textProperties('rollup', rollup, `aggregate of ${day}`) };
+}
