@@ -34,7 +34,7 @@ export async function uploadFileToSession(uploadUrl: string, file: string, size:
       const answer = await response.text();
       const last = end >= size - 1;
       if (last ? response.status !== 200 && response.status !== 201 : response.status !== 202) {
-        throw new ExportUploadError(`The upload of bytes ${start}-${end} of ${size} was answered ${response.status}: ${errorMessageOf(answer) || response.statusText}.`);
+        throw new ExportUploadError(`The upload of bytes ${start}-${end} of ${size} was answered ${response.status}: ${(errorMessageOf(answer) || response.statusText).replace(/[.\s]+$/, '')}.`);
       }
       if (last) return;
       start = end + 1;
