@@ -47,7 +47,7 @@ describe('history export', () => {
 
   beforeEach(() => {
     // Pages of 4 calls, so that a handful of calls crosses pages.
-    store = openSqliteStore({ path: ':memory:', historyPageSize: 4 });
+    store = openSqliteStore({ path: ':memory:' }, { historyPageSize: 4 });
   });
   afterEach(() => store.close());
 
