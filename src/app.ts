@@ -63,7 +63,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     telemetry,
     ...(graph
       ? {
-          fetchAndScore: async (tenantId: string, callId: string) => assessCall(await graph.getCallRecord(tenantId, callId), await scoringFor(tenantId)),
+          fetchAndScore: async (tenantId: string, callId: string) => assessCall(await graph.getCallRecord(tenantId, callId), await scoringFor(tenantId), { place: config.buildings.map.place }),
           isTeamOwner: async ({ tenantId, teamAadGroupId, userAadId }: { tenantId: string | null; teamAadGroupId: string; userAadId: string }) =>
             tenantId !== null && (await graph.teams.isTeamOwner(tenantId, teamAadGroupId, userAadId)),
           ...(config.bot.proactiveInstall && config.bot.teamsAppId

@@ -29,6 +29,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, undefined, telemetry.enabled ? { contextFields: () => telemetry.logFields() } : {});
   const { startApp } = await import('./app.js');
   for (const line of missingSetup(config)) logger.warn(line);
+  if (config.buildings.file) {
+    const counts = config.buildings.map.counts();
+    logger.info({ buildingsFile: config.buildings.file, ...counts }, `building file: ${counts.networks} networks (${counts.ipv4} IPv4, ${counts.ipv6} IPv6) in ${counts.buildings} buildings`);
+  }
   const app = await startApp(config, logger, { telemetry });
   const exposure = unauthenticatedExposureWarning(config, app.port);
   if (exposure) logger.warn({ host: app.host, port: app.port }, exposure);

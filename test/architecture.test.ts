@@ -29,7 +29,8 @@ const ROOMS: Record<string, readonly string[]> = {
   telemetry: ['store'],
   ingest: ['graph', 'quality', 'store', 'alerts', 'settings', 'telemetry', 'sites', 'insights', 'history'],
   bot: ['alerts', 'store', 'settings', 'ingest', 'quality', 'telemetry', 'insights', 'sites', 'history'],
-  config: ['quality', 'graph'],
+  // The building file is read and checked at start-up, like the quality settings.
+  config: ['quality', 'graph', 'sites'],
   cli: ['quality', 'graph', 'ingest', 'store', 'alerts', 'settings', 'open-store', 'sites', 'insights', 'history'],
 };
 

@@ -275,7 +275,12 @@ function partiesByStream(streams: readonly StreamParties[]): Map<string, StreamP
 
 function fromToWords(parties: StreamParties | undefined): string {
   if (!parties || (parties.from === null && parties.to === null)) return 'Unknown endpoints';
-  return `${clip(parties.from ?? 'Someone', MAX_NAME)} → ${clip(parties.to ?? 'someone', MAX_NAME)}`;
+  return `${endWords(parties.from ?? 'Someone', parties.fromWhere)} → ${endWords(parties.to ?? 'someone', parties.toWhere)}`;
+}
+
+/** One end of a stream: the name, and where it was when the building file says (`Olga (HQ Building, Wi-Fi 5 GHz)`). */
+function endWords(name: string, where: string | null | undefined): string {
+  return where ? `${clip(name, MAX_NAME)} (${clip(where, MAX_NAME)})` : clip(name, MAX_NAME);
 }
 
 function lowerFirst(text: string): string {

@@ -1,5 +1,5 @@
 import { scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
-import { summarizeCall, type CallSummary } from './call-summary';
+import { summarizeCall, type CallSummary, type CallSummaryOptions } from './call-summary';
 
 /** A call judged: the engine's report and the summary the cards are built from. */
 export interface CallAssessment {
@@ -7,9 +7,9 @@ export interface CallAssessment {
   summary: CallSummary;
 }
 
-/** Scores a call record and summarizes it for the cards. */
-export function assessCall(record: unknown, options: ScoringOptions): CallAssessment {
-  return { report: scoreCallRecord(record, options), summary: summarizeCall(record) };
+/** Scores a call record and summarizes it for the cards (with the buildings, when `summary.place` is given). */
+export function assessCall(record: unknown, options: ScoringOptions, summary: CallSummaryOptions = {}): CallAssessment {
+  return { report: scoreCallRecord(record, options), summary: summarizeCall(record, summary) };
 }
 
 /** The assessment kept with a stored report (the store keeps both as JSON, untyped). */

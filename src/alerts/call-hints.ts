@@ -1,4 +1,6 @@
-import { asNumber, asObject, asString, mediaEntriesOf, type JsonObject } from '../quality';
+import { asNumber, asString, endOf, mediaEntriesOf, type JsonObject } from '../quality';
+import type { PlaceEndpoint } from '../insights';
+import { endpointPlace, placeWords } from './endpoint-place';
 import { nameOf } from './endpoint-name';
 
 /** What a hint points at. */
@@ -75,18 +77,21 @@ interface RankedHint extends CallHint {
  * The network and device hints of the given (de-duplicated) sessions: one per kind and person,
  * the worst one kept, most direct causes first.
  */
-export function collectCallHints(sessions: readonly JsonObject[]): CallHint[] {
+export function collectCallHints(sessions: readonly JsonObject[], place?: PlaceEndpoint): CallHint[] {
   const byKey = new Map<string, RankedHint>();
   const add = (hint: RankedHint) => {
     const key = JSON.stringify([hint.kind, hint.who]);
     const existing = byKey.get(key);
     if (!existing || hint.weight > existing.weight) byKey.set(key, hint);
   };
-  for (const { session, segment, media } of mediaEntriesOf(sessions)) {
+  for (const entry of mediaEntriesOf(sessions)) {
     for (const role of ['caller', 'callee'] as const) {
-      const who = nameOf(asObject(segment[role])) ?? nameOf(asObject(session[role]));
-      networkHints(asObject(media[`${role}Network`]), who).forEach(add);
-      deviceHints(asObject(media[`${role}Device`]), who).forEach(add);
+      const { endpoint, sessionEndpoint, network, device } = endOf(entry, role);
+      const name = nameOf(endpoint) ?? nameOf(sessionEndpoint);
+      const where = endpointPlace(network, place);
+      // A hint about the connection says it in its sentence: its name carries the building alone.
+      networkHints(network, placed(name, placeWords(where)), placed(name, placeWords(where, false))).forEach(add);
+      deviceHints(device, placed(name, placeWords(where))).forEach(add);
     }
   }
   return [...byKey.values()]
@@ -94,25 +99,26 @@ export function collectCallHints(sessions: readonly JsonObject[]): CallHint[] {
     .map(({ kind, who, text }) => ({ kind, who, text }));
 }
 
-function networkHints(network: JsonObject | undefined, who: string | null): RankedHint[] {
+/** A name with where its endpoint was, `Olga (HQ Building, Wi-Fi 5 GHz)`; the name alone when the place is unknown. */
+function placed(name: string | null, where: string | null): string | null {
+  return where ? `${name ?? 'Someone'} (${where})` : name;
+}
+
+function networkHints(network: JsonObject | undefined, who: string | null, connectionWho: string | null): RankedHint[] {
   if (!network) return [];
   const hints: RankedHint[] = [];
-  const name = who ?? 'Someone';
   const possessive = who ? `${who}’s` : 'Someone’s';
   const connection = asString(network.connectionType);
+  const hint = (kind: 'wifi' | 'mobile' | 'vpn', weight: number, text: (name: string, possessive: string) => string) =>
+    hints.push({ kind, who: connectionWho, weight, text: text(connectionWho ?? 'Someone', connectionWho ? `${connectionWho}’s` : 'Someone’s') });
   if (connection === 'wifi') {
     const details = [wifiBand(asString(network.wifiBand)), signal(asNumber(network.wifiSignalStrength))].filter(Boolean).join(', ');
     const weakSignal = asNumber(network.wifiSignalStrength);
-    hints.push({
-      kind: 'wifi',
-      who,
-      weight: weakSignal === null ? 0 : 100 - weakSignal,
-      text: `${name} was on Wi-Fi${details ? ` (${details})` : ''}; Wi-Fi often loses and delays packets, a wired connection avoids that.`,
-    });
+    hint('wifi', weakSignal === null ? 0 : 100 - weakSignal, (name) => `${name} was on Wi-Fi${details ? ` (${details})` : ''}; Wi-Fi often loses and delays packets, a wired connection avoids that.`);
   } else if (connection === 'mobile') {
-    hints.push({ kind: 'mobile', who, weight: 0, text: `${name} was on a mobile data connection, where bandwidth and delay vary a lot.` });
+    hint('mobile', 0, (name) => `${name} was on a mobile data connection, where bandwidth and delay vary a lot.`);
   } else if (connection === 'tunnel') {
-    hints.push({ kind: 'vpn', who, weight: 0, text: `${possessive} media went through a VPN tunnel; Teams media should bypass the VPN (split tunnelling).` });
+    hint('vpn', 0, (_, possessive) => `${possessive} media went through a VPN tunnel; Teams media should bypass the VPN (split tunnelling).`);
   }
   const relay = asString(network.relayIPAddress);
   if (relay) {
@@ -211,7 +217,8 @@ function wifiBand(band: string | null): string {
     case 'frequency50GHz':
       return '5 GHz';
     case 'frequency60GHz':
-      return '60 GHz';
+      // Graph writes 5.0 GHz as frequency50GHz, so this is 6.0 GHz (Wi-Fi 6E), not 60 GHz.
+      return '6 GHz';
     default:
       return '';
   }

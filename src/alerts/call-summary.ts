@@ -1,5 +1,22 @@
-import { asArray, asNumber, asObject, asString, mediaStreamsOf, STREAM_KINDS, uniqueSessions, type JsonObject, type StreamKind } from '../quality';
+import {
+  asArray,
+  asNumber,
+  asObject,
+  asString,
+  endOf,
+  mediaStreamsOf,
+  organizerOf,
+  participantCountOf,
+  STREAM_KINDS,
+  streamRoles,
+  uniqueSessions,
+  type EndpointRole,
+  type JsonObject,
+  type StreamKind,
+} from '../quality';
+import type { PlaceEndpoint } from '../insights';
 import { collectCallHints, HINT_KIND_ORDER, type CallHint } from './call-hints';
+import { endpointPlace, placeWords } from './endpoint-place';
 import { nameOf } from './endpoint-name';
 
 /** A person (or service) in a call, as far as the record names them. */
@@ -29,6 +46,16 @@ export interface StreamParties {
   from: string | null;
   /** The receiver. */
   to: string | null;
+  /** Where the sender was (`HQ Building, Wi-Fi 5 GHz`) when the building file places it, else null. */
+  fromWhere: string | null;
+  /** Where the receiver was, likewise. */
+  toWhere: string | null;
+}
+
+/** What a summary may know beyond the record. */
+export interface CallSummaryOptions {
+  /** Places endpoints in the building file (`BUILDINGS_FILE`), so the cards name the building. */
+  place?: PlaceEndpoint;
 }
 
 /** What a card says about a call besides the scores: what it was and who was in it. */
@@ -56,7 +83,7 @@ export interface CallSummary {
  *
  * Pure and total: never throws on a JSON value.
  */
-export function summarizeCall(record: unknown): CallSummary {
+export function summarizeCall(record: unknown, options: CallSummaryOptions = {}): CallSummary {
   const call = asObject(record) ?? {};
   const sessions = uniqueSessions(call);
   const startDateTime = asString(call.startDateTime);
@@ -68,10 +95,10 @@ export function summarizeCall(record: unknown): CallSummary {
     startDateTime,
     endDateTime,
     durationSeconds: secondsBetween(startDateTime, endDateTime),
-    organizer: organizerOf(call),
+    organizer: cardOrganizer(call),
     participantCount: participantCountOf(call, sessions),
-    streams: streamPartiesOf(call, sessions),
-    hints: collectCallHints(sessions),
+    streams: streamPartiesOf(call, sessions, options.place),
+    hints: collectCallHints(sessions, options.place),
   };
 }
 
@@ -95,6 +122,8 @@ export function readCallSummary(value: unknown): CallSummary {
       kind: STREAM_KINDS.find((kind) => kind === item.kind) ?? null,
       from: asString(item.from),
       to: asString(item.to),
+      fromWhere: asString(item.fromWhere),
+      toWhere: asString(item.toWhere),
     }));
   const hints = asArray(stored.hints)
     .map((item) => asObject(item))
@@ -117,6 +146,12 @@ export function readCallSummary(value: unknown): CallSummary {
   };
 }
 
+/** The organizer as the cards keep it (the UPN is not shown, so it is not stored with the report). */
+function cardOrganizer(call: JsonObject): CallOrganizer {
+  const { id, displayName, tenantId } = organizerOf(call);
+  return { id, displayName, tenantId };
+}
+
 function secondsBetween(start: string | null, end: string | null): number | null {
   if (start === null || end === null) return null;
   const from = Date.parse(start);
@@ -125,70 +160,17 @@ function secondsBetween(start: string | null, end: string | null): number | null
   return Math.round((to - from) / 1000);
 }
 
-function organizerOf(call: JsonObject): CallOrganizer {
-  const v2 = asObject(call.organizer_v2);
-  if (v2) {
-    const identity = identityOf(asObject(v2.identity));
-    const id = asString(v2.id) ?? identity.id;
-    if (id !== null || identity.displayName !== null) return { ...identity, id };
-  }
-  return identityOf(asObject(call.organizer));
-}
-
-/** The person in an identity set: `user` first, then any other identity that has an id or a name. */
-function identityOf(identitySet: JsonObject | undefined): CallOrganizer {
-  if (!identitySet) return { id: null, displayName: null, tenantId: null };
-  const candidates = [asObject(identitySet.user)];
-  for (const [key, value] of Object.entries(identitySet)) if (key !== 'user') candidates.push(asObject(value));
-  const chosen = candidates.find((candidate) => asString(candidate?.id)) ?? candidates.find((candidate) => asString(candidate?.displayName));
-  return {
-    id: asString(chosen?.id),
-    displayName: asString(chosen?.displayName),
-    tenantId: asString(chosen?.tenantId),
-  };
-}
-
-function participantCountOf(call: JsonObject, sessions: readonly JsonObject[]): number {
-  const v2 = distinctIds(asArray(call.participants_v2).map((item) => {
-    const participant = asObject(item);
-    return asString(participant?.id) ?? identityOf(asObject(participant?.identity)).id;
-  }));
-  if (v2 > 0) return v2;
-  // `participants` is capped at 130 entries, so a big meeting's sessions may know more people.
-  const listed = distinctIds(asArray(call.participants).map((item) => identityOf(asObject(item)).id));
-  const seen = new Set<string>();
-  for (const session of sessions) {
-    for (const role of ['caller', 'callee'] as const) {
-      const id = personIdOf(asObject(session[role]));
-      if (id !== null) seen.add(id);
-    }
-  }
-  return Math.max(listed, seen.size);
-}
-
-/** The id of the person behind an endpoint; services (the conference server, bots) are not people. */
-function personIdOf(endpoint: JsonObject | undefined): string | null {
-  const identity = asObject(endpoint?.identity);
-  const person = asObject(identity?.user) ?? asObject(identity?.guest) ?? asObject(identity?.phone) ?? asObject(identity?.acsUser);
-  const associated = asObject(endpoint?.associatedIdentity);
-  const associatedType = asString(associated?.['@odata.type']) ?? '';
-  if (asString(person?.id)) return asString(person?.id);
-  if (associated && !/application/i.test(associatedType)) return asString(associated.id);
-  return null;
-}
-
-function distinctIds(ids: readonly (string | null)[]): number {
-  return new Set(ids.filter((id): id is string => id !== null)).size;
-}
-
-function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): StreamParties[] {
+function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[], place: PlaceEndpoint | undefined): StreamParties[] {
   const result: StreamParties[] = [];
-  for (const { session, segment, stream, label, kind } of mediaStreamsOf(record, sessions)) {
-    const caller = nameOf(asObject(segment.caller)) ?? nameOf(asObject(session.caller));
-    const callee = nameOf(asObject(segment.callee)) ?? nameOf(asObject(session.callee));
+  for (const entry of mediaStreamsOf(record, sessions)) {
+    const { session, segment, stream, label, kind } = entry;
     const direction = asString(stream.streamDirection);
-    const reversed = direction === 'calleeToCaller';
-    const known = direction === 'callerToCallee' || reversed;
+    const roles = streamRoles(direction);
+    const nameAt = (role: EndpointRole) => {
+      const end = endOf(entry, role);
+      return nameOf(end.endpoint) ?? nameOf(end.sessionEndpoint);
+    };
+    const whereAt = (role: EndpointRole) => placeWords(endpointPlace(endOf(entry, role).network, place));
     result.push({
       sessionId: asString(session.id),
       segmentId: asString(segment.id),
@@ -196,10 +178,11 @@ function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[]): S
       direction,
       label,
       kind,
-      from: known ? (reversed ? callee : caller) : null,
-      to: known ? (reversed ? caller : callee) : null,
+      from: roles ? nameAt(roles.from) : null,
+      to: roles ? nameAt(roles.to) : null,
+      fromWhere: roles ? whereAt(roles.from) : null,
+      toWhere: roles ? whereAt(roles.to) : null,
     });
   }
   return result;
 }
-

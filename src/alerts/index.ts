@@ -6,7 +6,7 @@
  * no globals; imports only `quality`.
  */
 export type { Audience } from './audience';
-export { summarizeCall, readCallSummary, type CallSummary, type CallOrganizer, type CallParty, type StreamParties } from './call-summary';
+export { summarizeCall, readCallSummary, type CallSummary, type CallSummaryOptions, type CallOrganizer, type CallParty, type StreamParties } from './call-summary';
 export { collectCallHints, HINT_THRESHOLDS, HINT_KIND_ORDER, type CallHint, type CallHintKind } from './call-hints';
 export { nameOf, SERVICE_ENDPOINT_NAME } from './endpoint-name';
 export {

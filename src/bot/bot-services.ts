@@ -1,5 +1,6 @@
 import type { CallAssessment } from '../alerts';
 import type { DataFlowSources } from '../ingest';
+import type { PlaceEndpoint } from '../insights';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import type { Store } from '../store';
@@ -41,5 +42,7 @@ export interface BotServices {
   weeklyReportCard?: WeeklyReportCard;
   /** Work started by a handler that outlives its turn (an export's upload). */
   tasks: BackgroundTasks;
+  /** Places endpoints in the building file (`BUILDINGS_FILE`), so `check` cards name buildings; none without it. */
+  place?: PlaceEndpoint;
   clock: () => number;
 }

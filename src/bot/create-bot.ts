@@ -32,6 +32,8 @@ export interface CreateBotOptions {
     recordsDir?: string;
     /** When the weekly report is posted (Monday 09:00 UTC when absent). */
     report?: AppConfig['report'];
+    /** The building file's map, so `check` cards name buildings as alert cards do. */
+    buildings?: Pick<AppConfig['buildings'], 'map'>;
   };
   store: Store;
   logger: Logger;
@@ -125,6 +127,7 @@ export function createBot(options: CreateBotOptions): Bot {
     reportSchedule: config.report?.schedule ?? ReportSchedule.parse(DEFAULT_REPORT_SCHEDULE, 'UTC'),
     weeklyReportCard: options.weeklyReportCard,
     tasks: new BackgroundTasks(botLogger),
+    place: config.buildings?.map.place,
     clock,
   };
   // Order matters: Teams AI runs the first route that matches.

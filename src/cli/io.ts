@@ -9,15 +9,20 @@ export interface CliStreams {
   stderr: { write(text: string): unknown };
 }
 
-/** Reads a file, or standard input for `-`. */
+/** Reads a file, or standard input for `-`, as UTF-8 text. */
 export async function readInput(path: string, streams: CliStreams): Promise<string> {
+  return (await readInputBytes(path, streams)).toString('utf8');
+}
+
+/** Reads a file, or standard input for `-`, as bytes (for formats that may not be UTF-8). */
+export async function readInputBytes(path: string, streams: CliStreams): Promise<Buffer> {
   if (path === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of streams.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
   try {
-    return await readFile(path, 'utf8');
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`File not found: ${path}`);

@@ -6,6 +6,7 @@ import { INBOX_USAGE, inboxCommand } from './inbox-command';
 import { EXPORT_USAGE, exportCommand } from './export-command';
 import { FORGET_USAGE, forgetCommand } from './forget-command';
 import { BACKFILL_USAGE, FETCH_USAGE, SUBSCRIBE_USAGE, backfillCommand, fetchCommand, subscribeCommand } from './graph-commands';
+import { BUILDINGS_USAGE, buildingsCommand } from './buildings-command';
 
 /** A CLI command: takes its arguments and the streams, resolves to an exit code. */
 export type CliCommand = (args: string[], streams: CliStreams) => Promise<number>;
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, { usage: string; run: CliCommand }> = {
   inbox: { usage: INBOX_USAGE, run: inboxCommand },
   export: { usage: EXPORT_USAGE, run: exportCommand },
   forget: { usage: FORGET_USAGE, run: forgetCommand },
+  buildings: { usage: BUILDINGS_USAGE, run: buildingsCommand },
 };
 
 function usage(): string {

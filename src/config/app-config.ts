@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { resolveScoringOptions, type ScoringOptions, type ScoringSettings } from '../quality';
+import type { BuildingMap } from '../sites';
+import { readBuildingsFile } from './buildings-file';
 import { checkBotCredentials, checkClientCertificate, listeningHost, readQualitySettings } from './setting-checks';
 import { envSchema } from './env-schema';
 import { InvalidReportScheduleError, ReportSchedule } from './report-schedule';
@@ -58,6 +60,8 @@ export interface AppConfig {
   history: { days: number };
   /** When the weekly report is posted: `REPORT_SCHEDULE` read in `REPORT_TIME_ZONE`. */
   report: { schedule: ReportSchedule };
+  /** `BUILDINGS_FILE`, resolved, and the building map read from it (empty without it): where each endpoint was. */
+  buildings: { file: string | undefined; map: BuildingMap };
 }
 
 /**
@@ -91,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (clientCertificatePath) checkClientCertificate(clientCertificatePath);
   const qualitySettings = readQualitySettings(e, cwd);
   const schedule = reportScheduleOf(e.REPORT_SCHEDULE, e.REPORT_TIME_ZONE);
+  const buildings = readBuildingsFile(e.BUILDINGS_FILE, cwd);
   return {
     port: e.PORT,
     host,
@@ -130,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     scoring: resolveScoringOptions(qualitySettings),
     history: { days: e.HISTORY_DAYS },
     report: { schedule },
+    buildings: { file: buildings.path, map: buildings.map },
   };
 }
 

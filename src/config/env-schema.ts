@@ -91,6 +91,7 @@ export const envSchema = z.object({
   QUALITY_PROFILE: optionalText,
   QUALITY_THRESHOLDS: optionalText,
   QUALITY_SETTINGS_FILE: optionalText,
+  BUILDINGS_FILE: optionalText,
   ALERT_RATINGS: optionalText,
   HISTORY_DAYS: wholeNumber(1, 3650, 'days', 90),
   REPORT_SCHEDULE: optionalText,

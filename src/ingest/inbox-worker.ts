@@ -1,5 +1,6 @@
 import type { Logger } from '../logger';
-import { notACallRecordReason, scoreCallRecord, type ScoringOptions } from '../quality';
+import { callHistoryOf, encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insights';
+import { notACallRecordReason, scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
 import type { Store, WorkItem } from '../store';
 import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
 import { describeFailure, isPermanentFailure, type CallRecordSource } from './call-record-source';
@@ -18,6 +19,8 @@ export interface InboxWorkerOptions {
   scoringFor: (tenantId: string) => Promise<ScoringOptions>;
   /** The call summary the cards need, kept beside the report. */
   summarize: (record: unknown) => unknown;
+  /** Places endpoints in the building file (`BUILDINGS_FILE`) for the call's history; none without it. */
+  place?: PlaceEndpoint;
   /** Called when an alert job was queued, to wake the delivery. */
   onAlertQueued?: () => void;
   /** How many records are fetched at once (the Graph client's token buckets set the pace). */
@@ -124,6 +127,20 @@ export class InboxWorker {
     );
   }
 
+  /** Keeps the call's history summary (calls without an alert too: they are every rate's denominator). */
+  private async keepHistory(item: WorkItem, record: unknown, report: CallQualityReport): Promise<void> {
+    const call = { ...callHistoryOf({ record, report, tenantId: item.tenantId, source: item.source, place: this.options.place }), callId: item.callId };
+    await this.options.store.history.putCall({
+      tenantId: item.tenantId,
+      callId: item.callId,
+      version: recordVersionOf(record),
+      day: utcDay(call.startedAt ?? this.clock()),
+      startedAt: call.startedAt,
+      people: peopleOf(call),
+      summary: encodeCallHistory(call),
+    });
+  }
+
   private async processInSpan(item: WorkItem, span: TelemetrySpan): Promise<ItemOutcome> {
     const { store, logger } = this.options;
     const telemetry = this.telemetry;
@@ -175,6 +192,9 @@ export class InboxWorker {
         scoreSpan.setAttributes({ 'callquality.quality': scored.quality, 'callquality.alert': scored.alert });
         return scored;
       });
+      // History first: a crash before the report is recorded leaves the version unprocessed, so it is
+      // retried and the history write (idempotent per version) repeated, never lost.
+      await telemetry.withSpan('callRecord history', {}, () => this.keepHistory(item, record, report));
       const stored = storedReportOf(item, record, report, this.options.summarize(record), this.clock());
       const result = await telemetry.withSpan('callRecord record', {}, () => store.reports.recordReport(stored, report.alert));
       if (result.alertQueued) this.options.onAlertQueued?.();

@@ -70,7 +70,9 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     logger: logger.child({ part: 'worker' }),
     status,
     scoringFor,
-    summarize: summarizeCall,
+    // Cards name the building of each end, as placed when the call was scored.
+    summarize: (record) => summarizeCall(record, { place: config.buildings.map.place }),
+    place: config.buildings.map.place,
     onAlertQueued: options.onAlertQueued,
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,

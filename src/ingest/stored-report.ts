@@ -1,4 +1,4 @@
-import { asNumber, asObject, asString, type CallQualityReport } from '../quality';
+import { asNumber, asObject, asTime, type CallQualityReport } from '../quality';
 import type { StoredReport } from '../store';
 
 /**
@@ -22,8 +22,8 @@ export function storedReportOf(
     summary,
     quality: report.quality,
     alert: report.alert,
-    startedAt: timeOf(fields.startDateTime),
-    endedAt: timeOf(fields.endDateTime),
+    startedAt: asTime(fields.startDateTime),
+    endedAt: asTime(fields.endDateTime),
     processedAt,
   };
 }
@@ -31,11 +31,4 @@ export function storedReportOf(
 /** The version of a call record (0 when it has none). */
 export function recordVersionOf(record: unknown): number {
   return asNumber(asObject(record)?.version) ?? 0;
-}
-
-function timeOf(value: unknown): number | null {
-  const text = asString(value);
-  if (!text) return null;
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? null : time;
 }

@@ -5,3 +5,5 @@
 export * from './call-history';
 export * from './export-rows';
 export * from './forget-person';
+export { callHistoryOf, type CallHistoryInput, type PlaceEndpoint } from './call-history-of';
+export { connectionTypeOf } from './connection-type';

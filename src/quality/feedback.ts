@@ -1,22 +1,8 @@
 import type { FeedbackEntry } from './report';
 import { asObject, asString, type JsonObject } from './json-reader';
+import { endpointUser } from './call-parties';
 
 const ENDPOINTS = ['caller', 'callee'] as const;
-
-/** The user behind an endpoint: `identity.user`, else `associatedIdentity`, else any identity with an id. */
-export function endpointUser(endpoint: JsonObject | undefined): { id: string | null; displayName: string | null } {
-  const identity = asObject(endpoint?.identity);
-  const candidates = [asObject(identity?.user), asObject(endpoint?.associatedIdentity)];
-  if (identity) {
-    for (const [key, value] of Object.entries(identity)) if (key !== 'user') candidates.push(asObject(value));
-  }
-  for (const candidate of candidates) {
-    const id = asString(candidate?.id);
-    if (id) return { id, displayName: asString(candidate?.displayName) };
-  }
-  const named = candidates.find((candidate) => asString(candidate?.displayName));
-  return { id: null, displayName: asString(named?.displayName) };
-}
 
 /**
  * The "rate my call" answers of the given (already de-duplicated) sessions, once per user and

@@ -19,8 +19,10 @@ export { METRICS, formatMetricValue, isStreamMetric, readMetric, type StreamMetr
 export { durationToMilliseconds } from './duration';
 export { streamKindOf } from './stream-kind';
 export { mediaEntriesOf, mediaStreamsOf, type MediaEntry, type MediaStreamEntry } from './media-streams';
-export { collectFeedback, endpointUser } from './feedback';
+export { collectFeedback } from './feedback';
+export { streamRoles, endOf, type EndpointRole } from './stream-ends';
+export { endpointUser, identityOf, organizerOf, participantCountOf, type PartyIdentity } from './call-parties';
 export { feedbackTokenWords } from './feedback-tokens';
 export { notACallRecordReason } from './call-record';
 export { formatReportText } from './format-text';
-export { uniqueSessions, asObject, asArray, asString, asNumber, type JsonObject } from './json-reader';
+export { uniqueSessions, asObject, asArray, asString, asNumber, asTime, type JsonObject } from './json-reader';

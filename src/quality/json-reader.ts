@@ -26,6 +26,14 @@ export function asNumber(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** The epoch milliseconds of a date-time string (`2020-02-25T18:52:21.2169889Z`), else null. */
+export function asTime(value: unknown): number | null {
+  const text = asString(value);
+  if (!text) return null;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? null : time;
+}
+
 /**
  * The sessions of a record, without duplicates: sessions sharing an `id` are one session and the
  * first one seen is kept (Graph repeats sessions across pages and service identities).

@@ -29,6 +29,10 @@ describe('call hints', () => {
     assert.deepEqual(hint && { kind: hint.kind, who: hint.who }, { kind: 'wifi', who: 'Ann' });
     assert.match(hint!.text, /Ann was on Wi-Fi \(2\.4 GHz, signal 35 %\)/);
   });
+  it('Wi-Fi 6 GHz: Graph writes 6.0 GHz as frequency60GHz, as it writes 5.0 GHz as frequency50GHz', () => {
+    assert.match(hintsFor({ connectionType: 'wifi', wifiBand: 'frequency60GHz' })[0]!.text, /Ann was on Wi-Fi \(6 GHz\)/);
+    assert.match(hintsFor({ connectionType: 'wifi', wifiBand: 'frequency50GHz' })[0]!.text, /Ann was on Wi-Fi \(5 GHz\)/);
+  });
   it('a VPN tunnel, mobile data, and nothing for a wired connection', () => {
     assert.deepEqual(kinds(hintsFor({ connectionType: 'tunnel' })), ['vpn']);
     assert.deepEqual(kinds(hintsFor({ connectionType: 'mobile' })), ['mobile']);

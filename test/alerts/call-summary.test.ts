@@ -205,7 +205,7 @@ describe('summarizeCall', () => {
         durationSeconds: null,
         organizer: { id: null, displayName: null, tenantId: null },
         participantCount: 0,
-        streams: [{ sessionId: null, segmentId: null, streamId: null, direction: null, label: null, kind: null, from: null, to: null }],
+        streams: [{ sessionId: null, segmentId: null, streamId: null, direction: null, label: null, kind: null, from: null, to: null, fromWhere: null, toWhere: null }],
         hints: [{ kind: 'relay', who: null, text: 'Relayed.' }],
       });
       assert.equal(readCallSummary('not json').callId, null);

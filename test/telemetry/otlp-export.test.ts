@@ -137,7 +137,7 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
     assert.deepEqual(processes.map((span) => span.attributes['callquality.outcome']).sort(), ['retry', 'scored']);
   });
 
-  it('nests fetch, score and record under the attempt, and each Graph request under its fetch', async () => {
+  it('nests fetch, score, history and record under the attempt, and each Graph request under its fetch', async () => {
     const byId = new Map(ourSpans.map((span) => [span.spanId, span]));
     const childrenOf = (parent: ReceivedSpan, name?: string) => ourSpans.filter((span) => span.parentSpanId === parent.spanId && (name === undefined || span.name === name));
     const retried = ourSpans.find((span) => span.name === 'callRecord process' && span.attributes['callquality.outcome'] === 'retry')!;
@@ -153,7 +153,7 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
     assert.equal(throttled[0]!.attributes['http.response.status_code'], 429);
     assert.equal(childrenOf(retried, 'callRecord score').length, 0, 'nothing was scored on the throttled attempt');
 
-    assert.deepEqual(childrenOf(scored).map((span) => span.name).sort(), ['callRecord fetch', 'callRecord record', 'callRecord score']);
+    assert.deepEqual(childrenOf(scored).map((span) => span.name).sort(), ['callRecord fetch', 'callRecord history', 'callRecord record', 'callRecord score']);
     const fetch = childrenOf(scored, 'callRecord fetch')[0]!;
     const requests = childrenOf(fetch);
     assert.deepEqual(

@@ -104,7 +104,7 @@ const HANDLERS: HandlerTable = {
     let scored: CallAssessment;
     try {
       const record = await readLocalCallRecord(command.path, services.recordsDirectory);
-      scored = assessCall(record, await currentScoringOptions(services.store, tenantId, services.scoring));
+      scored = assessCall(record, await currentScoringOptions(services.store, tenantId, services.scoring), { place: services.place });
     } catch (error) {
       if (!(error instanceof LocalRecordError)) throw error;
       await context.sendActivity(error.message);

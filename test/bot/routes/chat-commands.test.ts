@@ -6,6 +6,7 @@ import { assessCall } from '../../../src/alerts';
 import type { FetchAndScore } from '../../../src/bot';
 import { healthReport, IngestStatus } from '../../../src/ingest';
 import { resolveScoringOptions } from '../../../src/quality';
+import { parseBuildingFile } from '../../../src/sites';
 import { currentScoringOptions, mutedUntil } from '../../../src/settings';
 import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, TEAM, TENANT } from '../bot-harness';
 import { assertValidCard, cardSays, executeActions } from '../card-inspection';
@@ -173,6 +174,16 @@ describe('bot: chat commands over HTTP', () => {
     assert.match(bad.texts[0]!, /is not a Graph call record: it is a page of a collection/);
     const missing = await ask(harness.personalMessage('check file:nope.json'));
     assert.match(missing.texts[0]!, /no call record file named nope.json in the records folder/);
+  });
+
+  it('names the buildings of the stream ends on a check card when the configuration has a building file', async () => {
+    const buildings = { map: parseBuildingFile('10.150.0.0,Lab Wi-Fi,16,Remote Lab,,,,,,,,,1,0,0\n10.139.0.0,HQ LAN,16,HQ Building,,,,,,,,,1,0,0') };
+    harness = await BotHarness.start({ recordsDirectory: scratch, config: { buildings } });
+    writeFileSync(path.join(scratch, 'call.json'), JSON.stringify(poorRecord('33333333-0000-0000-0000-000000000004')));
+    const { cards } = await ask(harness.personalMessage('check file:call.json'));
+    assert.equal(cards.length, 1);
+    // The fixture's caller (Abbie) sent from 10.150.0.2 on Wi-Fi, the callee (Owen) from 10.139.0.12 on a wire.
+    assert.ok(cardSays(cards[0], 'Abbie Wilkins (Remote Lab, Wi-Fi) → Owen Franklin (HQ Building, wired)'), JSON.stringify(cards[0]));
   });
 
   it('reads check file: only from .json files inside the records folder, and never says what lies outside', async () => {

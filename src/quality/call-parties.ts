@@ -1,0 +1,99 @@
+import { asArray, asObject, asString, type JsonObject } from './json-reader';
+
+/** A person (or service) as a call record names them in an identity. */
+export interface PartyIdentity {
+  /** Entra object id (or the id of whatever identity the record has), null when absent. */
+  id: string | null;
+  displayName: string | null;
+  /** The identity's tenant, when the record gives it. */
+  tenantId: string | null;
+  /** `userPrincipalName` of a call record's user identity, when the record gives it. */
+  userPrincipalName: string | null;
+}
+
+const NOBODY: PartyIdentity = { id: null, displayName: null, tenantId: null, userPrincipalName: null };
+
+/** The person in an identity set: `user` first, then any other identity that has an id or a name. */
+export function identityOf(identitySet: JsonObject | undefined): PartyIdentity {
+  if (!identitySet) return NOBODY;
+  const candidates = [asObject(identitySet.user)];
+  for (const [key, value] of Object.entries(identitySet)) if (key !== 'user') candidates.push(asObject(value));
+  const chosen = candidates.find((candidate) => asString(candidate?.id)) ?? candidates.find((candidate) => asString(candidate?.displayName));
+  return partyOf(chosen);
+}
+
+/**
+ * The organizer of a call: `organizer_v2` first (its `id`, else its identity's), then the deprecated
+ * `organizer`, which returns no data after 2026-06-30.
+ */
+export function organizerOf(call: JsonObject): PartyIdentity {
+  const v2 = asObject(call.organizer_v2);
+  if (v2) {
+    const identity = identityOf(asObject(v2.identity));
+    const id = asString(v2.id) ?? identity.id;
+    if (id !== null || identity.displayName !== null) return { ...identity, id };
+  }
+  return identityOf(asObject(call.organizer));
+}
+
+/** The user behind an endpoint: `identity.user`, else `associatedIdentity`, else any identity with an id. */
+export function endpointUser(endpoint: JsonObject | undefined): { id: string | null; displayName: string | null; userPrincipalName: string | null } {
+  const identity = asObject(endpoint?.identity);
+  const candidates = [asObject(identity?.user), asObject(endpoint?.associatedIdentity)];
+  if (identity) {
+    for (const [key, value] of Object.entries(identity)) if (key !== 'user') candidates.push(asObject(value));
+  }
+  for (const candidate of candidates) {
+    if (asString(candidate?.id)) {
+      const { id, displayName, userPrincipalName } = partyOf(candidate);
+      return { id, displayName, userPrincipalName };
+    }
+  }
+  const named = candidates.find((candidate) => asString(candidate?.displayName));
+  return { id: null, displayName: asString(named?.displayName), userPrincipalName: null };
+}
+
+/**
+ * Distinct participants: `participants_v2`, else the larger of `participants` (capped at 130
+ * entries by Graph) and the distinct people of the sessions.
+ */
+export function participantCountOf(call: JsonObject, sessions: readonly JsonObject[]): number {
+  const v2 = distinctIds(asArray(call.participants_v2).map((item) => {
+    const participant = asObject(item);
+    return asString(participant?.id) ?? identityOf(asObject(participant?.identity)).id;
+  }));
+  if (v2 > 0) return v2;
+  const listed = distinctIds(asArray(call.participants).map((item) => identityOf(asObject(item)).id));
+  const seen = new Set<string>();
+  for (const session of sessions) {
+    for (const role of ['caller', 'callee'] as const) {
+      const id = personIdOf(asObject(session[role]));
+      if (id !== null) seen.add(id);
+    }
+  }
+  return Math.max(listed, seen.size);
+}
+
+/** The id of the person behind an endpoint; services (the conference server, bots) are not people. */
+function personIdOf(endpoint: JsonObject | undefined): string | null {
+  const identity = asObject(endpoint?.identity);
+  const person = asObject(identity?.user) ?? asObject(identity?.guest) ?? asObject(identity?.phone) ?? asObject(identity?.acsUser);
+  const associated = asObject(endpoint?.associatedIdentity);
+  const associatedType = asString(associated?.['@odata.type']) ?? '';
+  if (asString(person?.id)) return asString(person?.id);
+  if (associated && !/application/i.test(associatedType)) return asString(associated.id);
+  return null;
+}
+
+function distinctIds(ids: readonly (string | null)[]): number {
+  return new Set(ids.filter((id): id is string => id !== null)).size;
+}
+
+function partyOf(identity: JsonObject | undefined): PartyIdentity {
+  return {
+    id: asString(identity?.id),
+    displayName: asString(identity?.displayName),
+    tenantId: asString(identity?.tenantId),
+    userPrincipalName: asString(identity?.userPrincipalName),
+  };
+}
