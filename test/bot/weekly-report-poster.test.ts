@@ -7,6 +7,8 @@ import type { WeeklyReportCard } from '../../src/bot/weekly-report-poster';
 import { weeklyReportRunKey } from '../../src/bot/weekly-report-poster';
 import { ReportSchedule } from '../../src/config';
 import { openSqliteStore, type Store } from '../../src/store';
+import { openAzureStore } from '../../src/store/azure';
+import { startAzurite, type AzuriteInstance } from '../support/azurite';
 import type { ConnectorRequest } from '../support/loopback-bot-connector';
 import { ADMIN, ALERTS_CHANNEL, BotHarness, eventually, TENANT } from './bot-harness';
 
@@ -177,5 +179,35 @@ describe('bot: the weekly report, once per week', () => {
     assert.deepEqual((await b.bot.postDueReports()).heldElsewhere, [TENANT], "A's claim holds for others until its lease ends");
     assert.deepEqual((await a.bot.postDueReports()).posted, [TENANT], 'A itself may take its claim again');
     assert.equal(reportsIn(a.connector.requests).length + reportsIn(b.connector.requests).length, 1);
+  });
+
+  describe('on Azure Storage (Azurite), as several App Service instances run it', function () {
+    this.timeout(60_000);
+    let azurite: AzuriteInstance;
+
+    before(async () => {
+      azurite = await startAzurite();
+    });
+    after(() => azurite?.stop());
+
+    it('posts once with two instances, each with its own clients to one account', async () => {
+      const [first, second] = [await openAzureStore({ connectionString: azurite.connectionString }, { prefix: 'weekly' }), await openAzureStore({ connectionString: azurite.connectionString }, { prefix: 'weekly' })];
+      stores.push(first, second);
+      const start = (store: Store, holder: string) =>
+        BotHarness.start({ store, clock: () => now, config: { report: { schedule: SCHEDULE } }, weeklyReportCard: reportCard, weeklyReport: { holder, leaseMs: LEASE_MS } });
+      const a = await start(first, 'instance-a');
+      const b = await start(second, 'instance-b');
+      harnesses.push(a, b);
+      await a.setUpAdminsChannel();
+      a.connector.clearRequests();
+      now = DUE + 1_000;
+      for (let round = 0; round < 3; round += 1) {
+        const rounds = await Promise.all([a.bot.postDueReports(), b.bot.postDueReports()]);
+        assert.ok(rounds.every((done) => done.failed.length === 0));
+        now += MINUTE;
+      }
+      assert.equal(reportsIn(a.connector.requests).length + reportsIn(b.connector.requests).length, 1);
+      assert.equal((await second.runs.getRun(weeklyReportRunKey(TENANT, '2026-03-23')))?.state, 'done');
+    });
   });
 });
