@@ -11,6 +11,9 @@ import type { HistoryStore } from '../store';
 /** Marks the context of the bot's own export consent cards (Teams hands it back on accept and decline). */
 const EXPORT_CONTEXT_KIND = 'call-quality-export';
 
+/** The file opens in Excel from OneDrive: a byte order mark makes it read UTF-8. */
+const FOR_EXCEL = { bom: true };
+
 /** The longest period an accept may ask for: `export 30d`, and a day of slack. */
 const MAX_EXPORT_MS = 31 * 24 * 60 * 60 * 1000;
 
@@ -65,7 +68,7 @@ export async function measureExport(history: HistoryStore, context: ExportConsen
       done();
     },
   });
-  const rows = await writeExport(rowsOf(history, context, skipped), 'csv', counter);
+  const rows = await writeExport(rowsOf(history, context, skipped), 'csv', counter, FOR_EXCEL);
   return { rows, bytes };
 }
 
@@ -86,7 +89,7 @@ export async function writeExportFile(history: HistoryStore, context: ExportCons
   try {
     const file = path.join(folder, exportFileName(context.since, context.until));
     const skipped = { count: 0 };
-    const rows = await writeExport(rowsOf(history, context, skipped), 'csv', createWriteStream(file, { mode: 0o600 }));
+    const rows = await writeExport(rowsOf(history, context, skipped), 'csv', createWriteStream(file, { mode: 0o600 }), FOR_EXCEL);
     return { file, bytes: (await stat(file)).size, rows, unreadable: skipped.count, remove };
   } catch (error) {
     await remove();

@@ -46,9 +46,10 @@ export async function* exportRows(history: HistoryStore, request: ExportRequest)
  * Writes rows to `output` in a format, through streams that respect back-pressure (a slow reader
  * slows the store reads down). CSV cells that a spreadsheet would run as a formula are escaped;
  * yes/no cells are TRUE/FALSE as CQD exports write them. Resolves to how many rows were written.
- * `end: false` leaves `output` open (standard output).
+ * `end: false` leaves `output` open (standard output); `bom` starts a CSV with a byte order mark,
+ * without which Excel reads UTF-8 names (Zoë, Łukasz) as another code page.
  */
-export async function writeExport(rows: AsyncIterable<ExportRow>, format: ExportFormat, output: Writable, options: { end?: boolean } = {}): Promise<number> {
+export async function writeExport(rows: AsyncIterable<ExportRow>, format: ExportFormat, output: Writable, options: { end?: boolean; bom?: boolean } = {}): Promise<number> {
   let count = 0;
   async function* counted() {
     for await (const row of rows) {
@@ -57,13 +58,14 @@ export async function writeExport(rows: AsyncIterable<ExportRow>, format: Export
     }
   }
   const source = Readable.from(counted(), { objectMode: true, highWaterMark: 1 });
-  const formatter = format === 'csv' ? csvFormatter() : jsonLines();
+  const formatter = format === 'csv' ? csvFormatter(options.bom ?? false) : jsonLines();
   await pipeline(source, formatter, output, { end: options.end ?? true });
   return count;
 }
 
-function csvFormatter(): Transform {
+function csvFormatter(bom: boolean): Transform {
   return stringify({
+    bom,
     header: true,
     columns: [...EXPORT_COLUMNS],
     cast: { boolean: (value) => (value ? 'TRUE' : 'FALSE') },

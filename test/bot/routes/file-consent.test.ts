@@ -54,7 +54,8 @@ describe('bot: export through the file consent flow', () => {
     const session = harness.connector.uploadAt(upload.uploadUrl)!;
     assert.ok(session.complete, 'the whole file reached OneDrive');
     assert.equal(session.bytes.length, consent.content.sizeInBytes, 'the size the consent card announced');
-    const [header, ...rows] = parse(session.bytes.toString('utf8')) as string[][];
+    assert.ok(session.bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'a UTF-8 byte order mark, for Excel');
+    const [header, ...rows] = parse(session.bytes.toString('utf8'), { bom: true }) as string[][];
     assert.deepEqual(header, [...EXPORT_COLUMNS]);
     const column = (name: string) => EXPORT_COLUMNS.indexOf(name as (typeof EXPORT_COLUMNS)[number]);
     assert.deepEqual(
