@@ -1,9 +1,10 @@
 /**
  * What the alerts say and who gets them: call summaries and hints from Graph call records, the
  * routing policy (which conversation gets a new card, an update or a digest line), the ranking of
- * calls, every Adaptive Card the bot sends (alert, digest, recent, help, status, thresholds) with
- * their validation, and the chat command grammar. Pure: no I/O, no clock (times are passed in),
- * no globals; imports only `quality`.
+ * calls, every Adaptive Card the bot sends (alert, digest, recent, help, status, thresholds, and the
+ * insight cards with Teams' charts: trends, top, a person's calls, the weekly report) with their
+ * validation, and the chat command grammar. Pure: no I/O, no clock (times are passed in), no
+ * globals; imports only `quality` and `insights`.
  */
 export type { Audience } from './audience';
 export { summarizeCall, readCallSummary, type CallSummary, type CallSummaryOptions, type CallOrganizer, type CallParty, type StreamParties } from './call-summary';
@@ -51,5 +52,10 @@ export { buildHelpCard, type CommandDescription } from './help-card';
 export { buildStatusCard, SUBSCRIPTION_WARNING_MS, QUIET_WARNING_MS, type BotStatus } from './status-card';
 export { buildThresholdsCard } from './thresholds-card';
 export { validateCard, type CardValidation } from './validate-card';
+export { CHART_ELEMENTS, CHART_COLORS, chartErrors, withChartFallbacks } from './chart-elements';
+export { buildTrendsCard } from './trends-card';
+export { buildTopCard } from './top-card';
+export { buildPersonCallsCard } from './person-calls-card';
+export { buildWeeklyReportCard } from './weekly-report-card';
 export { loadAdaptiveCardsSdk, adaptiveCardsBundlePath, type AdaptiveCardsSdk } from './adaptive-cards-sdk';
 export { groupHints, HINT_GROUP_MIN } from './hint-groups';

@@ -1,4 +1,5 @@
 import { loadAdaptiveCardsSdk } from './adaptive-cards-sdk';
+import { chartErrors, withChartFallbacks } from './chart-elements';
 import { CARD_SCHEMA_VERSION, CARD_SIZE_LIMIT_BYTES, cardSizeBytes, type AdaptiveCardDocument } from './card-document';
 
 /** The outcome of {@link validateCard}. */
@@ -16,7 +17,11 @@ export interface CardValidation {
  * schema 1.5 with no parse event and no validation event, its `version` is at most 1.5 (what Teams
  * renders), and its compact JSON is within {@link CARD_SIZE_LIMIT_BYTES}. Also checks what the SDK
  * lets pass: element ids are unique, every `Action.ToggleVisibility` target exists, and
- * `refresh.userIds` has at most 60 entries (the Universal Actions limit).
+ * `refresh.userIds` has at most 60 entries (the Universal Actions limit). Teams' chart elements
+ * (`Chart.Line`, `Chart.HorizontalBar`, …), which the SDK does not know, are checked against their
+ * documented shape and must have a fallback element; the SDK then parses the card as a client
+ * without charts sees it (each chart replaced by its fallback), so any other unknown element is
+ * still an error.
  */
 export function validateCard(card: object | AdaptiveCardDocument): CardValidation {
   const sdk = loadAdaptiveCardsSdk();
@@ -32,10 +37,11 @@ export function validateCard(card: object | AdaptiveCardDocument): CardValidatio
     errors.push(`The card is ${sizeBytes} bytes; the limit is ${CARD_SIZE_LIMIT_BYTES}. Truncate its tables.`);
   }
   errors.push(...structureErrors(json));
+  errors.push(...chartErrors(json));
   const context = new sdk.SerializationContext(sdk.Versions.v1_5);
   const parsed = new sdk.AdaptiveCard();
   try {
-    parsed.parse(json, context);
+    parsed.parse(withChartFallbacks(json), context);
   } catch (error) {
     errors.push(`The adaptivecards SDK could not parse the card: ${(error as Error).message}`);
   }

@@ -38,8 +38,8 @@ export interface BotServices {
   recordsDirectory: string;
   /** `REPORT_SCHEDULE` in `REPORT_TIME_ZONE`: when the weekly report is posted (told after `report on`). */
   reportSchedule: ReportSchedule;
-  /** The weekly report's card (`report now`, and the scheduled posts); without it there is no report. */
-  weeklyReportCard?: WeeklyReportCard;
+  /** The weekly report's card (`report now`, and the scheduled posts). */
+  weeklyReportCard: WeeklyReportCard;
   /** Work started by a handler that outlives its turn (an export's upload). */
   tasks: BackgroundTasks;
   /** Places endpoints in the building file (`BUILDINGS_FILE`), so `check` cards name buildings; none without it. */

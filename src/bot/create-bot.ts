@@ -1,4 +1,6 @@
 import { AdaptiveCardActionExecuteResponseType, Application } from '@microsoft/teams-ai';
+import { buildWeeklyReportCard } from '../alerts';
+import { HistoryReader } from '../history';
 import { DEFAULT_REPORT_SCHEDULE, ReportSchedule, type AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
@@ -61,7 +63,7 @@ export interface CreateBotOptions {
   telemetry?: Telemetry;
   /** Tuning of the in-process retries of Bot Connector calls. */
   sendRetry?: Partial<SendRetryOptions>;
-  /** The weekly report's card; without it neither the scheduled report nor `report now` is posted. */
+  /** The weekly report's card (default: the week's figures from the history, `buildWeeklyReportCard`). */
   weeklyReportCard?: WeeklyReportCard;
   /** Tuning of the weekly report's loop (lease, catch-up, who this instance is). */
   weeklyReport?: Partial<Pick<WeeklyReportPosterOptions, 'holder' | 'leaseMs' | 'catchUpMs' | 'checkMs'>>;
@@ -82,7 +84,7 @@ export interface Bot {
   startDelivery(): void;
   /** Wakes the background delivery (an alert job was queued): pass as the ingest worker's `onAlertQueued`. */
   wakeDelivery(): void;
-  /** Posts the weekly reports due now, in the caller's turn (tests); a round with nothing when there is no report card. */
+  /** Posts the weekly reports due now, in the caller's turn (tests). */
   postDueReports(): Promise<ReportRound>;
   /** Starts posting the weekly report at its schedule in the background. */
   startReports(): void;
@@ -125,7 +127,7 @@ export function createBot(options: CreateBotOptions): Bot {
     allowLocalFileChecks: options.allowLocalFileChecks ?? !config.bot.id,
     recordsDirectory: options.recordsDirectory ?? config.recordsDir ?? path.resolve('records'),
     reportSchedule: config.report?.schedule ?? ReportSchedule.parse(DEFAULT_REPORT_SCHEDULE, 'UTC'),
-    weeklyReportCard: options.weeklyReportCard,
+    weeklyReportCard: options.weeklyReportCard ?? weeklyReportFromHistory(store, botLogger),
     tasks: new BackgroundTasks(botLogger),
     place: config.buildings?.map.place,
     clock,
@@ -150,18 +152,16 @@ export function createBot(options: CreateBotOptions): Bot {
     telemetry: options.telemetry,
   });
 
-  const reports = options.weeklyReportCard
-    ? new WeeklyReportPoster({
-        clock,
-        ...options.weeklyReport,
-        store,
-        messenger,
-        logger: logger.child({ component: 'weekly-report' }),
-        schedule: services.reportSchedule,
-        reportCard: options.weeklyReportCard,
-        defaultAlertChannelKey: options.defaultAlertChannelKey ?? null,
-      })
-    : undefined;
+  const reports = new WeeklyReportPoster({
+    clock,
+    ...options.weeklyReport,
+    store,
+    messenger,
+    logger: logger.child({ component: 'weekly-report' }),
+    schedule: services.reportSchedule,
+    reportCard: services.weeklyReportCard,
+    defaultAlertChannelKey: options.defaultAlertChannelKey ?? null,
+  });
 
   return {
     routes: messagesRoute(adapter, app, botLogger),
@@ -171,11 +171,17 @@ export function createBot(options: CreateBotOptions): Bot {
     deliverAlerts: () => delivery.drainOnce(),
     startDelivery: () => delivery.start(),
     wakeDelivery: () => delivery.wake(),
-    postDueReports: async () => (reports ? reports.postDue() : { due: null, posted: [], heldElsewhere: [], failed: [] }),
-    startReports: () => reports?.start(),
+    postDueReports: () => reports.postDue(),
+    startReports: () => reports.start(),
     async stop() {
-      await Promise.all([delivery.stop(), reports?.stop()]);
+      await Promise.all([delivery.stop(), reports.stop()]);
       await services.tasks.settle();
     },
   };
+}
+
+/** The weekly report as the history tells it: the week's figures against the week before, as a card. */
+function weeklyReportFromHistory(store: Store, logger: Logger): WeeklyReportCard {
+  const reader = new HistoryReader({ history: store.history, logger });
+  return async (tenantId, weekEnd) => buildWeeklyReportCard(await reader.weeklyReport(tenantId, weekEnd));
 }

@@ -49,3 +49,15 @@ export function elementById(card: AdaptiveCardDocument, id: string): Record<stri
   visit(card.body);
   return found;
 }
+
+/** A Table's rows as the texts of their cells (TextBlocks and TextRuns), header row first. */
+export function tableRows(table: Record<string, unknown>): string[][] {
+  const rows = table.rows as { cells: { items: Record<string, unknown>[] }[] }[];
+  return rows.map((row) =>
+    row.cells.map((cell) =>
+      cell.items
+        .map((item) => (typeof item.text === 'string' ? item.text : ((item.inlines as { text: string }[] | undefined) ?? []).map((run) => run.text).join('')))
+        .join(' '),
+    ),
+  );
+}

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { adaptiveCardsBundlePath } from '../../src/alerts/adaptive-cards-sdk';
+import { CHART_ELEMENTS } from '../../src/alerts/chart-elements';
 
 /** Where Debian puts Chromium (the CI installs the `chromium` package). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -128,8 +129,13 @@ function previewPage(): string {
 
 /** What rendering one card produced. */
 export interface RenderedCard {
-  /** SDK parse events while rendering (none expected). */
+  /** SDK parse events while rendering (none expected), but for Teams' charts drawn as their fallback. */
   events: string[];
+  /**
+   * Teams' chart elements the SDK does not know and drew as their fallback (`Chart.Line`, …), in
+   * card order: what a client without charts shows instead.
+   */
+  chartFallbacks: string[];
   /** The card's visible text. */
   text: string;
   width: number;
@@ -186,7 +192,9 @@ export async function startCardRenderer(): Promise<CardRenderer> {
         const text = await tab.locator('#frame').innerText();
         const box = (await tab.locator('#frame').boundingBox()) ?? { width: 0, height: 0 };
         const brokenWords = await tab.evaluate(() => (globalThis as unknown as { brokenWords(): string[] }).brokenWords());
-        return { events: result.events, text, width: box.width, height: box.height, brokenWords, png };
+        const chartFallbacks = result.events.map(chartOfEvent).filter((type): type is string => type !== null);
+        const events = result.events.filter((event) => chartOfEvent(event) === null);
+        return { events, chartFallbacks, text, width: box.width, height: box.height, brokenWords, png };
       },
       async close() {
         await opened.close();
@@ -198,4 +206,10 @@ export async function startCardRenderer(): Promise<CardRenderer> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
   }
+}
+
+/** The chart type an "Unknown element type" event is about, null when it is about anything else. */
+function chartOfEvent(event: string): string | null {
+  const type = /^Unknown element type "([^"]+)"/.exec(event)?.[1];
+  return type !== undefined && Object.hasOwn(CHART_ELEMENTS, type) ? type : null;
 }

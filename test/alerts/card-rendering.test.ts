@@ -4,6 +4,7 @@ import { buildAlertCard, buildDigestCard, buildHelpCard, buildStatusCard, CHAT_C
 import { loadFixture } from '../support/graph-fixtures';
 import { CARD_WIDTH_PX, startCardRenderer, type CardRenderer } from './card-renderer';
 import { CLASSIC, SAMPLE_NOW, alertInput, sampleDigestItems } from './card-samples';
+import { sampleInsightCards } from './insight-card-samples';
 
 /** Renders cards with the adaptivecards UMD bundle in Debian's headless Chromium (as scripts/render-cards.ts does). */
 describe('cards rendered in headless Chromium', function () {
@@ -65,6 +66,32 @@ describe('cards rendered in headless Chromium', function () {
     assert.ok(help.text.includes('Everyone') && help.text.includes('Admins'));
     assert.ok(help.text.includes('set threshold KIND.METRIC VALUE'));
     assert.deepEqual(help.brokenWords, []);
+  });
+
+  it('the insight cards render their charts as the fallback tables, with no other parse event', async () => {
+    const cards = sampleInsightCards();
+    const expected: Record<string, string[]> = {
+      'trends-30d': ['Chart.Line', 'Chart.Line'],
+      'top-sites': ['Chart.HorizontalBar'],
+      'top-networks': ['Chart.HorizontalBar', 'Chart.HorizontalBar'],
+      'my-calls': [],
+      'user-calls': [],
+      'weekly-report': ['Chart.Line', 'Chart.HorizontalBar', 'Chart.HorizontalBar', 'Chart.HorizontalBar'],
+    };
+    assert.deepEqual(Object.keys(cards), Object.keys(expected));
+    for (const [name, card] of Object.entries(cards)) {
+      const rendered = await renderer.render(card);
+      assert.deepEqual(rendered.events, [], name);
+      assert.deepEqual(rendered.chartFallbacks, expected[name], name);
+      assert.equal(Math.round(rendered.width), CARD_WIDTH_PX, name);
+      assert.doesNotMatch(rendered.text, /\$\{|\{\{DATE/, `${name}: no binding or date function left`);
+    }
+    // The fallback of the daily chart is the table of the same numbers.
+    const trends = await renderer.render(cards['trends-30d']!);
+    assert.match(trends.text, /Day\nAudio\nVideo\nScreen sharing\n/);
+    assert.match(trends.text, /\n2 Mar\n\d+\.\d %\n/);
+    // The fallback of a bar chart draws the bars in text.
+    assert.match((await renderer.render(cards['top-sites']!)).text, /█+ \d+/);
   });
 
   it('finds a word broken across lines when a column is too narrow for it', async () => {

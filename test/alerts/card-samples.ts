@@ -14,6 +14,7 @@ import {
   type DigestItem,
 } from '../../src/alerts';
 import { loadFixture } from '../support/graph-fixtures';
+import { sampleInsightCards } from './insight-card-samples';
 
 /** The call-record fixtures (the sessions pages are not records). */
 export const RECORD_FIXTURES = [
@@ -209,5 +210,6 @@ export function sampleCards(): Record<string, AdaptiveCardDocument> {
       alertsSentLast24h: 17,
     }),
     thresholds: buildThresholdsCard(resolveScoringOptions({ profile: 'cqd', thresholds: { 'audio.averageJitter': 40 } })),
+    ...sampleInsightCards(),
   };
 }

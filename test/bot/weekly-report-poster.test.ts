@@ -11,6 +11,8 @@ import { openAzureStore } from '../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../support/azurite';
 import type { ConnectorRequest } from '../support/loopback-bot-connector';
 import { ADMIN, ALERTS_CHANNEL, BotHarness, eventually, TENANT } from './bot-harness';
+import { assertValidCard, cardSays } from './card-inspection';
+import { keepCall, olgaCallsRay } from '../support/kept-calls';
 
 const MINUTE = 60_000;
 const LEASE_MS = 5 * MINUTE;
@@ -81,6 +83,28 @@ describe('bot: the weekly report, once per week', () => {
     assert.deepEqual((await bot.bot.postDueReports()).posted, []);
     now += 1;
     assert.deepEqual((await bot.bot.postDueReports()).posted, [TENANT]);
+  });
+
+  it('posts the week\'s figures from the history by default (the report card of src/alerts)', async () => {
+    const store = openSqliteStore({ dataDir });
+    stores.push(store);
+    const bot = await BotHarness.start({ store, clock: () => now, config: { report: { schedule: SCHEDULE } } });
+    harnesses.push(bot);
+    await bot.setUpAdminsChannel();
+    // The week reported at DUE is the UTC days 2026-03-23 to 03-29: two poor calls and a good one;
+    // one call the week before and one on the due day itself do not count as this week's.
+    await keepCall(store, olgaCallsRay('week-1', Date.UTC(2026, 2, 24, 10)));
+    await keepCall(store, olgaCallsRay('week-2', Date.UTC(2026, 2, 25, 10)));
+    await keepCall(store, olgaCallsRay('week-3', Date.UTC(2026, 2, 28, 10), { poor: false }));
+    await keepCall(store, olgaCallsRay('week-before', Date.UTC(2026, 2, 17, 10)));
+    await keepCall(store, olgaCallsRay('due-day', Date.UTC(2026, 2, 30, 6)));
+    bot.connector.clearRequests();
+    now = DUE;
+    assert.deepEqual((await bot.bot.postDueReports()).posted, [TENANT]);
+    const [card] = bot.connector.cardsIn(reportsIn(bot.connector.requests));
+    assertValidCard(card);
+    assert.ok(cardSays(card, 'Weekly call quality report'));
+    assert.ok(cardSays(card, '3 calls scored, 2 with an alert.'), 'the three calls of the week, the two poor ones alerting');
   });
 
   it('posts once with two instances on one store, however often both look', async () => {

@@ -31,8 +31,8 @@ export const REPORT_COMMANDS: {
     const tenantId = tenantOf(context.activity);
     const now = services.clock();
     if (command.action === 'now') {
-      if (!services.weeklyReportCard || !tenantId) {
-        await context.sendActivity(tenantId ? 'The weekly report is not available in this deployment.' : 'Teams did not say which tenant this channel belongs to, so I cannot build its report.');
+      if (!tenantId) {
+        await context.sendActivity('Teams did not say which tenant this channel belongs to, so I cannot build its report.');
         return;
       }
       await context.sendActivity(cardActivity(await services.weeklyReportCard(tenantId, now), 'Call quality, the last seven days'));

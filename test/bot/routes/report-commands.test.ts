@@ -3,6 +3,8 @@ import type { AdaptiveCardDocument } from '../../../src/alerts';
 import { ReportSchedule } from '../../../src/config';
 import { weeklyReportOffIn } from '../../../src/settings';
 import { ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, TEAM, TENANT } from '../bot-harness';
+import { assertValidCard, cardSays } from '../card-inspection';
+import { keepCall, olgaCallsRay } from '../../support/kept-calls';
 
 /** Wednesday 2026-03-25 12:00 UTC. */
 const NOW = Date.UTC(2026, 2, 25, 12);
@@ -39,6 +41,19 @@ describe('bot: report now, on and off', () => {
     assert.equal(cards[0].body[0].text, 'The week');
     assert.deepEqual(asked, [[TENANT, NOW]]);
     assert.equal(posted[0]!.body.summary, 'Call quality, the last seven days');
+  });
+
+  it('"report now" shows the figures the history holds when no card is given (the default)', async () => {
+    await harness.close();
+    harness = await BotHarness.start({ clock: () => NOW });
+    await harness.setUpAdminsChannel();
+    // The seven UTC days before Wednesday 03-25: 03-18 to 03-24.
+    await keepCall(harness.store, olgaCallsRay('in-the-week', Date.UTC(2026, 2, 20, 10)));
+    await keepCall(harness.store, olgaCallsRay('today', Date.UTC(2026, 2, 25, 8)));
+    const { cards } = await say('report now');
+    assert.equal(cards.length, 1);
+    assertValidCard(cards[0]);
+    assert.ok(cardSays(cards[0], '1 call scored, 1 with an alert.'));
   });
 
   it('"report off" stops the weekly report in this channel; "report on" brings it back and says when it is due', async () => {
