@@ -55,7 +55,7 @@ export { validateCard, type CardValidation } from './validate-card';
 export { CHART_ELEMENTS, CHART_COLORS, chartErrors, withChartFallbacks } from './chart-elements';
 export { buildTrendsCard } from './trends-card';
 export { buildTopCard } from './top-card';
-export { buildPersonCallsCard } from './person-calls-card';
+export { buildPersonCallsCard, PERSON_CALLS_ROWS } from './person-calls-card';
 export { buildWeeklyReportCard } from './weekly-report-card';
 export { loadAdaptiveCardsSdk, adaptiveCardsBundlePath, type AdaptiveCardsSdk } from './adaptive-cards-sdk';
 export { groupHints, HINT_GROUP_MIN } from './hint-groups';

@@ -26,11 +26,17 @@ export interface TableCell {
   weight?: 'Default' | 'Bolder';
 }
 
-/** One line of a line chart: a legend, a colour of Teams' chart palette, and its points (null: no value that day). */
+/** One line of a line chart: a legend, a colour of Teams' chart palette, and a value per x (null: none there). */
 export interface LineSeries {
   legend: string;
   color: string;
-  points: { x: string; y: number | null }[];
+  values: (number | null)[];
+}
+
+/** A place on a chart's x axis: the value the chart plots (an ISO day, as Microsoft's examples give dates) and how its fallback table shows it. */
+export interface AxisPoint {
+  x: string;
+  label: string;
 }
 
 /** The insight cards' chart colours for the stream kinds (Teams' categorical palette). */
@@ -81,7 +87,7 @@ export function plainTablePart(columns: TableColumn[], headers: string[], rows: 
 }
 
 /**
- * A `Chart.Line` of series over the same x values; its fallback is a table with a row per x value
+ * A `Chart.Line` of series over the x values `xs`; its fallback is a table with a row per x value
  * and a column per series (`format` writes a value, `—` where a series has none). Days without a
  * value are left out of the line (the chart schema has no "missing"), and so are series without any
  * point. Null when no series has a point: there is nothing to draw.
@@ -89,15 +95,19 @@ export function plainTablePart(columns: TableColumn[], headers: string[], rows: 
 export function lineChartPart(input: {
   xAxisTitle: string;
   yAxisTitle: string;
+  xs: AxisPoint[];
   series: LineSeries[];
   format: (value: number) => string;
 }): CardPart | null {
   const drawn = input.series
-    .map((series) => ({ legend: series.legend, color: series.color, values: series.points.filter((point) => point.y !== null) }))
+    .map((series) => ({
+      legend: series.legend,
+      color: series.color,
+      values: input.xs.flatMap((point, index) => (series.values[index] === null || series.values[index] === undefined ? [] : [{ x: point.x, y: series.values[index] }])),
+    }))
     .filter((series) => series.values.length > 0);
   if (drawn.length === 0) return null;
-  const xs = input.series[0]?.points.map((point) => point.x) ?? [];
-  const rows = xs.map((x, index) => [x, ...input.series.map((series) => formatOrDash(series.points[index]?.y ?? null, input.format))]);
+  const rows = input.xs.map((point, index) => [point.label, ...input.series.map((series) => formatOrDash(series.values[index] ?? null, input.format))]);
   const fallback = plainTablePart(
     [{ width: 3 }, ...input.series.map(() => ({ width: 2, horizontalCellContentAlignment: 'Right' as const }))],
     [input.xAxisTitle, ...input.series.map((series) => series.legend)],
@@ -107,23 +117,25 @@ export function lineChartPart(input: {
 }
 
 /**
- * A `Chart.HorizontalBar`, one bar per row; its fallback is a table of the same numbers with a bar
- * drawn in text, so a client without charts still shows which is worst. Null without rows.
+ * A `Chart.HorizontalBar`, one bar per row: the labels down the side (`labelTitle`), the values
+ * along the bottom (`valueTitle`, the chart's x axis, as Teams draws a horizontal bar chart); its
+ * fallback is a table of the same numbers with a bar drawn in text, so a client without charts
+ * still shows which is worst. Null without rows.
  */
-export function barChartPart(input: { xAxisTitle: string; yAxisTitle: string; bars: { label: string; value: number }[]; format: (value: number) => string }): CardPart | null {
+export function barChartPart(input: { labelTitle: string; valueTitle: string; bars: { label: string; value: number }[]; format: (value: number) => string }): CardPart | null {
   if (input.bars.length === 0) return null;
   const most = Math.max(...input.bars.map((bar) => bar.value), 1);
   const fallback = tablePart(
     [{ width: 3 }, { width: 3 }],
-    [input.xAxisTitle, input.yAxisTitle],
+    [input.labelTitle, input.valueTitle],
     input.bars.map((bar) => [
       { text: bar.label, name: true },
       { text: `${'█'.repeat(Math.max(1, Math.round((bar.value / most) * TEXT_BAR_WIDTH)))} ${input.format(bar.value)}`, color: 'attention' },
     ]),
   );
   return expandTemplate(barChartTemplate, {
-    xAxisTitle: input.xAxisTitle,
-    yAxisTitle: input.yAxisTitle,
+    xAxisTitle: input.valueTitle,
+    yAxisTitle: input.labelTitle,
     color: 'categoricalRed',
     bars: input.bars.map((bar) => ({ x: bar.label, y: bar.value })),
     fallback,

@@ -5,6 +5,9 @@ import { headerPart, insightCard, notePart, personPart, tablePart, type CardPart
 import { CONNECTION_WORDS, periodWords } from './insight-words';
 import { isLowRating, ratingWords } from './rating-words';
 
+/** The most calls `my calls` and `user` list (the newest). */
+export const PERSON_CALLS_ROWS = 20;
+
 /** Names are cut to this length in the table. */
 const NAME_MAX = 40;
 
@@ -43,7 +46,7 @@ export function buildPersonCallsCard(answer: PersonCallsAnswer, own: boolean): A
     ),
   );
   if (answer.more) body.push(notePart(`Only the newest ${plural(calls.length, 'call')} are shown.`));
-  body.push(notePart(own ? 'Only you see this list. Poor streams are those your device sent or received that crossed a threshold.' : 'Poor streams are those their device sent or received that crossed a threshold.', true));
+  body.push(notePart(own ? 'Poor streams are those your device sent or received that crossed a threshold.' : 'Poor streams are those their device sent or received that crossed a threshold.', true));
   return insightCard(body);
 }
 

@@ -36,8 +36,8 @@ export function rankingParts(ranking: TopRanking, titled: boolean, heading?: str
   if (titled || heading) parts.push(headingPart(heading ?? `By ${words.many}`));
   const labels = ranking.rows.map((row) => clip(valueWords(ranking.dimension, row.label), LABEL_MAX));
   const chart = barChartPart({
-    xAxisTitle: words.one,
-    yAxisTitle: 'Poor streams',
+    labelTitle: words.one,
+    valueTitle: 'Poor streams',
     bars: ranking.rows.map((row, index) => ({ label: labels[index]!, value: row.poor })),
     format: count,
   });

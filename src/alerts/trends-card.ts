@@ -1,7 +1,7 @@
 import { STREAM_KINDS, type Trends } from '../insights';
 import type { AdaptiveCardDocument } from './card-document';
 import { count, STREAM_KIND_WORDS } from './card-text';
-import { headerPart, headingPart, insightCard, KIND_COLORS, lineChartPart, notePart, tablePart, type CardPart, type TableCell } from './insight-card-parts';
+import { headerPart, headingPart, insightCard, KIND_COLORS, lineChartPart, notePart, tablePart, type AxisPoint, type CardPart, type TableCell } from './insight-card-parts';
 import { chartPercent, countChangeWords, dayWords, percentWords, periodWords, pointsWords, worseWhenUp } from './insight-words';
 
 /**
@@ -16,13 +16,13 @@ export function buildTrendsCard(trends: Trends): AdaptiveCardDocument {
     figuresTable(trends),
   ];
   body.push(...poorTrendParts(trends));
-  const days = trends.daily.map((day) => dayWords(day.day));
   const countsChart = lineChartPart({
     xAxisTitle: 'Day',
     yAxisTitle: 'Count',
+    xs: axisOf(trends),
     series: [
-      { legend: 'Calls', color: 'categoricalBlue', points: trends.daily.map((day, index) => ({ x: days[index]!, y: day.calls })) },
-      { legend: 'Bad ratings', color: 'categoricalRed', points: trends.daily.map((day, index) => ({ x: days[index]!, y: day.badRatings })) },
+      { legend: 'Calls', color: 'categoricalBlue', values: trends.daily.map((day) => day.calls) },
+      { legend: 'Bad ratings', color: 'categoricalRed', values: trends.daily.map((day) => day.badRatings) },
     ],
     format: (value) => count(value),
   });
@@ -33,14 +33,14 @@ export function buildTrendsCard(trends: Trends): AdaptiveCardDocument {
 
 /** A heading and a `Chart.Line` of the daily poor % per kind (a note when nothing was classified). */
 export function poorTrendParts(trends: Trends): CardPart[] {
-  const days = trends.daily.map((day) => dayWords(day.day));
   const chart = lineChartPart({
     xAxisTitle: 'Day',
     yAxisTitle: 'Poor streams (%)',
+    xs: axisOf(trends),
     series: STREAM_KINDS.map((kind) => ({
       legend: STREAM_KIND_WORDS[kind],
       color: KIND_COLORS[kind],
-      points: trends.daily.map((day, index) => ({ x: days[index]!, y: day.poorPercent[kind] === null ? null : chartPercent(day.poorPercent[kind]) })),
+      values: trends.daily.map((day) => (day.poorPercent[kind] === null ? null : chartPercent(day.poorPercent[kind]))),
     })),
     format: (value) => `${value.toFixed(1)} %`,
   });
@@ -70,4 +70,9 @@ export function figuresTable(trends: Trends): CardPart {
     ['Measure', 'This period', 'Before', 'Change'],
     rows,
   );
+}
+
+/** The days of a trend: the chart plots ISO days (as Microsoft's chart examples give dates), the fallback shows `2 Mar`. */
+function axisOf(trends: Trends): AxisPoint[] {
+  return trends.daily.map((day) => ({ x: day.day, label: dayWords(day.day) }));
 }

@@ -1,4 +1,5 @@
 import type { CallAssessment } from '../alerts';
+import type { HistoryReader } from '../history';
 import type { DataFlowSources } from '../ingest';
 import type { PlaceEndpoint } from '../insights';
 import type { Logger } from '../logger';
@@ -20,6 +21,8 @@ export type FetchAndScore = (tenantId: string, callId: string) => Promise<CallAs
 /** What the bot's handlers (commands, card actions, installation tracking) work with. */
 export interface BotServices {
   store: Store;
+  /** The insight answers (`trends`, `top`, `my calls`, `user`, the weekly report) from the store's history. */
+  history: HistoryReader;
   logger: Logger;
   messenger: ProactiveMessenger;
   admins: AdminPolicy;

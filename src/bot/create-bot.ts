@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import path from 'node:path';
 import type restify from 'restify';
+import { HistoryReader } from '../history';
 import type { DataFlowSources } from '../ingest';
 import type { Store } from '../store';
 import type { Telemetry } from '../telemetry';
@@ -116,6 +117,7 @@ export function createBot(options: CreateBotOptions): Bot {
   const botLogger = logger.child({ component: 'bot' });
   const services: BotServices = {
     store,
+    history: new HistoryReader({ history: store.history, logger: botLogger }),
     logger: botLogger,
     messenger,
     admins: { adminUserIds: config.bot.adminUserIds, isTeamOwner: options.isTeamOwner, logger: botLogger },

@@ -30,18 +30,24 @@ export const GIVEN_RATINGS: readonly string[] = ['bad', 'poor', 'fair', 'good', 
 /** The `source` of a call the reconciliation sweep found: a notification Graph never sent. */
 export const SWEEP_SOURCE = 'sweep';
 
-/** Everything the trends, top lists and the weekly report need of one tenant's day. */
-export interface DayAggregate {
-  /** `YYYY-MM-DD` (UTC). */
-  day: string;
+/** What a day or a period counts of its calls, ratings and streams. */
+export interface CallCounts {
   calls: number;
   /** Calls that raised an alert. */
   alertCalls: number;
   /** Calls the reconciliation sweep recovered (their notification never came). */
   sweepCalls: number;
+  /** "Rate my call" answers given. */
   ratings: number;
+  /** Answers of 1 or 2 stars ({@link BAD_RATINGS}). */
   badRatings: number;
   kinds: Record<StreamKind, KindCounts>;
+}
+
+/** Everything the trends, top lists and the weekly report need of one tenant's day. */
+export interface DayAggregate extends CallCounts {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string;
   /** Per dimension, per value. */
   values: Record<Dimension, Map<string, ValueCounts>>;
   /** Entra id (lower case) → the newest display name seen, for the `people` dimension. */

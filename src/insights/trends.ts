@@ -1,5 +1,5 @@
 import type { StreamKind } from '../quality';
-import { poorPercent, STREAM_KINDS, sumAggregates, type DayAggregate, type KindCounts } from './day-aggregate';
+import { poorPercent, STREAM_KINDS, sumAggregates, type CallCounts, type DayAggregate, type KindCounts } from './day-aggregate';
 
 /** One day of a trend. */
 export interface TrendDay {
@@ -10,14 +10,8 @@ export interface TrendDay {
   badRatings: number;
 }
 
-/** A period's totals. */
-export interface PeriodTotals {
-  calls: number;
-  alertCalls: number;
-  sweepCalls: number;
-  ratings: number;
-  badRatings: number;
-  kinds: Record<StreamKind, KindCounts>;
+/** A period's totals, with the poor % of each kind over all its streams. */
+export interface PeriodTotals extends CallCounts {
   poorPercent: Record<StreamKind, number | null>;
 }
 

@@ -29,12 +29,12 @@ describe('the trends card', () => {
     ]);
   });
 
-  it('draws the daily poor % per kind as a Chart.Line, leaving out days with nothing classified', () => {
+  it('draws the daily poor % per kind as a Chart.Line over ISO days, leaving out days with nothing classified', () => {
     const [line] = elementsOfType(card, 'Chart.Line');
     assert.deepEqual(line!.data, [
-      { legend: 'Audio', color: 'categoricalBlue', values: [{ x: '2 Mar', y: 50 }, { x: '5 Mar', y: 0 }] },
-      { legend: 'Video', color: 'categoricalPurple', values: [{ x: '2 Mar', y: 50 }, { x: '5 Mar', y: 100 }] },
-      { legend: 'Screen sharing', color: 'categoricalTeal', values: [{ x: '2 Mar', y: 100 }] },
+      { legend: 'Audio', color: 'categoricalBlue', values: [{ x: '2026-03-02', y: 50 }, { x: '2026-03-05', y: 0 }] },
+      { legend: 'Video', color: 'categoricalPurple', values: [{ x: '2026-03-02', y: 50 }, { x: '2026-03-05', y: 100 }] },
+      { legend: 'Screen sharing', color: 'categoricalTeal', values: [{ x: '2026-03-02', y: 100 }] },
     ]);
     assert.deepEqual(tableRows(line!.fallback as Record<string, unknown>), [
       ['Day', 'Audio', 'Video', 'Screen sharing'],
@@ -50,7 +50,7 @@ describe('the trends card', () => {
 
   it('draws calls and bad ratings per day, with the same numbers in its fallback', () => {
     const [, counts] = elementsOfType(card, 'Chart.Line');
-    const days = ['2 Mar', '3 Mar', '4 Mar', '5 Mar', '6 Mar', '7 Mar', '8 Mar'];
+    const days = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08'];
     assert.deepEqual(counts!.data, [
       { legend: 'Calls', color: 'categoricalBlue', values: [3, 0, 0, 1, 0, 0, 0].map((y, index) => ({ x: days[index], y })) },
       { legend: 'Bad ratings', color: 'categoricalRed', values: [2, 0, 0, 1, 0, 0, 0].map((y, index) => ({ x: days[index], y })) },

@@ -6,7 +6,8 @@ import { resolveScoringOptions, type JsonObject } from '../../src/quality';
 import { createLogger } from '../../src/logger';
 import { createServer, listen } from '../../src/server';
 import { openSqliteStore, type Store, type StoredReport } from '../../src/store';
-import { LoopbackBotConnector } from '../support/loopback-bot-connector';
+import { LoopbackBotConnector, type ConnectorRequest } from '../support/loopback-bot-connector';
+import { assertValidCard } from './card-inspection';
 import { loadFixture } from '../support/graph-fixtures';
 
 export const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
@@ -74,6 +75,21 @@ export class BotHarness {
 
   get endpoint(): string {
     return `http://127.0.0.1:${this.port}/api/messages`;
+  }
+
+  /**
+   * Sends a message (expecting 200) and resolves to what the bot posted in answer: the requests,
+   * their texts and their cards, each card checked to be valid for Teams.
+   */
+  async ask(activity: JsonObject): Promise<{ posted: ConnectorRequest[]; texts: string[]; cards: any[] }> {
+    const before = this.connector.requests.length;
+    const { status } = await this.send(activity);
+    if (status !== 200) throw new Error(`The bot answered ${status} to "${String(activity.text)}".`);
+    const posted = this.connector.requests.slice(before).filter((request) => request.method === 'POST');
+    const texts = posted.map((request) => request.body?.text).filter((text): text is string => typeof text === 'string');
+    const cards = this.connector.cardsIn(posted);
+    for (const card of cards) assertValidCard(card);
+    return { posted, texts, cards };
   }
 
   /** Posts an activity to /api/messages as Teams would; resolves to the HTTP status and body. */

@@ -55,13 +55,14 @@ function provisionedEnvDir(values: Record<string, string | undefined> = provisio
 
 /**
  * The bot's chat commands by the words a user types before any argument (a placeholder in
- * capitals, or `file:`): `recent N` is "recent", `check file:NAME.json` is "check".
+ * capitals, `file:`, or choices such as `7d|30d`): `recent N` is "recent", `check file:NAME.json`
+ * is "check", `my calls 7d|30d` is "my calls".
  */
 const COMMAND_TITLES = [
   ...new Set(
     CHAT_COMMANDS.map((command) => {
       const words = command.name.split(' ');
-      const firstArgument = words.findIndex((word) => /^[A-Z][A-Z0-9.-]*$/.test(word) || word.includes(':'));
+      const firstArgument = words.findIndex((word) => /^[A-Z][A-Z0-9.|-]*$/.test(word) || word.includes(':') || word.includes('|'));
       return words.slice(0, firstArgument < 0 ? undefined : firstArgument).join(' ');
     }),
   ),
@@ -124,7 +125,10 @@ describe('Teams app manifest', () => {
       assert.equal(new Set(list.commands.map((command) => command.title)).size, list.commands.length, 'no command twice in a list');
     }
     const listed = new Set(lists.flatMap((list) => list.commands.map((command) => command.title)));
-    assert.equal(COMMAND_TITLES.length, 11, 'help, status, recent, check, thresholds, set threshold, profile, alert here, alert off, mute, unmute');
+    assert.deepEqual(
+      [...COMMAND_TITLES].sort(),
+      ['alert here', 'alert off', 'check', 'export', 'help', 'mute', 'my calls', 'profile', 'recent', 'report', 'set threshold', 'status', 'thresholds', 'top', 'trends', 'unmute', 'user'],
+    );
     assert.deepEqual(COMMAND_TITLES.filter((command) => !listed.has(command)), [], 'every chat command is listed somewhere');
     for (const list of lists) {
       const inChannel = list.commands.some((command) => command.title.startsWith('alert '));

@@ -1,4 +1,5 @@
-import type { CallHistory, HistoryEndpoint, HistoryRating, HistoryStream } from '../../src/insights';
+import { encodeCallHistory, peopleOf, utcDay, type CallHistory, type HistoryEndpoint, type HistoryRating, type HistoryStream } from '../../src/insights';
+import type { HistoryStore } from '../../src/store';
 import type { Classification, StreamKind } from '../../src/quality';
 
 /** The tenant of the hand-built history. */
@@ -219,4 +220,19 @@ const F = (): CallHistory => historyCall({
 /** The two weeks of the trends worked out by hand: sampleDay(), D, E and F (see above). */
 export function twoWeeks(): CallHistory[] {
   return [...sampleDay(), D(), E(), F()];
+}
+
+/** Keeps calls in a store's history as the inbox worker does (day of the start, people, encoded summary). */
+export async function keepCalls(history: HistoryStore, calls: readonly CallHistory[]): Promise<void> {
+  for (const call of calls) {
+    await history.putCall({
+      tenantId: call.tenantId,
+      callId: call.callId,
+      version: call.version,
+      day: utcDay(call.startedAt!),
+      startedAt: call.startedAt,
+      people: peopleOf(call),
+      summary: encodeCallHistory(call),
+    });
+  }
 }

@@ -1,12 +1,22 @@
 import type { TurnContext } from 'botbuilder';
-import type { ChatCommand } from '../../alerts';
+import { buildPersonCallsCard, buildTopCard, buildTrendsCard, PERSON_CALLS_ROWS, type ChatCommand } from '../../alerts';
 import type { BotServices } from '../bot-services';
+import { cardActivity } from '../card-activity';
+import { tenantOf } from '../conversation-records';
+import { requireAdmin } from './command-replies';
 
 type Handler<C extends ChatCommand> = (context: TurnContext, command: C, services: BotServices) => Promise<void>;
 
+/** How many people a `user NAME` that matches several lists before asking for a UPN or id. */
+const CANDIDATES_SHOWN = 5;
+
+/** An Entra object id (a GUID) or a UPN: `user` looks these up directly, anything else by name. */
+const ID_OR_UPN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[^\s@]+@[^\s@]+)$/i;
+
 /**
- * The insight commands: `trends`, `top`, `user`, `my calls`.
- * PLACEHOLDER while issue 12 is built: every handler below is replaced by the real one before it lands.
+ * The insight commands: `trends`, `top`, `user`, `my calls`, answered from the history of the
+ * conversation's tenant (`GRAPH_TENANT_IDS`' first tenant when Teams does not say). `top people` and
+ * `user` are for admins; `my calls` shows only the sender's own calls, found by their Entra id.
  */
 export const INSIGHT_COMMANDS: {
   trends: Handler<Extract<ChatCommand, { name: 'trends' }>>;
@@ -14,16 +24,61 @@ export const INSIGHT_COMMANDS: {
   user: Handler<Extract<ChatCommand, { name: 'user' }>>;
   'my-calls': Handler<Extract<ChatCommand, { name: 'my-calls' }>>;
 } = {
-  async trends(context) {
-    await context.sendActivity('PLACEHOLDER: trends');
+  async trends(context, command, services) {
+    const tenantId = await tenantOrSay(context, services);
+    if (!tenantId) return;
+    const trends = await services.history.trends(tenantId, command.days, services.clock());
+    await context.sendActivity(cardActivity(buildTrendsCard(trends), `Call quality, last ${command.days} days`));
   },
-  async top(context) {
-    await context.sendActivity('PLACEHOLDER: top');
+
+  async top(context, command, services) {
+    if (command.list === 'people' && !(await requireAdmin(context, services, 'see which people have the most poor streams'))) return;
+    const tenantId = await tenantOrSay(context, services);
+    if (!tenantId) return;
+    const answer = await services.history.top(tenantId, command.list, command.days, services.clock());
+    await context.sendActivity(cardActivity(buildTopCard(answer), `Top ${command.list}, last ${command.days} days`));
   },
-  async user(context) {
-    await context.sendActivity('PLACEHOLDER: user');
+
+  async 'my-calls'(context, command, services) {
+    const userAadId = context.activity.from?.aadObjectId;
+    if (!userAadId) {
+      await context.sendActivity('Teams did not tell me who you are, so I cannot find your calls.');
+      return;
+    }
+    const tenantId = await tenantOrSay(context, services);
+    if (!tenantId) return;
+    const answer = await services.history.callsOf(tenantId, userAadId, command.days, services.clock(), PERSON_CALLS_ROWS);
+    await context.sendActivity(cardActivity(buildPersonCallsCard(answer, true), `Your calls, last ${command.days} days`));
   },
-  async 'my-calls'(context) {
-    await context.sendActivity('PLACEHOLDER: my calls');
+
+  async user(context, command, services) {
+    if (!(await requireAdmin(context, services, "see another person's calls"))) return;
+    const tenantId = await tenantOrSay(context, services);
+    if (!tenantId) return;
+    const now = services.clock();
+    let person = command.who;
+    if (!ID_OR_UPN.test(person)) {
+      const found = await services.history.findPeople(tenantId, person, command.days, now);
+      if (found.length === 0) {
+        await context.sendActivity(`Nobody called "${person.slice(0, 60)}" had a scored call in the last ${command.days} days. Try their UPN or Entra object id.`);
+        return;
+      }
+      if (found.length > 1) {
+        const shown = found.slice(0, CANDIDATES_SHOWN).map((candidate) => `${candidate.name} (${candidate.userId})`);
+        const more = found.length > CANDIDATES_SHOWN ? ` and ${found.length - CANDIDATES_SHOWN} more` : '';
+        await context.sendActivity(`"${person.slice(0, 60)}" matches ${found.length} people: ${shown.join(', ')}${more}. Say "user" with the UPN or Entra object id of the one you mean.`);
+        return;
+      }
+      person = found[0]!.userId;
+    }
+    const answer = await services.history.callsOf(tenantId, person, command.days, now, PERSON_CALLS_ROWS);
+    await context.sendActivity(cardActivity(buildPersonCallsCard(answer, false), `Calls of ${answer.person.name ?? person}, last ${command.days} days`));
   },
 };
+
+/** The conversation's tenant (else the configured one); says why not and resolves to null when there is none. */
+async function tenantOrSay(context: TurnContext, services: BotServices): Promise<string | null> {
+  const tenantId = tenantOf(context.activity) ?? services.defaultTenantId;
+  if (!tenantId) await context.sendActivity('I cannot tell which tenant this conversation belongs to, so I cannot read its call history.');
+  return tenantId;
+}

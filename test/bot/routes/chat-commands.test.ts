@@ -9,7 +9,7 @@ import { resolveScoringOptions } from '../../../src/quality';
 import { parseBuildingFile } from '../../../src/sites';
 import { currentScoringOptions, mutedUntil } from '../../../src/settings';
 import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, TEAM, TENANT } from '../bot-harness';
-import { assertValidCard, cardSays, executeActions } from '../card-inspection';
+import { cardSays, executeActions } from '../card-inspection';
 
 describe('bot: chat commands over HTTP', () => {
   let harness: BotHarness;
@@ -24,18 +24,6 @@ describe('bot: chat commands over HTTP', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** Sends a message and returns what the bot posted in answer (requests recorded meanwhile). */
-  async function ask(activity: Record<string, unknown>) {
-    const before = harness.connector.requests.length;
-    const { status } = await harness.send(activity);
-    assert.equal(status, 200);
-    const posted = harness.connector.requests.slice(before).filter((request) => request.method === 'POST');
-    const texts = posted.map((request) => request.body?.text).filter((text): text is string => typeof text === 'string');
-    const cards = harness.connector.cardsIn(posted);
-    for (const card of cards) assertValidCard(card);
-    return { posted, texts, cards };
-  }
-
   it('answers help with the help card listing every command, in a 1:1 chat and in a channel with or without the @mention', async () => {
     harness = await BotHarness.start();
     for (const activity of [
@@ -43,7 +31,7 @@ describe('bot: chat commands over HTTP', () => {
       harness.channelMessage('help', OWEN),
       harness.channelMessage('help', OWEN, { mention: false }),
     ]) {
-      const { cards, posted } = await ask(activity);
+      const { cards, posted } = await harness.ask(activity);
       assert.equal(cards.length, 1);
       for (const command of ['status', 'recent', 'check', 'thresholds', 'set threshold', 'profile', 'alert here', 'mute', 'unmute']) {
         assert.ok(cardSays(cards[0], command), `the help card lists "${command}"`);
@@ -55,7 +43,7 @@ describe('bot: chat commands over HTTP', () => {
 
   it('answers anything else with the help card', async () => {
     harness = await BotHarness.start();
-    const { texts, cards } = await ask(harness.personalMessage('what is the weather'));
+    const { texts, cards } = await harness.ask(harness.personalMessage('what is the weather'));
     assert.match(texts[0]!, /I don't know "what is the weather"/);
     assert.equal(cards.length, 1);
     assert.ok(cardSays(cards[0], 'thresholds'));
@@ -77,7 +65,7 @@ describe('bot: chat commands over HTTP', () => {
     await harness.store.sentCards.putSentCard({
       tenantId: TENANT, callId: 'c-0', conversationKey: 'k', activityId: 'a', version: 1, cardType: 'alert', sentAt: Date.now() - 3_600_000, updatedAt: Date.now(), acknowledgedBy: null,
     });
-    const { cards } = await ask(harness.personalMessage('status'));
+    const { cards } = await harness.ask(harness.personalMessage('status'));
     assert.equal(cards.length, 1);
     const card = cards[0];
     assert.ok(cardSays(card, 'sub-1234'), 'the subscription is listed');
@@ -101,7 +89,7 @@ describe('bot: chat commands over HTTP', () => {
     const health = await healthReport(harness.store, ingestStatus, Date.now(), [TENANT, '5f1c8a2e-0000-4000-8000-00000000beef']);
     assert.equal(health.status, 'degraded');
     assert.equal(health.reasons.length, 2);
-    const { cards } = await ask(harness.personalMessage('status'));
+    const { cards } = await harness.ask(harness.personalMessage('status'));
     assert.ok(cardSays(cards[0], /^Running, with warnings$/), 'the card says degraded too');
     for (const reason of health.reasons) assert.ok(cardSays(cards[0], reason.summary), `the card gives the reason: ${reason.summary}`);
   });
@@ -115,12 +103,12 @@ describe('bot: chat commands over HTTP', () => {
       record.endDateTime = new Date(base + index * 3_600_000 + 600_000).toISOString();
       await harness.recordCall(record);
     }
-    const { cards } = await ask(harness.personalMessage('recent 2'));
+    const { cards } = await harness.ask(harness.personalMessage('recent 2'));
     assert.equal(cards.length, 1);
     assert.ok(cardSays(cards[0], '11111111-0000-0000-0000-000000000003'));
     assert.ok(cardSays(cards[0], '11111111-0000-0000-0000-000000000002'));
     assert.ok(!cardSays(cards[0], '11111111-0000-0000-0000-000000000001'), 'only two calls are listed');
-    const { texts } = await ask(harness.personalMessage('recent lots'));
+    const { texts } = await harness.ask(harness.personalMessage('recent lots'));
     assert.match(texts[0]!, /"recent" takes a number/);
   });
 
@@ -132,7 +120,7 @@ describe('bot: chat commands over HTTP', () => {
     };
     harness = await BotHarness.start({ fetchAndScore });
     const callId = '2f1a1100-b174-40a0-aba7-0b405e01ed92';
-    const { cards } = await ask(harness.personalMessage(`check ${callId}`));
+    const { cards } = await harness.ask(harness.personalMessage(`check ${callId}`));
     assert.deepEqual(asked, [`${TENANT}/${callId}`]);
     assert.equal(cards.length, 1);
     assert.ok(cardSays(cards[0], callId));
@@ -148,31 +136,31 @@ describe('bot: chat commands over HTTP', () => {
         throw new Error('Graph answered 404: the call record is not there yet (records appear up to 150 minutes after a call).');
       },
     });
-    const { texts } = await ask(harness.personalMessage('check 2f1a1100-b174-40a0-aba7-0b405e01ed92'));
+    const { texts } = await harness.ask(harness.personalMessage('check 2f1a1100-b174-40a0-aba7-0b405e01ed92'));
     assert.match(texts[0]!, /could not fetch call record 2f1a1100.*not there yet/);
     await harness.close();
 
     harness = await BotHarness.start();
-    const second = await ask(harness.personalMessage('check 2f1a1100-b174-40a0-aba7-0b405e01ed92'));
+    const second = await harness.ask(harness.personalMessage('check 2f1a1100-b174-40a0-aba7-0b405e01ed92'));
     assert.match(second.texts[0]!, /Graph is not configured/);
   });
 
   it('answers check file:NAME.json with the card of a call record read from disk, and explains a bad file', async () => {
     harness = await BotHarness.start({ recordsDirectory: scratch });
     writeFileSync(path.join(scratch, 'call.json'), JSON.stringify(poorRecord('33333333-0000-0000-0000-000000000003')));
-    const { cards } = await ask(harness.personalMessage('check file:call.json'));
+    const { cards } = await harness.ask(harness.personalMessage('check file:call.json'));
     assert.equal(cards.length, 1);
     assert.ok(cardSays(cards[0], '33333333-0000-0000-0000-000000000003'));
     assert.deepEqual(executeActions(cards[0]), [], 'no Acknowledge or Mute on a check card');
     assert.match(JSON.stringify(cards[0]), /"title":"Details"/);
     assert.doesNotMatch(JSON.stringify(cards[0]), /admin\.teams\.microsoft\.com/, 'Abbie is no admin: no Teams admin center button');
-    const forAdmin = await ask(harness.personalMessage('check file:call.json', ADMIN));
+    const forAdmin = await harness.ask(harness.personalMessage('check file:call.json', ADMIN));
     assert.match(JSON.stringify(forAdmin.cards[0]), /admin\.teams\.microsoft\.com/, 'an admin gets the way to call analytics');
 
     writeFileSync(path.join(scratch, 'page.json'), JSON.stringify({ value: [] }));
-    const bad = await ask(harness.personalMessage('check file:page.json'));
+    const bad = await harness.ask(harness.personalMessage('check file:page.json'));
     assert.match(bad.texts[0]!, /is not a Graph call record: it is a page of a collection/);
-    const missing = await ask(harness.personalMessage('check file:nope.json'));
+    const missing = await harness.ask(harness.personalMessage('check file:nope.json'));
     assert.match(missing.texts[0]!, /no call record file named nope.json in the records folder/);
   });
 
@@ -180,7 +168,7 @@ describe('bot: chat commands over HTTP', () => {
     const buildings = { map: parseBuildingFile('10.150.0.0,Lab Wi-Fi,16,Remote Lab,,,,,,,,,1,0,0\n10.139.0.0,HQ LAN,16,HQ Building,,,,,,,,,1,0,0') };
     harness = await BotHarness.start({ recordsDirectory: scratch, config: { buildings } });
     writeFileSync(path.join(scratch, 'call.json'), JSON.stringify(poorRecord('33333333-0000-0000-0000-000000000004')));
-    const { cards } = await ask(harness.personalMessage('check file:call.json'));
+    const { cards } = await harness.ask(harness.personalMessage('check file:call.json'));
     assert.equal(cards.length, 1);
     // The fixture's caller (Abbie) sent from 10.150.0.2 on Wi-Fi, the callee (Owen) from 10.139.0.12 on a wire.
     assert.ok(cardSays(cards[0], 'Abbie Wilkins (Remote Lab, Wi-Fi) → Owen Franklin (HQ Building, wired)'), JSON.stringify(cards[0]));
@@ -199,13 +187,13 @@ describe('bot: chat commands over HTTP', () => {
       writeFileSync(path.join(scratch, 'broken.json'), 'root:x:0:0:root:/root:/bin/bash');
       const answers: string[] = [];
       for (const name of ['/etc/passwd', '/etc/shadow', '/proc/self/environ', '../../../../etc/passwd', `${outsideDir}/secret.json`, '../secret.json', 'notes.txt', 'link.json', `${outsideDir}/missing.json`, '/etc', 'out/secret.json', 'out/missing.json']) {
-        const { texts, cards } = await ask(harness.personalMessage(`check file:${name}`));
+        const { texts, cards } = await harness.ask(harness.personalMessage(`check file:${name}`));
         assert.equal(cards.length, 0, name);
         answers.push(texts.join(' '));
       }
       assert.equal(new Set(answers).size, 1, `every path outside gets the same answer: ${JSON.stringify([...new Set(answers)])}`);
       assert.match(answers[0]!, /reads only \.json call record files inside the records folder/);
-      const broken = await ask(harness.personalMessage('check file:broken.json'));
+      const broken = await harness.ask(harness.personalMessage('check file:broken.json'));
       assert.match(broken.texts[0]!, /broken.json is not valid JSON/);
       for (const text of [...answers, ...broken.texts]) assert.doesNotMatch(text, /root:x|hunter2|\/bin\/bash/, 'no file content is quoted');
     } finally {
@@ -215,14 +203,14 @@ describe('bot: chat commands over HTTP', () => {
 
   it('refuses check file: when the bot runs with credentials (files stay private)', async () => {
     harness = await BotHarness.start({ allowLocalFileChecks: false });
-    const { texts, cards } = await ask(harness.personalMessage('check file:/etc/passwd'));
+    const { texts, cards } = await harness.ask(harness.personalMessage('check file:/etc/passwd'));
     assert.equal(cards.length, 0);
     assert.match(texts[0]!, /only works when the bot runs locally/);
   });
 
   it('answers thresholds with the profile and every threshold, including admins\' changes', async () => {
     harness = await BotHarness.start();
-    const { cards } = await ask(harness.personalMessage('thresholds'));
+    const { cards } = await harness.ask(harness.personalMessage('thresholds'));
     assert.equal(cards.length, 1);
     assert.ok(cardSays(cards[0], /cqd/));
     assert.ok(cardSays(cards[0], /30 ms/), 'the default audio jitter threshold');
@@ -230,34 +218,34 @@ describe('bot: chat commands over HTTP', () => {
 
   it('lets an admin set a threshold and switch profile, persisted for the tenant and used for scoring', async () => {
     harness = await BotHarness.start();
-    const done = await ask(harness.personalMessage('set threshold audio.averageJitter 40', ADMIN));
+    const done = await harness.ask(harness.personalMessage('set threshold audio.averageJitter 40', ADMIN));
     assert.match(done.texts[0]!, /audio threshold for averageJitter is now 40 ms/);
     let options = await currentScoringOptions(harness.store, TENANT, {});
     assert.equal(options.thresholds.audio.averageJitter, 40);
 
-    const bad = await ask(harness.personalMessage('set threshold audio.frobnication 3', ADMIN));
+    const bad = await harness.ask(harness.personalMessage('set threshold audio.frobnication 3', ADMIN));
     assert.match(bad.texts[0]!, /Unknown metric in threshold "audio.frobnication"/);
-    const negative = await ask(harness.personalMessage('set threshold video.averageVideoFrameRate -1', ADMIN));
+    const negative = await harness.ask(harness.personalMessage('set threshold video.averageVideoFrameRate -1', ADMIN));
     assert.match(negative.texts[0]!, /must be a number of zero or more/);
 
-    const profile = await ask(harness.channelMessage('profile cqd-classic', ADMIN));
+    const profile = await harness.ask(harness.channelMessage('profile cqd-classic', ADMIN));
     assert.match(profile.texts[0]!, /profile is now cqd-classic/);
     options = await currentScoringOptions(harness.store, TENANT, {});
     assert.equal(options.profile, 'cqd-classic');
-    const unknown = await ask(harness.personalMessage('profile fancy', ADMIN));
+    const unknown = await harness.ask(harness.personalMessage('profile fancy', ADMIN));
     assert.match(unknown.texts[0]!, /Unknown quality profile "fancy"/);
 
-    const shown = await ask(harness.personalMessage('thresholds'));
+    const shown = await harness.ask(harness.personalMessage('thresholds'));
     assert.ok(cardSays(shown.cards[0], /cqd-classic/));
   });
 
   it('politely refuses admin commands to non-admins and changes nothing', async () => {
     harness = await BotHarness.start();
     for (const text of ['set threshold audio.averageJitter 99', 'profile cqd-classic']) {
-      const { texts } = await ask(harness.personalMessage(text, OWEN));
+      const { texts } = await harness.ask(harness.personalMessage(text, OWEN));
       assert.match(texts[0]!, /^Sorry, only the bot's admins can/);
     }
-    const inChannel = await ask(harness.channelMessage('alert here', OWEN, { channel: ALERTS_CHANNEL }));
+    const inChannel = await harness.ask(harness.channelMessage('alert here', OWEN, { channel: ALERTS_CHANNEL }));
     assert.match(inChannel.texts[0]!, /^Sorry, only the bot's admins can choose the admins' channel/);
     const options = await currentScoringOptions(harness.store, TENANT, {});
     assert.equal(options.profile, 'cqd');
@@ -273,42 +261,42 @@ describe('bot: chat commands over HTTP', () => {
         return request.userAadId === OWEN.aadObjectId;
       },
     });
-    const { texts } = await ask(harness.channelMessage('set threshold video.averageVideoFrameRate 10', OWEN));
+    const { texts } = await harness.ask(harness.channelMessage('set threshold video.averageVideoFrameRate 10', OWEN));
     assert.match(texts[0]!, /video threshold for averageVideoFrameRate is now 10 fps/);
     assert.deepEqual(checked, [{ tenantId: TENANT, teamAadGroupId: TEAM.aadGroupId, userAadId: OWEN.aadObjectId }]);
-    const notOwner = await ask(harness.channelMessage('profile cqd-classic', ABBIE));
+    const notOwner = await harness.ask(harness.channelMessage('profile cqd-classic', ABBIE));
     assert.match(notOwner.texts[0]!, /^Sorry/);
   });
 
   it('lets an admin choose the admins\' channel with alert here and stop it with alert off, in a channel only', async () => {
     harness = await BotHarness.start();
     await harness.send(harness.teamMembership(ADMIN, 'added'));
-    const personal = await ask(harness.personalMessage('alert here', ADMIN));
+    const personal = await harness.ask(harness.personalMessage('alert here', ADMIN));
     assert.match(personal.texts[0]!, /in the team channel/);
 
-    const here = await ask(harness.channelMessage('alert here', ADMIN, { channel: ALERTS_CHANNEL, mention: false }));
+    const here = await harness.ask(harness.channelMessage('alert here', ADMIN, { channel: ALERTS_CHANNEL, mention: false }));
     assert.match(here.texts[0]!, /every alert will be posted in the Call alerts channel/);
     const record = await harness.store.conversations.getConversation(ALERTS_CHANNEL.id);
     assert.equal(record?.kind, 'channel');
     assert.equal(record?.teamId, TEAM.id);
     assert.equal((record?.reference as { conversation: { id: string } }).conversation.id, ALERTS_CHANNEL.id, 'the reference is the channel, not the thread');
 
-    const elsewhere = await ask(harness.channelMessage('alert off', ADMIN));
+    const elsewhere = await harness.ask(harness.channelMessage('alert off', ADMIN));
     assert.match(elsewhere.texts[0]!, /nothing to stop here/);
-    const off = await ask(harness.channelMessage('alert off', ADMIN, { channel: ALERTS_CHANNEL }));
+    const off = await harness.ask(harness.channelMessage('alert off', ADMIN, { channel: ALERTS_CHANNEL }));
     assert.match(off.texts[0]!, /no longer be posted here/);
   });
 
   it('mutes and unmutes the sender\'s alerts', async () => {
     harness = await BotHarness.start();
-    const muted = await ask(harness.personalMessage('mute 8'));
+    const muted = await harness.ask(harness.personalMessage('mute 8'));
     assert.match(muted.texts[0]!, /muted until \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     const until = await mutedUntil(harness.store.settings, ABBIE.aadObjectId, Date.now());
     assert.ok(until !== null && Math.abs(until - (Date.now() + 8 * 3_600_000)) < 60_000, 'muted for 8 hours');
-    const unmuted = await ask(harness.personalMessage('unmute'));
+    const unmuted = await harness.ask(harness.personalMessage('unmute'));
     assert.match(unmuted.texts[0]!, /alerts are on again/);
     assert.equal(await mutedUntil(harness.store.settings, ABBIE.aadObjectId, Date.now()), null);
-    const bad = await ask(harness.personalMessage('mute forever'));
+    const bad = await harness.ask(harness.personalMessage('mute forever'));
     assert.match(bad.texts[0]!, /"mute" takes a number of hours/);
   });
 
