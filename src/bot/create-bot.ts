@@ -1,6 +1,5 @@
 import { AdaptiveCardActionExecuteResponseType, Application } from '@microsoft/teams-ai';
 import { buildWeeklyReportCard } from '../alerts';
-import { HistoryReader } from '../history';
 import { DEFAULT_REPORT_SCHEDULE, ReportSchedule, type AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
@@ -115,9 +114,10 @@ export function createBot(options: CreateBotOptions): Bot {
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
   });
   const botLogger = logger.child({ component: 'bot' });
+  const history = new HistoryReader({ history: store.history, logger: botLogger });
   const services: BotServices = {
     store,
-    history: new HistoryReader({ history: store.history, logger: botLogger }),
+    history,
     logger: botLogger,
     messenger,
     admins: { adminUserIds: config.bot.adminUserIds, isTeamOwner: options.isTeamOwner, logger: botLogger },
@@ -129,7 +129,7 @@ export function createBot(options: CreateBotOptions): Bot {
     allowLocalFileChecks: options.allowLocalFileChecks ?? !config.bot.id,
     recordsDirectory: options.recordsDirectory ?? config.recordsDir ?? path.resolve('records'),
     reportSchedule: config.report?.schedule ?? ReportSchedule.parse(DEFAULT_REPORT_SCHEDULE, 'UTC'),
-    weeklyReportCard: options.weeklyReportCard ?? weeklyReportFromHistory(store, botLogger),
+    weeklyReportCard: options.weeklyReportCard ?? weeklyReportFromHistory(history),
     tasks: new BackgroundTasks(botLogger),
     place: config.buildings?.map.place,
     clock,
@@ -183,7 +183,6 @@ export function createBot(options: CreateBotOptions): Bot {
 }
 
 /** The weekly report as the history tells it: the week's figures against the week before, as a card. */
-function weeklyReportFromHistory(store: Store, logger: Logger): WeeklyReportCard {
-  const reader = new HistoryReader({ history: store.history, logger });
+function weeklyReportFromHistory(reader: HistoryReader): WeeklyReportCard {
   return async (tenantId, weekEnd) => buildWeeklyReportCard(await reader.weeklyReport(tenantId, weekEnd));
 }

@@ -26,13 +26,10 @@ describe('bot: export through the file consent flow', () => {
   });
   afterEach(() => harness.close());
 
-  /** Sends an activity and returns what the bot posted in answer meanwhile. */
+  /** Sends an activity and returns what the bot posted in answer, with the attachments it carried. */
   async function send(activity: Record<string, unknown>) {
-    const before = harness.connector.requests.length;
-    const { status } = await harness.send(activity);
-    assert.equal(status, 200);
-    const posted = harness.connector.requests.slice(before).filter((request) => request.method === 'POST');
-    return { posted, texts: posted.map((request) => request.body?.text).filter(Boolean) as string[], attachments: posted.flatMap((request) => request.body?.attachments ?? []) };
+    const answer = await harness.ask(activity as Parameters<BotHarness['ask']>[0]);
+    return { ...answer, attachments: answer.posted.flatMap((request) => request.body?.attachments ?? []) };
   }
 
   it('offers the CSV with a consent card, uploads it on accept and shows the file', async () => {

@@ -3,7 +3,7 @@ import type { AdaptiveCardDocument } from '../../../src/alerts';
 import { ReportSchedule } from '../../../src/config';
 import { weeklyReportOffIn } from '../../../src/settings';
 import { ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, TEAM, TENANT } from '../bot-harness';
-import { assertValidCard, cardSays } from '../card-inspection';
+import { cardSays } from '../card-inspection';
 import { keepCall, olgaCallsRay } from '../../support/kept-calls';
 
 /** Wednesday 2026-03-25 12:00 UTC. */
@@ -28,11 +28,7 @@ describe('bot: report now, on and off', () => {
   afterEach(() => harness.close());
 
   async function say(text: string, from = ADMIN, channel: { id: string; name: string } | null = ALERTS_CHANNEL) {
-    const before = harness.connector.requests.length;
-    const activity = channel ? harness.channelMessage(text, from, { channel }) : harness.personalMessage(text, from);
-    assert.equal((await harness.send(activity)).status, 200);
-    const posted = harness.connector.requests.slice(before).filter((request) => request.method === 'POST');
-    return { texts: posted.map((request) => request.body?.text).filter(Boolean) as string[], cards: harness.connector.cardsIn(posted), posted };
+    return harness.ask(channel ? harness.channelMessage(text, from, { channel }) : harness.personalMessage(text, from));
   }
 
   it('"report now" posts the last seven days here at once', async () => {
@@ -52,7 +48,6 @@ describe('bot: report now, on and off', () => {
     await keepCall(harness.store, olgaCallsRay('today', Date.UTC(2026, 2, 25, 8)));
     const { cards } = await say('report now');
     assert.equal(cards.length, 1);
-    assertValidCard(cards[0]);
     assert.ok(cardSays(cards[0], '1 call scored, 1 with an alert.'));
   });
 
