@@ -2,8 +2,9 @@
  * Calls kept in the history as the ingest worker keeps them (`store.history.putCall` of an encoded
  * summary), built by hand so that tests can work out every exported or reported figure themselves.
  */
-import { encodeCallHistory, peopleOf, utcDay, type CallHistory, type HistoryEndpoint } from '../../src/insights';
+import type { CallHistory, HistoryEndpoint } from '../../src/insights';
 import type { Store } from '../../src/store';
+import { keepCalls } from './history-calls';
 
 export const KEPT_TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
 
@@ -70,15 +71,7 @@ export function olgaCallsRay(callId: string, startedAt: number, options: { tenan
   };
 }
 
-/** Keeps a call in the history, under the UTC day it started. */
-export async function keepCall(store: Store, call: CallHistory): Promise<boolean> {
-  return store.history.putCall({
-    tenantId: call.tenantId,
-    callId: call.callId,
-    version: call.version,
-    day: utcDay(call.startedAt!),
-    startedAt: call.startedAt,
-    people: peopleOf(call),
-    summary: encodeCallHistory(call),
-  });
+/** Keeps a call in the history, under the UTC day it started (as the inbox worker does). */
+export function keepCall(store: Store, call: CallHistory): Promise<void> {
+  return keepCalls(store.history, [call]);
 }
