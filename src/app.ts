@@ -108,6 +108,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
   const stopObservingInbox = telemetry.observeInbox((now) => store.inbox.stats(now));
   ingest.start();
   bot.startDelivery();
+  bot.startReports();
   const running = bot;
   return {
     port,

@@ -21,7 +21,7 @@ const ROOMS: Record<string, readonly string[]> = {
   // Pure: a call's history summary, day aggregates, trends, top lists, the weekly report's figures, export rows.
   insights: ['quality', 'sites'],
   alerts: ['quality', 'insights'],
-  // Reads the history with cached day aggregates: the insight answers.
+  // Reads the history: the insight answers with cached day aggregates, and the export.
   history: ['store', 'insights', 'quality'],
   graph: ['quality', 'telemetry'],
   settings: ['quality', 'store', 'alerts'],

@@ -5,8 +5,11 @@ import type { PlaceEndpoint } from '../insights';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import type { Store } from '../store';
+import type { ReportSchedule } from '../config';
 import type { AdminPolicy } from './admin-check';
+import type { BackgroundTasks } from './background-tasks';
 import type { ProactiveMessenger } from './proactive-messenger';
+import type { WeeklyReportCard } from './weekly-report-poster';
 
 /**
  * Fetches a call record from Graph and scores it with the options in force for the tenant (the
@@ -36,6 +39,12 @@ export interface BotServices {
   allowLocalFileChecks: boolean;
   /** The only folder `check file:` reads from (`RECORDS_DIR`). */
   recordsDirectory: string;
+  /** `REPORT_SCHEDULE` in `REPORT_TIME_ZONE`: when the weekly report is posted (told after `report on`). */
+  reportSchedule: ReportSchedule;
+  /** The weekly report's card (`report now`, and the scheduled posts). */
+  weeklyReportCard: WeeklyReportCard;
+  /** Work started by a handler that outlives its turn (an export's upload). */
+  tasks: BackgroundTasks;
   /** Places endpoints in the building file (`BUILDINGS_FILE`), so `check` cards name buildings; none without it. */
   place?: PlaceEndpoint;
   clock: () => number;

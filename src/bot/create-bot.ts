@@ -1,5 +1,6 @@
 import { AdaptiveCardActionExecuteResponseType, Application } from '@microsoft/teams-ai';
-import type { AppConfig } from '../config';
+import { buildWeeklyReportCard } from '../alerts';
+import { DEFAULT_REPORT_SCHEDULE, ReportSchedule, type AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { ScoringSettings } from '../quality';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type { Store } from '../store';
 import type { Telemetry } from '../telemetry';
 import type { TeamOwnerCheck } from './admin-check';
 import type { BotServices, FetchAndScore } from './bot-services';
+import { BackgroundTasks } from './background-tasks';
 import { AlertDelivery, type AlertDeliveryOptions } from './delivery/alert-delivery';
 import type { DeliveryRound } from './delivery/delivery-round';
 import type { InstallForUser } from './delivery/organizer-chat';
@@ -17,10 +19,12 @@ import { DocumentStorage } from './document-storage';
 import { ProactiveMessenger } from './proactive-messenger';
 import { registerCardActions } from './routes/card-actions';
 import { registerChatCommands } from './routes/chat-commands';
+import { registerFileConsent } from './routes/file-consent';
 import { registerInstallationTracking } from './routes/install';
 import { messagesRoute } from './routes/messages';
 import { DEFAULT_SEND_RETRY, type SendRetryOptions } from './send-retry';
 import { createTeamsAdapter, type BotAdapter, type BotFrameworkEndpoints } from './teams-adapter';
+import { WeeklyReportPoster, type ReportRound, type WeeklyReportCard, type WeeklyReportPosterOptions } from './weekly-report-poster';
 
 /** Everything {@link createBot} needs; only `config`, `store` and `logger` are required. */
 export interface CreateBotOptions {
@@ -28,6 +32,8 @@ export interface CreateBotOptions {
     alerts: Pick<AppConfig['alerts'], 'channelPolicy'> & Partial<AppConfig['alerts']>;
     graph?: Pick<AppConfig['graph'], 'tenantIds'>;
     recordsDir?: string;
+    /** When the weekly report is posted (Monday 09:00 UTC when absent). */
+    report?: AppConfig['report'];
     /** The building file's map, so `check` cards name buildings as alert cards do. */
     buildings?: Pick<AppConfig['buildings'], 'map'>;
   };
@@ -57,6 +63,10 @@ export interface CreateBotOptions {
   telemetry?: Telemetry;
   /** Tuning of the in-process retries of Bot Connector calls. */
   sendRetry?: Partial<SendRetryOptions>;
+  /** The weekly report's card (default: the week's figures from the history, `buildWeeklyReportCard`). */
+  weeklyReportCard?: WeeklyReportCard;
+  /** Tuning of the weekly report's loop (lease, catch-up, who this instance is). */
+  weeklyReport?: Partial<Pick<WeeklyReportPosterOptions, 'holder' | 'leaseMs' | 'catchUpMs' | 'checkMs'>>;
   clock?: () => number;
 }
 
@@ -74,7 +84,11 @@ export interface Bot {
   startDelivery(): void;
   /** Wakes the background delivery (an alert job was queued): pass as the ingest worker's `onAlertQueued`. */
   wakeDelivery(): void;
-  /** Stops the background delivery, waiting for the round in progress. */
+  /** Posts the weekly reports due now, in the caller's turn (tests). */
+  postDueReports(): Promise<ReportRound>;
+  /** Starts posting the weekly report at its schedule in the background. */
+  startReports(): void;
+  /** Stops the background delivery and the weekly report, waiting for the rounds (and uploads) in progress. */
   stop(): Promise<void>;
 }
 
@@ -100,9 +114,10 @@ export function createBot(options: CreateBotOptions): Bot {
     adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
   });
   const botLogger = logger.child({ component: 'bot' });
+  const history = new HistoryReader({ history: store.history, logger: botLogger });
   const services: BotServices = {
     store,
-    history: new HistoryReader({ history: store.history, logger: botLogger }),
+    history,
     logger: botLogger,
     messenger,
     admins: { adminUserIds: config.bot.adminUserIds, isTeamOwner: options.isTeamOwner, logger: botLogger },
@@ -113,12 +128,16 @@ export function createBot(options: CreateBotOptions): Bot {
     dataFlow: options.dataFlow,
     allowLocalFileChecks: options.allowLocalFileChecks ?? !config.bot.id,
     recordsDirectory: options.recordsDirectory ?? config.recordsDir ?? path.resolve('records'),
+    reportSchedule: config.report?.schedule ?? ReportSchedule.parse(DEFAULT_REPORT_SCHEDULE, 'UTC'),
+    weeklyReportCard: options.weeklyReportCard ?? weeklyReportFromHistory(history),
+    tasks: new BackgroundTasks(botLogger),
     place: config.buildings?.map.place,
     clock,
   };
   // Order matters: Teams AI runs the first route that matches.
   registerInstallationTracking(app, services);
   registerCardActions(app, services);
+  registerFileConsent(app, services);
   registerChatCommands(app, services);
 
   const delivery = new AlertDelivery({
@@ -135,6 +154,17 @@ export function createBot(options: CreateBotOptions): Bot {
     telemetry: options.telemetry,
   });
 
+  const reports = new WeeklyReportPoster({
+    clock,
+    ...options.weeklyReport,
+    store,
+    messenger,
+    logger: logger.child({ component: 'weekly-report' }),
+    schedule: services.reportSchedule,
+    reportCard: services.weeklyReportCard,
+    defaultAlertChannelKey: options.defaultAlertChannelKey ?? null,
+  });
+
   return {
     routes: messagesRoute(adapter, app, botLogger),
     app,
@@ -143,6 +173,16 @@ export function createBot(options: CreateBotOptions): Bot {
     deliverAlerts: () => delivery.drainOnce(),
     startDelivery: () => delivery.start(),
     wakeDelivery: () => delivery.wake(),
-    stop: () => delivery.stop(),
+    postDueReports: () => reports.postDue(),
+    startReports: () => reports.start(),
+    async stop() {
+      await Promise.all([delivery.stop(), reports.stop()]);
+      await services.tasks.settle();
+    },
   };
+}
+
+/** The weekly report as the history tells it: the week's figures against the week before, as a card. */
+function weeklyReportFromHistory(reader: HistoryReader): WeeklyReportCard {
+  return async (tenantId, weekEnd) => buildWeeklyReportCard(await reader.weeklyReport(tenantId, weekEnd));
 }

@@ -16,3 +16,4 @@ export type { BotFrameworkEndpoints } from './teams-adapter';
 export { DocumentStorage } from './document-storage';
 export { ConversationSendBudget, TEAMS_CONVERSATION_LIMITS, type SendWindow } from './send-budget';
 export { MESSAGES_PATH } from './routes/messages';
+export { weeklyReportRunKey, type ReportRound, type WeeklyReportCard } from './weekly-report-poster';

@@ -3,6 +3,8 @@ import { CliError } from './cli-error';
 import type { CliStreams } from './io';
 import { SCORE_USAGE, scoreCommand } from './score-command';
 import { INBOX_USAGE, inboxCommand } from './inbox-command';
+import { EXPORT_USAGE, exportCommand } from './export-command';
+import { FORGET_USAGE, forgetCommand } from './forget-command';
 import { BACKFILL_USAGE, FETCH_USAGE, SUBSCRIBE_USAGE, backfillCommand, fetchCommand, subscribeCommand } from './graph-commands';
 import { BUILDINGS_USAGE, buildingsCommand } from './buildings-command';
 
@@ -16,6 +18,8 @@ export const COMMANDS: Record<string, { usage: string; run: CliCommand }> = {
   subscribe: { usage: SUBSCRIBE_USAGE, run: subscribeCommand },
   backfill: { usage: BACKFILL_USAGE, run: backfillCommand },
   inbox: { usage: INBOX_USAGE, run: inboxCommand },
+  export: { usage: EXPORT_USAGE, run: exportCommand },
+  forget: { usage: FORGET_USAGE, run: forgetCommand },
   buildings: { usage: BUILDINGS_USAGE, run: buildingsCommand },
 };
 

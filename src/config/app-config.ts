@@ -4,7 +4,11 @@ import type { BuildingMap } from '../sites';
 import { readBuildingsFile } from './buildings-file';
 import { checkBotCredentials, checkClientCertificate, listeningHost, readQualitySettings } from './setting-checks';
 import { envSchema } from './env-schema';
+import { InvalidReportScheduleError, ReportSchedule } from './report-schedule';
 import { ConfigError } from './startup-error';
+
+/** `REPORT_SCHEDULE` when not set: Monday 09:00. */
+export const DEFAULT_REPORT_SCHEDULE = '0 9 * * 1';
 
 /**
  * Every setting of the bot, parsed and validated once from the environment. The variable names are
@@ -52,6 +56,10 @@ export interface AppConfig {
   qualitySettings: ScoringSettings;
   /** The same settings resolved into scoring options. */
   scoring: ScoringOptions;
+  /** `HISTORY_DAYS`: how many days of call history are kept before the background pruning removes them. */
+  history: { days: number };
+  /** When the weekly report is posted: `REPORT_SCHEDULE` read in `REPORT_TIME_ZONE`. */
+  report: { schedule: ReportSchedule };
   /** `BUILDINGS_FILE`, resolved, and the building map read from it (empty without it): where each endpoint was. */
   buildings: { file: string | undefined; map: BuildingMap };
 }
@@ -86,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const clientCertificatePath = e.GRAPH_CLIENT_CERTIFICATE_PATH ? path.resolve(cwd, e.GRAPH_CLIENT_CERTIFICATE_PATH) : undefined;
   if (clientCertificatePath) checkClientCertificate(clientCertificatePath);
   const qualitySettings = readQualitySettings(e, cwd);
+  const schedule = reportScheduleOf(e.REPORT_SCHEDULE, e.REPORT_TIME_ZONE);
   const buildings = readBuildingsFile(e.BUILDINGS_FILE, cwd);
   return {
     port: e.PORT,
@@ -124,8 +133,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     recordsDir: path.resolve(cwd, e.RECORDS_DIR),
     qualitySettings,
     scoring: resolveScoringOptions(qualitySettings),
+    history: { days: e.HISTORY_DAYS },
+    report: { schedule },
     buildings: { file: buildings.path, map: buildings.map },
   };
+}
+
+/** The weekly report's schedule; a wrong expression or zone names its variable. */
+function reportScheduleOf(expression: string | undefined, timeZone: string | undefined): ReportSchedule {
+  try {
+    return ReportSchedule.parse(expression ?? DEFAULT_REPORT_SCHEDULE, timeZone ?? 'UTC');
+  } catch (error) {
+    if (!(error instanceof InvalidReportScheduleError)) throw error;
+    const variable = error.part === 'schedule' ? 'REPORT_SCHEDULE' : 'REPORT_TIME_ZONE';
+    throw new ConfigError(variable, `Configuration error: ${variable}: ${error.message}.`);
+  }
 }
 
 function isSecretVariable(variable: string): boolean {

@@ -40,6 +40,14 @@ const hostAddress = z
   .transform((value) => value.replace(/^\[(.*)\]$/, '$1'))
   .refine((value) => value === 'localhost' || isIP(value) !== 0, 'must be an IP address (such as 127.0.0.1, ::1, 0.0.0.0 or ::) or localhost');
 
+/** A whole number in a range; an empty value counts as not set (the default). */
+function wholeNumber(min: number, max: number, what: string, fallback: number) {
+  return z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    z.coerce.number({ invalid_type_error: `must be a whole number of ${what}` }).int(`must be a whole number of ${what}`).min(min, `must be ${min} to ${max} ${what}`).max(max, `must be ${min} to ${max} ${what}`).default(fallback),
+  );
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every environment variable the bot reads, with its type and default. */
@@ -85,6 +93,9 @@ export const envSchema = z.object({
   QUALITY_SETTINGS_FILE: optionalText,
   BUILDINGS_FILE: optionalText,
   ALERT_RATINGS: optionalText,
+  HISTORY_DAYS: wholeNumber(1, 3650, 'days', 90),
+  REPORT_SCHEDULE: optionalText,
+  REPORT_TIME_ZONE: optionalText,
 });
 
 /** The environment, parsed. */

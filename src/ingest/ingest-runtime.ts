@@ -6,6 +6,7 @@ import type { ScoringOptions } from '../quality';
 import { currentScoringOptions } from '../settings';
 import type { Store } from '../store';
 import { InboxWorker } from './inbox-worker';
+import { HistoryRetention } from './history-retention';
 import type { IngestStatus } from './ingest-status';
 import { ReconciliationSweep } from './reconciliation-sweep';
 import { SubscriptionKeeper } from './subscription-keeper';
@@ -19,6 +20,8 @@ export interface IngestRuntime {
   worker: InboxWorker | undefined;
   sweep: ReconciliationSweep | undefined;
   subscriptions: SubscriptionKeeper | undefined;
+  /** Prunes the call history to `HISTORY_DAYS` (with or without Graph: the history is there either way). */
+  retention: HistoryRetention;
   start(): void;
   stop(): Promise<void>;
 }
@@ -48,8 +51,18 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
   const graph = options.graph ?? (graphReady ? createGraphClient({ ...graphClientOptionsFromConfig(config.graph, logger), telemetry: options.telemetry }) : undefined);
   // Admins' changes in Teams (profile, thresholds) go on top of the configuration, per tenant.
   const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings);
+  const retention = new HistoryRetention({ history: store.history, days: config.history.days, logger: logger.child({ part: 'retention' }) });
   if (!graph) {
-    return { graph: undefined, scoringFor, worker: undefined, sweep: undefined, subscriptions: undefined, start() {}, async stop() {} };
+    return {
+      graph: undefined,
+      scoringFor,
+      worker: undefined,
+      sweep: undefined,
+      subscriptions: undefined,
+      retention,
+      start: () => retention.start(),
+      stop: () => retention.stop(),
+    };
   }
   const worker = new InboxWorker({
     store,
@@ -85,7 +98,9 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     worker,
     sweep,
     subscriptions,
+    retention,
     start() {
+      retention.start();
       worker.start();
       const sweepAll = () => void sweep.sweepAll().catch((error: Error) => logger.error({ err: error.message }, 'sweep failed'));
       timers.push(setInterval(sweepAll, config.sweepMinutes * 60_000));
@@ -100,7 +115,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
-      await worker.stop();
+      await Promise.all([worker.stop(), retention.stop()]);
     },
   };
 }

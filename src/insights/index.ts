@@ -3,6 +3,8 @@
  * history summary, day aggregates, trends, top lists, the weekly report's figures and export rows.
  */
 export * from './call-history';
+export * from './export-rows';
+export * from './forget-person';
 export { callHistoryOf, type CallHistoryInput, type PlaceEndpoint } from './call-history-of';
 export { connectionTypeOf } from './connection-type';
 export * from './dimensions';

@@ -4,7 +4,7 @@
  * about the organizer. Ingest (scoring every record), the CLI (`fetch`) and the bot (commands, card
  * actions, delivery) all read these through this room, so they judge a call the same way.
  */
-export { tenantScope, userScope, callScope, SETTING_KEYS } from './setting-scopes';
+export { tenantScope, userScope, callScope, conversationScope, SETTING_KEYS } from './setting-scopes';
 export {
   currentScoringOptions,
   combineSettings,
@@ -14,6 +14,7 @@ export {
   type QualityOverrides,
 } from './scoring-overrides';
 export { mutedUntil, muteUser, unmuteUser, type MuteSetting } from './user-mute';
-export { alertChannelOf, setAlertChannel, type AlertChannelSetting } from './alert-channel';
+export { adminsChannelOf, alertChannelOf, setAlertChannel, type AlertChannelSetting } from './alert-channel';
+export { setWeeklyReport, weeklyReportOffIn, type WeeklyReportOffSetting } from './weekly-report-setting';
 export { organizerNoticeOf, saveOrganizerNotice } from './organizer-notice';
 export { clearSending, markSending, sendingMarkerOf, type SendingMarker } from './sending-marker';

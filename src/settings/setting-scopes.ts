@@ -13,6 +13,11 @@ export function callScope(tenantId: string, callId: string): string {
   return `call:${tenantId}:${callId}`;
 }
 
+/** The settings scope of one conversation (a channel, a chat), by its record key. */
+export function conversationScope(conversationKey: string): string {
+  return `conversation:${conversationKey}`;
+}
+
 /** The keys of the settings this room owns. */
 export const SETTING_KEYS = {
   /** Per user: `{ until }`, epoch ms. */
@@ -23,4 +28,6 @@ export const SETTING_KEYS = {
   quality: 'quality.overrides',
   /** Per call: what the admins' card said about the organizer. */
   organizerNotice: 'alerts.organizer-notice',
+  /** Per conversation: the weekly report was turned off there with `report off`. */
+  weeklyReportOff: 'report.off',
 } as const;

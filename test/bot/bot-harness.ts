@@ -38,11 +38,14 @@ export class BotHarness {
     readonly connector: LoopbackBotConnector,
     private readonly server: restify.Server,
     readonly port: number,
+    private readonly ownsStore: boolean,
   ) {}
 
+  /** A bot with its own in-memory store, or on `store` (several instances sharing one, which the caller closes). */
   static async start(overrides: Partial<Omit<CreateBotOptions, 'config'>> & { config?: Partial<CreateBotOptions['config']> } = {}): Promise<BotHarness> {
     const connector = await new LoopbackBotConnector().start();
-    const store = openSqliteStore({ path: ':memory:' });
+    const ownsStore = !overrides.store;
+    const store = overrides.store ?? openSqliteStore({ path: ':memory:' });
     const logger = createLogger('silent');
     const { config: configOverrides, ...rest } = overrides;
     const bot = createBot({
@@ -60,14 +63,14 @@ export class BotHarness {
     });
     const server = createServer(logger, [bot.routes]);
     const port = await listen(server, 0, '127.0.0.1');
-    return new BotHarness(bot, store, connector, server, port);
+    return new BotHarness(bot, store, connector, server, port, ownsStore);
   }
 
   async close(): Promise<void> {
     await this.bot.stop();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.connector.stop();
-    await this.store.close();
+    if (this.ownsStore) await this.store.close();
   }
 
   get endpoint(): string {
@@ -179,6 +182,20 @@ export class BotHarness {
       replyToId,
       value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
     };
+  }
+
+  /**
+   * What Teams sends when a user answers a file consent card in their 1:1 chat: `fileConsent/invoke`
+   * with the card's context, and on accept the upload session Teams opened in their OneDrive.
+   */
+  fileConsent(from: TestUser, action: 'accept' | 'decline', context: unknown, uploadInfo?: JsonObject | object, replyToId = 'consent-card'): JsonObject {
+    return {
+      ...this.base(this.personalConversation(from), from, {}),
+      type: 'invoke',
+      name: 'fileConsent/invoke',
+      replyToId,
+      value: { type: 'fileUpload', action, context, ...(uploadInfo ? { uploadInfo } : {}) },
+    } as JsonObject;
   }
 
   /** Installs the app for a user in the loopback connector and tells the bot (personal scope). */

@@ -110,3 +110,39 @@ describe('loadConfig: HEALTH_KEY and the Graph certificate', () => {
     assert.match(error.message, /^Configuration error: GRAPH_CLIENT_CERTIFICATE_PATH: .*notes\.pem.*lacks the certificate/);
   });
 });
+
+describe('loadConfig: history retention and the weekly report', () => {
+  it('keeps 90 days and posts on Monday 09:00 UTC unless told otherwise', () => {
+    const config = loadConfig({});
+    assert.equal(config.history.days, 90);
+    assert.equal(config.report.schedule.expression, '0 9 * * 1');
+    assert.equal(config.report.schedule.timeZone, 'UTC');
+    assert.equal(loadConfig({ HISTORY_DAYS: '', REPORT_SCHEDULE: '', REPORT_TIME_ZONE: '' }).history.days, 90, 'an empty value counts as not set');
+  });
+
+  it('takes HISTORY_DAYS, REPORT_SCHEDULE and REPORT_TIME_ZONE', () => {
+    const config = loadConfig({ HISTORY_DAYS: '30', REPORT_SCHEDULE: '30 7 * * 5', REPORT_TIME_ZONE: 'Europe/Paris' });
+    assert.equal(config.history.days, 30);
+    // Friday 2026-03-27 07:30 in Paris (CET, UTC+1) is 06:30Z.
+    assert.equal(config.report.schedule.nextAfter(Date.parse('2026-03-25T00:00:00Z')), Date.parse('2026-03-27T06:30:00Z'));
+  });
+
+  it('refuses a HISTORY_DAYS that is not a whole number of days from 1 to 3650', () => {
+    for (const value of ['0', '3651', '7.5', 'ninety']) {
+      const error = refusal({ HISTORY_DAYS: value });
+      assert.equal(error.variable, 'HISTORY_DAYS');
+      assert.match(error.message, new RegExp(`^Configuration error: HISTORY_DAYS="${value}" is not valid: must be (1 to 3650 days|a whole number of days)\\.$`));
+    }
+  });
+
+  it('refuses a schedule that is not 5 cron fields, or a zone that is not IANA, naming the variable', () => {
+    const schedule = refusal({ REPORT_SCHEDULE: '0 9 * *' });
+    assert.equal(schedule.variable, 'REPORT_SCHEDULE');
+    assert.match(schedule.message, /^Configuration error: REPORT_SCHEDULE: "0 9 \* \*" has 4 fields; it takes 5/);
+    assert.equal(refusal({ REPORT_SCHEDULE: '0 25 * * 1' }).variable, 'REPORT_SCHEDULE');
+    const zone = refusal({ REPORT_TIME_ZONE: 'Europe/Atlantis' });
+    assert.equal(zone.variable, 'REPORT_TIME_ZONE');
+    assert.match(zone.message, /^Configuration error: REPORT_TIME_ZONE: "Europe\/Atlantis" is not an IANA time zone name/);
+    assert.doesNotMatch(zone.message, /\n/);
+  });
+});

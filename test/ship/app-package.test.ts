@@ -105,10 +105,11 @@ describe('Teams app manifest', () => {
     assert.equal(manifest.webApplicationInfo.resource, 'api://${{BOT_DOMAIN}}/botid-${{BOT_ID}}');
   });
 
-  it('is a conversational bot in personal chats, teams and group chats, without files', () => {
+  it('is a conversational bot in personal chats, teams and group chats, that sends files (the export, in personal chats)', () => {
     const [bot] = manifest.bots;
     assert.deepEqual([...bot!.scopes].sort(), ['groupChat', 'personal', 'team']);
-    assert.equal(bot!.supportsFiles, false);
+    // Without it Teams refuses the file consent card: the only way a bot can send a file to a chat.
+    assert.equal(bot!.supportsFiles, true);
     assert.equal(bot!.isNotificationOnly, false);
   });
 

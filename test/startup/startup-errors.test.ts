@@ -59,6 +59,10 @@ describe('start-up errors (the compiled bot as a process)', function () {
       env: () => ({ DATA_DIR: path.join(scratch, 'truncated') }),
       says: () => [new RegExp(escape(path.join(scratch, 'truncated', SQLITE_FILE_NAME))), /damaged/, /restore it from a backup/, /move it aside/],
     },
+    { name: 'a REPORT_SCHEDULE that is not 5 cron fields', env: () => ({ REPORT_SCHEDULE: '0 9 * *' }), says: () => [/REPORT_SCHEDULE/, /"0 9 \* \*" has 4 fields; it takes 5/] },
+    { name: 'a REPORT_SCHEDULE with a field out of range', env: () => ({ REPORT_SCHEDULE: '0 24 * * 1' }), says: () => [/REPORT_SCHEDULE/, /"0 24 \* \* 1" is not a cron expression/] },
+    { name: 'a REPORT_TIME_ZONE that is not IANA', env: () => ({ REPORT_TIME_ZONE: 'Central Europe Standard Time' }), says: () => [/REPORT_TIME_ZONE/, /"Central Europe Standard Time" is not an IANA time zone name/] },
+    { name: 'a HISTORY_DAYS out of range', env: () => ({ HISTORY_DAYS: '0' }), says: () => [/HISTORY_DAYS="0"/, /must be 1 to 3650 days/] },
     { name: 'HOST on the network without BOT_ID', env: () => ({ HOST: '0.0.0.0' }), says: () => [/HOST="0\.0\.0\.0"/, /without authentication/, /ALLOW_REMOTE_UNAUTHENTICATED=true/] },
   ];
 

@@ -31,6 +31,32 @@ export interface ConnectorMember {
   [key: string]: unknown;
 }
 
+/** What Teams hands the bot in a file consent `accept`: where to upload the file (OneDrive for Business). */
+export interface UploadInfo {
+  name: string;
+  uploadUrl: string;
+  contentUrl: string;
+  uniqueId: string;
+  fileType: string;
+  etag: string;
+}
+
+/** A file uploaded (or being uploaded) to a loopback upload session. */
+export interface UploadSession {
+  info: UploadInfo;
+  /** The bytes received so far, in order. */
+  bytes: Buffer;
+  /** The total size the fragments announced, once known. */
+  size: number | null;
+  complete: boolean;
+  /** Every PUT: its Content-Range and what the session answered. */
+  fragments: Array<{ contentRange: string | undefined; length: number; status: number }>;
+}
+
+/** OneDrive takes fragments in multiples of 320 KiB, except the last, of at most 60 MiB each. */
+const FRAGMENT_UNIT = 320 * 1024;
+const MAX_FRAGMENT = 60 * 1024 * 1024;
+
 /** A fault the connector answers with instead of doing the work. */
 interface Fault {
   status: number;
@@ -71,6 +97,8 @@ export class LoopbackBotConnector {
   /** The key the channel signs its requests to the bot with (see {@link channelToken}). */
   private readonly signingKey: { privateKey: KeyObject; publicJwk: Record<string, unknown>; kid: string };
   private readonly waiters = new Set<() => void>();
+  /** Upload sessions by id, as OneDrive for Business keeps them behind a file consent. */
+  readonly uploads = new Map<string, UploadSession>();
 
   constructor() {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -181,6 +209,32 @@ export class LoopbackBotConnector {
     return `a:personal-${userId}`;
   }
 
+  /**
+   * Opens an upload session as Teams does when a user accepts a file consent card, and returns the
+   * `uploadInfo` the accept invoke carries. Its upload URL takes PUTs of byte ranges like OneDrive's
+   * (`Content-Range: bytes start-end/total`, in order, multiples of 320 KiB but the last, no
+   * Authorization header): 202 with `nextExpectedRanges` until the last byte, then 201 with the item.
+   */
+  openUploadSession(name: string): UploadInfo {
+    const id = `upload-${this.nextId++}`;
+    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
+    const info: UploadInfo = {
+      name,
+      uploadUrl: `http://127.0.0.1:${this.port}/upload/${id}`,
+      contentUrl: `http://127.0.0.1:${this.port}/personal/documents/Applications/${encodeURIComponent(name)}`,
+      uniqueId: `1150D938-8870-4044-9F2C-${String(this.nextId).padStart(12, '0')}`,
+      fileType: extension,
+      etag: '1',
+    };
+    this.uploads.set(id, { info, bytes: Buffer.alloc(0), size: null, complete: false, fragments: [] });
+    return info;
+  }
+
+  /** The session behind an upload URL. */
+  uploadAt(uploadUrl: string): UploadSession | undefined {
+    return this.uploads.get(uploadUrl.slice(uploadUrl.lastIndexOf('/') + 1));
+  }
+
   /** Recorded requests that created a message (a POST of an activity or a new thread). */
   posts(conversationId?: string): ConnectorRequest[] {
     return this.requests.filter(
@@ -253,8 +307,12 @@ export class LoopbackBotConnector {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/upload/')) {
+      this.receiveFragment(req, res, url.pathname.slice('/upload/'.length), Buffer.concat(chunks));
+      return;
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
     const segments = url.pathname.split('/').filter(Boolean).map((segment) => decodeURIComponent(segment));
     const path = `/${segments.join('/')}`;
     const method = req.method ?? 'GET';
@@ -369,6 +427,42 @@ export class LoopbackBotConnector {
     }
 
     answer(404, { error: { code: 'NotFound', message: `The loopback connector does not serve ${method} ${path}.` } });
+  }
+
+  /** One PUT to an upload session, checked as OneDrive checks it. */
+  private receiveFragment(req: http.IncomingMessage, res: http.ServerResponse, id: string, body: Buffer): void {
+    const session = this.uploads.get(id);
+    const contentRange = req.headers['content-range'];
+    const reply = (status: number, answer: unknown) => {
+      session?.fragments.push({ contentRange, length: body.length, status });
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
+      for (const waiter of [...this.waiters]) waiter();
+    };
+    const invalid = (status: number, code: string, message: string) => reply(status, { error: { code, message } });
+    if (!session || req.method !== 'PUT') return invalid(404, 'itemNotFound', 'The upload session does not exist.');
+    // The upload URL is pre-authenticated; OneDrive may refuse a request that carries a token.
+    if (req.headers.authorization) return invalid(401, 'unauthenticated', 'Do not send an Authorization header to an upload URL.');
+    if (session.complete) return invalid(409, 'uploadSessionComplete', 'The upload session is already complete.');
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange ?? '');
+    if (!range) return invalid(400, 'invalidRange', `Content-Range "${contentRange ?? ''}" is not "bytes start-end/total".`);
+    const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+    const expected = session.bytes.length;
+    if (start !== expected || end < start || end >= total || (session.size !== null && total !== session.size)) {
+      return invalid(416, 'invalidRange', `Expected bytes from ${expected}${session.size !== null ? ` of ${session.size}` : ''}; got ${contentRange}.`);
+    }
+    if (Number(req.headers['content-length']) !== body.length || body.length !== end - start + 1) {
+      return invalid(400, 'invalidRange', `Content-Length ${req.headers['content-length']} and a body of ${body.length} bytes do not match ${contentRange}.`);
+    }
+    const last = end === total - 1;
+    if (body.length > MAX_FRAGMENT || (!last && body.length % FRAGMENT_UNIT !== 0)) {
+      return invalid(400, 'invalidRange', `A fragment must be a multiple of 320 KiB (but the last) and at most 60 MiB; got ${body.length} bytes.`);
+    }
+    session.size = total;
+    session.bytes = Buffer.concat([session.bytes, body]);
+    if (!last) return reply(202, { expirationDateTime: new Date(Date.now() + 3_600_000).toISOString(), nextExpectedRanges: [`${end + 1}-`] });
+    session.complete = true;
+    return reply(201, { id: session.info.uniqueId, name: session.info.name, size: total, file: {} });
   }
 
   private newId(): string {

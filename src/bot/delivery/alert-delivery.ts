@@ -1,7 +1,7 @@
 import { adminsGetCard, cardPlanFor, type ChannelPolicy, type OrganizerNotice } from '../../alerts';
 import { BackgroundLoop } from '../../background-loop';
 import type { Logger } from '../../logger';
-import { alertChannelOf, saveOrganizerNotice } from '../../settings';
+import { adminsChannelOf, saveOrganizerNotice } from '../../settings';
 import type { ConversationRecord, Store } from '../../store';
 import { disabledTelemetry, type Telemetry } from '../../telemetry';
 import type { ProactiveMessenger } from '../proactive-messenger';
@@ -188,15 +188,8 @@ export class AlertDelivery {
     return cards;
   }
 
-  private async adminChannelOf(tenantId: string): Promise<ConversationRecord | undefined> {
-    const { store } = this.options;
-    const chosen = await alertChannelOf(store.settings, tenantId);
-    const key = chosen?.conversationKey ?? this.options.defaultAlertChannelKey ?? null;
-    if (!key) return undefined;
-    const record = await store.conversations.getConversation(key);
-    if (!record || record.deadReason) return undefined;
-    if (!chosen && record.tenantId && record.tenantId !== tenantId) return undefined;
-    return record;
+  private adminChannelOf(tenantId: string): Promise<ConversationRecord | undefined> {
+    return adminsChannelOf(this.options.store, tenantId, this.options.defaultAlertChannelKey ?? null);
   }
 }
 
