@@ -3,6 +3,7 @@ import {
   aggregateDay,
   decodeCallHistory,
   decodeDayAggregate,
+  DIMENSIONS,
   emptyDayAggregate,
   encodeDayAggregate,
   periodEndingAt,
@@ -15,6 +16,7 @@ import {
   weeklyReportOf,
   type CallHistory,
   type DayAggregate,
+  type Dimension,
   type PersonCallsAnswer,
   type TopAnswer,
   type TopListName,
@@ -23,6 +25,9 @@ import {
 } from '../insights';
 import type { Logger } from '../logger';
 import type { DayRollup, HistoryStore } from '../store';
+
+/** What the weekly report ranks: its top sites, networks and people. */
+const WEEKLY_REPORT_DIMENSIONS: readonly Dimension[] = ['sites', 'networks', 'people'];
 
 /** A person the history knows by name: their Entra id (lower case) and newest name. */
 export interface KnownPerson {
@@ -46,14 +51,18 @@ export interface HistoryReaderOptions {
 export class HistoryReader {
   constructor(private readonly options: HistoryReaderOptions) {}
 
-  /** The aggregate of every day from `from` to `to` (inclusive), oldest first. */
-  async days(tenantId: string, from: string, to: string): Promise<DayAggregate[]> {
+  /**
+   * The aggregate of every day from `from` to `to` (inclusive), oldest first. Cached days bring only
+   * the `dimensions` asked for (every one unless said; a trend needs none), since a busy day's
+   * dimensions are hundreds of KB to read and its counts a few bytes.
+   */
+  async days(tenantId: string, from: string, to: string, dimensions: readonly Dimension[] = DIMENSIONS): Promise<DayAggregate[]> {
     const { history } = this.options;
     const rollups = await history.readRollups(tenantId, from, to);
     const result = new Map<string, DayAggregate>();
     const missing: DayRollup[] = [];
     for (const rollup of rollups) {
-      const cached = rollup.rollup === null ? null : this.readCached(tenantId, rollup);
+      const cached = rollup.rollup === null ? null : this.readCached(tenantId, rollup, dimensions);
       if (cached) result.set(rollup.day, cached);
       else missing.push(rollup);
     }
@@ -74,14 +83,14 @@ export class HistoryReader {
   /** `trends`: the `days` days up to `now`'s day against the `days` before them. */
   async trends(tenantId: string, days: number, now: number): Promise<Trends> {
     const period = periodEndingAt(now, days);
-    const aggregates = await this.days(tenantId, period.previousFrom, period.to);
+    const aggregates = await this.days(tenantId, period.previousFrom, period.to, []);
     return trendsOf(aggregates.slice(days), aggregates.slice(0, days));
   }
 
   /** `top`: the worst values of the list's dimensions over the `days` days up to `now`'s day. */
   async top(tenantId: string, list: TopListName, days: number, now: number): Promise<TopAnswer> {
     const period = periodEndingAt(now, days);
-    const total = sumAggregates(await this.days(tenantId, period.from, period.to));
+    const total = sumAggregates(await this.days(tenantId, period.from, period.to, TOP_LIST_DIMENSIONS[list]));
     return { list, days, from: period.from, to: period.to, rankings: TOP_LIST_DIMENSIONS[list].map((dimension) => topListOf(total, dimension)) };
   }
 
@@ -99,7 +108,7 @@ export class HistoryReader {
    */
   async findPeople(tenantId: string, name: string, days: number, now: number): Promise<KnownPerson[]> {
     const period = periodEndingAt(now, days);
-    const names = sumAggregates(await this.days(tenantId, period.from, period.to)).names;
+    const names = sumAggregates(await this.days(tenantId, period.from, period.to, ['people'])).names;
     const wanted = name.trim().toLowerCase();
     const words = wanted.split(/\s+/).filter(Boolean);
     const people = [...names].map(([userId, known]) => ({ userId, name: known }));
@@ -114,13 +123,13 @@ export class HistoryReader {
    */
   async weeklyReport(tenantId: string, weekEnd: number): Promise<WeeklyReport> {
     const lastDay = addDays(utcDay(weekEnd), -1);
-    const aggregates = await this.days(tenantId, addDays(lastDay, -13), lastDay);
+    const aggregates = await this.days(tenantId, addDays(lastDay, -13), lastDay, WEEKLY_REPORT_DIMENSIONS);
     return weeklyReportOf(aggregates.slice(7), aggregates.slice(0, 7));
   }
 
-  private readCached(tenantId: string, rollup: DayRollup): DayAggregate | null {
+  private readCached(tenantId: string, rollup: DayRollup, dimensions: readonly Dimension[]): DayAggregate | null {
     try {
-      return decodeDayAggregate(rollup.rollup!);
+      return decodeDayAggregate(rollup.rollup!, dimensions);
     } catch (error) {
       this.options.logger?.warn({ tenantId, day: rollup.day, err: (error as Error).message }, 'history: recomputing a cached day aggregate that cannot be read');
       return null;

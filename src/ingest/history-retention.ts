@@ -1,5 +1,6 @@
 import { BackgroundLoop } from '../background-loop';
-import { utcDay } from '../insights';
+import { HistoryReader } from '../history';
+import { addDays, utcDay } from '../insights';
 import type { Logger } from '../logger';
 import type { HistoryStore } from '../store';
 
@@ -21,6 +22,11 @@ export interface HistoryRetentionOptions {
  * Keeps the call history to `HISTORY_DAYS`: prunes once at start, then every few hours. Several
  * instances may prune at once; removing what is already gone is harmless. A failure is logged and
  * the next round tries again.
+ *
+ * Each round then brings the cached aggregates of the kept days before today up to date (a day
+ * whose calls changed since its aggregate was written is recomputed), so that `trends` and `top`
+ * recompute little more than today when an admin asks: a busy day takes tens of milliseconds to
+ * recompute, a cached one well under one.
  */
 export class HistoryRetention {
   private readonly clock: () => number;
@@ -30,6 +36,7 @@ export class HistoryRetention {
     this.clock = options.clock ?? Date.now;
     this.loop = new BackgroundLoop(async () => {
       await this.pruneOnce().catch((error: Error) => options.logger.error({ err: error.message }, 'could not prune the call history'));
+      await this.refreshAggregates().catch((error: Error) => options.logger.error({ err: error.message }, "could not bring the call history's day aggregates up to date"));
       return true;
     }, options.intervalMs ?? RETENTION_INTERVAL_MS);
   }
@@ -45,6 +52,13 @@ export class HistoryRetention {
     const removed = await this.options.history.prune(beforeDay);
     if (removed > 0) this.options.logger.info({ removed, beforeDay }, 'pruned the call history');
     return removed;
+  }
+
+  /** Recomputes the missing or stale aggregates of every tenant's kept days before today. */
+  async refreshAggregates(): Promise<void> {
+    const reader = new HistoryReader({ history: this.options.history, logger: this.options.logger });
+    const yesterday = addDays(utcDay(this.clock()), -1);
+    for (const tenantId of await this.options.history.tenants()) await reader.days(tenantId, this.firstDayKept(), yesterday, []);
   }
 
   start(): void {

@@ -1,29 +1,21 @@
-import { DIMENSIONS } from './dimensions';
+import { DIMENSIONS, type Dimension } from './dimensions';
 import { emptyDayAggregate, STREAM_KINDS, type DayAggregate } from './day-aggregate';
 
 /** The version of the encoding, first in every encoded aggregate. */
-const ENCODING = 1;
+const ENCODING = 2;
 
 type EncodedValue = [string, number, number, number];
-type Encoded = [
-  typeof ENCODING,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  [number, number, number][],
-  EncodedValue[][],
-  [string, string][],
-];
+type EncodedHeader = [typeof ENCODING, string, number, number, number, number, number, [number, number, number][]];
 
 /**
- * A day's aggregate as compact text for `HistoryStore.writeRollup` (positional JSON arrays, no
- * property names). {@link decodeDayAggregate} reads it back exactly.
+ * A day's aggregate as compact text for `HistoryStore.writeRollup`: a first line with the day's
+ * counts, then one line per dimension (in {@link DIMENSIONS} order), then the people's names, each
+ * a positional JSON array (no property names; JSON never holds a raw line break). A busy day's
+ * dimensions weigh hundreds of KB (a value per person), its counts under 100 bytes: the lines let
+ * {@link decodeDayAggregate} read only what an answer needs (a trend reads the first line alone).
  */
 export function encodeDayAggregate(aggregate: DayAggregate): string {
-  const encoded: Encoded = [
+  const header: EncodedHeader = [
     ENCODING,
     aggregate.day,
     aggregate.calls,
@@ -32,10 +24,14 @@ export function encodeDayAggregate(aggregate: DayAggregate): string {
     aggregate.ratings,
     aggregate.badRatings,
     STREAM_KINDS.map((kind) => [aggregate.kinds[kind].poor, aggregate.kinds[kind].classified, aggregate.kinds[kind].unclassified]),
-    DIMENSIONS.map((dimension) => [...aggregate.values[dimension]].map(([value, counts]) => [value, counts.poor, counts.classified, counts.calls])),
-    [...aggregate.names],
   ];
-  return JSON.stringify(encoded);
+  const lines = [JSON.stringify(header)];
+  for (const dimension of DIMENSIONS) {
+    const values: EncodedValue[] = [...aggregate.values[dimension]].map(([value, counts]) => [value, counts.poor, counts.classified, counts.calls]);
+    lines.push(JSON.stringify(values));
+  }
+  lines.push(JSON.stringify([...aggregate.names]));
+  return lines.join('\n');
 }
 
 /** Thrown when a cached aggregate cannot be read (another encoding, damaged text): recompute the day. */
@@ -46,18 +42,17 @@ export class DayAggregateEncodingError extends Error {
   }
 }
 
-/** Reads what {@link encodeDayAggregate} wrote. Throws {@link DayAggregateEncodingError} for anything else. */
-export function decodeDayAggregate(text: string): DayAggregate {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new DayAggregateEncodingError('it is not JSON');
-  }
-  if (!Array.isArray(value) || value[0] !== ENCODING || value.length !== 10) {
-    throw new DayAggregateEncodingError(`it is not encoding ${ENCODING}`);
-  }
-  const [, day, calls, alertCalls, sweepCalls, ratings, badRatings, kinds, values, names] = value as Encoded;
+/**
+ * Reads what {@link encodeDayAggregate} wrote: every dimension, or only those in `dimensions` (the
+ * others come back empty; the names come with `people`). Throws {@link DayAggregateEncodingError}
+ * for anything else.
+ */
+export function decodeDayAggregate(text: string, dimensions: readonly Dimension[] = DIMENSIONS): DayAggregate {
+  const lines = text.split('\n');
+  if (lines.length !== DIMENSIONS.length + 2) throw new DayAggregateEncodingError(`it is not encoding ${ENCODING}`);
+  const header = parse(lines[0]!);
+  if (!Array.isArray(header) || header[0] !== ENCODING || header.length !== 8) throw new DayAggregateEncodingError(`it is not encoding ${ENCODING}`);
+  const [, day, calls, alertCalls, sweepCalls, ratings, badRatings, kinds] = header as EncodedHeader;
   const aggregate = emptyDayAggregate(day);
   Object.assign(aggregate, { calls, alertCalls, sweepCalls, ratings, badRatings });
   STREAM_KINDS.forEach((kind, index) => {
@@ -65,10 +60,21 @@ export function decodeDayAggregate(text: string): DayAggregate {
     aggregate.kinds[kind] = { poor, classified, unclassified };
   });
   DIMENSIONS.forEach((dimension, index) => {
-    for (const [name, poor, classified, callCount] of values[index] ?? []) {
+    if (!dimensions.includes(dimension)) return;
+    for (const [name, poor, classified, callCount] of parse(lines[index + 1]!) as EncodedValue[]) {
       aggregate.values[dimension].set(name, { poor, classified, calls: callCount });
     }
   });
-  for (const [id, name] of names) aggregate.names.set(id, name);
+  if (dimensions.includes('people')) {
+    for (const [id, name] of parse(lines.at(-1)!) as [string, string][]) aggregate.names.set(id, name);
+  }
   return aggregate;
+}
+
+function parse(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    throw new DayAggregateEncodingError('it is not JSON');
+  }
 }

@@ -42,6 +42,22 @@ describe('history retention', () => {
     assert.equal(await retention.pruneOnce(), 0, 'nothing more the same day');
   });
 
+  it("brings the aggregates of the kept days before today up to date, and leaves today's to the reader", async () => {
+    await keepFourDays();
+    // Now is 2026-03-02 10:00 UTC, four days kept: 02-27 to 03-01 are closed days, 03-02 is today.
+    const now = Date.UTC(2026, 2, 2, 10);
+    retention = new HistoryRetention({ history: store.history, days: 4, logger: createLogger('silent'), clock: () => now });
+    const cached = async () => (await store.history.readRollups(KEPT_TENANT, '2026-02-26', '2026-03-02')).map((rollup) => [rollup.day, rollup.rollup !== null]);
+    assert.deepEqual(await cached(), [['2026-02-26', false], ['2026-02-27', false], ['2026-02-28', false], ['2026-03-01', false], ['2026-03-02', false]]);
+    await retention.refreshAggregates();
+    assert.deepEqual(await cached(), [['2026-02-26', true], ['2026-02-27', true], ['2026-02-28', true], ['2026-03-01', true], ['2026-03-02', false]]);
+    // A newer version of a call of 02-28 makes that day stale; the next round recomputes it.
+    await keepCall(store, olgaCallsRay('call-02-28', Date.UTC(2026, 1, 28, 23), { version: 2 }));
+    assert.deepEqual((await cached())[2], ['2026-02-28', false]);
+    await retention.refreshAggregates();
+    assert.deepEqual((await cached())[2], ['2026-02-28', true]);
+  });
+
   it('prunes once as soon as it starts, then every interval', async () => {
     await keepFourDays();
     let now = Date.UTC(2026, 2, 2, 12);

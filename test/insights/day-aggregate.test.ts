@@ -112,8 +112,22 @@ describe('day aggregates', () => {
     assert.ok(!text.includes('"poor"'), 'no property names');
   });
 
+  it('reads only the dimensions asked for: a trend reads the counts alone', () => {
+    const text = encodeDayAggregate(day);
+    const counts = decodeDayAggregate(text, []);
+    assert.deepEqual({ ...counts, values: undefined, names: undefined }, { ...day, values: undefined, names: undefined }, 'every count');
+    assert.equal(counts.values.sites.size + counts.values.people.size + counts.names.size, 0, 'no dimension');
+    const sites = decodeDayAggregate(text, ['sites']);
+    assert.deepEqual(sites.values.sites, day.values.sites);
+    assert.equal(sites.values.people.size, 0);
+    const people = decodeDayAggregate(text, ['people']);
+    assert.deepEqual(people.values.people, day.values.people);
+    assert.deepEqual(people.names, day.names, 'the names come with the people');
+  });
+
   it('refuses text that is not an aggregate, saying so', () => {
     assert.throws(() => decodeDayAggregate('nope'), DayAggregateEncodingError);
-    assert.throws(() => decodeDayAggregate('[1,"2026-03-02"]'), /could not be read: it is not encoding 1/);
+    assert.throws(() => decodeDayAggregate('[1,"2026-03-02"]'), /could not be read: it is not encoding 2/);
+    assert.throws(() => decodeDayAggregate(['[2,"2026-03-02"', '[]', '[]', '[]', '[]', '[]', '[]'].join('\n')), /could not be read: it is not JSON/);
   });
 });
