@@ -6,6 +6,7 @@ import { startApp, type RunningApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { openSqliteStore } from '../../src/store';
 import { elementsOfType, tableRows } from '../alerts/card-inspection';
+import { eventually } from '../bot/bot-harness';
 import { assertValidCard } from '../bot/card-inspection';
 import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
@@ -167,14 +168,6 @@ function callRecord(spec: CallSpec): Record<string, unknown> {
   return record;
 }
 
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** A table of a card, found by its header row. */
 function tableWithHeader(card: any, header: string[]): string[][] {
   const table = elementsOfType(card, 'Table').find((element) => JSON.stringify(tableRows(element)[0]) === JSON.stringify(header));
@@ -227,14 +220,14 @@ describe('history: insights end to end, from Graph notifications to the trend an
     const [subscription] = env.graph.subscriptions(TENANT_A);
     const statuses = await env.graph.sendNotifications(TENANT_A, specs.map((spec) => spec.id), { subscriptionId: subscription!.id, changeType });
     assert.deepEqual(statuses, [202]);
-    await until(async () => {
+    await eventually(async () => {
       for (const spec of specs) {
         const report = await app.store.reports.getReport(TENANT_A, spec.id);
         if (report?.version !== (spec.version ?? 1)) return false;
         if ((await app.store.inbox.get(TENANT_A, spec.id))?.state !== 'done') return false;
       }
       return true;
-    }, `the worker to score ${specs.length} call(s)`);
+    }, 30_000, `the worker to score ${specs.length} call(s)`);
   }
 
   before(async () => {
@@ -248,7 +241,7 @@ describe('history: insights end to end, from Graph notifications to the trend an
     const config = env.appConfig(port, CLIENT_STATE, { ADMIN_USER_IDS: ADMIN.aadObjectId, BUILDINGS_FILE: buildingsFile });
     app = await startApp(config, createLogger('silent'), { store: openSqliteStore({ path: ':memory:' }), graph: env.client(), clock, bot: { delivery: { idleMs: 120_000 } } });
     assert.equal(await postPersonalInstall(port, { serviceUrl: connector.serviceUrl, tenantId: TENANT_A, chatId: ADMIN_CHAT, user: ADMIN }), 200);
-    await until(async () => env.graph.subscriptions(TENANT_A).length > 0, "the app's Graph subscription");
+    await eventually(async () => env.graph.subscriptions(TENANT_A).length > 0, 30_000, "the app's Graph subscription");
     await notifyAndWait([...PREVIOUS, ...CURRENT], 'created');
     trendsBeforeRescore = await ask('trends 7d');
     await notifyAndWait([C12_V2], 'updated');
