@@ -34,11 +34,17 @@ export interface AppOverrides {
    * given in `graph` must have been built with the same one to trace its requests.
    */
   telemetry?: Telemetry;
+  /**
+   * The time every part reads (webhook, worker, sweep, retention, bot, delivery, weekly report), so a
+   * test can place the app on a day of its choosing; the wall clock by default. `bot.clock` wins for the bot.
+   */
+  clock?: () => number;
 }
 
 /** Wires every part from the configuration and starts serving. */
 export async function startApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): Promise<RunningApp> {
   const store = overrides.store ?? (await openConfiguredStore(config));
+  const clock = overrides.clock ?? Date.now;
   const telemetry = overrides.telemetry ?? disabledTelemetry();
   const status = new IngestStatus();
   // Tenants that must have a Graph subscription: only when notifications are configured at all.
@@ -51,6 +57,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     status,
     graph: overrides.graph,
     telemetry,
+    clock,
     onAlertQueued: () => bot?.wakeDelivery(),
   });
   const { graph, scoringFor } = ingest;
@@ -61,6 +68,7 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     dataFlow: { ingestStatus: status, expectedTenants },
     defaultAlertChannelKey: config.alerts.defaultChannelId,
     telemetry,
+    clock,
     ...(graph
       ? {
           fetchAndScore: async (tenantId: string, callId: string) => assessCall(await graph.getCallRecord(tenantId, callId), await scoringFor(tenantId), { place: config.buildings.map.place }),
@@ -94,8 +102,9 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
       onLifecycle,
       onEnqueued: () => ingest.worker?.wake(),
       telemetry,
+      clock,
     }),
-    healthRoute({ store, status, expectedTenants, healthKey: config.healthKey }),
+    healthRoute({ store, status, expectedTenants, healthKey: config.healthKey, clock }),
     bot.routes,
   ]);
   let port: number;

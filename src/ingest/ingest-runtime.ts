@@ -39,6 +39,8 @@ export interface IngestRuntimeOptions {
   graph?: GraphClient;
   /** Traces and metrics of the worker and of the Graph client built here. */
   telemetry?: Telemetry;
+  /** The time for the worker, sweep, subscription keeper and retention (tests set it; the wall clock by default). */
+  clock?: () => number;
 }
 
 /**
@@ -51,7 +53,8 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
   const graph = options.graph ?? (graphReady ? createGraphClient({ ...graphClientOptionsFromConfig(config.graph, logger), telemetry: options.telemetry }) : undefined);
   // Admins' changes in Teams (profile, thresholds) go on top of the configuration, per tenant.
   const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings);
-  const retention = new HistoryRetention({ history: store.history, days: config.history.days, logger: logger.child({ part: 'retention' }) });
+  const clock = options.clock ?? Date.now;
+  const retention = new HistoryRetention({ history: store.history, days: config.history.days, logger: logger.child({ part: 'retention' }), clock });
   if (!graph) {
     return {
       graph: undefined,
@@ -77,6 +80,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,
     telemetry: options.telemetry,
+    clock,
   });
   const sweep = new ReconciliationSweep({
     store,
@@ -85,11 +89,12 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     status,
     tenantIds: config.graph.tenantIds,
     onEnqueued: () => worker.wake(),
+    clock,
   });
   const { url, lifecycleUrl, clientState } = config.notifications;
   const subscriptions =
     url && lifecycleUrl && clientState
-      ? new SubscriptionKeeper({ store, api: graph.subscriptions, logger: logger.child({ part: 'subscriptions' }), tenantIds: config.graph.tenantIds, notificationUrl: url, lifecycleUrl, clientState })
+      ? new SubscriptionKeeper({ store, api: graph.subscriptions, logger: logger.child({ part: 'subscriptions' }), tenantIds: config.graph.tenantIds, notificationUrl: url, lifecycleUrl, clientState, clock })
       : undefined;
   const timers: NodeJS.Timeout[] = [];
   return {
