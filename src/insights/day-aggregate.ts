@@ -103,22 +103,26 @@ function addCall(aggregate: DayAggregate, call: CallHistory): void {
     if (stream.classification === 'unclassified') kind.unclassified += 1;
     else kind.classified += 1;
     if (stream.classification === 'poor') kind.poor += 1;
-    DIMENSIONS.forEach((dimension, index) => {
-      const ends = new Set<string>();
-      for (const end of [stream.from, stream.to]) {
-        const value = valuesOfEndpoint[end]?.[index];
-        if (value !== null && value !== undefined) ends.add(value);
-      }
-      for (const value of ends) {
-        const counts = countsOf(aggregate.values[dimension], value);
-        if (stream.classification !== 'unclassified') counts.classified += 1;
-        if (stream.classification === 'poor') counts.poor += 1;
-        if (!seenInCall[index]!.has(value)) {
-          seenInCall[index]!.add(value);
-          counts.calls += 1;
-        }
-      }
-    });
+    // Plain loops and no per-stream sets: a busy day is thousands of calls, recomputed when it changes.
+    const from = valuesOfEndpoint[stream.from];
+    const to = valuesOfEndpoint[stream.to];
+    for (let index = 0; index < DIMENSIONS.length; index += 1) {
+      const sent = from?.[index] ?? null;
+      const received = to?.[index] ?? null;
+      if (sent !== null) countStream(aggregate.values[DIMENSIONS[index]!], sent, stream.classification, seenInCall[index]!);
+      if (received !== null && received !== sent) countStream(aggregate.values[DIMENSIONS[index]!], received, stream.classification, seenInCall[index]!);
+    }
+  }
+}
+
+/** Counts a stream for one value of a dimension, and the call once per value. */
+function countStream(values: Map<string, ValueCounts>, value: string, classification: CallHistory['streams'][number]['classification'], seenInCall: Set<string>): void {
+  const counts = countsOf(values, value);
+  if (classification !== 'unclassified') counts.classified += 1;
+  if (classification === 'poor') counts.poor += 1;
+  if (!seenInCall.has(value)) {
+    seenInCall.add(value);
+    counts.calls += 1;
   }
 }
 
