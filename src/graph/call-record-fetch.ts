@@ -1,21 +1,27 @@
 import type { CallRecords } from '@microsoft/microsoft-graph-types';
-import { GraphRequestError } from './graph-request-error';
+import type { Logger } from '../logger';
+import { fetchParticipants } from './call-record-participants';
+import { invalidAnswer, isJsonObject, nextLinkOf, type JsonObject } from './graph-answer';
 import type { GraphTransport } from './graph-transport';
 import { PageWalk } from './page-walk';
 import type { RateLimit } from './request-rate-limiter';
 
-/** A call record with every session (and its segments) merged in, de-duplicated by session id. */
-export type FetchedCallRecord = CallRecords.CallRecord & { id: string; sessions: CallRecords.Session[] };
+/**
+ * A call record with every session (and its segments) merged in, de-duplicated by session id,
+ * and every participant of `participants_v2` (every page). `participants_v2` is absent when
+ * Graph's list could not be read whole and asking again would not help.
+ */
+export type FetchedCallRecord = CallRecords.CallRecord & { id: string; sessions: CallRecords.Session[]; participants_v2?: CallRecords.Participant[] };
 
 /** Options of {@link fetchCallRecord}. */
 export interface CallRecordFetchOptions {
   /** The record's own budget (40 / 20 s), shared by the record and its session pages. */
   perCallRecord: RateLimit;
-  /** Most pages (the record plus session pages) before giving up. */
+  /** Most pages (the record plus session pages; and, apart, the participant pages) before giving up. */
   maxPages: number;
+  /** Where a participant list given up is reported. */
+  logger: Logger;
 }
-
-type JsonObject = Record<string, unknown>;
 
 const OPERATION_RECORD = 'GET /communications/callRecords/{id}';
 const OPERATION_SESSIONS = 'GET /communications/callRecords/{id}/sessions (next link)';
@@ -23,7 +29,10 @@ const OPERATION_SESSIONS = 'GET /communications/callRecords/{id}/sessions (next 
 /**
  * Fetches a call record with `$expand=sessions($expand=segments)` and follows the sessions'
  * next links (`sessions@odata.nextLink` or `sessions@odata.nextlink`, then each page's
- * `@odata.nextLink`) until done. Sessions seen twice keep their first copy.
+ * `@odata.nextLink`) until done. Sessions seen twice keep their first copy. Then reads every page
+ * of `participants_v2` (the deprecated `participants` stops at 130 people and returns nothing
+ * after 2026-06-30), within the same per-record budget; see {@link fetchParticipants} for what
+ * a failure there does.
  *
  * A next link to another origin, one that leads back to a page already read, or more than
  * `maxPages` pages, throws a non-retryable {@link GraphRequestError} rather than returning a
@@ -52,16 +61,16 @@ export async function fetchCallRecord(
     operation: OPERATION_RECORD,
     limits,
   });
-  if (!isObject(first) || typeof first.id !== 'string') {
-    throw invalid(tenantId, OPERATION_RECORD, 'is not a call record (no string "id")');
+  if (!isJsonObject(first) || typeof first.id !== 'string') {
+    throw invalidAnswer(tenantId, OPERATION_RECORD, 'is not a call record (no string "id")');
   }
   const sessions: CallRecords.Session[] = [];
   const seen = new Set<string>();
   const addSessions = (value: unknown, operation: string): void => {
     if (value === undefined || value === null) return;
-    if (!Array.isArray(value)) throw invalid(tenantId, operation, 'has sessions that are not an array');
+    if (!Array.isArray(value)) throw invalidAnswer(tenantId, operation, 'has sessions that are not an array');
     for (const session of value) {
-      if (!isObject(session)) continue;
+      if (!isJsonObject(session)) continue;
       const id = typeof session.id === 'string' ? session.id : undefined;
       if (id !== undefined) {
         if (seen.has(id)) continue;
@@ -74,14 +83,19 @@ export async function fetchCallRecord(
   let url = walk.follow(nextLinkOf(first, 'sessions@odata.nextLink', 'sessions@odata.nextlink'));
   while (url !== undefined) {
     const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION_SESSIONS, limits });
-    if (!isObject(page)) throw invalid(tenantId, OPERATION_SESSIONS, 'is not a page of sessions');
+    if (!isJsonObject(page)) throw invalidAnswer(tenantId, OPERATION_SESSIONS, 'is not a page of sessions');
     addSessions(page.value, OPERATION_SESSIONS);
     url = walk.follow(nextLinkOf(page, '@odata.nextLink', '@odata.nextlink'));
   }
+  const participants = await fetchParticipants(transport, tenantId, callId, { limits, maxPages: options.maxPages, logger: options.logger });
   const record: JsonObject = { ...first };
   delete record['sessions@odata.nextLink'];
   delete record['sessions@odata.nextlink'];
+  delete record['participants_v2@odata.nextLink'];
+  delete record['participants_v2@odata.nextlink'];
   record.sessions = sessions;
+  if (participants !== undefined) record.participants_v2 = participants;
+  else delete record.participants_v2;
   return record as unknown as FetchedCallRecord;
 }
 
@@ -90,17 +104,4 @@ export function assertCallId(callId: string): void {
   if (typeof callId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/.test(callId)) {
     throw new TypeError(`"${String(callId)}" is not a call record id: give the id from the notification (a GUID).`);
   }
-}
-
-function nextLinkOf(object: JsonObject, spelling: string, otherSpelling: string): unknown {
-  const link = object[spelling] ?? object[otherSpelling];
-  return link === null || link === '' ? undefined : link;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function invalid(tenantId: string, operation: string, what: string): GraphRequestError {
-  return new GraphRequestError(`Graph's answer to ${operation} ${what}.`, { kind: 'invalid-response', operation, tenantId, retryable: true });
 }

@@ -24,7 +24,7 @@ export interface GraphClientOptions {
   limits?: Partial<GraphRateLimits>;
   /** Per-request timeout, default 30 s. */
   requestTimeoutMs?: number;
-  /** Most pages of one call record (record + session pages), default 200. */
+  /** Most pages of one call record (record + session pages; its participant pages apart), default 200. */
   maxSessionPages?: number;
   /** Most pages of one listing (call records or subscriptions), default 5,000. */
   maxListPages?: number;
@@ -41,8 +41,9 @@ export interface GraphClientOptions {
 /** The Graph client the rest of the bot uses. Every method throws `GraphRequestError` on failure and never retries. */
 export interface GraphClient {
   /**
-   * The call record with all its sessions and segments (every page, sessions de-duplicated).
-   * A 404 (`error.notFound`) means not there yet (or older than 30 days).
+   * The call record with all its sessions and segments (every page, sessions de-duplicated) and
+   * every participant (`participants_v2`, every page). A 404 (`error.notFound`) means not there
+   * yet (or older than 30 days).
    */
   getCallRecord(tenantId: string, callId: string): Promise<FetchedCallRecord>;
   /** The call records that started at or after `since`, page by page (for the reconciliation sweep and backfill). */
@@ -103,7 +104,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   return {
     async getCallRecord(tenantId, callId) {
       assertTenantId(tenantId);
-      return fetchCallRecord(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages });
+      return fetchCallRecord(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
     },
     async *listCallRecordsSince(tenantId, since) {
       assertTenantId(tenantId);

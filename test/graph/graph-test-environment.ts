@@ -133,3 +133,14 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   }
   throw new Error('Expected the promise to reject, but it resolved.');
 }
+
+/**
+ * `count` participants as `participants_v2` lists them (`id` and an identity set with the user),
+ * ids `p-0001`…, each a different person of `tenantId`.
+ */
+export function callParticipants(count: number, tenantId = TENANT_A): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, index) => {
+    const id = `p-${String(index + 1).padStart(4, '0')}`;
+    return { id, identity: { user: { id, displayName: `Person ${index + 1}`, tenantId, userPrincipalName: `person${index + 1}@contoso.example` } } };
+  });
+}

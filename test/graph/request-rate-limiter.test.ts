@@ -130,7 +130,7 @@ describe('Graph client rate limiting against a loopback Graph that enforces the 
 
   before(async () => {
     env = await startGraphTestEnvironment({ sessionPageSize: 3, limits, enforceLimits: true });
-    // 5 sessions at 3 per page: every fetch is 2 requests.
+    // 5 sessions at 3 per page, then one page of participants: every fetch is 3 requests.
     for (const id of recordIds) env.graph.putRecord(callRecordWithSessions(id, 5));
   });
 
@@ -142,14 +142,14 @@ describe('Graph client rate limiting against a loopback Graph that enforces the 
     env.graph.resetStats();
   });
 
-  it('drains a burst (each record fetched 3 times: 90 requests) without a single 429, filling the tenant window', async () => {
+  it('drains a burst (each record fetched 3 times: 135 requests) without a single 429, filling the tenant window', async () => {
     const client = env.client({ limits });
     const fetches = recordIds.flatMap((id) => [id, id, id]).map((id) => client.getCallRecord(TENANT_A, id));
     const records = await Promise.all(fetches);
     assert.equal(records.length, 45);
     assert.ok(records.every((record) => record.sessions.length === 5));
     assert.equal(env.graph.stats.throttled, 0);
-    assert.equal(env.graph.stats.requests, 90);
+    assert.equal(env.graph.stats.requests, 15 * 3 * 3);
     assert.equal(env.graph.stats.peakInWindow.perTenant, limits.perTenant.limit);
     assert.ok(env.graph.stats.peakInWindow.perCallRecord <= limits.perCallRecord.limit);
   });

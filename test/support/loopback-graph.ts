@@ -11,6 +11,10 @@ import type { AddressInfo } from 'node:net';
  *   `sessions@odata.nextlink`, per record), then `GET …/callRecords/{id}/sessions?$expand=segments&$skiptoken=…`
  *   pages with `@odata.nextLink`. A session can be repeated across a page boundary, and a
  *   record's first next link can point at a foreign host.
+ * - `GET {base}/communications/callRecords/{id}/participants_v2`: the record's `participants_v2`
+ *   (which the record itself never carries, as in Graph without `$expand=participants_v2`), 130
+ *   a page by default, with `@odata.nextLink`; per record, a participant repeated across a page
+ *   boundary, and next links that point at a foreign host or loop, as for sessions.
  * - 404 `NotFound` for unknown records, or until a set time ({@link LoopbackGraph.setNotFoundUntil}).
  * - `GET {base}/communications/callRecords?$filter=startDateTime ge {time}` with paging.
  * - `POST/GET {base}/subscriptions`, `GET/PATCH/DELETE {base}/subscriptions/{id}`,
@@ -37,7 +41,7 @@ export interface LoopbackGraph {
   /** Every request (up to `requestLogLimit`), oldest first. */
   readonly requests: readonly LoopbackGraphRequest[];
   /**
-   * Adds a call record (Graph JSON with a string `id`; its `sessions` are paged by the server), or
+   * Adds a call record (Graph JSON with a string `id`; its `sessions` and `participants_v2` are paged by the server), or
    * replaces it with a newer version (served from the next request on). Throws without an `id`.
    */
   putRecord(record: LoopbackCallRecord | Record<string, unknown>, options?: LoopbackRecordOptions): void;
@@ -89,8 +93,14 @@ export interface LoopbackGraph {
   close(): Promise<void>;
 }
 
-/** A call record as tests give it: Graph JSON with at least `id`; `sessions` are paged by the server. */
-export type LoopbackCallRecord = { id: string; version?: number; startDateTime?: string; sessions?: Array<Record<string, unknown>> } & Record<string, unknown>;
+/** A call record as tests give it: Graph JSON with at least `id`; `sessions` and `participants_v2` are paged by the server. */
+export type LoopbackCallRecord = {
+  id: string;
+  version?: number;
+  startDateTime?: string;
+  sessions?: Array<Record<string, unknown>>;
+  participants_v2?: Array<Record<string, unknown>>;
+} & Record<string, unknown>;
 
 /** How one record is served. */
 export interface LoopbackRecordOptions {
@@ -106,6 +116,14 @@ export interface LoopbackRecordOptions {
   foreignNextLink?: string;
   /** The sessions next links loop: the last page (or the first, when all fits one) links back to the first sessions page. */
   loopingNextLink?: boolean;
+  /** Participants per page of `participants_v2` (default: the server's `participantPageSize`). */
+  participantPageSize?: number;
+  /** Each next page of participants starts with the last participant of the page before. */
+  duplicateParticipantsAcrossPages?: boolean;
+  /** The first page of participants links here instead (e.g. `https://attacker.example/…`). */
+  foreignParticipantsNextLink?: string;
+  /** The last page of participants links back to the second (or the first page to itself, when all fits one). */
+  loopingParticipantsNextLink?: boolean;
 }
 
 /** A fault the loopback serves instead of an answer. */
@@ -152,6 +170,7 @@ export interface LoopbackSubscription {
 export type LoopbackGraphOperation =
   | 'getCallRecord'
   | 'getSessionsPage'
+  | 'getParticipantsPage'
   | 'listCallRecords'
   | 'createSubscription'
   | 'getSubscription'
@@ -220,6 +239,8 @@ export interface LoopbackGraphOptions {
   basePath?: string;
   /** Sessions per page, default 60 (Graph's). */
   sessionPageSize?: number;
+  /** Participants per page of `participants_v2`, default 130 (Graph's). */
+  participantPageSize?: number;
   /** Call records per listing page, default 60. */
   listPageSize?: number;
   /** Subscriptions per listing page, default 100. */
@@ -318,6 +339,7 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
   const now = options.now ?? Date.now;
   const basePath = (options.basePath ?? '/v1.0').replace(/\/+$/, '');
   const sessionPageSize = options.sessionPageSize ?? 60;
+  const participantPageSize = options.participantPageSize ?? 130;
   const listPageSize = options.listPageSize ?? 60;
   const subscriptionPageSize = options.subscriptionPageSize ?? 100;
   const limits: LoopbackGraphLimits = { ...DOCUMENTED_GRAPH_LIMITS, ...options.limits };
@@ -383,6 +405,9 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     if (method === 'GET' && (match = /^\/communications\/callRecords\/([^/]+)\/sessions$/.exec(path))) {
       return { operation: 'getSessionsPage', callId: decodeURIComponent(match[1]!) };
     }
+    if (method === 'GET' && (match = /^\/communications\/callRecords\/([^/]+)\/participants_v2$/.exec(path))) {
+      return { operation: 'getParticipantsPage', callId: decodeURIComponent(match[1]!) };
+    }
     if (method === 'GET' && (match = /^\/communications\/callRecords\/([^/()']+)$/.exec(path))) {
       return { operation: 'getCallRecord', callId: decodeURIComponent(match[1]!) };
     }
@@ -408,7 +433,7 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
   /** Applies the sliding windows: 429 when enforced and full, else admits and measures. */
   const admit = (tenantId: string, operation: LoopbackGraphOperation, callId: string | undefined, at: number): void => {
     const checks: Array<[keyof LoopbackGraphLimits, string]> = [['perTenant', tenantId]];
-    if ((operation === 'getCallRecord' || operation === 'getSessionsPage') && callId) checks.push(['perCallRecord', recordKey(tenantId, callId)]);
+    if ((operation === 'getCallRecord' || operation === 'getSessionsPage' || operation === 'getParticipantsPage') && callId) checks.push(['perCallRecord', recordKey(tenantId, callId)]);
     if (operation === 'listCallRecords') checks.push(['listCallRecords', tenantId]);
     if (options.enforceLimits) {
       const waitMs = Math.max(...checks.map(([name, key]) => windows[name].waitMs(key, at)));
@@ -440,11 +465,12 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
       throw new GraphHttpError(404, 'NotFound', `Resource 'communications/callRecords/${callId}' was not found.`);
     }
     const { record, options: recordOptions } = stored;
-    const { sessions = [], ...rest } = structuredClone(record);
+    const { sessions = [], participants_v2: _participants, ...rest } = structuredClone(record);
     const expand = (query.get('$expand') ?? '').replace(/\s+/g, '');
     const body: Record<string, unknown> = {
       '@odata.context': `${origin}${basePath}/$metadata#communications/callRecords(sessions(segments()))/$entity`,
       ...rest,
+      'participants_v2@odata.context': `${origin}${basePath}/$metadata#communications/callRecords('${callId}')/participants_v2/$entity`,
     };
     if (expand === 'sessions' || expand === 'sessions($expand=segments)') {
       const size = recordOptions.sessionPageSize ?? sessionPageSize;
@@ -481,6 +507,39 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     } else if (recordOptions.loopingNextLink) {
       // Back to the first sessions page: a walker that does not remember where it has been goes round for ever.
       body['@odata.nextLink'] = sessionPageUrl(callId, size - (recordOptions.duplicateAcrossPages ? 1 : 0), record.version);
+    }
+    return body;
+  };
+
+  const participantsPageUrl = (callId: string, offset: number, version: number | undefined): string =>
+    `${origin}${basePath}/communications/callRecords/${encodeURIComponent(callId)}/participants_v2?$skiptoken=${encodeSkipToken({ o: offset, v: version ?? null })}`;
+
+  const serveParticipantsPage = (tenantId: string, callId: string, query: URLSearchParams, at: number): unknown => {
+    const stored = findRecord(tenantId, callId);
+    if (!stored || hiddenUntil(tenantId, callId) > at) {
+      throw new GraphHttpError(404, 'NotFound', `Resource 'communications/callRecords/${callId}' was not found.`);
+    }
+    const token = query.has('$skiptoken') ? decodeSkipToken(query.get('$skiptoken')) : { o: 0 };
+    if (!token || typeof token.o !== 'number' || token.o < 0) throw new GraphHttpError(400, 'BadRequest', 'The $skiptoken is not valid.');
+    const { record, options: recordOptions } = stored;
+    const participants = record.participants_v2 ?? [];
+    const size = recordOptions.participantPageSize ?? participantPageSize;
+    const repeat = recordOptions.duplicateParticipantsAcrossPages ? 1 : 0;
+    const offset = token.o;
+    const body: Record<string, unknown> = {
+      '@odata.context': `${origin}/$metadata#communications/callRecords('${callId}')/participants_v2`,
+      value: structuredClone(participants.slice(offset, offset + size)),
+    };
+    if (offset === 0 && recordOptions.foreignParticipantsNextLink) {
+      body['@odata.nextLink'] = recordOptions.foreignParticipantsNextLink;
+    } else if (participants.length > offset + size) {
+      body['@odata.nextLink'] = participantsPageUrl(callId, offset + size - repeat, record.version);
+    } else if (recordOptions.loopingParticipantsNextLink) {
+      // Back to the second page (to the first, when there is no other): a walker that does not remember where it has been goes round for ever.
+      body['@odata.nextLink'] =
+        participants.length > size
+          ? participantsPageUrl(callId, size - repeat, record.version)
+          : `${origin}${basePath}/communications/callRecords/${encodeURIComponent(callId)}/participants_v2`;
     }
     return body;
   };
@@ -646,6 +705,8 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
         return { status: 200, body: serveCallRecord(tenantId, classified.callId!, query, at) };
       case 'getSessionsPage':
         return { status: 200, body: serveSessionsPage(tenantId, classified.callId!, query, at) };
+      case 'getParticipantsPage':
+        return { status: 200, body: serveParticipantsPage(tenantId, classified.callId!, query, at) };
       case 'listCallRecords':
         return { status: 200, body: listCallRecords(tenantId, query, at) };
       case 'createSubscription':
@@ -832,6 +893,7 @@ export async function startLoopbackGraph(options: LoopbackGraphOptions = {}): Pr
     putRecord(record, recordOptions = {}) {
       if (typeof record?.id !== 'string' || record.id === '') throw new TypeError('putRecord needs a call record with a string "id".');
       if (record.sessions !== undefined && !Array.isArray(record.sessions)) throw new TypeError('putRecord needs "sessions" to be an array when present.');
+      if (record.participants_v2 !== undefined && !Array.isArray(record.participants_v2)) throw new TypeError('putRecord needs "participants_v2" to be an array when present.');
       const copy = structuredClone(record) as LoopbackCallRecord;
       records.set(recordKey(recordOptions.tenantId ?? '*', copy.id), { record: copy, options: { ...recordOptions } });
     },
