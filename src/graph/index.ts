@@ -1,6 +1,7 @@
 /**
  * The Microsoft Graph client: msal-node tokens, rate-limited requests, call records with every
- * session page, the reconciliation listing, and change-notification subscriptions.
+ * session page and every participant (`participants_v2`, paged), the reconciliation listing, and
+ * change-notification subscriptions.
  */
 export { createGraphClient, graphClientOptionsFromConfig, type GraphClient, type GraphClientOptions } from './graph-client';
 export { GraphRequestError, isGraphRequestError, isRetryableStatus, type GraphFailureKind, type GraphRequestErrorDetails } from './graph-request-error';

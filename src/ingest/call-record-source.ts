@@ -5,7 +5,7 @@ import { sanitizeUpstreamText } from '../upstream-text';
  * against a loopback Graph.
  */
 export interface CallRecordSource {
-  /** The record with every session (all pages followed, sessions de-duplicated). */
+  /** The record with every session (all pages followed, sessions de-duplicated) and every participant (`participants_v2`, every page). */
   getCallRecord(tenantId: string, callId: string): Promise<unknown>;
   /** Call records that started at or after `since`, as the list endpoint returns them. */
   listCallRecordsSince(tenantId: string, since: Date): AsyncIterable<ListedCallRecord>;

@@ -158,8 +158,8 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
     const requests = childrenOf(fetch);
     assert.deepEqual(
       requests.map((span) => span.name),
-      ['GET /communications/callRecords/{id}', 'GET /communications/callRecords/{id}/sessions (next link)'],
-      'the record and its second page of sessions, in order',
+      ['GET /communications/callRecords/{id}', 'GET /communications/callRecords/{id}/sessions (next link)', 'GET /communications/callRecords/{id}/participants_v2'],
+      'the record, its second page of sessions and its participants, in order',
     );
     for (const request of requests) {
       assert.equal(request.kind, KIND.client);
