@@ -15,7 +15,7 @@ export type FetchedCallRecord = CallRecords.CallRecord & { id: string; sessions:
 
 /** Options of {@link fetchCallRecord}. */
 export interface CallRecordFetchOptions {
-  /** The record's own budget (40 / 20 s), shared by the record and its session pages. */
+  /** The record's own budget (40 / 20 s), shared by the record, its session pages and its participant pages. */
   perCallRecord: RateLimit;
   /** Most pages (the record plus session pages; and, apart, the participant pages) before giving up. */
   maxPages: number;
