@@ -86,6 +86,7 @@ export const envSchema = z.object({
   PROACTIVE_INSTALL: flag,
   ALERT_CHANNEL_POLICY: z.enum(['all', 'poor']).default('all'),
   ALERT_CHANNEL_ID: optionalText,
+  ALERT_FAILURES: z.enum(['on', 'off']).default('on'),
   ALERT_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   RECORDS_DIR: z.string().trim().min(1).default('./records'),
   QUALITY_PROFILE: optionalText,

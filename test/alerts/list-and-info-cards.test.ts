@@ -55,6 +55,9 @@ describe('digestItemOf', () => {
       quality: 'poor',
       worstReason: 'Network MOS degradation 1.16 (poor above 1)',
       ratings: ['poor'],
+      // No session failed; poor and rated poor: the rating and the measurement agree.
+      failure: null,
+      mismatch: null,
     });
   });
   it('picks the crossing furthest past its threshold', () => {
