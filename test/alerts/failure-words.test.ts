@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { failureClause, failureMarker, failureSentence, failureTitle, stageWords, SERVICE_ENDPOINT_NAME } from '../../src/alerts';
-import type { CallFailure } from '../../src/quality';
+import type { CallFailure, FailureParty } from '../../src/quality';
 
-const ANN = { id: 'ann-id', displayName: 'Ann Arbor', service: false };
-const SERVER = { id: null, displayName: null, service: true };
-const NOBODY = { id: null, displayName: null, service: false };
+const ANN: FailureParty = { id: 'ann-id', displayName: 'Ann Arbor', service: false };
+const SERVER: FailureParty = { id: null, displayName: null, service: true };
+const NOBODY: FailureParty = { id: null, displayName: null, service: false };
 
 function failure(stage: string, reason: string | null = 'Unexpected', caller = ANN, callee = SERVER): CallFailure {
   return { sessionId: 's1', stage, reason, caller, callee };
@@ -30,7 +30,7 @@ describe('failure words', () => {
   });
 
   it('cuts a very long name so one person cannot fill the card', () => {
-    const long = { id: null, displayName: 'N'.repeat(500), service: false };
+    const long: FailureParty = { id: null, displayName: 'N'.repeat(500), service: false };
     assert.match(failureSentence(failure('midcall', 'r', long)), new RegExp(`^The session between ${'N'.repeat(59)}… and `));
   });
 

@@ -200,6 +200,12 @@ describe('the status card', () => {
     assert.match(cardText(degraded), /^Running, with warnings$/m);
     assert.match(cardText(degraded), /2 call records failed for good/);
   });
+  it('gives the failed calls of the last 24 h when known, says when the history could not be read', () => {
+    const failed = cardText(buildStatusCard({ ...base, failedCallsLast24h: 1234 }));
+    assert.match(failed, /^Failed calls \(24 h\)\n1,234$/m);
+    assert.match(cardText(buildStatusCard({ ...base, failedCallsLast24h: null })), /^Failed calls \(24 h\)\nunknown \(the history could not be read\)$/m);
+    assert.doesNotMatch(cardText(buildStatusCard(base)), /Failed calls/, 'not shown when not asked for');
+  });
   it('adds notes that are no verdict: a subscription due for renewal, no notification for a day, none at all', () => {
     const soon = buildStatusCard({ ...base, subscriptions: [{ tenantId: 't1', subscriptionId: 's1', expiresAt: SAMPLE_NOW + 3_600_000 }] });
     assert.match(cardText(soon), /^Running$/m, 'a note does not change the verdict');
