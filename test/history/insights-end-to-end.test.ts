@@ -7,12 +7,11 @@ import { createLogger } from '../../src/logger';
 import { openSqliteStore } from '../../src/store';
 import { elementsOfType, tableRows } from '../alerts/card-inspection';
 import { eventually } from '../bot/bot-harness';
-import { assertValidCard } from '../bot/card-inspection';
 import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
 import { loadFixture } from '../support/graph-fixtures';
 import { LoopbackBotConnector } from '../support/loopback-bot-connector';
-import { LOOPBACK_BOT, postPersonalInstall } from '../support/personal-install';
+import { askInPersonalChat, postPersonalInstall } from '../support/personal-install';
 
 /*
  * Issue 12's proof through the whole app: call records spread over days and buildings go into the
@@ -190,33 +189,9 @@ describe('history: insights end to end, from Graph notifications to the trend an
   let trendsBeforeRescore: any;
 
   /** Sends a message in the admin's personal chat; resolves to the one card the bot answered with. */
-  async function ask(text: string): Promise<any> {
-    const before = connector.requests.length;
-    const response = await fetch(`http://127.0.0.1:${app.port}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: `ask-${++sequence}`,
-        timestamp: new Date(NOW).toISOString(),
-        channelId: 'msteams',
-        serviceUrl: connector.serviceUrl,
-        from: ADMIN,
-        recipient: LOOPBACK_BOT,
-        conversation: { conversationType: 'personal', tenantId: TENANT_A, id: ADMIN_CHAT },
-        channelData: { tenant: { id: TENANT_A } },
-        locale: 'en-US',
-        text,
-        textFormat: 'plain',
-      }),
-    });
-    await response.text();
-    assert.equal(response.status, 200, `the bot answered "${text}"`);
-    const answered = connector.posts(ADMIN_CHAT).filter((request) => connector.requests.indexOf(request) >= before);
-    const cards = connector.cardsIn(answered);
-    assert.equal(cards.length, 1, `one card answers "${text}"`);
-    assertValidCard(cards[0]);
-    return cards[0];
+  function ask(text: string): Promise<any> {
+    const chat = { port: app.port, connector, tenantId: TENANT_A, chatId: ADMIN_CHAT, user: ADMIN };
+    return askInPersonalChat(chat, text, { id: `ask-${++sequence}`, timestamp: new Date(NOW).toISOString() });
   }
 
   async function notifyAndWait(specs: CallSpec[], changeType: 'created' | 'updated'): Promise<void> {

@@ -7,13 +7,13 @@ import { createLogger } from '../../src/logger';
 import { resolveScoringOptions, type CallQualityReport } from '../../src/quality';
 import { openSqliteStore, type Store } from '../../src/store';
 import { eventually } from '../bot/bot-harness';
-import { assertValidCard, cardStrings } from '../bot/card-inspection';
+import { cardStrings } from '../bot/card-inspection';
 import { cardText } from '../alerts/card-inspection';
 import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
 import { loadFixture } from '../support/graph-fixtures';
 import { LoopbackBotConnector } from '../support/loopback-bot-connector';
-import { LOOPBACK_BOT, postPersonalInstall } from '../support/personal-install';
+import { askInPersonalChat, postPersonalInstall } from '../support/personal-install';
 
 /*
  * Issue 14's proof for call failures, through the whole app: call records whose session carries
@@ -63,32 +63,8 @@ describe('call failures from Graph to the organizer\'s card', function () {
   let sequence = 0;
 
   /** Sends a message in Olga's chat; resolves to the one card the bot answered with. */
-  async function ask(text: string): Promise<any> {
-    const before = connector.requests.length;
-    const response = await fetch(`http://127.0.0.1:${app.port}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: `ask-${++sequence}`,
-        timestamp: new Date().toISOString(),
-        channelId: 'msteams',
-        serviceUrl: connector.serviceUrl,
-        from: OLGA,
-        recipient: LOOPBACK_BOT,
-        conversation: { conversationType: 'personal', tenantId: TENANT_A, id: OLGA_CHAT },
-        channelData: { tenant: { id: TENANT_A } },
-        locale: 'en-US',
-        text,
-        textFormat: 'plain',
-      }),
-    });
-    await response.text();
-    assert.equal(response.status, 200, `the bot answered "${text}"`);
-    const cards = connector.cardsIn(connector.posts(OLGA_CHAT).filter((request) => connector.requests.indexOf(request) >= before));
-    assert.equal(cards.length, 1, `one card answers "${text}"`);
-    assertValidCard(cards[0]);
-    return cards[0];
+  function ask(text: string): Promise<any> {
+    return askInPersonalChat({ port: app.port, connector, tenantId: TENANT_A, chatId: OLGA_CHAT, user: OLGA }, text, { id: `ask-${++sequence}` });
   }
 
   /** Notifies one call and resolves once the worker is done with it, to the cards Olga got for it. */
