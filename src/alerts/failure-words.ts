@@ -6,17 +6,17 @@ import { SERVICE_ENDPOINT_NAME } from './endpoint-name';
 const MAX_NAME = 60;
 
 /** What happened at each documented stage, as the end of "The session between A and B …". */
-const STAGE_WORDS: Readonly<Record<string, string>> = {
-  callSetup: 'could not be set up',
-  midcall: 'dropped during the call',
-};
+const STAGE_WORDS: ReadonlyMap<string, string> = new Map([
+  ['callSetup', 'could not be set up'],
+  ['midcall', 'dropped during the call'],
+]);
 
 /** What a failure of an unknown or undocumented stage reads as. */
 const UNKNOWN_STAGE_WORDS = 'failed, at a stage Graph does not name';
 
 /** "could not be set up", "dropped during the call", or the words for a stage Graph does not name. */
 export function stageWords(stage: string): string {
-  return STAGE_WORDS[stage] ?? UNKNOWN_STAGE_WORDS;
+  return STAGE_WORDS.get(stage) ?? UNKNOWN_STAGE_WORDS;
 }
 
 /**
@@ -31,7 +31,7 @@ export function failureSentence(failure: CallFailure): string {
 
 /** The alert card's title for a failed call: the one stage all failures share, else "Call failures". */
 export function failureTitle(failures: readonly CallFailure[]): string {
-  const stages = new Set(failures.map((failure) => (failure.stage in STAGE_WORDS ? failure.stage : 'unknown')));
+  const stages = new Set(failures.map((failure) => (STAGE_WORDS.has(failure.stage) ? failure.stage : 'unknown')));
   if (stages.size > 1) return 'Call failures';
   const [stage] = stages;
   if (stage === 'callSetup') return 'Call could not be set up';

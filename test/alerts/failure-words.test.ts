@@ -14,7 +14,7 @@ describe('failure words', () => {
   it('says what happened at every documented stage, and at a stage Graph does not name', () => {
     assert.equal(stageWords('callSetup'), 'could not be set up');
     assert.equal(stageWords('midcall'), 'dropped during the call');
-    for (const stage of ['unknown', 'unknownFutureValue', 'callTransfer']) assert.equal(stageWords(stage), 'failed, at a stage Graph does not name');
+    for (const stage of ['unknown', 'unknownFutureValue', 'callTransfer', 'constructor', 'toString']) assert.equal(stageWords(stage), 'failed, at a stage Graph does not name');
   });
 
   it('puts one failure in a sentence with both ends and Graph\'s reason as Graph wrote it', () => {
@@ -40,6 +40,7 @@ describe('failure words', () => {
     assert.equal(failureTitle([failure('unknown')]), 'Call failed');
     assert.equal(failureTitle([failure('unknown'), failure('unknownFutureValue')]), 'Call failed', 'both are a stage Graph does not name');
     assert.equal(failureTitle([failure('callSetup'), failure('midcall')]), 'Call failures');
+    assert.equal(failureTitle([failure('constructor'), failure('unknown')]), 'Call failed', 'a stage that is a property name of every object is still unknown');
   });
 
   it('gives the verdict a clause without names', () => {
