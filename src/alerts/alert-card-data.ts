@@ -7,6 +7,7 @@ import { reasonWords, reasonSeverity, type ReasonWords } from './poor-reason-wor
 import { groupHints } from './hint-groups';
 import { isLowRating, ratingRank, ratingWords } from './rating-words';
 import { headline, verdictSentence } from './alert-card-verdict';
+import { failureCardData, type FailureCardData } from './alert-card-failures';
 
 /** How many rows each part of an alert card may show before it ends with "and N more". */
 export interface AlertCardLimits {
@@ -44,7 +45,7 @@ export const TEAMS_ADMIN_CENTER_URL = 'https://admin.teams.microsoft.com/';
 export const DETAILS_CONTAINER_ID = 'alertDetails';
 
 /** The data the alert template binds: every field it names, as strings, booleans and arrays. */
-export interface AlertCardData {
+export interface AlertCardData extends FailureCardData {
   accentColor: string;
   title: string;
   subtitle: string;
@@ -184,6 +185,7 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
     hasPoorStreams: poorRows.length > 0,
     poorHeading: `Poor streams (${count(poorStreams.length)} of ${count(judged.length)})`,
     poorRows,
+    ...failureCardData(report, limits.poorStreams),
     hasPoorMore: poorStreams.length > limits.poorStreams,
     poorMore: `…and ${plural(poorStreams.length - limits.poorStreams, 'more poor stream')}. Use **check ${callId}** or Call Quality Dashboard for all of them.`,
     hasFeedback: shownFeedback.length > 0,

@@ -1,5 +1,6 @@
 import frame from './templates/alert-card/frame.json';
 import callSummary from './templates/alert-card/call-summary.json';
+import failures from './templates/alert-card/failures.json';
 import feedback from './templates/alert-card/feedback.json';
 import hints from './templates/alert-card/hints.json';
 import poorStreams from './templates/alert-card/poor-streams.json';
@@ -8,6 +9,7 @@ import streamDetails from './templates/alert-card/stream-details.json';
 /** The sections of the alert card, each in a template file of its own, by the name the frame places them with. */
 const SECTIONS: Record<string, object> = {
   'call-summary': callSummary,
+  failures,
   'poor-streams': poorStreams,
   feedback,
   hints,

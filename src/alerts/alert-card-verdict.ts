@@ -2,19 +2,31 @@ import type { CallQualityReport, FeedbackEntry, StreamVerdict } from '../quality
 import { count, plural, STREAM_KIND_WORDS } from './card-text';
 import { reasonWords } from './poor-reason-words';
 import { isLowRating } from './rating-words';
+import { failuresOf } from './alert-decision';
+import { failureClause, failureTitle } from './failure-words';
 
 /* The alert card's verdict: its title and the one sentence that says what happened. */
 
-/** The card's title and accent colour. */
+/** The card's title and accent colour: a failed session first (a call that never started or dropped is the news), then the quality. */
 export function headline(report: CallQualityReport, feedback: readonly FeedbackEntry[]): { title: string; accentColor: string } {
+  const failures = failuresOf(report);
+  if (failures.length > 0) return { title: failureTitle(failures), accentColor: 'attention' };
   if (report.quality === 'poor') return { title: 'Poor call quality', accentColor: 'attention' };
   if (feedback.some((entry) => isLowRating(entry.rating))) return { title: 'Poor call rating', accentColor: 'warning' };
   if (report.quality === 'good') return { title: 'Good call quality', accentColor: 'good' };
   return { title: 'Call quality not measured', accentColor: 'default' };
 }
 
-/** The verdict in one sentence, without names (names only appear in plain-text runs). */
+/** The verdict in one sentence (two when sessions failed), without names (names only appear in plain-text runs). */
 export function verdictSentence(report: CallQualityReport, poor: number, judged: number, feedback: readonly FeedbackEntry[]): string {
+  const failures = failuresOf(report);
+  if (failures.length === 0) return qualitySentence(report, poor, judged, feedback);
+  // A session that never started has no metrics: "not yet" would promise data that will not come.
+  const quality = report.quality === 'unclassified' && !feedback.some((entry) => isLowRating(entry.rating)) ? 'No stream could be judged.' : qualitySentence(report, poor, judged, feedback);
+  return `${failureClause(failures)}. ${quality}`;
+}
+
+function qualitySentence(report: CallQualityReport, poor: number, judged: number, feedback: readonly FeedbackEntry[]): string {
   const low = feedback.filter((entry) => isLowRating(entry.rating));
   const ratingPart = low.length > 0 ? `${plural(low.length, 'participant')} rated the call ${joinWords(distinct(low.map((entry) => entry.rating ?? '')))}` : '';
   if (report.quality === 'poor') {

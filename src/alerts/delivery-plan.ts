@@ -1,4 +1,5 @@
-import type { Classification } from '../quality';
+import type { CallFailure, Classification } from '../quality';
+import { failureTitle } from './failure-words';
 import type { Audience } from './audience';
 
 /**
@@ -30,16 +31,18 @@ export function cardPlanFor(version: { version: number; alert: boolean }, sentBe
   return version.alert ? 'new' : 'none';
 }
 
-/** `ALERT_CHANNEL_POLICY`: `all` sends the admins' channel every alert, `poor` only calls whose quality is poor. */
+/** `ALERT_CHANNEL_POLICY`: `all` sends the admins' channel every alert, `poor` only calls whose quality is poor or that failed. */
 export type ChannelPolicy = 'all' | 'poor';
 
 /**
  * Whether the admins' channel gets the card the plan names. Updates, and the card that follows a
  * digest line of the call, always go out: the channel shows the call already, whatever the policy.
+ * Under `poor`, a failed call (`failed`: a session that could not be set up or dropped) goes out
+ * too: it is what the policy keeps out, a complaint alone, that it is not.
  */
-export function adminsGetCard(plan: CardPlan, policy: ChannelPolicy, quality: Classification | string, sentBefore?: CardSentBefore): boolean {
+export function adminsGetCard(plan: CardPlan, policy: ChannelPolicy, quality: Classification | string, sentBefore?: CardSentBefore, failed = false): boolean {
   if (plan === 'update') return true;
-  return plan === 'new' && (sentBefore?.cardType === 'digest' || policy === 'all' || quality === 'poor');
+  return plan === 'new' && (sentBefore?.cardType === 'digest' || policy === 'all' || quality === 'poor' || failed);
 }
 
 /** What the admins' card says when the organizer muted their alerts. */
@@ -67,15 +70,18 @@ export function splitForBudget<T>(news: readonly T[], available: number): Budget
   return { individually, folded: news.slice(individually.length), deferred: [] };
 }
 
-/** The line notifications and chat lists show for an alert card ("Poor call quality: call organized by Abbie"). */
-export function alertSummaryLine(quality: Classification | string, organizerName: string | null | undefined): string {
-  const what = quality === 'poor' ? 'Poor call quality' : 'Bad call rating';
+/**
+ * The line notifications and chat lists show for an alert card ("Poor call quality: call organized by
+ * Abbie"); a failed session comes first, in the card's title's words ("Call dropped").
+ */
+export function alertSummaryLine(quality: Classification | string, organizerName: string | null | undefined, failures: readonly CallFailure[] = []): string {
+  const what = failures.length > 0 ? failureTitle(failures) : quality === 'poor' ? 'Poor call quality' : 'Bad call rating';
   return organizerName ? `${what}: call organized by ${organizerName}` : what;
 }
 
 /** The line for a digest card. */
 export function digestSummaryLine(count: number): string {
-  return `${count} calls with poor quality or bad ratings`;
+  return `${count} calls with failures, poor quality or bad ratings`;
 }
 
 /** The audience of a conversation: a personal chat is the organizer's, anything else the admins'. */

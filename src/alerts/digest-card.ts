@@ -8,6 +8,9 @@ import { assessmentOf } from './call-assessment';
 import { worstReasonOf } from './call-ranking';
 import { reasonPhrase } from './poor-reason-words';
 import { isLowRating } from './rating-words';
+import { failuresOf } from './alert-decision';
+import { mismatchMarker, mismatchOf, type CallMismatch } from './call-mismatch';
+import { failureMarker } from './failure-words';
 import callListTemplate from './templates/call-list-card.json';
 
 /** One call in a digest or in the `recent` list. */
@@ -21,6 +24,10 @@ export interface DigestItem {
   worstReason: string | null;
   /** The feedback ratings people gave ("poor", "bad"), one per answer. */
   ratings: string[];
+  /** What failed, as a short marker ("dropped", "set-up failure"), null when no session failed. */
+  failure?: string | null;
+  /** Where the ratings and the measurements disagree, null when they agree. */
+  mismatch?: CallMismatch | null;
 }
 
 /** How many calls a digest or recent list shows before "…and N more". */
@@ -36,6 +43,8 @@ export function digestItemOf(report: CallQualityReport, summary: CallSummary): D
     quality: report.quality,
     worstReason: worst ? reasonPhrase(worst) : null,
     ratings: report.feedback.map((entry) => entry.rating).filter((rating): rating is string => rating !== null && rating !== 'notRated'),
+    failure: failureMarker(failuresOf(report)),
+    mismatch: mismatchOf(report.quality, report.feedback.map((entry) => entry.rating)),
   };
 }
 
@@ -100,7 +109,8 @@ function listRows(items: readonly DigestItem[]) {
       const complaints = item.ratings.filter(isLowRating);
       const ratingWords =
         complaints.length === 0 ? null : complaints.length === 1 ? `rated ${complaints[0]}` : `${complaints.length} low ratings (${[...new Set(complaints)].join(', ')})`;
-      const why = [item.worstReason, ratingWords].filter((part): part is string => part !== null).join(' · ');
+      const mismatch = item.mismatch ? mismatchMarker(item.mismatch) : null;
+      const why = [item.failure ?? null, item.worstReason, ratingWords, mismatch].filter((part): part is string => part !== null).join(' · ');
       return {
         started: cardDateTime(item.startDateTime),
         organizer: clip(item.organizerName ?? 'unknown organizer', 60),
@@ -114,6 +124,7 @@ function listRows(items: readonly DigestItem[]) {
 }
 
 function verdictOf(item: DigestItem): [string, string] {
+  if (item.failure) return ['Failed', 'attention'];
   if (item.quality === 'poor') return ['Poor', 'attention'];
   if (item.ratings.some(isLowRating)) return ['Rated low', 'warning'];
   if (item.quality === 'good') return ['Good', 'good'];
@@ -121,7 +132,7 @@ function verdictOf(item: DigestItem): [string, string] {
 }
 
 function rank(item: DigestItem): number {
-  if (item.quality === 'poor') return 0;
+  if (item.quality === 'poor' || item.failure) return 0;
   return item.ratings.some(isLowRating) ? 1 : 2;
 }
 

@@ -1,4 +1,4 @@
-import { asObject, asString, endpointUser, type JsonObject } from '../quality';
+import { endpointUser, isServiceEndpoint, type JsonObject } from '../quality';
 
 /** What a card calls a service endpoint (the meeting's media server, a voice app) that has no person behind it. */
 export const SERVICE_ENDPOINT_NAME = 'Teams service';
@@ -11,7 +11,5 @@ export function nameOf(endpoint: JsonObject | undefined): string | null {
   if (!endpoint) return null;
   const user = endpointUser(endpoint);
   if (user.displayName) return user.displayName;
-  const type = `${asString(endpoint['@odata.type']) ?? ''} ${asString(asObject(endpoint.userAgent)?.['@odata.type']) ?? ''}`;
-  if (/serviceEndpoint|serviceUserAgent/i.test(type) || asString(asObject(endpoint.userAgent)?.role) !== null) return SERVICE_ENDPOINT_NAME;
-  return null;
+  return isServiceEndpoint(endpoint) ? SERVICE_ENDPOINT_NAME : null;
 }

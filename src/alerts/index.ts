@@ -31,6 +31,9 @@ export type { AlertCardInput } from './alert-card-input';
 export { alertCardFor, type AudienceCardInput } from './audience-card';
 export { decodeAcknowledgement, encodeAcknowledgement, type Acknowledgement, type OrganizerNotice } from './acknowledgement';
 export { assessCall, assessmentOf, type CallAssessment } from './call-assessment';
+export { alertDue, failuresOf, type FailureAlertPolicy } from './alert-decision';
+export { failureClause, failureMarker, failureSentence, failureTitle, stageWords } from './failure-words';
+export { mismatchLine, mismatchMarker, mismatchOf, type CallMismatch } from './call-mismatch';
 export { worstFirst, worstReasonOf, type RankedCall } from './call-ranking';
 export {
   adminsGetCard,

@@ -1,6 +1,6 @@
 import type { AdaptiveCardDocument } from './card-document';
 import { expandTemplate } from './card-template';
-import { cardDateTime, plural, spanWords } from './card-text';
+import { cardDateTime, count, plural, spanWords } from './card-text';
 import statusTemplate from './templates/status-card.json';
 
 /** What `status` reports. Times are epoch milliseconds (as the store keeps them). */
@@ -22,6 +22,8 @@ export interface BotStatus {
   /** Alert jobs by state, when known. */
   alertJobs?: Partial<Record<string, number>>;
   alertsSentLast24h: number;
+  /** Calls started in the last 24 hours with a session that could not be set up or dropped; null when the history could not be read. */
+  failedCallsLast24h?: number | null;
 }
 
 /** A subscription expiring sooner than this is flagged: renewal should have happened by then. */
@@ -59,6 +61,7 @@ export function buildStatusCard(status: BotStatus): AdaptiveCardDocument {
   const facts = [
     { label: 'Last notification', value: status.lastNotificationAt === null ? 'never' : `${spanWords(status.now - status.lastNotificationAt)} ago (${cardDateTime(status.lastNotificationAt)})` },
     { label: 'Alerts sent (24 h)', value: String(status.alertsSentLast24h) },
+    ...(status.failedCallsLast24h === undefined ? [] : [{ label: 'Failed calls (24 h)', value: status.failedCallsLast24h === null ? 'unknown (the history could not be read)' : count(status.failedCallsLast24h) }]),
     { label: 'Inbox', value: countsWords(status.inbox) },
   ];
   if (status.oldestPendingAgeMs !== undefined && status.oldestPendingAgeMs !== null) {

@@ -6,7 +6,8 @@ import { chartPercent, countChangeWords, dayWords, percentWords, periodWords, po
 
 /**
  * The answer to `trends`: the period's figures against the period before (poor % per kind, calls,
- * bad ratings), a `Chart.Line` of the daily poor % per kind and one of calls and bad ratings per day,
+ * failed calls, bad ratings), a `Chart.Line` of the daily poor % per kind and one of calls, failed
+ * calls and bad ratings per day,
  * each with a table of the same numbers as its fallback.
  */
 export function buildTrendsCard(trends: Trends): AdaptiveCardDocument {
@@ -22,12 +23,18 @@ export function buildTrendsCard(trends: Trends): AdaptiveCardDocument {
     xs: axisOf(trends),
     series: [
       { legend: 'Calls', color: 'categoricalBlue', values: trends.daily.map((day) => day.calls) },
+      { legend: 'Failed calls', color: 'categoricalMarigold', values: trends.daily.map((day) => day.failedCalls) },
       { legend: 'Bad ratings', color: 'categoricalRed', values: trends.daily.map((day) => day.badRatings) },
     ],
     format: (value) => count(value),
   });
-  if (trends.current.calls > 0 && countsChart) body.push(headingPart('Calls and bad ratings per day'), countsChart);
-  body.push(notePart('Bad ratings are "rate my call" answers of 1 or 2 stars (bad or poor). Say "top sites" or "top networks" for where the poor streams were.', true));
+  if (trends.current.calls > 0 && countsChart) body.push(headingPart('Calls, failed calls and bad ratings per day'), countsChart);
+  body.push(
+    notePart(
+      'Failed calls had a session that could not be set up or dropped (Graph\'s failure information). Bad ratings are "rate my call" answers of 1 or 2 stars (bad or poor). Say "top sites" or "top networks" for where the poor streams were.',
+      true,
+    ),
+  );
   return insightCard(body);
 }
 
@@ -47,7 +54,7 @@ export function poorTrendParts(trends: Trends): CardPart[] {
   return [headingPart('Poor streams per day', 'A day without a classified stream of a kind has no point.'), chart ?? notePart('No stream was classified in this period.')];
 }
 
-/** The period's figures, the period before and the change: poor % per kind, calls, bad ratings. */
+/** The period's figures, the period before and the change: poor % per kind, calls, failed calls, bad ratings. */
 export function figuresTable(trends: Trends): CardPart {
   const { current, previous, change } = trends;
   const rows: TableCell[][] = STREAM_KINDS.map((kind) => [
@@ -58,6 +65,12 @@ export function figuresTable(trends: Trends): CardPart {
   ]);
   rows.push(
     [{ text: 'Calls' }, { text: count(current.calls), weight: 'Bolder' }, { text: count(previous.calls) }, { text: countChangeWords(change.callsPercent, current.calls) }],
+    [
+      { text: 'Failed calls' },
+      { text: count(current.failedCalls), weight: 'Bolder' },
+      { text: count(previous.failedCalls) },
+      { text: countChangeWords(change.failedCallsPercent, current.failedCalls), color: worseWhenUp(change.failedCallsPercent) },
+    ],
     [
       { text: 'Bad ratings' },
       { text: count(current.badRatings), weight: 'Bolder' },

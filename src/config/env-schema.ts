@@ -86,6 +86,10 @@ export const envSchema = z.object({
   PROACTIVE_INSTALL: flag,
   ALERT_CHANNEL_POLICY: z.enum(['all', 'poor']).default('all'),
   ALERT_CHANNEL_ID: optionalText,
+  ALERT_FAILURES: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim().toLowerCase() : value),
+    z.enum(['on', 'off'], { errorMap: () => ({ message: 'must be on or off' }) }).default('on'),
+  ),
   ALERT_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
   RECORDS_DIR: z.string().trim().min(1).default('./records'),
   QUALITY_PROFILE: optionalText,

@@ -1,6 +1,7 @@
 import {
   addDays,
   aggregateDay,
+  DayAggregateEncodingError,
   decodeCallHistory,
   decodeDayAggregate,
   DIMENSIONS,
@@ -131,7 +132,9 @@ export class HistoryReader {
     try {
       return decodeDayAggregate(rollup.rollup!, dimensions);
     } catch (error) {
-      this.options.logger?.warn({ tenantId, day: rollup.day, err: (error as Error).message }, 'history: recomputing a cached day aggregate that cannot be read');
+      // An aggregate of an older encoding is recomputed once after an upgrade: expected, not worth a warning.
+      const level = error instanceof DayAggregateEncodingError && error.outdated ? 'debug' : 'warn';
+      this.options.logger?.[level]({ tenantId, day: rollup.day, err: (error as Error).message }, 'history: recomputing a cached day aggregate that cannot be read');
       return null;
     }
   }

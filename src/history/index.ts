@@ -6,3 +6,4 @@
  */
 export { HistoryReader, type HistoryReaderOptions, type KnownPerson } from './history-reader';
 export { exportRows, writeExport, type ExportFormat, type ExportRequest } from './history-export';
+export { countFailedCalls, type FailedCallsQuery } from './failed-calls';

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import { alertDue } from '../alerts';
 import { callHistoryOf, encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insights';
 import { notACallRecordReason, scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
 import type { Store, WorkItem } from '../store';
@@ -21,6 +22,8 @@ export interface InboxWorkerOptions {
   summarize: (record: unknown) => unknown;
   /** Places endpoints in the building file (`BUILDINGS_FILE`) for the call's history; none without it. */
   place?: PlaceEndpoint;
+  /** `ALERT_FAILURES`: whether a failed session (set-up failure, drop) makes an alert due on its own. On unless said. */
+  alertFailures?: boolean;
   /** Called when an alert job was queued, to wake the delivery. */
   onAlertQueued?: () => void;
   /** How many records are fetched at once (the Graph client's token buckets set the pace). */
@@ -128,8 +131,8 @@ export class InboxWorker {
   }
 
   /** Keeps the call's history summary (calls without an alert too: they are every rate's denominator). */
-  private async keepHistory(item: WorkItem, record: unknown, report: CallQualityReport): Promise<void> {
-    const call = { ...callHistoryOf({ record, report, tenantId: item.tenantId, source: item.source, place: this.options.place }), callId: item.callId };
+  private async keepHistory(item: WorkItem, record: unknown, report: CallQualityReport, alert: boolean): Promise<void> {
+    const call = { ...callHistoryOf({ record, report, tenantId: item.tenantId, source: item.source, place: this.options.place, alert }), callId: item.callId };
     await this.options.store.history.putCall({
       tenantId: item.tenantId,
       callId: item.callId,
@@ -189,17 +192,19 @@ export class InboxWorker {
       const scoring = await this.options.scoringFor(item.tenantId);
       const report = await telemetry.withSpan('callRecord score', { attributes: { 'callquality.version': version } }, (scoreSpan) => {
         const scored = scoreCallRecord(record, scoring);
-        scoreSpan.setAttributes({ 'callquality.quality': scored.quality, 'callquality.alert': scored.alert });
+        scoreSpan.setAttributes({ 'callquality.quality': scored.quality, 'callquality.alert': scored.alert, 'callquality.failures': scored.failures?.length ?? 0 });
         return scored;
       });
+      // The report's `alert` is about quality and ratings; a failed session alerts too unless ALERT_FAILURES is off.
+      const alert = alertDue(report, { failures: this.options.alertFailures ?? true });
       // History first: a crash before the report is recorded leaves the version unprocessed, so it is
       // retried and the history write (idempotent per version) repeated, never lost.
-      await telemetry.withSpan('callRecord history', {}, () => this.keepHistory(item, record, report));
-      const stored = storedReportOf(item, record, report, this.options.summarize(record), this.clock());
-      const result = await telemetry.withSpan('callRecord record', {}, () => store.reports.recordReport(stored, report.alert));
+      await telemetry.withSpan('callRecord history', {}, () => this.keepHistory(item, record, report, alert));
+      const stored = storedReportOf(item, record, report, this.options.summarize(record), this.clock(), alert);
+      const result = await telemetry.withSpan('callRecord record', {}, () => store.reports.recordReport(stored, alert));
       if (result.alertQueued) this.options.onAlertQueued?.();
       this.options.status.processed += 1;
-      log.info({ version, quality: report.quality, alert: report.alert, alertQueued: result.alertQueued }, 'call record scored');
+      log.info({ version, quality: report.quality, failures: report.failures?.length ?? 0, alert, alertQueued: result.alertQueued }, 'call record scored');
       return (await store.inbox.complete(item, this.clock())) ? (result.accepted ? 'scored' : 'unchanged') : 'lease-lost';
     } catch (error) {
       // A store failure or a bug: keep the item and try again later; nothing is dropped.

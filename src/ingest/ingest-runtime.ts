@@ -76,6 +76,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     // Cards name the building of each end, as placed when the call was scored.
     summarize: (record) => summarizeCall(record, { place: config.buildings.map.place }),
     place: config.buildings.map.place,
+    alertFailures: config.alerts.failures,
     onAlertQueued: options.onAlertQueued,
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,

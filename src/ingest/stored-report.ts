@@ -5,6 +5,8 @@ import type { StoredReport } from '../store';
  * The stored report of one scored version of a call record: the engine's report, the cards'
  * summary, and the times and version read from the record. The inbox worker records every call
  * through this, so anything else that records a call (a test harness, a tool) stores the same shape.
+ * `alert` is the decision taken for this version (`alertDue`: the report's `alert`, or a failure
+ * under `ALERT_FAILURES`); the report's own `alert` when not given.
  */
 export function storedReportOf(
   call: { tenantId: string; callId: string },
@@ -12,6 +14,7 @@ export function storedReportOf(
   report: CallQualityReport,
   summary: unknown,
   processedAt: number,
+  alert: boolean = report.alert,
 ): StoredReport {
   const fields = asObject(record) ?? {};
   return {
@@ -21,7 +24,7 @@ export function storedReportOf(
     report,
     summary,
     quality: report.quality,
-    alert: report.alert,
+    alert,
     startedAt: asTime(fields.startDateTime),
     endedAt: asTime(fields.endDateTime),
     processedAt,

@@ -32,12 +32,14 @@ export interface CallHistoryInput {
   source: string;
   /** Places endpoints in buildings; without it no endpoint has a building. */
   place?: PlaceEndpoint;
+  /** The alert decision taken for the call (the report's `alert`, or a failure under `ALERT_FAILURES`); the report's `alert` when not given. */
+  alert?: boolean;
 }
 
 /**
  * The history summary of one scored version of a call: times, type, organizer, participant count,
  * the verdict, every scored stream with who sent it to whom, every endpoint those streams name
- * (person, network, connection, client, building), and every rating. Pure and total: fields the
+ * (person, network, connection, client, building), every rating and every failed session. Pure and total: fields the
  * record lacks are null, never an error.
  */
 export function callHistoryOf(input: CallHistoryInput): CallHistory {
@@ -72,12 +74,13 @@ export function callHistoryOf(input: CallHistoryInput): CallHistory {
     organizer: { userId: organizer.id, upn: organizer.userPrincipalName, name: organizer.displayName },
     participantCount: participantCountOf(call, sessions),
     quality: report.quality,
-    alert: report.alert,
+    alert: input.alert ?? report.alert,
     profile: report.profile,
     source: input.source,
     endpoints: endpoints.list,
     streams,
     ratings: report.feedback.map((entry) => ({ userId: entry.userId, name: entry.displayName, rating: entry.rating, tokens: [...entry.tokens] })),
+    failures: (report.failures ?? []).map((failure) => ({ stage: failure.stage, reason: failure.reason })),
   };
 }
 

@@ -57,6 +57,14 @@ export interface HistoryRating {
   tokens: string[];
 }
 
+/** A session of the call that failed (Graph's `failureInfo`). */
+export interface HistoryFailure {
+  /** Graph's stage: `callSetup`, `midcall`, `unknown`, `unknownFutureValue` (or a later member). */
+  stage: string;
+  /** Graph's reason, bounded; null when absent. */
+  reason: string | null;
+}
+
 /** The compact summary of one scored version of a call: what the history and every aggregate need. */
 export interface CallHistory {
   tenantId: string;
@@ -78,6 +86,11 @@ export interface CallHistory {
   endpoints: HistoryEndpoint[];
   streams: HistoryStream[];
   ratings: HistoryRating[];
+  /**
+   * The failed sessions. Optional so that summaries built before failures were kept still type;
+   * {@link decodeCallHistory} always sets it (a summary written without it reads as none).
+   */
+  failures?: HistoryFailure[];
 }
 
 /** The version of the encoding, first in every encoded summary. */
@@ -87,6 +100,7 @@ type EncodedEndpoint = [string | null, string | null, string | null, string | nu
 type EncodedReason = [string, number, number, '>' | '<'];
 type EncodedStream = [StreamKind, string | null, Classification, EncodedReason[], number, number];
 type EncodedRating = [string | null, string | null, string | null, string[]];
+type EncodedFailure = [string, string | null];
 type Encoded = [
   typeof ENCODING,
   string,
@@ -104,11 +118,14 @@ type Encoded = [
   EncodedEndpoint[],
   EncodedStream[],
   EncodedRating[],
+  // Only when a session failed: a summary without failures is the 16 elements older readers know.
+  EncodedFailure[]?,
 ];
 
 /**
  * The summary as compact text (positional JSON arrays, no property names): about 1 KB for a call
- * of a few people. {@link decodeCallHistory} reads it back exactly.
+ * of a few people. {@link decodeCallHistory} reads it back exactly (no failures and an empty list
+ * of failures read back alike, as an empty list).
  */
 export function encodeCallHistory(call: CallHistory): string {
   const encoded: Encoded = [
@@ -129,6 +146,7 @@ export function encodeCallHistory(call: CallHistory): string {
     call.streams.map((s) => [s.kind, s.direction, s.classification, s.reasons.map((r) => [r.metric, r.value, r.threshold, r.comparison]), s.from, s.to]),
     call.ratings.map((r) => [r.userId, r.name, r.rating, r.tokens]),
   ];
+  if (call.failures && call.failures.length > 0) encoded.push(call.failures.map((f): EncodedFailure => [f.stage, f.reason]));
   return JSON.stringify(encoded);
 }
 
@@ -148,10 +166,10 @@ export function decodeCallHistory(text: string): CallHistory {
   } catch {
     throw new CallHistoryEncodingError('it is not JSON');
   }
-  if (!Array.isArray(value) || value[0] !== ENCODING || value.length !== 16) {
+  if (!Array.isArray(value) || value[0] !== ENCODING || (value.length !== 16 && value.length !== 17)) {
     throw new CallHistoryEncodingError(`it is not encoding ${ENCODING}`);
   }
-  const [, tenantId, callId, version, startedAt, endedAt, type, organizer, participantCount, quality, alert, profile, source, endpoints, streams, ratings] = value as Encoded;
+  const [, tenantId, callId, version, startedAt, endedAt, type, organizer, participantCount, quality, alert, profile, source, endpoints, streams, ratings, failures = []] = value as Encoded;
   return {
     tenantId,
     callId,
@@ -187,6 +205,7 @@ export function decodeCallHistory(text: string): CallHistory {
       to,
     })),
     ratings: ratings.map(([userId, name, rating, tokens]) => ({ userId, name, rating, tokens })),
+    failures: failures.map(([stage, reason]) => ({ stage, reason })),
   };
 }
 

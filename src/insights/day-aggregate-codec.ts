@@ -1,11 +1,14 @@
 import { DIMENSIONS, type Dimension } from './dimensions';
 import { emptyDayAggregate, STREAM_KINDS, type DayAggregate } from './day-aggregate';
 
-/** The version of the encoding, first in every encoded aggregate. */
-const ENCODING = 2;
+/**
+ * The version of the encoding, first in every encoded aggregate. 3 added the failed calls to the
+ * counts line: an aggregate cached under an older number is recomputed from the day's calls.
+ */
+const ENCODING = 3;
 
 type EncodedValue = [string, number, number, number];
-type EncodedHeader = [typeof ENCODING, string, number, number, number, number, number, [number, number, number][]];
+type EncodedHeader = [typeof ENCODING, string, number, number, number, number, number, [number, number, number][], [number, number, number]];
 
 /**
  * A day's aggregate as compact text for `HistoryStore.writeRollup`: a first line with the day's
@@ -24,6 +27,7 @@ export function encodeDayAggregate(aggregate: DayAggregate): string {
     aggregate.ratings,
     aggregate.badRatings,
     STREAM_KINDS.map((kind) => [aggregate.kinds[kind].poor, aggregate.kinds[kind].classified, aggregate.kinds[kind].unclassified]),
+    [aggregate.failedCalls, aggregate.setupFailedCalls, aggregate.droppedCalls],
   ];
   const lines = [JSON.stringify(header)];
   for (const dimension of DIMENSIONS) {
@@ -34,9 +38,15 @@ export function encodeDayAggregate(aggregate: DayAggregate): string {
   return lines.join('\n');
 }
 
-/** Thrown when a cached aggregate cannot be read (another encoding, damaged text): recompute the day. */
+/**
+ * Thrown when a cached aggregate cannot be read (another encoding, damaged text): recompute the day.
+ * `outdated` when it was written under an older encoding: expected once after an upgrade, not damage.
+ */
 export class DayAggregateEncodingError extends Error {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    readonly outdated = false,
+  ) {
     super(`A cached day aggregate could not be read: ${reason}.`);
     this.name = 'DayAggregateEncodingError';
   }
@@ -49,12 +59,15 @@ export class DayAggregateEncodingError extends Error {
  */
 export function decodeDayAggregate(text: string, dimensions: readonly Dimension[] = DIMENSIONS): DayAggregate {
   const lines = text.split('\n');
-  if (lines.length !== DIMENSIONS.length + 2) throw new DayAggregateEncodingError(`it is not encoding ${ENCODING}`);
   const header = parse(lines[0]!);
-  if (!Array.isArray(header) || header[0] !== ENCODING || header.length !== 8) throw new DayAggregateEncodingError(`it is not encoding ${ENCODING}`);
-  const [, day, calls, alertCalls, sweepCalls, ratings, badRatings, kinds] = header as EncodedHeader;
+  if (Array.isArray(header) && typeof header[0] === 'number' && header[0] < ENCODING) {
+    throw new DayAggregateEncodingError(`it is encoding ${header[0]}, older than ${ENCODING}`, true);
+  }
+  if (lines.length !== DIMENSIONS.length + 2) throw new DayAggregateEncodingError(`it is not encoding ${ENCODING}`);
+  if (!Array.isArray(header) || header[0] !== ENCODING || header.length !== 9) throw new DayAggregateEncodingError(`it is not encoding ${ENCODING}`);
+  const [, day, calls, alertCalls, sweepCalls, ratings, badRatings, kinds, [failedCalls, setupFailedCalls, droppedCalls]] = header as EncodedHeader;
   const aggregate = emptyDayAggregate(day);
-  Object.assign(aggregate, { calls, alertCalls, sweepCalls, ratings, badRatings });
+  Object.assign(aggregate, { calls, alertCalls, sweepCalls, ratings, badRatings, failedCalls, setupFailedCalls, droppedCalls });
   STREAM_KINDS.forEach((kind, index) => {
     const [poor, classified, unclassified] = kinds[index] ?? [0, 0, 0];
     aggregate.kinds[kind] = { poor, classified, unclassified };

@@ -37,6 +37,12 @@ export interface CallCounts {
   alertCalls: number;
   /** Calls the reconciliation sweep recovered (their notification never came). */
   sweepCalls: number;
+  /** Calls with at least one failed session (Graph's `failureInfo`, any stage). */
+  failedCalls: number;
+  /** Calls with a session that could not be set up (stage `callSetup`). */
+  setupFailedCalls: number;
+  /** Calls with a session that dropped (stage `midcall`). */
+  droppedCalls: number;
   /** "Rate my call" answers given. */
   ratings: number;
   /** Answers of 1 or 2 stars ({@link BAD_RATINGS}). */
@@ -61,6 +67,9 @@ export function emptyDayAggregate(day: string): DayAggregate {
     calls: 0,
     alertCalls: 0,
     sweepCalls: 0,
+    failedCalls: 0,
+    setupFailedCalls: 0,
+    droppedCalls: 0,
     ratings: 0,
     badRatings: 0,
     kinds: { audio: emptyKind(), video: emptyKind(), vbss: emptyKind() },
@@ -89,6 +98,10 @@ function addCall(aggregate: DayAggregate, call: CallHistory): void {
   aggregate.calls += 1;
   if (call.alert) aggregate.alertCalls += 1;
   if (call.source === SWEEP_SOURCE) aggregate.sweepCalls += 1;
+  const failures = call.failures ?? [];
+  if (failures.length > 0) aggregate.failedCalls += 1;
+  if (failures.some((failure) => failure.stage === 'callSetup')) aggregate.setupFailedCalls += 1;
+  if (failures.some((failure) => failure.stage === 'midcall')) aggregate.droppedCalls += 1;
   for (const rating of call.ratings) {
     if (rating.rating !== null && GIVEN_RATINGS.includes(rating.rating)) aggregate.ratings += 1;
     if (rating.rating !== null && BAD_RATINGS.includes(rating.rating)) aggregate.badRatings += 1;
@@ -133,6 +146,9 @@ export function sumAggregates(days: readonly DayAggregate[]): DayAggregate {
     total.calls += day.calls;
     total.alertCalls += day.alertCalls;
     total.sweepCalls += day.sweepCalls;
+    total.failedCalls += day.failedCalls;
+    total.setupFailedCalls += day.setupFailedCalls;
+    total.droppedCalls += day.droppedCalls;
     total.ratings += day.ratings;
     total.badRatings += day.badRatings;
     for (const kind of STREAM_KINDS) {

@@ -7,6 +7,8 @@ export interface TrendDay {
   /** Poor ÷ classified × 100 per kind; null on a day with nothing classified of that kind. */
   poorPercent: Record<StreamKind, number | null>;
   calls: number;
+  /** Calls with a failed session (could not be set up, dropped, or failed at a stage Graph does not name). */
+  failedCalls: number;
   badRatings: number;
 }
 
@@ -21,10 +23,11 @@ export interface PeriodChange {
   poorPoints: Record<StreamKind, number | null>;
   /** (now − before) ÷ before × 100; null when there was nothing before. */
   callsPercent: number | null;
+  failedCallsPercent: number | null;
   badRatingsPercent: number | null;
 }
 
-/** `trends`: the daily poor % per kind, calls and bad ratings, and the period against the one before. */
+/** `trends`: the daily poor % per kind, calls, failed calls and bad ratings, and the period against the one before. */
 export interface Trends {
   days: number;
   /** First and last day of the period (inclusive). */
@@ -51,6 +54,7 @@ export function trendsOf(current: readonly DayAggregate[], previous: readonly Da
       day: day.day,
       poorPercent: percentPerKind(day.kinds),
       calls: day.calls,
+      failedCalls: day.failedCalls,
       badRatings: day.badRatings,
     })),
     current: now,
@@ -66,6 +70,9 @@ export function totalsOf(days: readonly DayAggregate[]): PeriodTotals {
     calls: sum.calls,
     alertCalls: sum.alertCalls,
     sweepCalls: sum.sweepCalls,
+    failedCalls: sum.failedCalls,
+    setupFailedCalls: sum.setupFailedCalls,
+    droppedCalls: sum.droppedCalls,
     ratings: sum.ratings,
     badRatings: sum.badRatings,
     kinds: sum.kinds,
@@ -80,7 +87,12 @@ export function changeBetween(now: PeriodTotals, before: PeriodTotals): PeriodCh
     const [a, b] = [now.poorPercent[kind], before.poorPercent[kind]];
     poorPoints[kind] = a === null || b === null ? null : a - b;
   }
-  return { poorPoints, callsPercent: percentChange(now.calls, before.calls), badRatingsPercent: percentChange(now.badRatings, before.badRatings) };
+  return {
+    poorPoints,
+    callsPercent: percentChange(now.calls, before.calls),
+    failedCallsPercent: percentChange(now.failedCalls, before.failedCalls),
+    badRatingsPercent: percentChange(now.badRatings, before.badRatings),
+  };
 }
 
 function percentPerKind(kinds: Record<StreamKind, KindCounts>): Record<StreamKind, number | null> {

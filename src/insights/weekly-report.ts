@@ -7,8 +7,9 @@ export const REPORT_TOP_ROWS = 5;
 
 /**
  * The weekly report's figures: the week's trend against the week before (poor % per kind, calls,
- * bad ratings; `trend.current.calls` are the calls scored, `trend.current.sweepCalls` the calls
- * whose notification never came and the sweep recovered), the worst sites and networks, and the
+ * failed calls, bad ratings; `trend.current.calls` are the calls scored, `trend.current.failedCalls`
+ * those with a failed session, `trend.current.sweepCalls` the calls whose notification never came
+ * and the sweep recovered), the worst sites and networks, and the
  * people most affected.
  */
 export interface WeeklyReport {

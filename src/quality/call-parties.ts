@@ -53,6 +53,14 @@ export function endpointUser(endpoint: JsonObject | undefined): { id: string | n
   return { id: null, displayName: asString(named?.displayName), userPrincipalName: null };
 }
 
+/** True for a service endpoint (the meeting's media server, a voice app): Graph types it so, or its user agent has a service role. */
+export function isServiceEndpoint(endpoint: JsonObject | undefined): boolean {
+  if (!endpoint) return false;
+  const agent = asObject(endpoint.userAgent);
+  const type = `${asString(endpoint['@odata.type']) ?? ''} ${asString(agent?.['@odata.type']) ?? ''}`;
+  return /serviceEndpoint|serviceUserAgent/i.test(type) || asString(agent?.role) !== null;
+}
+
 /**
  * Distinct participants: `participants_v2`, else the larger of `participants` (capped at 130
  * entries by Graph) and the distinct people of the sessions.

@@ -1,10 +1,10 @@
-import type { CallQualityReport } from './report';
+import type { CallFailure, CallQualityReport } from './report';
 import { formatMetricValue, isStreamMetric } from './metrics';
 import { feedbackTokenWords } from './feedback-tokens';
 
 const KIND_NAMES = { audio: 'audio', video: 'video', vbss: 'screen sharing' } as const;
 
-/** A short summary people read: the verdict, each poor stream with its reasons, the feedback. */
+/** A short summary people read: the verdict, each poor stream with its reasons, each failed session, the feedback. */
 export function formatReportText(report: CallQualityReport): string {
   const lines: string[] = [];
   const poor = report.streams.filter((stream) => stream.classification === 'poor');
@@ -21,6 +21,10 @@ export function formatReportText(report: CallQualityReport): string {
       return `${reason.metric} ${show(reason.value)} ${reason.comparison} ${show(reason.threshold)}`;
     });
     lines.push(`  poor ${kind} ${stream.direction ?? ''} (stream ${stream.streamId ?? '?'}, session ${stream.sessionId ?? '?'}): ${reasons.join('; ')}`);
+  }
+  for (const failure of report.failures ?? []) {
+    const end = (party: CallFailure['caller']) => party.displayName ?? party.id ?? (party.service ? 'service' : 'someone');
+    lines.push(`Failure: session ${failure.sessionId ?? '?'} (${end(failure.caller)} → ${end(failure.callee)}) at stage ${failure.stage}: ${failure.reason ?? 'no reason given'}`);
   }
   if (report.feedback.length === 0) lines.push('Feedback: none');
   for (const entry of report.feedback) {

@@ -53,6 +53,31 @@ export interface FeedbackEntry {
   text: string | null;
 }
 
+/**
+ * Graph's `failureStage`: `callSetup` (the session never started), `midcall` (it dropped), `unknown`,
+ * or `unknownFutureValue`. Kept as Graph spelled it: a member Graph adds later is passed through.
+ */
+export type FailureStage = 'callSetup' | 'midcall' | 'unknown' | 'unknownFutureValue';
+
+/** One end of a failed session, as far as the record names it. */
+export interface FailureParty {
+  id: string | null;
+  displayName: string | null;
+  /** True for a service endpoint (the meeting's media server, a voice app) rather than a person. */
+  service: boolean;
+}
+
+/** A session of the call that failed (Graph's `failureInfo`). */
+export interface CallFailure {
+  sessionId: string | null;
+  /** A {@link FailureStage}, or whatever Graph sent; `unknown` when it sent none. */
+  stage: FailureStage | (string & {});
+  /** Graph's `reason` (its classification of why), trimmed to one line and bounded; null when absent. */
+  reason: string | null;
+  caller: FailureParty;
+  callee: FailureParty;
+}
+
 /** What the engine says about one version of one call record. */
 export interface CallQualityReport {
   callId: string | null;
@@ -62,4 +87,10 @@ export interface CallQualityReport {
   alert: boolean;
   streams: StreamVerdict[];
   feedback: FeedbackEntry[];
+  /**
+   * The sessions that failed to set up or dropped, in record order. They do not change `alert`
+   * (which stays about quality and ratings): whether a failure alerts is decided by the caller
+   * (`ALERT_FAILURES`). Absent in reports stored before failures were read: none.
+   */
+  failures?: CallFailure[];
 }

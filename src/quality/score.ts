@@ -5,6 +5,7 @@ import { resolveScoringOptions, type ScoringOptions } from './scoring-options';
 import { asNumber, asObject, asString, uniqueSessions, type JsonObject } from './json-reader';
 import { mediaStreamsOf } from './media-streams';
 import { collectFeedback } from './feedback';
+import { callFailuresOf } from './call-failures';
 
 const DEFAULT_OPTIONS = resolveScoringOptions();
 
@@ -12,7 +13,8 @@ const DEFAULT_OPTIONS = resolveScoringOptions();
  * Judges every media stream of a Graph `callRecord` the way CQD does and says whether an alert is due.
  *
  * Pure and total: it never throws on a JSON value, and what it cannot judge is `unclassified`.
- * Sessions with the same id are judged once.
+ * Sessions with the same id are judged once. Failed sessions are listed in `failures`; they do not
+ * make `alert` true (the caller decides whether a failure alerts).
  */
 export function scoreCallRecord(record: unknown, options: ScoringOptions = DEFAULT_OPTIONS): CallQualityReport {
   const call = asObject(record) ?? {};
@@ -42,6 +44,7 @@ export function scoreCallRecord(record: unknown, options: ScoringOptions = DEFAU
     alert: (options.alertOnPoorQuality && quality === 'poor') || rated,
     streams,
     feedback,
+    failures: callFailuresOf(sessions),
   };
 }
 

@@ -36,6 +36,16 @@ export function alertInput(record: unknown, options: ScoringOptions, audience: A
 }
 
 /**
+ * The 2024 fixture as a call that dropped (its session's failureInfo, stage `midcall`): under `cqd`
+ * its streams are good and Owen rated it poor, so the card also shows the mismatch line.
+ */
+export function droppedRecord(): JsonObject {
+  const record = structuredClone(loadFixture('callrecord-v1-expanded-2024.json'));
+  (record.sessions as JsonObject[])[0]!.failureInfo = { stage: 'midcall', reason: 'NetworkDisconnected' };
+  return record;
+}
+
+/**
  * The 2024 fixture rewritten the way Graph sends records after June 2026: no `organizer` or
  * `participants`, `organizer_v2` and `participants_v2` instead, and endpoints that carry only
  * `associatedIdentity`.
@@ -186,6 +196,7 @@ export function sampleCards(): Record<string, AdaptiveCardDocument> {
     'alert-muted': buildAlertCard(alertInput(record, CLASSIC, 'organizer', { muted: true, mutedUntil: '2026-03-03T11:42:07Z' })),
     'alert-details': buildAlertCard(alertInput(record, CLASSIC, 'admins', { showDetails: true })),
     'alert-big-meeting': buildAlertCard(alertInput(big, resolveScoringOptions(), 'admins')),
+    'alert-failed': buildAlertCard(alertInput(droppedRecord(), resolveScoringOptions(), 'organizer')),
     digest: buildDigestCard({ audience: 'admins', items: sampleDigestItems(), totalCount: 23 }),
     recent: buildRecentCallsCard(sampleDigestItems().slice(0, 8)),
     help: buildHelpCard(CHAT_COMMANDS),
@@ -208,6 +219,7 @@ export function sampleCards(): Record<string, AdaptiveCardDocument> {
       oldestPendingAgeMs: 95_000,
       alertJobs: { pending: 0, leased: 0, done: 311, dead: 0 },
       alertsSentLast24h: 17,
+      failedCallsLast24h: 3,
     }),
     thresholds: buildThresholdsCard(resolveScoringOptions({ profile: 'cqd', thresholds: { 'audio.averageJitter': 40 } })),
     ...sampleInsightCards(),

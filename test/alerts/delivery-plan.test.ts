@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { adminsGetCard, cardPlanFor } from '../../src/alerts';
+import { adminsGetCard, alertSummaryLine, cardPlanFor, digestSummaryLine } from '../../src/alerts';
+import type { CallFailure } from '../../src/quality';
 
 describe('alerts: who gets a new card, an update or nothing', () => {
   describe('cardPlanFor', () => {
@@ -38,6 +39,23 @@ describe('alerts: who gets a new card, an update or nothing', () => {
       assert.equal(adminsGetCard('new', 'poor', 'good', { version: 1, cardType: 'digest' }), true);
       assert.equal(adminsGetCard('new', 'poor', 'good', { version: 1, cardType: 'alert' }), false);
       assert.equal(adminsGetCard('none', 'all', 'poor', { version: 1, cardType: 'digest' }), false);
+    });
+
+    it('a failed call goes to the channel under the poor policy too, whatever its quality', () => {
+      assert.equal(adminsGetCard('new', 'poor', 'good', undefined, true), true);
+      assert.equal(adminsGetCard('new', 'poor', 'unclassified', undefined, true), true);
+      assert.equal(adminsGetCard('none', 'poor', 'good', undefined, true), false, 'no plan, no card');
+    });
+  });
+
+  describe('the notification line', () => {
+    const drop: CallFailure = { sessionId: 's', stage: 'midcall', reason: null, caller: { id: null, displayName: null, service: false }, callee: { id: null, displayName: null, service: false } };
+
+    it('names a failed call first, in the card title\'s words, then poor quality, then a rating', () => {
+      assert.equal(alertSummaryLine('poor', 'Abbie', [drop]), 'Call dropped: call organized by Abbie');
+      assert.equal(alertSummaryLine('poor', 'Abbie'), 'Poor call quality: call organized by Abbie');
+      assert.equal(alertSummaryLine('good', null, []), 'Bad call rating');
+      assert.equal(digestSummaryLine(3), '3 calls with failures, poor quality or bad ratings');
     });
   });
 });

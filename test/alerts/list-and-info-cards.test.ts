@@ -55,6 +55,9 @@ describe('digestItemOf', () => {
       quality: 'poor',
       worstReason: 'Network MOS degradation 1.16 (poor above 1)',
       ratings: ['poor'],
+      // No session failed; poor and rated poor: the rating and the measurement agree.
+      failure: null,
+      mismatch: null,
     });
   });
   it('picks the crossing furthest past its threshold', () => {
@@ -196,6 +199,12 @@ describe('the status card', () => {
     const degraded = buildStatusCard({ ...base, health: { status: 'degraded', reasons: [{ severity: 'degraded', summary: '2 call records failed for good.' }] } });
     assert.match(cardText(degraded), /^Running, with warnings$/m);
     assert.match(cardText(degraded), /2 call records failed for good/);
+  });
+  it('gives the failed calls of the last 24 h when known, says when the history could not be read', () => {
+    const failed = cardText(buildStatusCard({ ...base, failedCallsLast24h: 1234 }));
+    assert.match(failed, /^Failed calls \(24 h\)\n1,234$/m);
+    assert.match(cardText(buildStatusCard({ ...base, failedCallsLast24h: null })), /^Failed calls \(24 h\)\nunknown \(the history could not be read\)$/m);
+    assert.doesNotMatch(cardText(buildStatusCard(base)), /Failed calls/, 'not shown when not asked for');
   });
   it('adds notes that are no verdict: a subscription due for renewal, no notification for a day, none at all', () => {
     const soon = buildStatusCard({ ...base, subscriptions: [{ tenantId: 't1', subscriptionId: 's1', expiresAt: SAMPLE_NOW + 3_600_000 }] });

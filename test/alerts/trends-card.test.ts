@@ -25,6 +25,8 @@ describe('the trends card', () => {
       ['Video poor %', '66.7 %', '—', '—'],
       ['Screen sharing poor %', '100.0 %', '—', '—'],
       ['Calls', '4', '2', '+100 %'],
+      // B, C and D against F.
+      ['Failed calls', '3', '1', '+200 %'],
       ['Bad ratings', '3', '1', '+200 %'],
     ]);
   });
@@ -48,18 +50,21 @@ describe('the trends card', () => {
     ]);
   });
 
-  it('draws calls and bad ratings per day, with the same numbers in its fallback', () => {
+  it('draws calls, failed calls and bad ratings per day, with the same numbers in its fallback', () => {
     const [, counts] = elementsOfType(card, 'Chart.Line');
     const days = ['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08'];
     assert.deepEqual(counts!.data, [
       { legend: 'Calls', color: 'categoricalBlue', values: [3, 0, 0, 1, 0, 0, 0].map((y, index) => ({ x: days[index], y })) },
+      // B and C on 2 Mar, D on 5 Mar.
+      { legend: 'Failed calls', color: 'categoricalMarigold', values: [2, 0, 0, 1, 0, 0, 0].map((y, index) => ({ x: days[index], y })) },
       { legend: 'Bad ratings', color: 'categoricalRed', values: [2, 0, 0, 1, 0, 0, 0].map((y, index) => ({ x: days[index], y })) },
     ]);
-    assert.deepEqual(tableRows(counts!.fallback as Record<string, unknown>).slice(1, 5), [
-      ['2 Mar', '3', '2'],
-      ['3 Mar', '0', '0'],
-      ['4 Mar', '0', '0'],
-      ['5 Mar', '1', '1'],
+    assert.deepEqual(tableRows(counts!.fallback as Record<string, unknown>).slice(0, 5), [
+      ['Day', 'Calls', 'Failed calls', 'Bad ratings'],
+      ['2 Mar', '3', '2', '2'],
+      ['3 Mar', '0', '0', '0'],
+      ['4 Mar', '0', '0', '0'],
+      ['5 Mar', '1', '1', '1'],
     ]);
   });
 

@@ -11,11 +11,14 @@ describe('the weekly report card', () => {
   const aggregates = aggregatesOf(reportWeeks(), '2026-03-01', 14);
   const card = buildWeeklyReportCard(weeklyReportOf(aggregates.slice(7), aggregates.slice(0, 7)));
 
-  it('is valid and gives the calls scored and those the sweep recovered', () => {
+  it('is valid and gives the calls scored, those that failed and those the sweep recovered', () => {
     assert.deepEqual(validateCard(card).errors, []);
     const text = cardText(card);
     assert.match(text, /Weekly call quality report\n23 Feb – 1 Mar 2026 \(UTC days\), against the week before/);
-    assert.match(text, /7 calls scored, 7 with an alert\. 1 call Graph never notified was found and scored by the reconciliation sweep\./);
+    assert.match(
+      text,
+      /7 calls scored, 7 with an alert\. 3 calls failed: 1 with a session that could not be set up, 2 with a dropped session\. 1 call Graph never notified was found and scored by the reconciliation sweep\./,
+    );
   });
 
   it('gives the week against the week before', () => {
@@ -23,6 +26,7 @@ describe('the weekly report card', () => {
     assert.deepEqual(tableRows(figures!).slice(1, 2), [['Audio poor %', '35.7 %', '0.0 %', '+35.7 pts']]);
     assert.deepEqual(tableRows(figures!).slice(4), [
       ['Calls', '7', '2', '+250 %'],
+      ['Failed calls', '3', '1', '+200 %'],
       ['Bad ratings', '0', '0', '—'],
     ]);
   });

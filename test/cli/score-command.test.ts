@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixturePath } from '../support/graph-fixtures';
-import { FEEDBACK_KEYS, REASON_KEYS, REPORT_KEYS, STREAM_KEYS, assertReportShape } from '../quality/report-shape';
+import { FAILURE_KEYS, FEEDBACK_KEYS, REASON_KEYS, REPORT_KEYS, STREAM_KEYS, assertReportShape } from '../quality/report-shape';
 import { runInProcess, type CliOutcome } from './cli-harness';
 
 const SEED = fixturePath('callrecord-v1-expanded-2024.json');
@@ -54,6 +54,30 @@ describe('cli score (in-process)', () => {
       assert.equal(feedback.length, 1);
       assert.deepEqual(Object.keys(feedback[0]!), FEEDBACK_KEYS);
       assert.deepEqual(feedback[0]!.tokens, ['Noisy']);
+    });
+
+    it('lists the failed sessions in failures, with stage, reason and both ends, leaving alert alone', async () => {
+      const record = JSON.parse(readFileSync(SEED, 'utf8'));
+      delete record.sessions[0].callee.feedback;
+      record.sessions[0].failureInfo = { stage: 'midcall', reason: 'NetworkDisconnected' };
+      const outcome = await runInProcess(['score', write('failed.json', record)]);
+      assert.equal(outcome.code, 0);
+      const report = JSON.parse(outcome.stdout) as Record<string, unknown>;
+      assertReportShape(report);
+      assert.equal(report.alert, false, 'good and unrated: the failure does not change alert');
+      const failures = report.failures as Array<Record<string, unknown>>;
+      assert.deepEqual(Object.keys(failures[0]!), FAILURE_KEYS);
+      assert.deepEqual(failures, [
+        {
+          sessionId: 'e523d2ed-2966-4b6b-925b-754a88034cc5',
+          stage: 'midcall',
+          reason: 'NetworkDisconnected',
+          caller: { id: '821809f5-0000-0000-0000-3b5136c0e777', displayName: 'Abbie Wilkins', service: false },
+          callee: { id: 'f69e2c00-0000-0000-0000-185e5f5f5d8a', displayName: 'Owen Franklin', service: false },
+        },
+      ]);
+      const text = await runInProcess(['score', write('failed.json', record), '--format', 'text']);
+      assert.match(text.stdout, /^Failure: session e523d2ed-2966-4b6b-925b-754a88034cc5 \(Abbie Wilkins → Owen Franklin\) at stage midcall: NetworkDisconnected$/m);
     });
 
     it('has one streams entry per stream after session de-duplication, labels and directions as Graph spelled them', async () => {

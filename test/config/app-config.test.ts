@@ -146,3 +146,19 @@ describe('loadConfig: history retention and the weekly report', () => {
     assert.doesNotMatch(zone.message, /\n/);
   });
 });
+
+describe('loadConfig: ALERT_FAILURES', () => {
+  it('alerts on failed calls unless told off (an empty value counts as not set, any case)', () => {
+    assert.equal(loadConfig({}).alerts.failures, true);
+    assert.equal(loadConfig({ ALERT_FAILURES: '' }).alerts.failures, true);
+    assert.equal(loadConfig({ ALERT_FAILURES: 'on' }).alerts.failures, true);
+    assert.equal(loadConfig({ ALERT_FAILURES: 'off' }).alerts.failures, false);
+    assert.equal(loadConfig({ ALERT_FAILURES: ' OFF ' }).alerts.failures, false);
+  });
+
+  it('refuses anything but on or off in one line naming the variable and the value', () => {
+    const error = refusal({ ALERT_FAILURES: 'sometimes' });
+    assert.equal(error.variable, 'ALERT_FAILURES');
+    assert.equal(error.message, 'Configuration error: ALERT_FAILURES="sometimes" is not valid: must be on or off.');
+  });
+});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import pino from 'pino';
 import { HistoryReader } from '../../src/history';
 import { decodeDayAggregate } from '../../src/insights';
 import { openSqliteStore, type HistoryStore, type Store } from '../../src/store';
@@ -143,5 +144,18 @@ describe('HistoryReader (on the SQLite store)', () => {
     const [rollup] = await store.history.readRollups(HISTORY_TENANT, '2026-03-02', '2026-03-02');
     assert.equal(await store.history.writeRollup(HISTORY_TENANT, '2026-03-02', '[9]', rollup!.tag), true);
     assert.equal((await reader.trends(HISTORY_TENANT, 7, now)).daily[0]!.calls, 3);
+  });
+
+  it('recomputes a day cached before failed calls were counted, with them, quietly (debug, not a warning)', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const [rollup] = await store.history.readRollups(HISTORY_TENANT, '2026-03-02', '2026-03-02');
+    // Encoding 2 as it was written: sampleDay()'s counts without the failed calls.
+    const old = ['[2,"2026-03-02",3,2,1,3,2,[[3,6,0],[1,2,1],[1,1,0]]]', '[]', '[]', '[]', '[]', '[]', '[]'].join('\n');
+    assert.equal(await store.history.writeRollup(HISTORY_TENANT, '2026-03-02', old, rollup!.tag), true);
+    const trends = await new HistoryReader({ history: store.history, logger }).trends(HISTORY_TENANT, 7, now);
+    assert.equal(trends.daily[0]!.failedCalls, 2, "sampleDay()'s B and C");
+    const recomputed = lines.filter((line) => line.msg === 'history: recomputing a cached day aggregate that cannot be read');
+    assert.deepEqual(recomputed.map((line) => line.level), [20], 'once, at debug');
   });
 });

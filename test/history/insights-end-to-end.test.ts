@@ -7,12 +7,11 @@ import { createLogger } from '../../src/logger';
 import { openSqliteStore } from '../../src/store';
 import { elementsOfType, tableRows } from '../alerts/card-inspection';
 import { eventually } from '../bot/bot-harness';
-import { assertValidCard } from '../bot/card-inspection';
 import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
 import { loadFixture } from '../support/graph-fixtures';
 import { LoopbackBotConnector } from '../support/loopback-bot-connector';
-import { LOOPBACK_BOT, postPersonalInstall } from '../support/personal-install';
+import { askInPersonalChat, postPersonalInstall } from '../support/personal-install';
 
 /*
  * Issue 12's proof through the whole app: call records spread over days and buildings go into the
@@ -38,27 +37,28 @@ import { LOOPBACK_BOT, postPersonalInstall } from '../support/personal-install';
  * stream each way, both between the same two endpoints, so every stream of a call counts for the
  * call's caller and callee values (once when both ends share it). Streams: p = poor, g = good,
  * u = unclassified; audio poor is jitter 45 ms at 800 packets, video poor is 65 % frame loss, screen
- * sharing poor is 0.5 frames/s. Owen's rating, when he gave one.
+ * sharing poor is 0.5 frames/s. Owen's rating, when he gave one. "failed": the session's
+ * failureInfo (stage), as Graph sets it on a session that could not be set up or dropped.
  *
  *  call  day    caller callee audio video vbss rating | classified poor
  *  P1    03-02  HQW    BRW    p g                bad   |  2         1      (period before)
- *  P2    03-03  HQW    HQF    g g                      |  2         0      (period before)
+ *  P2    03-03  HQW    HQF    g g                      |  2         0      (period before) failed midcall
  *  P3    03-04  BRW    HOME   g g    g g         good  |  4         0      (period before)
  *  O1    02-20  HQW    BRW    p p                bad   |  —         —      (in neither period)
  *  C1    03-05  HQW    BRW    p g                      |  2         1
  *  C2    03-05  HQF    HQW    g g    g g         good  |  4         0
  *  C3    03-06  BRW    HOME   g p    g g         bad   |  4         1
- *  C4    03-06  HQW    LAB    g g    p g               |  4         1
+ *  C4    03-06  HQW    LAB    g g    p g               |  4         1      failed callSetup
  *  (no call on 03-07)
  *  C5    03-08  LAB    BRW    p g                poor  |  2         1
  *  C6    03-09  HQF    HOME   p p                      |  2         2
  *  C7    03-09  LAB    HQW    g g    g g         good  |  4         0
- *  C8    03-09  BRW    BRW    g g                      |  2         0
+ *  C8    03-09  BRW    BRW    g g                      |  2         0      failed midcall
  *  C9    03-10  LAB6   HOME   g p                      |  2         1
  *  C10   03-10  HQW    BRW    u g          p           |  2         1
  *  C11   03-10  BRW    HQF    g g    g g   g     bad   |  5         0
  *  C12   03-11  HQW    LAB    g g                      |  2         0      version 1
- *  C12   03-11  HQW    LAB    p g                bad   |  2         1      version 2 (re-scored: replaces version 1)
+ *  C12   03-11  HQW    LAB    p g                bad   |  2         1      version 2 (re-scored: replaces version 1), failed midcall
  *  C13   03-11  LAB    HOME   g g                      |  2         0
  */
 
@@ -100,27 +100,29 @@ interface CallSpec {
   vbss?: Verdict;
   rating?: 'bad' | 'poor' | 'good';
   version?: number;
+  /** The stage of the session's failureInfo, when it failed. */
+  failed?: 'callSetup' | 'midcall';
 }
 
 const callId = (n: number) => `e2e00000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 const PREVIOUS: CallSpec[] = [
   { id: callId(101), start: '2026-03-02T10:00:00Z', caller: HQW, callee: BRW, audio: ['p', 'g'], rating: 'bad' },
-  { id: callId(102), start: '2026-03-03T10:00:00Z', caller: HQW, callee: HQF, audio: ['g', 'g'] },
+  { id: callId(102), start: '2026-03-03T10:00:00Z', caller: HQW, callee: HQF, audio: ['g', 'g'], failed: 'midcall' },
   { id: callId(103), start: '2026-03-04T10:00:00Z', caller: BRW, callee: HOME, audio: ['g', 'g'], video: ['g', 'g'], rating: 'good' },
   { id: callId(100), start: '2026-02-20T10:00:00Z', caller: HQW, callee: BRW, audio: ['p', 'p'], rating: 'bad' },
 ];
 const C12_V1: CallSpec = { id: callId(12), start: '2026-03-11T09:00:00Z', caller: HQW, callee: LAB, audio: ['g', 'g'], version: 1 };
-const C12_V2: CallSpec = { ...C12_V1, audio: ['p', 'g'], rating: 'bad', version: 2 };
+const C12_V2: CallSpec = { ...C12_V1, audio: ['p', 'g'], rating: 'bad', version: 2, failed: 'midcall' };
 const CURRENT: CallSpec[] = [
   { id: callId(1), start: '2026-03-05T09:00:00Z', caller: HQW, callee: BRW, audio: ['p', 'g'] },
   { id: callId(2), start: '2026-03-05T14:00:00Z', caller: HQF, callee: HQW, audio: ['g', 'g'], video: ['g', 'g'], rating: 'good' },
   { id: callId(3), start: '2026-03-06T09:00:00Z', caller: BRW, callee: HOME, audio: ['g', 'p'], video: ['g', 'g'], rating: 'bad' },
-  { id: callId(4), start: '2026-03-06T11:00:00Z', caller: HQW, callee: LAB, audio: ['g', 'g'], video: ['p', 'g'] },
+  { id: callId(4), start: '2026-03-06T11:00:00Z', caller: HQW, callee: LAB, audio: ['g', 'g'], video: ['p', 'g'], failed: 'callSetup' },
   { id: callId(5), start: '2026-03-08T10:00:00Z', caller: LAB, callee: BRW, audio: ['p', 'g'], rating: 'poor' },
   { id: callId(6), start: '2026-03-09T09:00:00Z', caller: HQF, callee: HOME, audio: ['p', 'p'] },
   { id: callId(7), start: '2026-03-09T13:00:00Z', caller: LAB, callee: HQW, audio: ['g', 'g'], video: ['g', 'g'], rating: 'good' },
-  { id: callId(8), start: '2026-03-09T16:00:00Z', caller: BRW, callee: BRW, audio: ['g', 'g'] },
+  { id: callId(8), start: '2026-03-09T16:00:00Z', caller: BRW, callee: BRW, audio: ['g', 'g'], failed: 'midcall' },
   { id: callId(9), start: '2026-03-10T10:00:00Z', caller: LAB6, callee: HOME, audio: ['g', 'p'] },
   { id: callId(10), start: '2026-03-10T12:00:00Z', caller: HQW, callee: BRW, audio: ['u', 'g'], vbss: 'p' },
   { id: callId(11), start: '2026-03-10T15:00:00Z', caller: BRW, callee: HQF, audio: ['g', 'g'], video: ['g', 'g'], vbss: 'g', rating: 'bad' },
@@ -159,6 +161,7 @@ function callRecord(spec: CallSpec): Record<string, unknown> {
   delete session.caller.feedback;
   delete session.callee.feedback;
   if (spec.rating) session.callee.feedback = { rating: spec.rating, tokens: { Echo: spec.rating !== 'good' } };
+  if (spec.failed) session.failureInfo = { stage: spec.failed, reason: 'Unexpected' };
   const networks = { callerNetwork: { ...spec.caller }, calleeNetwork: { ...spec.callee } };
   const audio = segment.media[0];
   const media: Record<string, unknown>[] = [{ ...audio, ...networks, streams: DIRECTIONS.map((direction, i) => audioStream(direction, spec.audio[i]!, i + 1)) }];
@@ -186,33 +189,9 @@ describe('history: insights end to end, from Graph notifications to the trend an
   let trendsBeforeRescore: any;
 
   /** Sends a message in the admin's personal chat; resolves to the one card the bot answered with. */
-  async function ask(text: string): Promise<any> {
-    const before = connector.requests.length;
-    const response = await fetch(`http://127.0.0.1:${app.port}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: `ask-${++sequence}`,
-        timestamp: new Date(NOW).toISOString(),
-        channelId: 'msteams',
-        serviceUrl: connector.serviceUrl,
-        from: ADMIN,
-        recipient: LOOPBACK_BOT,
-        conversation: { conversationType: 'personal', tenantId: TENANT_A, id: ADMIN_CHAT },
-        channelData: { tenant: { id: TENANT_A } },
-        locale: 'en-US',
-        text,
-        textFormat: 'plain',
-      }),
-    });
-    await response.text();
-    assert.equal(response.status, 200, `the bot answered "${text}"`);
-    const answered = connector.posts(ADMIN_CHAT).filter((request) => connector.requests.indexOf(request) >= before);
-    const cards = connector.cardsIn(answered);
-    assert.equal(cards.length, 1, `one card answers "${text}"`);
-    assertValidCard(cards[0]);
-    return cards[0];
+  function ask(text: string): Promise<any> {
+    const chat = { port: app.port, connector, tenantId: TENANT_A, chatId: ADMIN_CHAT, user: ADMIN };
+    return askInPersonalChat(chat, text, { id: `ask-${++sequence}`, timestamp: new Date(NOW).toISOString() });
   }
 
   async function notifyAndWait(specs: CallSpec[], changeType: 'created' | 'updated'): Promise<void> {
@@ -255,7 +234,7 @@ describe('history: insights end to end, from Graph notifications to the trend an
     if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
-  it('answers trends 7d with the poor % of each kind, the calls and bad ratings, against the week before', async () => {
+  it('answers trends 7d with the poor % of each kind, the calls, failed calls and bad ratings, against the week before', async () => {
     const card = await ask('trends 7d');
     assert.match(JSON.stringify(card), /5 Mar – 11 Mar 2026/);
     // This period (C1–C13, C12 as version 2):
@@ -263,16 +242,18 @@ describe('history: insights end to end, from Graph notifications to the trend an
     //   unclassified stream left out) → 7 ÷ 25 = 28.0 %.
     //   video poor 1 (C4); classified 2 each in C2, C3, C4, C7, C11 = 10 → 10.0 %.
     //   screen sharing poor 1 (C10) of 2 (C10, C11) → 50.0 %.
-    //   calls 13; bad ratings C3 bad, C5 poor, C11 bad, C12 bad = 4 (good ratings are not bad).
+    //   calls 13; failed calls C4, C8, C12 = 3; bad ratings C3 bad, C5 poor, C11 bad, C12 bad = 4
+    //   (good ratings are not bad).
     // The period before (P1–P3; O1 is older): audio 1 of 6 = 16.67 %, video 0 of 2 = 0.0 %, no
-    //   screen sharing, 3 calls, 1 bad rating (P1).
+    //   screen sharing, 3 calls, 1 failed (P2), 1 bad rating (P1).
     // Change: 28 − 16.67 = +11.3 points; 10 − 0 = +10.0 points; calls (13 − 3) ÷ 3 = +333 %;
-    //   bad ratings (4 − 1) ÷ 1 = +300 %.
+    //   failed calls (3 − 1) ÷ 1 = +200 %; bad ratings (4 − 1) ÷ 1 = +300 %.
     assert.deepEqual(tableWithHeader(card, ['Measure', 'This period', 'Before', 'Change']), [
       ['Audio poor %', '28.0 %', '16.7 %', '+11.3 pts'],
       ['Video poor %', '10.0 %', '0.0 %', '+10.0 pts'],
       ['Screen sharing poor %', '50.0 %', '—', '—'],
       ['Calls', '13', '3', '+333 %'],
+      ['Failed calls', '3', '1', '+200 %'],
       ['Bad ratings', '4', '1', '+300 %'],
     ]);
     // Per day: 03-05 audio 1/4 (C1, C2), video 0/2 (C2); 03-06 audio 1/4, video 1/4 (C3, C4);
@@ -287,15 +268,16 @@ describe('history: insights end to end, from Graph notifications to the trend an
       ['10 Mar', '20.0 %', '0.0 %', '50.0 %'],
       ['11 Mar', '25.0 %', '—', '—'],
     ]);
-    // Calls per day: C1 C2 | C3 C4 | — | C5 | C6 C7 C8 | C9 C10 C11 | C12 C13; bad ratings: C3, C5, C11, C12.
-    assert.deepEqual(tableWithHeader(card, ['Day', 'Calls', 'Bad ratings']), [
-      ['5 Mar', '2', '0'],
-      ['6 Mar', '2', '1'],
-      ['7 Mar', '0', '0'],
-      ['8 Mar', '1', '1'],
-      ['9 Mar', '3', '0'],
-      ['10 Mar', '3', '1'],
-      ['11 Mar', '2', '1'],
+    // Calls per day: C1 C2 | C3 C4 | — | C5 | C6 C7 C8 | C9 C10 C11 | C12 C13; failed: C4, C8, C12;
+    // bad ratings: C3, C5, C11, C12.
+    assert.deepEqual(tableWithHeader(card, ['Day', 'Calls', 'Failed calls', 'Bad ratings']), [
+      ['5 Mar', '2', '0', '0'],
+      ['6 Mar', '2', '1', '1'],
+      ['7 Mar', '0', '0', '0'],
+      ['8 Mar', '1', '0', '1'],
+      ['9 Mar', '3', '1', '0'],
+      ['10 Mar', '3', '0', '1'],
+      ['11 Mar', '2', '1', '1'],
     ]);
     // The native chart plots the same audio figures on ISO days, leaving out the day without a point.
     const [poorChart] = elementsOfType(card, 'Chart.Line');
@@ -362,13 +344,13 @@ describe('history: insights end to end, from Graph notifications to the trend an
   });
 
   it('counts a re-scored call once, as its newest version, though its day had been read before', async () => {
-    // Before version 2, C12 had no poor stream and no rating: 11 Mar was audio 0 of 4, 2 calls, no bad rating.
+    // Before version 2, C12 had no poor stream, no rating and no failure: 11 Mar was audio 0 of 4, 2 calls, none failed, no bad rating.
     assert.deepEqual(tableWithHeader(trendsBeforeRescore, ['Day', 'Audio', 'Video', 'Screen sharing'])[6], ['11 Mar', '0.0 %', '—', '—']);
-    assert.deepEqual(tableWithHeader(trendsBeforeRescore, ['Day', 'Calls', 'Bad ratings'])[6], ['11 Mar', '2', '0']);
-    // After it: 1 of 4 and one bad rating, still 2 calls (version 1 is not counted beside version 2).
+    assert.deepEqual(tableWithHeader(trendsBeforeRescore, ['Day', 'Calls', 'Failed calls', 'Bad ratings'])[6], ['11 Mar', '2', '0', '0']);
+    // After it: 1 of 4, one failed call and one bad rating, still 2 calls (version 1 is not counted beside version 2).
     const card = await ask('trends 7d');
     assert.deepEqual(tableWithHeader(card, ['Day', 'Audio', 'Video', 'Screen sharing'])[6], ['11 Mar', '25.0 %', '—', '—']);
-    assert.deepEqual(tableWithHeader(card, ['Day', 'Calls', 'Bad ratings'])[6], ['11 Mar', '2', '1']);
+    assert.deepEqual(tableWithHeader(card, ['Day', 'Calls', 'Failed calls', 'Bad ratings'])[6], ['11 Mar', '2', '1', '1']);
     assert.deepEqual((await app.store.history.getCall(TENANT_A, C12_V2.id))?.version, 2);
   });
 

@@ -55,6 +55,8 @@ const CALL = {
   participantCount: 2,
   profile: 'cqd-classic',
   source: 'notification',
+  // No fixture has a session with failureInfo.
+  failures: [],
 } as const;
 
 const OWEN_RATING = { userId: OWEN_ID, name: 'Owen Franklin', rating: 'poor', tokens: ['Noisy'] };

@@ -26,8 +26,34 @@ const CALL: CallHistory = {
 };
 
 describe('call history summaries', () => {
-  it('decodes exactly what was encoded', () => {
-    assert.deepEqual(decodeCallHistory(encodeCallHistory(CALL)), CALL);
+  it('decodes exactly what was encoded (a call without failures reads back with none)', () => {
+    assert.deepEqual(decodeCallHistory(encodeCallHistory(CALL)), { ...CALL, failures: [] });
+  });
+
+  it('keeps the failed sessions, stage and reason, and reads them back', () => {
+    const failed: CallHistory = {
+      ...CALL,
+      failures: [
+        { stage: 'callSetup', reason: 'MediaConnectivityFailure' },
+        { stage: 'midcall', reason: null },
+      ],
+    };
+    assert.deepEqual(decodeCallHistory(encodeCallHistory(failed)), failed);
+  });
+
+  it('writes a call without failures exactly as the 16 elements summaries had before failures were kept', () => {
+    const encoded = JSON.parse(encodeCallHistory({ ...CALL, failures: [] })) as unknown[];
+    assert.equal(encoded.length, 16);
+    assert.equal(encodeCallHistory({ ...CALL, failures: [] }), encodeCallHistory(CALL));
+  });
+
+  it('reads a summary written before failures were kept as a call without failures', () => {
+    // Encoding 1 as it was: 16 positional elements, the ratings last.
+    const old = JSON.stringify([1, 't', 'c', 2, 1000, 2000, 'peerToPeer', [null, null, 'Olga'], 2, 'good', 0, 'cqd', 'notification', [], [], []]);
+    const call = decodeCallHistory(old);
+    assert.deepEqual(call.failures, []);
+    assert.equal(call.callId, 'c');
+    assert.equal(call.quality, 'good');
   });
 
   it('keeps a call of a few people well under 1 KB', () => {

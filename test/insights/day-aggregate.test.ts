@@ -30,6 +30,12 @@ describe('day aggregates', () => {
     assert.equal(day.sweepCalls, 1, 'B');
   });
 
+  it('counts failed calls once each, and those that could not be set up or dropped', () => {
+    assert.equal(day.failedCalls, 2, 'B (version 2) and C; B version 1 does not count');
+    assert.equal(day.setupFailedCalls, 1, 'B');
+    assert.equal(day.droppedCalls, 1, 'C, whose two dropped sessions are one call');
+  });
+
   it('counts ratings given (notRated is no answer) and bad ones (bad or poor)', () => {
     assert.equal(day.ratings, 3, 'Olga bad, Ravi good, Sam poor');
     assert.equal(day.badRatings, 2, 'Olga bad, Sam poor');
@@ -97,6 +103,7 @@ describe('day aggregates', () => {
     const twice = sumAggregates([day, day]);
     assert.equal(twice.calls, 6);
     assert.equal(twice.badRatings, 4);
+    assert.deepEqual([twice.failedCalls, twice.setupFailedCalls, twice.droppedCalls], [4, 2, 2]);
     assert.deepEqual(twice.kinds.audio, { poor: 6, classified: 12, unclassified: 0 });
     assert.deepEqual(twice.values.sites.get('HQ'), { poor: 8, classified: 12, calls: 4 });
   });
@@ -127,7 +134,17 @@ describe('day aggregates', () => {
 
   it('refuses text that is not an aggregate, saying so', () => {
     assert.throws(() => decodeDayAggregate('nope'), DayAggregateEncodingError);
-    assert.throws(() => decodeDayAggregate('[1,"2026-03-02"]'), /could not be read: it is not encoding 2/);
-    assert.throws(() => decodeDayAggregate(['[2,"2026-03-02"', '[]', '[]', '[]', '[]', '[]', '[]'].join('\n')), /could not be read: it is not JSON/);
+    assert.throws(() => decodeDayAggregate('[4,"2026-03-02"]'), /could not be read: it is not encoding 3/);
+    assert.throws(() => decodeDayAggregate(['[3,"2026-03-02"', '[]', '[]', '[]', '[]', '[]', '[]'].join('\n')), /could not be read: it is not JSON/);
+  });
+
+  it('refuses an aggregate cached before failed calls were counted as outdated, so the day is recomputed', () => {
+    // Encoding 2 as it was: the counts line without the failed calls.
+    const old = ['[2,"2026-03-02",3,2,1,3,2,[[3,6,0],[1,2,1],[1,1,0]]]', '[]', '[]', '[]', '[]', '[]', '[]'].join('\n');
+    assert.throws(
+      () => decodeDayAggregate(old),
+      (error: unknown) => error instanceof DayAggregateEncodingError && error.outdated && /it is encoding 2, older than 3/.test(error.message),
+    );
+    assert.throws(() => decodeDayAggregate('[4,"2026-03-02"]'), (error: unknown) => error instanceof DayAggregateEncodingError && !error.outdated);
   });
 });

@@ -23,10 +23,17 @@ describe('trends', () => {
     );
   });
 
-  it('gives each day its poor % per kind (null with nothing classified), calls and bad ratings', () => {
-    assert.deepEqual(trends.daily[0], { day: '2026-03-02', poorPercent: { audio: 50, video: 50, vbss: 100 }, calls: 3, badRatings: 2 });
-    assert.deepEqual(trends.daily[1], { day: '2026-03-03', poorPercent: { audio: null, video: null, vbss: null }, calls: 0, badRatings: 0 });
-    assert.deepEqual(trends.daily[3], { day: '2026-03-05', poorPercent: { audio: 0, video: 100, vbss: null }, calls: 1, badRatings: 1 });
+  it('gives each day its poor % per kind (null with nothing classified), calls, failed calls and bad ratings', () => {
+    assert.deepEqual(trends.daily[0], { day: '2026-03-02', poorPercent: { audio: 50, video: 50, vbss: 100 }, calls: 3, failedCalls: 2, badRatings: 2 });
+    assert.deepEqual(trends.daily[1], { day: '2026-03-03', poorPercent: { audio: null, video: null, vbss: null }, calls: 0, failedCalls: 0, badRatings: 0 });
+    assert.deepEqual(trends.daily[3], { day: '2026-03-05', poorPercent: { audio: 0, video: 100, vbss: null }, calls: 1, failedCalls: 1, badRatings: 1 });
+  });
+
+  it('totals the failed calls of each period, by stage', () => {
+    // This week B (set-up), C (dropped), D (unknown stage); the week before F (dropped).
+    assert.deepEqual([trends.current.failedCalls, trends.current.setupFailedCalls, trends.current.droppedCalls], [3, 1, 1]);
+    assert.deepEqual([trends.previous.failedCalls, trends.previous.setupFailedCalls, trends.previous.droppedCalls], [1, 0, 1]);
+    assert.equal(trends.change.failedCallsPercent, 200, '3 failed calls against 1');
   });
 
   it('totals the period: poor % over all its streams, not an average of days', () => {

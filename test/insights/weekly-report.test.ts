@@ -13,6 +13,9 @@ describe('weekly report figures', () => {
     assert.equal(report.trend.to, '2026-03-01');
     assert.equal(report.trend.current.calls, 7, 'calls scored');
     assert.equal(report.trend.current.sweepCalls, 1, 'missed by Graph, recovered by the sweep');
+    assert.deepEqual([report.trend.current.failedCalls, report.trend.current.setupFailedCalls, report.trend.current.droppedCalls], [3, 1, 2]);
+    assert.equal(report.trend.previous.failedCalls, 1);
+    assert.equal(report.trend.change.failedCallsPercent, 200, '3 failed calls against 1');
     assert.equal(report.trend.current.poorPercent.audio, (10 / 28) * 100);
     assert.equal(report.trend.previous.poorPercent.audio, 0);
     assert.ok(Math.abs(report.trend.change.poorPoints.audio! - (10 / 28) * 100) < 1e-9);

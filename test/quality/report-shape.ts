@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict';
 
-/** The keys of the report, of each stream and of each feedback entry, in the order of the contract. */
-export const REPORT_KEYS = ['callId', 'version', 'profile', 'quality', 'alert', 'streams', 'feedback'];
+/** The keys of the report, of each stream, of each feedback entry and of each failure, in the order of the contract. */
+export const REPORT_KEYS = ['callId', 'version', 'profile', 'quality', 'alert', 'streams', 'feedback', 'failures'];
 export const STREAM_KEYS = ['sessionId', 'segmentId', 'label', 'kind', 'streamId', 'direction', 'classification', 'reasons'];
 export const REASON_KEYS = ['metric', 'value', 'threshold', 'comparison'];
 export const FEEDBACK_KEYS = ['sessionId', 'userId', 'displayName', 'rating', 'tokens', 'text'];
+export const FAILURE_KEYS = ['sessionId', 'stage', 'reason', 'caller', 'callee'];
+export const FAILURE_PARTY_KEYS = ['id', 'displayName', 'service'];
 
 const CLASSIFICATIONS = ['poor', 'good', 'unclassified'];
 
@@ -58,9 +60,21 @@ export function assertReportShape(report: unknown, alertRatings: readonly string
     for (const key of ['sessionId', 'userId', 'displayName', 'rating', 'text']) assertStringOrNull(entry[key], key);
     assert.ok(Array.isArray(entry.tokens) && entry.tokens.every((token) => typeof token === 'string'), 'tokens are strings');
   }
+  assert.ok(Array.isArray(r.failures), 'failures is an array');
+  for (const failure of r.failures as Array<Record<string, unknown>>) {
+    assert.deepEqual(Object.keys(failure), FAILURE_KEYS);
+    for (const key of ['sessionId', 'reason']) assertStringOrNull(failure[key], key);
+    assert.ok(typeof failure.stage === 'string' && failure.stage.length > 0, 'a failure has a stage');
+    for (const end of [failure.caller, failure.callee] as Array<Record<string, unknown>>) {
+      assert.deepEqual(Object.keys(end), FAILURE_PARTY_KEYS);
+      assertStringOrNull(end.id, 'id');
+      assertStringOrNull(end.displayName, 'displayName');
+      assert.equal(typeof end.service, 'boolean');
+    }
+  }
   const classifications = streams.map((stream) => stream.classification);
   const expectedQuality = classifications.includes('poor') ? 'poor' : classifications.includes('good') ? 'good' : 'unclassified';
   assert.equal(r.quality, expectedQuality, 'quality follows the streams');
   const rated = feedback.some((entry) => typeof entry.rating === 'string' && alertRatings.includes(entry.rating));
-  assert.equal(r.alert, r.quality === 'poor' || rated, 'alert follows quality and ratings');
+  assert.equal(r.alert, r.quality === 'poor' || rated, 'alert follows quality and ratings (never failures)');
 }

@@ -73,6 +73,8 @@ export function historyCall(spec: {
   alert?: boolean;
   source?: string;
   organizer?: HistoryEndpoint;
+  /** The stages of the call's failed sessions (Graph's `failureInfo`), none unless said. */
+  failures?: string[];
 }): CallHistory {
   const startedAt = Date.parse(spec.start);
   const organizer = spec.organizer ?? spec.endpoints[0]!;
@@ -101,6 +103,7 @@ export function historyCall(spec: {
     endpoints: spec.endpoints,
     streams,
     ratings,
+    failures: (spec.failures ?? []).map((stage) => ({ stage, reason: `${stage} reason` })),
   };
 }
 
@@ -116,9 +119,10 @@ export function soloCall(id: string, start: string, person: HistoryEndpoint, poo
 /**
  * The day 2026-03-02 worked through by hand in test/insights/day-aggregate.test.ts:
  * A (09:00) Olga and Ravi at HQ, alert, Olga rates bad and Ravi good;
- * B (10:00, version 2, found by the sweep) Sam with the server, no alert, Sam did not rate,
- *   and B's older version 1 (all poor), which must not count;
- * C (11:00) Olga, Sam and a guest, alert, Sam rates poor.
+ * B (10:00, version 2, found by the sweep) Sam with the server, no alert, Sam did not rate, one
+ *   session could not be set up; and B's older version 1 (all poor, a drop), which must not count;
+ * C (11:00) Olga, Sam and a guest, alert, Sam rates poor, two sessions dropped.
+ * So 2 failed calls (B, C): 1 could not be set up (B), 1 dropped (C).
  */
 export function sampleDay(): CallHistory[] {
   const a = historyCall({
@@ -149,6 +153,7 @@ export function sampleDay(): CallHistory[] {
     ],
     alert: true,
     source: 'sweep',
+    failures: ['midcall'],
   });
   const b = historyCall({
     id: 'bbbbbbbb-0000-4000-8000-000000000002',
@@ -163,6 +168,7 @@ export function sampleDay(): CallHistory[] {
     ratings: [[SAM, 'notRated']],
     alert: false,
     source: 'sweep',
+    failures: ['callSetup'],
   });
   const c = historyCall({
     id: 'cccccccc-0000-4000-8000-000000000003',
@@ -175,14 +181,16 @@ export function sampleDay(): CallHistory[] {
     ],
     ratings: [[SAM, 'poor']],
     alert: true,
+    failures: ['midcall', 'midcall'],
   });
   return [a, bOld, b, c];
 }
 
 /*
  * This week (2026-03-02 … 03-08): sampleDay() on 03-02 (audio 3 poor of 6, video 1 of 2, screen
- * sharing 1 of 1, 3 calls, 2 bad ratings) and call D on 03-05 (audio 0 of 2, video 1 of 1, Ravi
- * rates bad). The week before: E on 02-25 (audio 1 of 4) and F on 02-27 (audio 0 of 2, Olga rates poor).
+ * sharing 1 of 1, 3 calls, 2 failed, 2 bad ratings) and call D on 03-05 (audio 0 of 2, video 1 of
+ * 1, Ravi rates bad, a session failed at an unknown stage). The week before: E on 02-25 (audio 1
+ * of 4) and F on 02-27 (audio 0 of 2, Olga rates poor, a session dropped).
  */
 const D = (): CallHistory => historyCall({
   id: 'dddddddd-0000-4000-8000-000000000004',
@@ -194,6 +202,7 @@ const D = (): CallHistory => historyCall({
     ['video', 'poor', 0, 1],
   ],
   ratings: [[RAVI, 'bad']],
+  failures: ['unknown'],
 });
 const E = (): CallHistory => historyCall({
   id: 'eeeeeeee-0000-4000-8000-000000000005',
@@ -215,6 +224,7 @@ const F = (): CallHistory => historyCall({
     ['audio', 'good', 1, 0],
   ],
   ratings: [[OLGA, 'poor']],
+  failures: ['midcall'],
 });
 
 /** The two weeks of the trends worked out by hand: sampleDay(), D, E and F (see above). */

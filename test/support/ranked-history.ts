@@ -32,16 +32,22 @@ export function rankedSitesDay(): CallHistory[] {
 
 /**
  * Two weeks for the weekly report worked out by hand. The week 2026-02-23 … 03-01: Nora (North,
- * 10.9.0.0) has 3 calls on 02-24 with 2 poor and 2 good audio streams each; Wes (West, 10.8.0.0)
- * 4 calls on 02-26 with 1 poor and 3 good, the first found by the sweep. The week before: Nora 2
- * calls on 02-17 with 0 poor and 4 good.
+ * 10.9.0.0) has 3 calls on 02-24 with 2 poor and 2 good audio streams each, the first of which
+ * dropped; Wes (West, 10.8.0.0) 4 calls on 02-26 with 1 poor and 3 good, the first found by the
+ * sweep, the second dropped, the third could not be set up. So 3 failed calls: 1 could not be set
+ * up, 2 dropped. The week before: Nora 2 calls on 02-17 with 0 poor and 4 good, the first failed at
+ * a stage Graph does not name (1 failed call).
  */
 export function reportWeeks(): CallHistory[] {
   const nora = person('Nora', 'North', '10.9.0.0');
   const wes = person('Wes', 'West', '10.8.0.0');
+  const failing = (stages: Record<number, string>) => (call: CallHistory, index: number): CallHistory =>
+    stages[index] ? { ...call, failures: [{ stage: stages[index]!, reason: null }] } : call;
   return [
-    ...soloCalls(nora, 3, 2, 2, '2026-02-24T10:00:00Z'),
-    ...soloCalls(wes, 4, 1, 3, '2026-02-26T10:00:00Z').map((call, index) => ({ ...call, source: index === 0 ? 'sweep' : 'notification' })),
-    ...soloCalls(nora, 2, 0, 4, '2026-02-17T10:00:00Z'),
+    ...soloCalls(nora, 3, 2, 2, '2026-02-24T10:00:00Z').map(failing({ 0: 'midcall' })),
+    ...soloCalls(wes, 4, 1, 3, '2026-02-26T10:00:00Z')
+      .map((call, index) => ({ ...call, source: index === 0 ? 'sweep' : 'notification' }))
+      .map(failing({ 1: 'midcall', 2: 'callSetup' })),
+    ...soloCalls(nora, 2, 0, 4, '2026-02-17T10:00:00Z').map(failing({ 0: 'unknown' })),
   ];
 }

@@ -1,4 +1,4 @@
-import { adminsGetCard, cardPlanFor, type ChannelPolicy, type OrganizerNotice } from '../../alerts';
+import { adminsGetCard, cardPlanFor, failuresOf, type ChannelPolicy, type OrganizerNotice } from '../../alerts';
 import { BackgroundLoop } from '../../background-loop';
 import type { Logger } from '../../logger';
 import { adminsChannelOf, saveOrganizerNotice } from '../../settings';
@@ -181,7 +181,7 @@ export class AlertDelivery {
       if (!channel) continue;
       const existing = await store.sentCards.getSentCard(call.tenantId, call.callId, channel.key);
       const plan = cardPlanFor(call.stored, existing);
-      if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality, existing)) continue;
+      if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality, existing, failuresOf(call.assessment.report).length > 0)) continue;
       await saveOrganizerNotice(store.settings, call.tenantId, call.callId, notices[index]!);
       cards.push({ call, audience: 'admins', conversation: channel, existing, mode: plan, organizerMutedUntil: null, organizerNotice: notices[index]! });
     }

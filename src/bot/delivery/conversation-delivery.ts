@@ -5,6 +5,7 @@ import {
   decodeAcknowledgement,
   digestItemOfStored,
   digestSummaryLine,
+  failuresOf,
   splitForBudget,
   worstFirst,
 } from '../../alerts';
@@ -213,7 +214,7 @@ export class ConversationDelivery {
       organizerNotice: card.organizerNotice,
       resentAfterRestart,
     });
-    return cardActivity(document, alertSummaryLine(call.assessment.report.quality, call.assessment.summary?.organizer?.displayName));
+    return cardActivity(document, alertSummaryLine(call.assessment.report.quality, call.assessment.summary?.organizer?.displayName, failuresOf(call.assessment.report)));
   }
 
   /**

@@ -9,6 +9,8 @@ import {
   buildThresholdsCard,
   CHAT_COMMANDS,
   digestItemOfStored,
+  failuresOf,
+  failureTitle,
   parseCommand,
   type CallAssessment,
   type ChatCommand,
@@ -215,6 +217,7 @@ async function sendCallAssessment(context: TurnContext, scored: CallAssessment, 
   // Only admins can open call analytics in Teams admin center: nobody else is sent there.
   const adminCenterLink = await isAdmin(context, services.admins);
   const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId, viewOnly: true, adminCenterLink });
-  const verdict = scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
+  const failures = failuresOf(scored.report);
+  const verdict = failures.length > 0 ? failureTitle(failures).toLowerCase() : scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
   await context.sendActivity(cardActivity(card, `Call ${scored.report.callId ?? ''}: ${verdict}`));
 }

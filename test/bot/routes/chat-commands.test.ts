@@ -8,7 +8,7 @@ import { healthReport, IngestStatus } from '../../../src/ingest';
 import { resolveScoringOptions } from '../../../src/quality';
 import { parseBuildingFile } from '../../../src/sites';
 import { currentScoringOptions, mutedUntil } from '../../../src/settings';
-import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, TEAM, TENANT } from '../bot-harness';
+import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, ratedBadRecord, TEAM, TENANT } from '../bot-harness';
 import { cardSays, executeActions } from '../card-inspection';
 
 describe('bot: chat commands over HTTP', () => {
@@ -162,6 +162,16 @@ describe('bot: chat commands over HTTP', () => {
     assert.match(bad.texts[0]!, /is not a Graph call record: it is a page of a collection/);
     const missing = await harness.ask(harness.personalMessage('check file:nope.json'));
     assert.match(missing.texts[0]!, /no call record file named nope.json in the records folder/);
+  });
+
+  it('answers check file: for a call that dropped with the failure on the card and in the summary line', async () => {
+    harness = await BotHarness.start({ recordsDirectory: scratch });
+    const dropped = ratedBadRecord('33333333-0000-0000-0000-000000000005');
+    (dropped.sessions as any[])[0].failureInfo = { stage: 'midcall', reason: 'NetworkDisconnected' };
+    writeFileSync(path.join(scratch, 'dropped.json'), JSON.stringify(dropped));
+    const { posted, cards } = await harness.ask(harness.personalMessage('check file:dropped.json'));
+    assert.equal(posted[0]!.body.summary, 'Call 33333333-0000-0000-0000-000000000005: call dropped');
+    assert.ok(cardSays(cards[0], "The session between Abbie Wilkins and Owen Franklin dropped during the call. Graph's reason: “NetworkDisconnected”."));
   });
 
   it('names the buildings of the stream ends on a check card when the configuration has a building file', async () => {

@@ -31,6 +31,8 @@ describe('bot: insight commands over HTTP', () => {
       ['Video poor %', '66.7 %', '—', '—'],
       ['Screen sharing poor %', '100.0 %', '—', '—'],
       ['Calls', '23', '2', '+1,050 %'],
+      // rankedSitesDay()'s calls do not fail: twoWeeks()'s B, C and D against F.
+      ['Failed calls', '3', '1', '+200 %'],
       ['Bad ratings', '3', '1', '+200 %'],
     ]);
     const [line] = elementsOfType(cards[0], 'Chart.Line');
