@@ -44,7 +44,15 @@ export {
   type CardPlan,
   type CardSentBefore,
   type ChannelPolicy,
+  PARTICIPANT_CARD_TYPE,
+  participantConcerned,
+  participantsToTell,
+  type ParticipantAlerts,
 } from './delivery-plan';
+export { poorSidesOf, participantSideOf, type ParticipantSide, type SidePoorStream } from './participant-side';
+export { buildParticipantCard, participantDigestItem, participantSummaryLine, type ParticipantCardInput } from './participant-card';
+export { HINT_FIXES, oneFixFor } from './hint-fixes';
+export { PersonList, UNKNOWN_PERSON, type CallPerson } from './call-people';
 export { CHAT_COMMANDS, parseCommand, TOP_LISTS, type ChatCommand, type InsightPeriod, type TopList, type TopPeriod } from './chat-command';
 export { ALERT_CARD_LIMIT_STEPS, DETAILS_CONTAINER_ID, TEAMS_ADMIN_CENTER_URL, type AlertCardLimits } from './alert-card-data';
 export { buildDigestCard, buildRecentCallsCard, digestItemOf, digestItemOfStored, CALL_LIST_ROW_LIMIT, type DigestItem } from './digest-card';

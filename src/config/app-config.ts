@@ -49,7 +49,8 @@ export interface AppConfig {
     proactiveInstall: boolean;
     teamsAppId?: string;
   };
-  alerts: { channelPolicy: 'all' | 'poor'; defaultChannelId?: string; leaseSeconds: number };
+  /** `participants`: `ALERT_PARTICIPANTS`, which participants are told about their own side of a call. */
+  alerts: { channelPolicy: 'all' | 'poor'; defaultChannelId?: string; leaseSeconds: number; participants: 'off' | 'poor-side' | 'raters' };
   /** The only folder `check file:` reads call record files from (local use). */
   recordsDir: string;
   /** The quality settings as given (profile, overrides, ratings), kept to report them. */
@@ -129,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       proactiveInstall: e.PROACTIVE_INSTALL,
       teamsAppId: e.TEAMS_APP_ID,
     },
-    alerts: { channelPolicy: e.ALERT_CHANNEL_POLICY, defaultChannelId: e.ALERT_CHANNEL_ID, leaseSeconds: e.ALERT_LEASE_SECONDS },
+    alerts: { channelPolicy: e.ALERT_CHANNEL_POLICY, defaultChannelId: e.ALERT_CHANNEL_ID, leaseSeconds: e.ALERT_LEASE_SECONDS, participants: e.ALERT_PARTICIPANTS },
     recordsDir: path.resolve(cwd, e.RECORDS_DIR),
     qualitySettings,
     scoring: resolveScoringOptions(qualitySettings),
