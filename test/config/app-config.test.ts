@@ -146,3 +146,18 @@ describe('loadConfig: history retention and the weekly report', () => {
     assert.doesNotMatch(zone.message, /\n/);
   });
 });
+
+describe('loadConfig: ALERT_PARTICIPANTS', () => {
+  it('tells no participant unless asked, and takes poor-side or raters', () => {
+    assert.equal(loadConfig({}).alerts.participants, 'off');
+    assert.equal(loadConfig({ ALERT_PARTICIPANTS: 'poor-side' }).alerts.participants, 'poor-side');
+    assert.equal(loadConfig({ ALERT_PARTICIPANTS: 'raters' }).alerts.participants, 'raters');
+  });
+
+  it('refuses anything else in one line naming the variable and the value', () => {
+    const error = refusal({ ALERT_PARTICIPANTS: 'everyone' });
+    assert.equal(error.variable, 'ALERT_PARTICIPANTS');
+    assert.match(error.message, /^Configuration error: ALERT_PARTICIPANTS="everyone" is not valid: .*off.*poor-side.*raters/);
+    assert.ok(!error.message.includes('\n'));
+  });
+});
