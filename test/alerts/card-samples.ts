@@ -17,7 +17,7 @@ import {
   type DigestItem,
 } from '../../src/alerts';
 import { loadFixture } from '../support/graph-fixtures';
-import { meetingRecord, type MeetingPerson } from '../support/group-call-record';
+import { meetingPerson, meetingRecord } from '../support/group-call-record';
 import { sampleInsightCards } from './insight-card-samples';
 
 /** The call-record fixtures (the sessions pages are not records). */
@@ -224,19 +224,8 @@ export function sampleCards(): Record<string, AdaptiveCardDocument> {
  * sent poor audio to a meeting Megan organized; his card shows only his side.
  */
 export function sampleParticipantCard(): AdaptiveCardDocument {
-  const person = (id: string, name: string, extra: Partial<MeetingPerson> = {}): MeetingPerson => ({
-    id,
-    name,
-    upn: `${name.split(' ')[0]!.toLowerCase()}@contoso.com`,
-    tenantId: 'dc368399-474c-4d40-900c-6265431fd81f',
-    ip: '10.1.0.10',
-    subnet: '10.1.0.0',
-    connectionType: 'wired',
-    sentJitterMs: 10,
-    ...extra,
-  });
-  const megan = person('0d000000-0000-4000-8000-000000000001', 'Megan Bowen');
-  const owen = person('0d000000-0000-4000-8000-000000000002', 'Owen Franklin', { ip: '10.2.0.44', subnet: '10.2.0.0', connectionType: 'wifi', cpuRatio: 0.35, sentJitterMs: 64 });
+  const megan = meetingPerson('0d000000-0000-4000-8000-000000000001', 'Megan Bowen');
+  const owen = meetingPerson('0d000000-0000-4000-8000-000000000002', 'Owen Franklin', { ip: '10.2.0.44', subnet: '10.2.0.0', connectionType: 'wifi', cpuRatio: 0.35, sentJitterMs: 64 });
   const record = meetingRecord({ id: 'b16b16b1-0000-4000-8000-000000002000', organizer: megan, people: [megan, owen] });
   const place = ({ subnet }: { subnet: string | null }) => (subnet === '10.2.0.0' ? { buildingName: 'Branch Office', networkName: 'Branch Wi-Fi' } : null);
   const assessment = assessCall(record, resolveScoringOptions(), { place });

@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
 import { assessCall, buildParticipantCard, HINT_FIXES, oneFixFor, participantSideOf, validateCard } from '../../src/alerts';
 import { resolveScoringOptions } from '../../src/quality';
-import { meetingRecord, type MeetingPerson } from '../support/group-call-record';
+import { meetingPerson, meetingRecord } from '../support/group-call-record';
 import { cardStrings } from '../bot/card-inspection';
 
-const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
-const someone = (id: string, name: string, extra: Partial<MeetingPerson> = {}): MeetingPerson => ({
-  id,
-  name,
-  upn: `${name.toLowerCase()}@contoso.com`,
-  tenantId: TENANT,
-  ip: '10.1.0.10',
-  subnet: '10.1.0.0',
-  connectionType: 'wired',
-  sentJitterMs: 10,
-  ...extra,
-});
-const HOST = someone('00000000-0000-4000-8000-00000000000a', 'Hosta');
-const WIFI_CPU = someone('00000000-0000-4000-8000-00000000000b', 'Bertil', { connectionType: 'wifi', cpuRatio: 0.5, sentJitterMs: 75 });
-const RATER = someone('00000000-0000-4000-8000-00000000000c', 'Cora', { rating: 'bad' });
+const HOST = meetingPerson('00000000-0000-4000-8000-00000000000a', 'Hosta');
+const WIFI_CPU = meetingPerson('00000000-0000-4000-8000-00000000000b', 'Bertil', { connectionType: 'wifi', cpuRatio: 0.5, sentJitterMs: 75 });
+const RATER = meetingPerson('00000000-0000-4000-8000-00000000000c', 'Cora', { rating: 'bad' });
 const assessment = assessCall(meetingRecord({ id: 'p1', organizer: HOST, people: [HOST, WIFI_CPU, RATER] }), resolveScoringOptions({}));
 
 describe("a participant's card about their own side", () => {

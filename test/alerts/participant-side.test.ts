@@ -2,23 +2,11 @@ import assert from 'node:assert/strict';
 import { assessCall, participantSideOf, participantsToTell, poorSidesOf, type CallAssessment } from '../../src/alerts';
 import { resolveScoringOptions, type JsonObject } from '../../src/quality';
 import { loadFixture } from '../support/graph-fixtures';
-import { meetingRecord, type MeetingPerson } from '../support/group-call-record';
+import { meetingPerson, meetingRecord } from '../support/group-call-record';
 
-const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
-const person = (id: string, name: string, extra: Partial<MeetingPerson> = {}): MeetingPerson => ({
-  id,
-  name,
-  upn: `${name.split(' ')[0]!.toLowerCase()}@contoso.com`,
-  tenantId: TENANT,
-  ip: '10.1.0.10',
-  subnet: '10.1.0.0',
-  connectionType: 'wired',
-  sentJitterMs: 10,
-  ...extra,
-});
-const ABBIE = person('821809f5-0000-0000-0000-3b5136c0e777', 'Abbie Wilkins');
-const OWEN = person('f69e2c00-0000-0000-0000-185e5f5f5d8a', 'Owen Franklin', { connectionType: 'wifi', sentJitterMs: 80 });
-const OLGA = person('0a1a0000-0000-0000-0000-00000000a01a', 'Olga Ahlgren', { rating: 'poor' });
+const ABBIE = meetingPerson('821809f5-0000-0000-0000-3b5136c0e777', 'Abbie Wilkins');
+const OWEN = meetingPerson('f69e2c00-0000-0000-0000-185e5f5f5d8a', 'Owen Franklin', { connectionType: 'wifi', sentJitterMs: 80 });
+const OLGA = meetingPerson('0a1a0000-0000-0000-0000-00000000a01a', 'Olga Ahlgren', { rating: 'poor' });
 
 function assess(record: JsonObject): CallAssessment {
   return assessCall(record, resolveScoringOptions({}));

@@ -18,6 +18,24 @@ export interface MeetingPerson {
   rating?: 'bad' | 'poor' | 'fair' | 'good' | 'excellent';
 }
 
+/** The tenant of the hand-built meetings. */
+export const MEETING_TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
+
+/** Someone wired at HQ (10.1.0.0/24) whose audio is fine, with `extra` changed; their UPN is their first name at contoso.com. */
+export function meetingPerson(id: string, name: string, extra: Partial<MeetingPerson> = {}): MeetingPerson {
+  return {
+    id,
+    name,
+    upn: `${name.split(' ')[0]!.toLowerCase()}@contoso.com`,
+    tenantId: MEETING_TENANT,
+    ip: '10.1.0.10',
+    subnet: '10.1.0.0',
+    connectionType: 'wired',
+    sentJitterMs: 10,
+    ...extra,
+  };
+}
+
 const SERVER = { '@odata.type': '#microsoft.graph.callRecords.serviceEndpoint', userAgent: { '@odata.type': '#microsoft.graph.callRecords.serviceUserAgent', role: 'conferencingServer' } };
 
 /**

@@ -3,7 +3,7 @@ import { assessCall, CARD_ACTIONS, type ParticipantAlerts } from '../../../src/a
 import { storedReportOf } from '../../../src/ingest';
 import type { PlaceEndpoint } from '../../../src/insights';
 import { resolveScoringOptions, type JsonObject } from '../../../src/quality';
-import { meetingRecord, type MeetingPerson } from '../../support/group-call-record';
+import { meetingPerson, meetingRecord, type MeetingPerson } from '../../support/group-call-record';
 import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, TENANT, type TestUser } from '../bot-harness';
 import { assertValidCard, cardSays, executeActions } from '../card-inspection';
 
@@ -12,8 +12,7 @@ const SAM: TestUser = { id: '29:sam', name: 'Sam Chen', aadObjectId: '0c3c0000-0
 
 /** The people of the meeting: Owen on HQ Wi-Fi sends 80 ms jitter (poor above 30 ms); Olga, in the branch office, rates it poor. */
 function attendee(user: TestUser, extra: Partial<MeetingPerson>): MeetingPerson {
-  const first = user.name.split(' ')[0]!.toLowerCase();
-  return { id: user.aadObjectId, name: user.name, upn: `${first}@contoso.com`, tenantId: TENANT, ip: '10.1.0.10', subnet: '10.1.0.0', connectionType: 'wired', sentJitterMs: 10, ...extra };
+  return meetingPerson(user.aadObjectId, user.name, { tenantId: TENANT, ...extra });
 }
 const ABBIE_AT = attendee(ABBIE, { ip: '10.1.0.21' });
 const OWEN_AT = attendee(OWEN, { ip: '10.1.0.33', connectionType: 'wifi', sentJitterMs: 80 });
