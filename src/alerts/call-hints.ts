@@ -1,5 +1,6 @@
 import { asNumber, asString, endOf, mediaEntriesOf, type JsonObject } from '../quality';
 import type { PlaceEndpoint } from '../insights';
+import type { PersonList } from './call-people';
 import { endpointPlace, placeWords } from './endpoint-place';
 import { nameOf } from './endpoint-name';
 
@@ -28,6 +29,11 @@ export interface CallHint {
   who: string | null;
   /** One sentence people read: what happened and why it matters. */
   text: string;
+  /**
+   * Whose endpoint it was, as an index in the summary's people (`CallSummary.people`), so a card
+   * about one person's side shows only their hints; absent or -1 when not known.
+   */
+  person?: number;
 }
 
 /**
@@ -75,20 +81,23 @@ interface RankedHint extends CallHint {
 
 /**
  * The network and device hints of the given (de-duplicated) sessions: one per kind and person,
- * the worst one kept, most direct causes first.
+ * the worst one kept, most direct causes first. With `people`, each hint says whose endpoint it
+ * was (its index there).
  */
-export function collectCallHints(sessions: readonly JsonObject[], place?: PlaceEndpoint): CallHint[] {
+export function collectCallHints(sessions: readonly JsonObject[], place?: PlaceEndpoint, people?: PersonList): CallHint[] {
   const byKey = new Map<string, RankedHint>();
-  const add = (hint: RankedHint) => {
-    const key = JSON.stringify([hint.kind, hint.who]);
-    const existing = byKey.get(key);
-    if (!existing || hint.weight > existing.weight) byKey.set(key, hint);
-  };
   for (const entry of mediaEntriesOf(sessions)) {
     for (const role of ['caller', 'callee'] as const) {
       const { endpoint, sessionEndpoint, network, device } = endOf(entry, role);
       const name = nameOf(endpoint) ?? nameOf(sessionEndpoint);
       const where = endpointPlace(network, place);
+      const person = people?.indexOf(entry, role);
+      const add = (hint: RankedHint) => {
+        const ranked = person === undefined ? hint : { ...hint, person };
+        const key = JSON.stringify([hint.kind, hint.who, person ?? null]);
+        const existing = byKey.get(key);
+        if (!existing || hint.weight > existing.weight) byKey.set(key, ranked);
+      };
       // A hint about the connection says it in its sentence: its name carries the building alone.
       networkHints(network, placed(name, placeWords(where)), placed(name, placeWords(where, false))).forEach(add);
       deviceHints(device, placed(name, placeWords(where))).forEach(add);
@@ -96,7 +105,7 @@ export function collectCallHints(sessions: readonly JsonObject[], place?: PlaceE
   }
   return [...byKey.values()]
     .sort((a, b) => HINT_KIND_ORDER.indexOf(a.kind) - HINT_KIND_ORDER.indexOf(b.kind) || b.weight - a.weight)
-    .map(({ kind, who, text }) => ({ kind, who, text }));
+    .map(({ kind, who, text, person }) => (person === undefined ? { kind, who, text } : { kind, who, text, person }));
 }
 
 /** A name with where its endpoint was, `Olga (HQ Building, Wi-Fi 5 GHz)`; the name alone when the place is unknown. */

@@ -16,6 +16,7 @@ import {
 } from '../quality';
 import type { PlaceEndpoint } from '../insights';
 import { collectCallHints, HINT_KIND_ORDER, type CallHint } from './call-hints';
+import { PersonList, readCallPeople, UNKNOWN_PERSON, type CallPerson } from './call-people';
 import { endpointPlace, placeWords } from './endpoint-place';
 import { nameOf } from './endpoint-name';
 
@@ -50,6 +51,10 @@ export interface StreamParties {
   fromWhere: string | null;
   /** Where the receiver was, likewise. */
   toWhere: string | null;
+  /** The sender's index in {@link CallSummary.people}, -1 when the record does not say who it was. */
+  fromPerson: number;
+  /** The receiver's index in {@link CallSummary.people}, likewise. */
+  toPerson: number;
 }
 
 /** What a summary may know beyond the record. */
@@ -73,6 +78,8 @@ export interface CallSummary {
   participantCount: number;
   streams: StreamParties[];
   hints: CallHint[];
+  /** Who is at the ends of the streams (people, and one entry for the Teams services), for the cards about one person's side. */
+  people: CallPerson[];
 }
 
 /**
@@ -88,6 +95,7 @@ export function summarizeCall(record: unknown, options: CallSummaryOptions = {})
   const sessions = uniqueSessions(call);
   const startDateTime = asString(call.startDateTime);
   const endDateTime = asString(call.endDateTime);
+  const people = new PersonList();
   return {
     callId: asString(call.id),
     version: asNumber(call.version),
@@ -97,8 +105,9 @@ export function summarizeCall(record: unknown, options: CallSummaryOptions = {})
     durationSeconds: secondsBetween(startDateTime, endDateTime),
     organizer: cardOrganizer(call),
     participantCount: participantCountOf(call, sessions),
-    streams: streamPartiesOf(call, sessions, options.place),
-    hints: collectCallHints(sessions, options.place),
+    streams: streamPartiesOf(call, sessions, options.place, people),
+    hints: collectCallHints(sessions, options.place, people),
+    people: people.list,
   };
 }
 
@@ -124,13 +133,17 @@ export function readCallSummary(value: unknown): CallSummary {
       to: asString(item.to),
       fromWhere: asString(item.fromWhere),
       toWhere: asString(item.toWhere),
+      fromPerson: asNumber(item.fromPerson) ?? UNKNOWN_PERSON,
+      toPerson: asNumber(item.toPerson) ?? UNKNOWN_PERSON,
     }));
   const hints = asArray(stored.hints)
     .map((item) => asObject(item))
     .flatMap((item): CallHint[] => {
       const kind = HINT_KIND_ORDER.find((known) => known === item?.kind);
       const text = asString(item?.text);
-      return kind && text !== null ? [{ kind, who: asString(item?.who), text }] : [];
+      const person = asNumber(item?.person);
+      if (!kind || text === null) return [];
+      return [person === null ? { kind, who: asString(item?.who), text } : { kind, who: asString(item?.who), text, person }];
     });
   return {
     callId: asString(stored.callId),
@@ -143,6 +156,7 @@ export function readCallSummary(value: unknown): CallSummary {
     participantCount: asNumber(stored.participantCount) ?? 0,
     streams,
     hints,
+    people: readCallPeople(stored.people),
   };
 }
 
@@ -160,7 +174,7 @@ function secondsBetween(start: string | null, end: string | null): number | null
   return Math.round((to - from) / 1000);
 }
 
-function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[], place: PlaceEndpoint | undefined): StreamParties[] {
+function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[], place: PlaceEndpoint | undefined, people: PersonList): StreamParties[] {
   const result: StreamParties[] = [];
   for (const entry of mediaStreamsOf(record, sessions)) {
     const { session, segment, stream, label, kind } = entry;
@@ -182,6 +196,8 @@ function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[], pl
       to: roles ? nameAt(roles.to) : null,
       fromWhere: roles ? whereAt(roles.from) : null,
       toWhere: roles ? whereAt(roles.to) : null,
+      fromPerson: roles ? people.indexOf(entry, roles.from) : UNKNOWN_PERSON,
+      toPerson: roles ? people.indexOf(entry, roles.to) : UNKNOWN_PERSON,
     });
   }
   return result;

@@ -6,6 +6,8 @@ export type ChatCommand =
   | { name: 'status' }
   | { name: 'recent'; count: number }
   | { name: 'check'; callId: string }
+  /** `check 3`: the call shown as number 3 in the last `recent`, `my calls` or `last call` list. */
+  | { name: 'check-number'; number: number }
   | { name: 'check-file'; path: string }
   | { name: 'thresholds' }
   | { name: 'set-threshold'; key: string; value: string }
@@ -18,6 +20,7 @@ export type ChatCommand =
   | { name: 'top'; list: TopList; days: TopPeriod }
   | { name: 'user'; who: string; days: TopPeriod }
   | { name: 'my-calls'; days: TopPeriod }
+  | { name: 'last-call' }
   | { name: 'report'; action: 'now' | 'on' | 'off' }
   | { name: 'export'; days: TopPeriod }
   /** A known command with wrong arguments; `message` says what is expected. */
@@ -37,7 +40,7 @@ export const CHAT_COMMANDS: readonly CommandDescription[] = [
   { name: 'help', description: 'Shows this list.' },
   { name: 'status', description: 'Is data flowing: subscription expiry, last notification, inbox, alerts sent in the last 24 hours.' },
   { name: 'recent N', description: 'The last N calls that raised an alert (10 unless you say).' },
-  { name: 'check CALL-ID', description: 'Fetches a call record from Graph, scores it now and shows its card.' },
+  { name: 'check N|CALL-ID', description: 'Fetches a call record from Graph, scores it now and shows its card: the call numbered N in your last recent or my calls list, or a call record id.' },
   { name: 'check file:NAME.json', description: 'Scores a call record saved as JSON in the records folder where the bot runs (local use, e.g. the Agents Playground).' },
   { name: 'thresholds', description: 'Shows the quality profile and every threshold in force.' },
   { name: 'set threshold KIND.METRIC VALUE', description: 'Changes one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },
@@ -49,6 +52,7 @@ export const CHAT_COMMANDS: readonly CommandDescription[] = [
   { name: 'trends 7d|30d|90d', description: 'The daily share of poor audio, video and screen sharing streams, calls and bad ratings, against the period before (30d unless you say).' },
   { name: 'top sites|networks|devices|people 7d|30d', description: 'The buildings, networks, devices or people with the most poor streams (7d unless you say).' },
   { name: 'my calls 7d|30d', description: 'Your own recent calls, with your poor streams and ratings (7d unless you say).' },
+  { name: 'last call', description: 'Your newest call, and how your own side of it went.' },
   { name: 'user NAME|UPN|ID 7d|30d', description: 'One person\'s recent calls, with their poor streams and ratings (30d unless you say).', adminOnly: true },
   { name: 'report now|on|off', description: 'Posts the weekly quality report now, or turns the weekly report on or off in this channel.', adminOnly: true },
   { name: 'export 7d|30d', description: 'Sends one row per stream as a CSV file, in this personal chat (7d unless you say).', adminOnly: true },
@@ -104,8 +108,12 @@ export function parseCommand(text: string | undefined | null): ChatCommand {
         if (!path) return { name: 'usage', message: '"check file:" needs the path of a call record JSON file, e.g. "check file:call.json" for records/call.json.' };
         return { name: 'check-file', path };
       }
+      if (rest.length === 1 && /^#?\d{1,4}$/.test(rest[0]!)) return { name: 'check-number', number: Number(rest[0]!.replace('#', '')) };
       if (rest.length !== 1 || !/^[0-9a-z][0-9a-z-]{7,127}$/i.test(rest[0]!)) {
-        return { name: 'usage', message: '"check" takes one call record id (a GUID), e.g. "check 2f1a1100-b174-40a0-aba7-0b405e01ed92", or "check file:NAME.json".' };
+        return {
+          name: 'usage',
+          message: '"check" takes the number of a call in your last recent or my calls list, e.g. "check 3", or one call record id (a GUID), e.g. "check 2f1a1100-b174-40a0-aba7-0b405e01ed92", or "check file:NAME.json".',
+        };
       }
       return { name: 'check', callId: rest[0]! };
     }
@@ -152,6 +160,10 @@ export function parseCommand(text: string | undefined | null): ChatCommand {
       if ((rest[0] ?? '').toLowerCase() !== 'calls') break;
       const days = periodOf(rest.slice(1), [7, 30], 7);
       return days === undefined ? { name: 'usage', message: '"my calls" takes a period of 7d or 30d, e.g. "my calls 30d".' } : { name: 'my-calls', days };
+    }
+    case 'last': {
+      if ((rest[0] ?? '').toLowerCase() !== 'call') break;
+      return rest.length === 1 ? { name: 'last-call' } : { name: 'usage', message: '"last call" takes nothing more: it shows your newest call.' };
     }
     case 'user': {
       const last = rest.at(-1) ?? '';

@@ -1,6 +1,9 @@
 import type { CallFailure, Classification } from '../quality';
 import { failureTitle } from './failure-words';
 import type { Audience } from './audience';
+import type { CallAssessment } from './call-assessment';
+import { participantSideOf, poorSidesOf, type ParticipantSide } from './participant-side';
+import { isLowRating } from './rating-words';
 
 /**
  * Who gets which card, decided from plain values: the delivery (in `src/bot`) asks these questions
@@ -13,9 +16,19 @@ export type CardPlan = 'new' | 'update' | 'none';
 /** What a conversation already has of a call: the version and type of the card sent there. */
 export interface CardSentBefore {
   version: number;
-  /** `alert` (can be updated in place) or `digest` (a line in a digest: a newer version gets a card of its own). */
+  /**
+   * `alert` or {@link PARTICIPANT_CARD_TYPE} (can be updated in place) or `digest` (a line in a
+   * digest: a newer version gets a card of its own).
+   */
   cardType: string;
 }
+
+/**
+ * The sent card type of a participant's card about their own side. Kept apart from `alert` so that
+ * nothing that refreshes the copies of an alert (an acknowledgement) ever turns a participant's
+ * card into the organizer's, which names everyone.
+ */
+export const PARTICIPANT_CARD_TYPE = 'participant';
 
 /**
  * The plan for one conversation: nothing when it already shows this version or a newer one; an
@@ -26,7 +39,7 @@ export interface CardSentBefore {
  */
 export function cardPlanFor(version: { version: number; alert: boolean }, sentBefore: CardSentBefore | undefined): CardPlan {
   if (sentBefore && sentBefore.version >= version.version) return 'none';
-  if (sentBefore && sentBefore.cardType === 'alert') return 'update';
+  if (sentBefore && (sentBefore.cardType === 'alert' || sentBefore.cardType === PARTICIPANT_CARD_TYPE)) return 'update';
   if (sentBefore && sentBefore.cardType === 'digest') return 'new';
   return version.alert ? 'new' : 'none';
 }
@@ -87,4 +100,38 @@ export function digestSummaryLine(count: number): string {
 /** The audience of a conversation: a personal chat is the organizer's, anything else the admins'. */
 export function audienceOfConversation(kind: string): Audience {
   return kind === 'personal' ? 'organizer' : 'admins';
+}
+
+/**
+ * `ALERT_PARTICIPANTS`: who among the participants is told about their own side of an alerting call,
+ * in their 1:1 chat. `off` nobody; `poor-side` those whose own network or device caused a poor
+ * stream; `raters` those and also everyone who rated the call bad or poor.
+ */
+export type ParticipantAlerts = 'off' | 'poor-side' | 'raters';
+
+/** Whether a participant's side calls for a card of its own under `mode`. */
+export function participantConcerned(side: ParticipantSide, mode: ParticipantAlerts): boolean {
+  if (mode === 'off') return false;
+  return side.poorStreams.length > 0 || (mode === 'raters' && isLowRating(side.rating));
+}
+
+/**
+ * The participants to tell about a call, each once: under `mode`, those with an Entra id (the bot can
+ * write only to users of a tenant), never the organizer (their own card already covers the call).
+ */
+export function participantsToTell(assessment: CallAssessment, mode: ParticipantAlerts): ParticipantSide[] {
+  if (mode === 'off') return [];
+  const organizer = assessment.summary.organizer?.id?.toLowerCase() ?? null;
+  const poorSides = poorSidesOf(assessment);
+  const ids = new Set<string>();
+  for (const index of poorSides.keys()) {
+    const id = assessment.summary.people[index]?.id;
+    if (id) ids.add(id.toLowerCase());
+  }
+  if (mode === 'raters') for (const entry of assessment.report.feedback) if (entry.userId && isLowRating(entry.rating)) ids.add(entry.userId.toLowerCase());
+  if (organizer) ids.delete(organizer);
+  return [...ids].flatMap((id) => {
+    const side = participantSideOf(assessment, id, poorSides);
+    return side && participantConcerned(side, mode) ? [side] : [];
+  });
 }

@@ -33,6 +33,9 @@ export interface DigestItem {
 /** How many calls a digest or recent list shows before "…and N more". */
 export const CALL_LIST_ROW_LIMIT = 10;
 
+/** How many calls the `recent` card shows (and numbers, for `check N`) before "…and N more". */
+export const RECENT_ROWS_SHOWN = CALL_LIST_ROW_LIMIT * 2;
+
 /** The digest item of a scored call: its worst reason is the crossing furthest past its threshold. */
 export function digestItemOf(report: CallQualityReport, summary: CallSummary): DigestItem {
   const worst = worstReasonOf(report);
@@ -82,9 +85,9 @@ export function buildDigestCard(input: { audience: Audience; items: DigestItem[]
   });
 }
 
-/** The answer to `recent N`: the last poor calls, in the order given (newest first). */
+/** The answer to `recent N`: the last poor calls, in the order given (newest first), numbered for `check N`. */
 export function buildRecentCallsCard(items: DigestItem[]): AdaptiveCardDocument {
-  const shown = items.slice(0, CALL_LIST_ROW_LIMIT * 2);
+  const shown = items.slice(0, RECENT_ROWS_SHOWN);
   return expandTemplate(callListTemplate, {
     title: items.length === 0 ? 'No recent poor calls' : `Recent poor calls (${items.length})`,
     subtitle: 'Newest first',
@@ -92,19 +95,20 @@ export function buildRecentCallsCard(items: DigestItem[]): AdaptiveCardDocument 
     accentColor: items.length === 0 ? 'good' : 'default',
     hasIntro: false,
     intro: '',
-    ...listRows(shown),
+    ...listRows(shown, true),
     hasMore: items.length > shown.length,
     more: `…and ${plural(items.length - shown.length, 'more call')}.`,
     isEmpty: items.length === 0,
     empty: 'No call was judged poor or rated badly yet.',
-    footer: 'Send check CALL-ID for one call’s full card.',
+    footer: 'Send check and a number above (check 1) or a call id for one call’s full card.',
   });
 }
 
-function listRows(items: readonly DigestItem[]) {
+/** The rows of a call list; `numbered` puts each call's number (from 1) before it, as `check N` takes it. */
+function listRows(items: readonly DigestItem[], numbered = false) {
   return {
     hasRows: items.length > 0,
-    rows: items.map((item) => {
+    rows: items.map((item, index) => {
       const [verdict, verdictColor] = verdictOf(item);
       const complaints = item.ratings.filter(isLowRating);
       const ratingWords =
@@ -113,7 +117,7 @@ function listRows(items: readonly DigestItem[]) {
       const why = [item.failure ?? null, item.worstReason, ratingWords, mismatch].filter((part): part is string => part !== null).join(' · ');
       return {
         started: cardDateTime(item.startDateTime),
-        organizer: clip(item.organizerName ?? 'unknown organizer', 60),
+        organizer: `${numbered ? `${index + 1}. ` : ''}${clip(item.organizerName ?? 'unknown organizer', 60)}`,
         callId: item.callId,
         verdict,
         verdictColor,

@@ -47,10 +47,18 @@ export {
   type CardPlan,
   type CardSentBefore,
   type ChannelPolicy,
+  PARTICIPANT_CARD_TYPE,
+  participantConcerned,
+  participantsToTell,
+  type ParticipantAlerts,
 } from './delivery-plan';
+export { poorSidesOf, participantSideOf, type ParticipantSide, type SidePoorStream } from './participant-side';
+export { buildParticipantCard, participantDigestItem, participantSummaryLine, type ParticipantCardInput } from './participant-card';
+export { HINT_FIXES, oneFixFor } from './hint-fixes';
+export { PersonList, UNKNOWN_PERSON, type CallPerson } from './call-people';
 export { CHAT_COMMANDS, parseCommand, TOP_LISTS, type ChatCommand, type InsightPeriod, type TopList, type TopPeriod } from './chat-command';
 export { ALERT_CARD_LIMIT_STEPS, DETAILS_CONTAINER_ID, TEAMS_ADMIN_CENTER_URL, type AlertCardLimits } from './alert-card-data';
-export { buildDigestCard, buildRecentCallsCard, digestItemOf, digestItemOfStored, CALL_LIST_ROW_LIMIT, type DigestItem } from './digest-card';
+export { buildDigestCard, buildRecentCallsCard, digestItemOf, digestItemOfStored, CALL_LIST_ROW_LIMIT, RECENT_ROWS_SHOWN, type DigestItem } from './digest-card';
 export { buildHelpCard, type CommandDescription } from './help-card';
 export { buildStatusCard, SUBSCRIPTION_WARNING_MS, QUIET_WARNING_MS, type BotStatus } from './status-card';
 export { buildThresholdsCard } from './thresholds-card';
@@ -59,6 +67,7 @@ export { CHART_ELEMENTS, CHART_COLORS, chartErrors, withChartFallbacks } from '.
 export { buildTrendsCard } from './trends-card';
 export { buildTopCard } from './top-card';
 export { buildPersonCallsCard, PERSON_CALLS_ROWS } from './person-calls-card';
+export { buildLastCallCard } from './last-call-card';
 export { buildWeeklyReportCard } from './weekly-report-card';
 export { loadAdaptiveCardsSdk, adaptiveCardsBundlePath, type AdaptiveCardsSdk } from './adaptive-cards-sdk';
 export { groupHints, HINT_GROUP_MIN } from './hint-groups';

@@ -13,8 +13,8 @@ const NAME_MAX = 40;
 
 /**
  * The answer to `my calls` (`own`: the reader's own calls) and to `user`: one person's calls, newest
- * first, with the poor streams of their own side (what they sent or received), their rating and
- * where they were.
+ * first and numbered for `check N`, with the poor streams of their own side (what they sent or
+ * received), their rating and where they were.
  */
 export function buildPersonCallsCard(answer: PersonCallsAnswer, own: boolean): AdaptiveCardDocument {
   const { person, calls } = answer;
@@ -30,9 +30,10 @@ export function buildPersonCallsCard(answer: PersonCallsAnswer, own: boolean): A
   body.push(
     notePart(`${plural(calls.length, 'call')}${answer.more ? ' (the newest)' : ''}: ${count(withPoor)} with poor streams on ${side}, ${plural(badRatings, 'bad rating')}.`),
     tablePart(
-      [{ width: 3 }, { width: 4 }, { width: 3 }, { width: 3 }, { width: 4 }],
-      ['When', 'Organizer', `Poor (${own ? 'yours' : 'theirs'})`, 'Rating', 'Where'],
-      calls.map((call) => [
+      [{ width: 1, horizontalCellContentAlignment: 'Right' }, { width: 3 }, { width: 4 }, { width: 3 }, { width: 3 }, { width: 4 }],
+      ['#', 'When', 'Organizer', `Poor (${own ? 'yours' : 'theirs'})`, 'Rating', 'Where'],
+      calls.map((call, index) => [
+        { text: String(index + 1) },
         { text: whenWords(call.startedAt) },
         { text: clip(call.organizerName ?? 'unknown', NAME_MAX), name: true },
         {
@@ -47,6 +48,7 @@ export function buildPersonCallsCard(answer: PersonCallsAnswer, own: boolean): A
   );
   if (answer.more) body.push(notePart(`Only the newest ${plural(calls.length, 'call')} are shown.`));
   body.push(notePart(own ? 'Poor streams are those your device sent or received that crossed a threshold.' : 'Poor streams are those their device sent or received that crossed a threshold.', true));
+  body.push(notePart('Send check and a number from the # column (check 1) for that call’s full card.'));
   return insightCard(body);
 }
 

@@ -148,6 +148,7 @@ export function createBot(options: CreateBotOptions): Bot {
     messenger,
     logger: logger.child({ component: 'alert-delivery' }),
     channelPolicy: options.delivery?.channelPolicy ?? config.alerts.channelPolicy,
+    participantAlerts: options.delivery?.participantAlerts ?? config.alerts.participants ?? 'off',
     defaultAlertChannelKey: options.delivery?.defaultAlertChannelKey ?? options.defaultAlertChannelKey ?? null,
     proactiveInstall: options.delivery?.proactiveInstall ?? config.bot.proactiveInstall,
     installForUser: options.delivery?.installForUser ?? options.installForUser,

@@ -49,8 +49,11 @@ export interface AppConfig {
     proactiveInstall: boolean;
     teamsAppId?: string;
   };
-  /** `failures` (`ALERT_FAILURES`): a failed session (set-up failure, drop) makes an alert due on its own. */
-  alerts: { channelPolicy: 'all' | 'poor'; defaultChannelId?: string; leaseSeconds: number; failures: boolean };
+  /**
+   * `failures` (`ALERT_FAILURES`): a failed session (set-up failure, drop) makes an alert due on its own.
+   * `participants` (`ALERT_PARTICIPANTS`): which participants are told about their own side of a call.
+   */
+  alerts: { channelPolicy: 'all' | 'poor'; defaultChannelId?: string; leaseSeconds: number; failures: boolean; participants: 'off' | 'poor-side' | 'raters' };
   /** The only folder `check file:` reads call record files from (local use). */
   recordsDir: string;
   /** The quality settings as given (profile, overrides, ratings), kept to report them. */
@@ -130,7 +133,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       proactiveInstall: e.PROACTIVE_INSTALL,
       teamsAppId: e.TEAMS_APP_ID,
     },
-    alerts: { channelPolicy: e.ALERT_CHANNEL_POLICY, defaultChannelId: e.ALERT_CHANNEL_ID, leaseSeconds: e.ALERT_LEASE_SECONDS, failures: e.ALERT_FAILURES === 'on' },
+    alerts: {
+      channelPolicy: e.ALERT_CHANNEL_POLICY,
+      defaultChannelId: e.ALERT_CHANNEL_ID,
+      leaseSeconds: e.ALERT_LEASE_SECONDS,
+      failures: e.ALERT_FAILURES === 'on',
+      participants: e.ALERT_PARTICIPANTS,
+    },
     recordsDir: path.resolve(cwd, e.RECORDS_DIR),
     qualitySettings,
     scoring: resolveScoringOptions(qualitySettings),

@@ -85,6 +85,7 @@ export const envSchema = z.object({
   ADMIN_USER_IDS: list,
   PROACTIVE_INSTALL: flag,
   ALERT_CHANNEL_POLICY: z.enum(['all', 'poor']).default('all'),
+  ALERT_PARTICIPANTS: z.enum(['off', 'poor-side', 'raters']).default('off'),
   ALERT_CHANNEL_ID: optionalText,
   ALERT_FAILURES: z.preprocess(
     (value) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim().toLowerCase() : value),

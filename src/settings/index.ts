@@ -18,3 +18,4 @@ export { adminsChannelOf, alertChannelOf, setAlertChannel, type AlertChannelSett
 export { setWeeklyReport, weeklyReportOffIn, type WeeklyReportOffSetting } from './weekly-report-setting';
 export { organizerNoticeOf, saveOrganizerNotice } from './organizer-notice';
 export { clearSending, markSending, sendingMarkerOf, type SendingMarker } from './sending-marker';
+export { CALL_LIST_LIFETIME_MS, numberedCall, rememberCallList, type CallListNumbers, type NumberedCall } from './call-list-numbers';

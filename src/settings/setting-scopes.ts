@@ -30,4 +30,6 @@ export const SETTING_KEYS = {
   organizerNotice: 'alerts.organizer-notice',
   /** Per conversation: the weekly report was turned off there with `report off`. */
   weeklyReportOff: 'report.off',
+  /** Per conversation, with the user's id after a colon: which call each number of the last list shown to them meant (`check N`). */
+  callListNumbers: 'lists.numbers',
 } as const;

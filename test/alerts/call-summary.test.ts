@@ -44,6 +44,23 @@ describe('summarizeCall', () => {
       assert.equal(summary.streams[0]!.label, 'main-audio');
     });
 
+    it('lists the people at the stream ends, and says whose end each stream and hint is', () => {
+      const summary = summarizeCall(loadFixture('callrecord-v1-expanded-2024.json'));
+      assert.deepEqual(summary.people, [
+        { id: ABBIE.id, tenantId: ABBIE.tenantId, displayName: 'Abbie Wilkins', service: false },
+        { id: 'f69e2c00-0000-0000-0000-185e5f5f5d8a', tenantId: ABBIE.tenantId, displayName: 'Owen Franklin', service: false },
+      ]);
+      // Abbie (0) is the caller: she sends callerToCallee to Owen (1), and he answers.
+      assert.deepEqual(summary.streams.map((stream) => [stream.fromPerson, stream.toPerson]), [[0, 1], [1, 0]]);
+      for (const hint of summary.hints) assert.equal(summary.people[hint.person!]!.displayName, hint.who, `${hint.kind} is ${hint.who}'s`);
+    });
+
+    it('keeps the meeting server as one service entry, never as a person', () => {
+      const summary = summarizeCall(bigMeetingRecord(3));
+      assert.deepEqual(summary.people.map((person) => person.service), [false, true, false, false]);
+      assert.ok(summary.streams.every((stream) => summary.people[stream.fromPerson]!.service !== summary.people[stream.toPerson]!.service));
+    });
+
     it('finds the network and device hints the 2024 record shows', () => {
       const hints = summarizeCall(loadFixture('callrecord-v1-expanded-2024.json')).hints;
       const pairs = hints.map((hint) => `${hint.kind}:${hint.who}`);
@@ -205,8 +222,9 @@ describe('summarizeCall', () => {
         durationSeconds: null,
         organizer: { id: null, displayName: null, tenantId: null },
         participantCount: 0,
-        streams: [{ sessionId: null, segmentId: null, streamId: null, direction: null, label: null, kind: null, from: null, to: null, fromWhere: null, toWhere: null }],
+        streams: [{ sessionId: null, segmentId: null, streamId: null, direction: null, label: null, kind: null, from: null, to: null, fromWhere: null, toWhere: null, fromPerson: -1, toPerson: -1 }],
         hints: [{ kind: 'relay', who: null, text: 'Relayed.' }],
+        people: [],
       });
       assert.equal(readCallSummary('not json').callId, null);
     });

@@ -3,7 +3,7 @@ import { PNG } from 'pngjs';
 import { buildAlertCard, buildDigestCard, buildHelpCard, buildStatusCard, CHAT_COMMANDS } from '../../src/alerts';
 import { loadFixture } from '../support/graph-fixtures';
 import { CARD_WIDTH_PX, startCardRenderer, type CardRenderer } from './card-renderer';
-import { CLASSIC, SAMPLE_NOW, alertInput, sampleDigestItems } from './card-samples';
+import { CLASSIC, SAMPLE_NOW, alertInput, sampleDigestItems, sampleParticipantCard } from './card-samples';
 import { sampleInsightCards } from './insight-card-samples';
 
 /** Renders cards with the adaptivecards UMD bundle in Debian's headless Chromium (as scripts/render-cards.ts does). */
@@ -59,6 +59,15 @@ describe('cards rendered in headless Chromium', function () {
     assert.ok(status.height > 100);
   });
 
+  it("a participant's card renders their poor stream, their side's hints and the one fix, with no binding left", async () => {
+    const rendered = await renderer.render(sampleParticipantCard());
+    assert.deepEqual(rendered.events, []);
+    assert.equal(Math.round(rendered.width), CARD_WIDTH_PX);
+    assert.ok(rendered.text.includes('Audio you sent: Jitter 64 ms (poor above 30 ms)'), rendered.text);
+    assert.ok(rendered.text.includes('One thing to try'));
+    assert.doesNotMatch(rendered.text, /\$\{|\{\{DATE|Megan/);
+  });
+
   it('the help card breaks no word at Teams’ chat width (the Who column once drew "Everyon / e")', async () => {
     const help = await renderer.render(buildHelpCard(CHAT_COMMANDS));
     assert.deepEqual(help.events, []);
@@ -76,6 +85,7 @@ describe('cards rendered in headless Chromium', function () {
       'top-networks': ['Chart.HorizontalBar', 'Chart.HorizontalBar'],
       'my-calls': [],
       'user-calls': [],
+      'last-call': [],
       'weekly-report': ['Chart.Line', 'Chart.HorizontalBar', 'Chart.HorizontalBar', 'Chart.HorizontalBar'],
     };
     assert.deepEqual(Object.keys(cards), Object.keys(expected));

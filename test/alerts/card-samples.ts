@@ -1,6 +1,9 @@
 import { resolveScoringOptions, scoreCallRecord, type JsonObject, type ScoringOptions } from '../../src/quality';
 import {
+  assessCall,
   buildAlertCard,
+  buildParticipantCard,
+  participantSideOf,
   CHAT_COMMANDS,
   buildDigestCard,
   buildHelpCard,
@@ -14,6 +17,7 @@ import {
   type DigestItem,
 } from '../../src/alerts';
 import { loadFixture } from '../support/graph-fixtures';
+import { meetingPerson, meetingRecord } from '../support/group-call-record';
 import { sampleInsightCards } from './insight-card-samples';
 
 /** The call-record fixtures (the sessions pages are not records). */
@@ -222,6 +226,20 @@ export function sampleCards(): Record<string, AdaptiveCardDocument> {
       failedCallsLast24h: 3,
     }),
     thresholds: buildThresholdsCard(resolveScoringOptions({ profile: 'cqd', thresholds: { 'audio.averageJitter': 40 } })),
+    participant: sampleParticipantCard(),
     ...sampleInsightCards(),
   };
+}
+
+/**
+ * A participant's card (ALERT_PARTICIPANTS): Owen, on the branch office's Wi-Fi and short of CPU,
+ * sent poor audio to a meeting Megan organized; his card shows only his side.
+ */
+export function sampleParticipantCard(): AdaptiveCardDocument {
+  const megan = meetingPerson('0d000000-0000-4000-8000-000000000001', 'Megan Bowen');
+  const owen = meetingPerson('0d000000-0000-4000-8000-000000000002', 'Owen Franklin', { ip: '10.2.0.44', subnet: '10.2.0.0', connectionType: 'wifi', cpuRatio: 0.35, sentJitterMs: 64 });
+  const record = meetingRecord({ id: 'b16b16b1-0000-4000-8000-000000002000', organizer: megan, people: [megan, owen] });
+  const place = ({ subnet }: { subnet: string | null }) => (subnet === '10.2.0.0' ? { buildingName: 'Branch Office', networkName: 'Branch Wi-Fi' } : null);
+  const assessment = assessCall(record, resolveScoringOptions(), { place });
+  return buildParticipantCard({ assessment, side: participantSideOf(assessment, owen.id)! });
 }

@@ -4,7 +4,7 @@ import { commandTextOf } from '../../src/alerts/chat-command';
 import { resolveScoringOptions } from '../../src/quality';
 
 /** Every argument mistake parseCommand answers with a usage message, one per command that takes arguments. */
-const WRONG_ARGUMENTS = ['recent 0', 'recent x', 'check', 'check a b', 'check file:', 'set threshold audio.averageJitter', 'profile a b', 'alert now', 'mute 0', 'mute 10000'];
+const WRONG_ARGUMENTS = ['recent 0', 'recent x', 'check', 'check a b', 'check file:', 'set threshold audio.averageJitter', 'profile a b', 'alert now', 'mute 0', 'mute 10000', 'last call please'];
 
 /** Every string anywhere in a JSON value. */
 function stringsIn(value: unknown): string[] {
@@ -28,6 +28,10 @@ describe('alerts: chat command parsing', () => {
     assert.deepEqual(parseCommand('recent 3'), { name: 'recent', count: 3 });
     assert.deepEqual(parseCommand('recent 500'), { name: 'recent', count: 50 });
     assert.deepEqual(parseCommand('check 2f1a1100-b174-40a0-aba7-0b405e01ed92'), { name: 'check', callId: '2f1a1100-b174-40a0-aba7-0b405e01ed92' });
+    assert.deepEqual(parseCommand('check 3'), { name: 'check-number', number: 3 });
+    assert.deepEqual(parseCommand('<at>Call Quality</at> check #12'), { name: 'check-number', number: 12 });
+    assert.deepEqual(parseCommand('Last Call'), { name: 'last-call' });
+    assert.equal(parseCommand('last week').name, 'unknown');
     assert.deepEqual(parseCommand('check file:./records/My Call.json'), { name: 'check-file', path: './records/My Call.json' });
     assert.deepEqual(parseCommand('thresholds'), { name: 'thresholds' });
     assert.deepEqual(parseCommand('set threshold audio.averageJitter 40'), { name: 'set-threshold', key: 'audio.averageJitter', value: '40' });
@@ -65,7 +69,7 @@ describe('alerts: chat command parsing', () => {
       if (text.startsWith('http')) continue; // the card's $schema
       assert.doesNotMatch(text.replace(/<\/?at>/g, ''), /[<>]/, `"${text}" has angle brackets`);
     }
-    assert.ok(CHAT_COMMANDS.some((command) => command.name === 'check CALL-ID'), 'placeholders are in capitals');
+    assert.ok(CHAT_COMMANDS.some((command) => command.name === 'check N|CALL-ID'), 'placeholders are in capitals');
   });
 
   it('still parses the commands as the help card writes them, with real values for the placeholders', () => {

@@ -1,4 +1,5 @@
 import {
+  buildLastCallCard,
   buildPersonCallsCard,
   buildTopCard,
   buildTrendsCard,
@@ -36,6 +37,12 @@ export function samplePersonCallsCard(own: boolean, limit = 15): AdaptiveCardDoc
   return buildPersonCallsCard({ ...theirs, calls: theirs.calls.slice(0, limit), days: 7, from, to: SAMPLE_LAST_DAY, more: theirs.calls.length > limit }, own);
 }
 
+/** `last call` for the same person as {@link samplePersonCallsCard}: their newest call in the generated history. */
+export function sampleLastCallCard(): AdaptiveCardDocument {
+  const person = GENERATED_PEOPLE[1]!;
+  return buildLastCallCard(personCallsOf(person.userId!, sampleHistory()).calls[0] ?? null, 90);
+}
+
 /** The weekly report of the week before {@link SAMPLE_LAST_DAY}'s Monday. */
 export function sampleWeeklyReportCard(): AdaptiveCardDocument {
   const aggregates = aggregatesOf(sampleHistory(), addDays(SAMPLE_LAST_DAY, -1), 14);
@@ -50,6 +57,7 @@ export function sampleInsightCards(): Record<string, AdaptiveCardDocument> {
     'top-networks': sampleTopCard('networks', 30),
     'my-calls': samplePersonCallsCard(true),
     'user-calls': samplePersonCallsCard(false),
+    'last-call': sampleLastCallCard(),
     'weekly-report': sampleWeeklyReportCard(),
   };
 }

@@ -123,12 +123,13 @@ describe('the digest card', () => {
 });
 
 describe('the recent calls card', () => {
-  it('lists the calls in the order given', () => {
+  it('lists the calls in the order given, numbered from 1 for check N', () => {
     const card = buildRecentCallsCard([item(3), item(1), item(2)]);
     assertValid(card);
     const text = cardText(card);
     assert.match(text, /^Recent poor calls \(3\)$/m);
-    assert.deepEqual([...text.matchAll(/^Organizer (\d)$/gm)].map((match) => match[1]), ['3', '1', '2']);
+    assert.deepEqual([...text.matchAll(/^(\d)\. Organizer (\d)$/gm)].map((match) => `${match[1]}:${match[2]}`), ['1:3', '2:1', '3:2']);
+    assert.match(text, /check 1/);
     assert.match(text, /\{\{DATE\(2026-03-02T09:00:00Z, SHORT\)\}\}/);
   });
   it('says so when there is none', () => {

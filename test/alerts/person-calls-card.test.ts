@@ -13,9 +13,9 @@ describe("a person's calls card", () => {
     assert.deepEqual(validateCard(card).errors, []);
     const [table] = elementsOfType(card, 'Table');
     assert.deepEqual(tableRows(table!), [
-      ['When', 'Organizer', 'Poor (yours)', 'Rating', 'Where'],
-      ['{{DATE(2026-03-02T11:00:00Z, COMPACT)}} {{TIME(2026-03-02T11:00:00Z)}}', 'Olga Ahlgren', '2 of 3 (audio)', 'not rated', 'HQ, Wi-Fi 5 GHz'],
-      ['{{DATE(2026-03-02T09:00:00Z, COMPACT)}} {{TIME(2026-03-02T09:00:00Z)}}', 'Olga Ahlgren', '2 of 4 (audio, video)', '★☆☆☆☆ bad', 'HQ, Wi-Fi 5 GHz'],
+      ['#', 'When', 'Organizer', 'Poor (yours)', 'Rating', 'Where'],
+      ['1', '{{DATE(2026-03-02T11:00:00Z, COMPACT)}} {{TIME(2026-03-02T11:00:00Z)}}', 'Olga Ahlgren', '2 of 3 (audio)', 'not rated', 'HQ, Wi-Fi 5 GHz'],
+      ['2', '{{DATE(2026-03-02T09:00:00Z, COMPACT)}} {{TIME(2026-03-02T09:00:00Z)}}', 'Olga Ahlgren', '2 of 4 (audio, video)', '★☆☆☆☆ bad', 'HQ, Wi-Fi 5 GHz'],
     ]);
     assert.match(cardText(card), /^Your calls\nLast 7 days: 24 Feb – 2 Mar 2026 \(UTC days\)/);
     assert.match(cardText(card), /2 calls: 2 with poor streams on your side, 1 bad rating\./);

@@ -162,3 +162,18 @@ describe('loadConfig: ALERT_FAILURES', () => {
     assert.equal(error.message, 'Configuration error: ALERT_FAILURES="sometimes" is not valid: must be on or off.');
   });
 });
+
+describe('loadConfig: ALERT_PARTICIPANTS', () => {
+  it('tells no participant unless asked, and takes poor-side or raters', () => {
+    assert.equal(loadConfig({}).alerts.participants, 'off');
+    assert.equal(loadConfig({ ALERT_PARTICIPANTS: 'poor-side' }).alerts.participants, 'poor-side');
+    assert.equal(loadConfig({ ALERT_PARTICIPANTS: 'raters' }).alerts.participants, 'raters');
+  });
+
+  it('refuses anything else in one line naming the variable and the value', () => {
+    const error = refusal({ ALERT_PARTICIPANTS: 'everyone' });
+    assert.equal(error.variable, 'ALERT_PARTICIPANTS');
+    assert.match(error.message, /^Configuration error: ALERT_PARTICIPANTS="everyone" is not valid: .*off.*poor-side.*raters/);
+    assert.ok(!error.message.includes('\n'));
+  });
+});

@@ -127,7 +127,7 @@ describe('Teams app manifest', () => {
     const listed = new Set(lists.flatMap((list) => list.commands.map((command) => command.title)));
     assert.deepEqual(
       [...COMMAND_TITLES].sort(),
-      ['alert here', 'alert off', 'check', 'export', 'help', 'mute', 'my calls', 'profile', 'recent', 'report', 'set threshold', 'status', 'thresholds', 'top', 'trends', 'unmute', 'user'],
+      ['alert here', 'alert off', 'check', 'export', 'help', 'last call', 'mute', 'my calls', 'profile', 'recent', 'report', 'set threshold', 'status', 'thresholds', 'top', 'trends', 'unmute', 'user'],
     );
     assert.deepEqual(COMMAND_TITLES.filter((command) => !listed.has(command)), [], 'every chat command is listed somewhere');
     for (const list of lists) {

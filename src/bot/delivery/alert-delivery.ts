@@ -1,4 +1,4 @@
-import { adminsGetCard, cardPlanFor, failuresOf, type ChannelPolicy, type OrganizerNotice } from '../../alerts';
+import { adminsGetCard, cardPlanFor, failuresOf, type ChannelPolicy, type OrganizerNotice, type ParticipantAlerts } from '../../alerts';
 import { BackgroundLoop } from '../../background-loop';
 import type { Logger } from '../../logger';
 import { adminsChannelOf, saveOrganizerNotice } from '../../settings';
@@ -12,6 +12,7 @@ import type { PlannedCard } from './planned-card';
 import { countOutcomes, emptyRound, isIdleRound, mapLimited, sumRounds, type CardOutcome, type DeliveryRound } from './delivery-round';
 import { settleCall, type CallResult } from './job-settlement';
 import { OrganizerChats, type InstallForUser, type OrganizerOutcome } from './organizer-chat';
+import { planParticipantCards } from './participant-cards';
 
 export interface AlertDeliveryOptions {
   store: Store;
@@ -19,6 +20,8 @@ export interface AlertDeliveryOptions {
   logger: Logger;
   /** `all`: the admins' channel gets every alert; `poor`: only calls whose quality is poor. */
   channelPolicy: ChannelPolicy;
+  /** `ALERT_PARTICIPANTS`: which participants are told about their own side in their 1:1 chat (`off` unless said). */
+  participantAlerts?: ParticipantAlerts;
   /** The admins' channel (a conversation record key) when no tenant chose one with `alert here`. */
   defaultAlertChannelKey?: string | null;
   /** With `installForUser`: install the app for an organizer who does not have it, then open the chat. */
@@ -46,7 +49,8 @@ export interface AlertDeliveryOptions {
 
 /**
  * Delivers alert cards: drains the store's alert jobs, sends each call's card to its organizer
- * (1:1) and to the admins' channel (a new thread), updates cards already sent when a newer version
+ * (1:1), to the admins' channel (a new thread) and, with `participantAlerts`, a card about their own
+ * side to the participants who suffered (1:1), updates cards already sent when a newer version
  * arrives, keeps every conversation inside Teams' rate limits by folding what does not fit into a
  * digest card, and retries what failed. An alert job completes only once each of its cards was
  * delivered, folded into a delivered digest, or found undeliverable for good (conversation gone,
@@ -149,7 +153,8 @@ export class AlertDelivery {
 
     const organizers = await mapLimited(calls, this.concurrency, (call) => this.organizers.resolve(call));
     const organizerCards = calls.flatMap((call, index) => organizerCardOf(call, organizers[index]!));
-    const first = await this.conversations.deliver(organizerCards);
+    const participants = await planParticipantCards(calls, { store, chats: this.organizers, mode: this.options.participantAlerts ?? 'off', concurrency: this.concurrency });
+    const first = await this.conversations.deliver([...organizerCards, ...participants.cards]);
 
     const notices = calls.map((call, index) => organizerNoticeOf(organizers[index]!, organizerCards, first.outcomes, call));
     const adminCards = await this.planAdminCards(calls, organizers, notices);
@@ -159,7 +164,9 @@ export class AlertDelivery {
     const now = this.clock();
     const settlement = { store, logger, maxAttempts: this.options.maxAttempts ?? 12, random: this.random };
     const settled: Awaited<ReturnType<typeof settleCall>>[] = [];
-    for (const [index, call] of calls.entries()) settled.push(await settleCall(call, resultOf(call, organizers[index]!, outcomes), now, settlement));
+    for (const [index, call] of calls.entries()) {
+      settled.push(await settleCall(call, resultOf(call, organizers[index]!, outcomes, participants.failures.get(call) ?? []), now, settlement));
+    }
     const round = sumRounds(
       { jobs: jobs.length, retried: held.retried, killed, digests: first.digests + second.digests },
       countOutcomes(outcomes.values()),
@@ -183,7 +190,7 @@ export class AlertDelivery {
       const plan = cardPlanFor(call.stored, existing);
       if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality, existing, failuresOf(call.assessment.report).length > 0)) continue;
       await saveOrganizerNotice(store.settings, call.tenantId, call.callId, notices[index]!);
-      cards.push({ call, audience: 'admins', conversation: channel, existing, mode: plan, organizerMutedUntil: null, organizerNotice: notices[index]! });
+      cards.push({ call, audience: 'admins', conversation: channel, existing, mode: plan, organizerMutedUntil: null, organizerNotice: notices[index]!, side: null });
     }
     return cards;
   }
@@ -197,7 +204,7 @@ export class AlertDelivery {
 function organizerCardOf(call: CallToDeliver, outcome: OrganizerOutcome): PlannedCard[] {
   if (outcome.kind !== 'card') return [];
   const { conversation, existing, mode, mutedUntil } = outcome;
-  return [{ call, audience: 'organizer', conversation, existing, mode, organizerMutedUntil: mutedUntil, organizerNotice: { reachable: true, reason: null } }];
+  return [{ call, audience: 'organizer', conversation, existing, mode, organizerMutedUntil: mutedUntil, organizerNotice: { reachable: true, reason: null }, side: null }];
 }
 
 /** What the admins' card says about the organizer: from the resolution, or from their card's delivery. */
@@ -218,8 +225,8 @@ function organizerNoticeOf(outcome: OrganizerOutcome, cards: readonly PlannedCar
 }
 
 /** What a call's cards came to, for settling its jobs. */
-function resultOf(call: CallToDeliver, organizer: OrganizerOutcome, outcomes: ReadonlyMap<PlannedCard, CardOutcome>): CallResult {
-  const failures = organizer.kind === 'retry' ? [organizer.failure] : [];
+function resultOf(call: CallToDeliver, organizer: OrganizerOutcome, outcomes: ReadonlyMap<PlannedCard, CardOutcome>, participantFailures: readonly string[]): CallResult {
+  const failures = organizer.kind === 'retry' ? [organizer.failure, ...participantFailures] : [...participantFailures];
   const deferredUntil: number[] = [];
   for (const [card, outcome] of outcomes) {
     if (card.call !== call) continue;

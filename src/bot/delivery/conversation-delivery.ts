@@ -1,26 +1,15 @@
-import {
-  alertCardFor,
-  alertSummaryLine,
-  buildDigestCard,
-  decodeAcknowledgement,
-  digestItemOfStored,
-  digestSummaryLine,
-  failuresOf,
-  splitForBudget,
-  worstFirst,
-} from '../../alerts';
+import { PARTICIPANT_CARD_TYPE, splitForBudget, worstFirst } from '../../alerts';
 import type { Logger } from '../../logger';
 import type { Telemetry } from '../../telemetry';
 import { clearSending, markSending, sendingMarkerOf } from '../../settings';
 import type { SentCard, Store } from '../../store';
-import { cardActivity } from '../card-activity';
 import type { ProactiveMessenger } from '../proactive-messenger';
 import type { ConversationSendBudget } from '../send-budget';
 import { describeConnectorFailure, goneReasonOf, isConversationGone } from '../teams-send-error';
+import { digestActivity, plannedCardActivity } from './card-activities';
 import { mapLimited, type CardOutcome } from './delivery-round';
 import { DeliveryTelemetry } from './delivery-telemetry';
 import type { PlannedCard } from './planned-card';
-
 
 /** What {@link ConversationDelivery} needs. */
 export interface ConversationDeliveryOptions {
@@ -192,29 +181,14 @@ export class ConversationDelivery {
   }
 
   private async postDigestNow(folded: PlannedCard[]): Promise<CardOutcome> {
-    const items = worstFirst(folded.map((card) => ({ report: card.call.assessment.report, startedAt: card.call.stored.startedAt, stored: card.call.stored }))).map(
-      (item) => digestItemOfStored(item.stored),
-    );
-    const digest = buildDigestCard({ audience: folded[0]!.audience, items, totalCount: items.length });
     await this.tenantSlot(folded[0]!.call.tenantId);
-    const activityId = await this.options.messenger.post(folded[0]!.conversation, cardActivity(digest, digestSummaryLine(items.length)));
+    const activityId = await this.options.messenger.post(folded[0]!.conversation, digestActivity(folded));
     await Promise.all(folded.map((card) => this.record(card, undefined, activityId, 'digest')));
     return { kind: 'folded' };
   }
 
   private alertActivity(card: PlannedCard, existing: SentCard | undefined, resentAfterRestart = false) {
-    const { call } = card;
-    const acknowledgedBy = decodeAcknowledgement(existing?.acknowledgedBy, existing?.updatedAt ?? this.options.clock());
-    const document = alertCardFor({
-      assessment: call.assessment,
-      audience: card.audience,
-      tenantId: call.tenantId,
-      acknowledgedBy,
-      organizerMutedUntil: card.organizerMutedUntil,
-      organizerNotice: card.organizerNotice,
-      resentAfterRestart,
-    });
-    return cardActivity(document, alertSummaryLine(call.assessment.report.quality, call.assessment.summary?.organizer?.displayName, failuresOf(call.assessment.report)));
+    return plannedCardActivity(card, existing, this.options.clock(), resentAfterRestart);
   }
 
   /**
@@ -252,7 +226,7 @@ export class ConversationDelivery {
    * and its acknowledgement (`existing`, as read after the update); a new message has neither, so
    * nothing is read between the connector's answer and this write.
    */
-  private async record(card: PlannedCard, existing: SentCard | undefined, activityId: string, cardType: 'alert' | 'digest'): Promise<void> {
+  private async record(card: PlannedCard, existing: SentCard | undefined, activityId: string, kind: 'alert' | 'digest'): Promise<void> {
     const { store, clock } = this.options;
     const now = clock();
     const keep = existing && existing.activityId === activityId;
@@ -262,7 +236,8 @@ export class ConversationDelivery {
       conversationKey: card.conversation.key,
       activityId,
       version: card.call.stored.version,
-      cardType,
+      // A participant's card is its own type: nothing that refreshes the copies of an alert touches it.
+      cardType: kind === 'alert' && card.audience === 'participant' ? PARTICIPANT_CARD_TYPE : kind,
       sentAt: keep ? existing.sentAt : now,
       updatedAt: now,
       acknowledgedBy: keep ? existing.acknowledgedBy : null,

@@ -32,23 +32,34 @@ export interface OrganizerChatsOptions {
 }
 
 /**
- * Finds a call organizer's 1:1 chat with the bot: the stored one, or one opened with
- * `createConversation` (after installing the app for them through Graph, when configured), unless
- * they muted their alerts. Stores a chat it opened.
+ * Finds a person's 1:1 chat with the bot (a call's organizer, or a participant told about their own
+ * side): the stored one, or one opened with `createConversation` (after installing the app for them
+ * through Graph, when configured), unless they muted their alerts. Stores a chat it opened.
  */
 export class OrganizerChats {
   constructor(private readonly options: OrganizerChatsOptions) {}
 
   /** What can be done for the organizer of `call`. */
   async resolve(call: CallToDeliver): Promise<OrganizerOutcome> {
-    const { store, clock } = this.options;
     const organizer = call.assessment.summary?.organizer;
     const userAadId = organizer?.id ?? null;
     if (!userAadId) return { kind: 'unreachable', reason: 'the call record does not name the organizer', mutedUntil: null };
-    const tenantId = organizer?.tenantId ?? call.tenantId;
+    return this.resolvePerson(call, { userAadId, tenantId: organizer?.tenantId ?? null }, call.stored.alert);
+  }
+
+  /**
+   * What can be done for one person about `call`: their chat (found, or opened unless a new card is
+   * not called for), the card they already have and whether they muted their alerts. `alert` says
+   * whether this version calls for a card of its own for them (an organizer: the call alerts; a
+   * participant: their side is concerned); a card they already have is updated either way.
+   */
+  async resolvePerson(call: CallToDeliver, person: { userAadId: string; tenantId: string | null }, alert: boolean): Promise<OrganizerOutcome> {
+    const { store, clock } = this.options;
+    const { userAadId } = person;
+    const tenantId = person.tenantId ?? call.tenantId;
     const known = await store.conversations.findPersonalConversation(tenantId, userAadId);
     const existing = known ? await store.sentCards.getSentCard(call.tenantId, call.callId, known.key) : undefined;
-    const plan = cardPlanFor(call.stored, existing);
+    const plan = cardPlanFor({ version: call.stored.version, alert }, existing);
     const muted = await mutedUntil(store.settings, userAadId, clock());
     if (plan === 'none') return { kind: 'nothing', reachable: known ? true : undefined, mutedUntil: muted };
     if (muted !== null && plan === 'new') return { kind: 'unreachable', reason: mutedNotice(muted), mutedUntil: muted };
@@ -67,7 +78,7 @@ export class OrganizerChats {
       try {
         await this.options.installForUser(tenantId, userAadId);
       } catch (error) {
-        logger.warn({ tenantId, userAadId, err: (error as Error).message }, 'could not install the app for the organizer');
+        logger.warn({ tenantId, userAadId, err: (error as Error).message }, 'could not install the app for the person');
       }
     }
     const source = (await store.conversations.listConversations({ tenantId })).find((record) => record.serviceUrl);
@@ -81,8 +92,8 @@ export class OrganizerChats {
       return { kind: 'opened', conversation };
     } catch (error) {
       const failure = describeConnectorFailure(error);
-      if (isTransientFailure(failure)) return { kind: 'retry', failure: `Opening the organizer's chat failed: ${(error as Error).message}` };
-      logger.info({ tenantId, userAadId, status: failure.status, code: failure.code }, 'organizer cannot be reached');
+      if (isTransientFailure(failure)) return { kind: 'retry', failure: `Opening a 1:1 chat failed: ${(error as Error).message}` };
+      logger.info({ tenantId, userAadId, status: failure.status, code: failure.code }, 'person cannot be reached in a 1:1 chat');
       const reason =
         failure.status === 403 || failure.status === 404 ? 'the app is not installed for them' : `Teams refused to open a chat with them (${failure.message})`;
       return { kind: 'unreachable', reason };

@@ -12,6 +12,7 @@ import {
   failuresOf,
   failureTitle,
   parseCommand,
+  RECENT_ROWS_SHOWN,
   type CallAssessment,
   type ChatCommand,
 } from '../../alerts';
@@ -23,6 +24,7 @@ import { readableTime, requireAdmin } from './command-replies';
 import type { BotServices } from '../bot-services';
 import { cardActivity } from '../card-activity';
 import { channelDataOf, channelRecordOf, conversationKindOf, tenantOf } from '../conversation-records';
+import { callOfNumber, rememberShownCalls } from './call-numbers';
 import { INSIGHT_COMMANDS } from './insight-commands';
 import { REPORT_COMMANDS } from './report-commands';
 
@@ -72,29 +74,19 @@ const HANDLERS: HandlerTable = {
   },
 
   async recent(context, command, services) {
-    const reports = await services.store.reports.recentReports({ tenantId: tenantOf(context.activity) ?? undefined, alertOnly: true, limit: command.count });
+    const tenantId = tenantOf(context.activity);
+    const reports = await services.store.reports.recentReports({ tenantId: tenantId ?? undefined, alertOnly: true, limit: command.count });
+    await rememberShownCalls(context, services, 'recent', tenantId, reports.slice(0, RECENT_ROWS_SHOWN).map((report) => report.callId));
     await context.sendActivity(cardActivity(buildRecentCallsCard(reports.map(digestItemOfStored)), `The last ${reports.length} calls with alerts`));
   },
 
   async check(context, command, services) {
-    if (!services.fetchAndScore) {
-      await context.sendActivity('I cannot fetch call records: Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and a secret or certificate). "check file:NAME.json" works without it.');
-      return;
-    }
-    const tenantId = tenantOf(context.activity) ?? services.defaultTenantId;
-    if (!tenantId) {
-      await context.sendActivity('I cannot tell which tenant to fetch the call record from; set GRAPH_TENANT_IDS.');
-      return;
-    }
-    let scored: CallAssessment;
-    try {
-      scored = await services.fetchAndScore(tenantId, command.callId);
-    } catch (error) {
-      services.logger.info({ callId: command.callId, err: (error as Error).message }, 'check: could not fetch the call record');
-      await context.sendActivity(`I could not fetch call record ${command.callId}: ${(error as Error).message}`);
-      return;
-    }
-    await sendCallAssessment(context, scored, tenantId, services);
+    await checkCall(context, tenantOf(context.activity) ?? services.defaultTenantId, command.callId, services);
+  },
+
+  async 'check-number'(context, command, services) {
+    const found = await callOfNumber(context, services, command.number);
+    if (found) await checkCall(context, found.tenantId ?? tenantOf(context.activity) ?? services.defaultTenantId, found.callId, services);
   },
 
   async 'check-file'(context, command, services) {
@@ -212,6 +204,27 @@ const HANDLERS: HandlerTable = {
     await context.sendActivity('Your alerts are on again.');
   },
 };
+
+/** `check`: fetches a call record from Graph, scores it with the tenant's options and answers with its card. */
+async function checkCall(context: TurnContext, tenantId: string | null, callId: string, services: BotServices): Promise<void> {
+  if (!services.fetchAndScore) {
+    await context.sendActivity('I cannot fetch call records: Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and a secret or certificate). "check file:NAME.json" works without it.');
+    return;
+  }
+  if (!tenantId) {
+    await context.sendActivity('I cannot tell which tenant to fetch the call record from; set GRAPH_TENANT_IDS.');
+    return;
+  }
+  let scored: CallAssessment;
+  try {
+    scored = await services.fetchAndScore(tenantId, callId);
+  } catch (error) {
+    services.logger.info({ callId, err: (error as Error).message }, 'check: could not fetch the call record');
+    await context.sendActivity(`I could not fetch call record ${callId}: ${(error as Error).message}`);
+    return;
+  }
+  await sendCallAssessment(context, scored, tenantId, services);
+}
 
 async function sendCallAssessment(context: TurnContext, scored: CallAssessment, tenantId: string | null, services: BotServices): Promise<void> {
   // Only admins can open call analytics in Teams admin center: nobody else is sent there.

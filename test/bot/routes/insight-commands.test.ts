@@ -3,6 +3,7 @@ import { keepCalls, OLGA, SAM, twoWeeks } from '../../support/history-calls';
 import { rankedSitesDay } from '../../support/ranked-history';
 import { elementsOfType, tableRows } from '../../alerts/card-inspection';
 import { ADMIN, BotHarness, OWEN, type TestUser } from '../bot-harness';
+import { cardStrings } from '../card-inspection';
 
 /** Olga of the hand-built history, as a Teams user (an ordinary user, not an admin). */
 const OLGA_USER: TestUser = { id: '29:olga', name: 'Olga Ahlgren', aadObjectId: OLGA.userId! };
@@ -73,17 +74,40 @@ describe('bot: insight commands over HTTP', () => {
     const { cards } = await harness.ask(harness.personalMessage('my calls', OLGA_USER));
     assert.equal(cards.length, 1);
     const [table] = elementsOfType(cards[0], 'Table');
-    // Olga was in C and A this week (not in B, D or the sites' calls).
+    // Olga was in C and A this week (not in B, D or the sites' calls), numbered for check N.
     assert.deepEqual(
-      tableRows(table!).slice(1).map((row) => row.slice(1)),
+      tableRows(table!).slice(1).map((row) => [row[0], ...row.slice(2)]),
       [
-        ['Olga Ahlgren', '2 of 3 (audio)', 'not rated', 'HQ, Wi-Fi 5 GHz'],
-        ['Olga Ahlgren', '2 of 4 (audio, video)', '★☆☆☆☆ bad', 'HQ, Wi-Fi 5 GHz'],
+        ['1', 'Olga Ahlgren', '2 of 3 (audio)', 'not rated', 'HQ, Wi-Fi 5 GHz'],
+        ['2', 'Olga Ahlgren', '2 of 4 (audio, video)', '★☆☆☆☆ bad', 'HQ, Wi-Fi 5 GHz'],
       ],
     );
     const owen = await harness.ask(harness.personalMessage('my calls 30d', OWEN));
     assert.equal(elementsOfType(owen.cards[0], 'Table').length, 0);
     assert.ok(JSON.stringify(owen.cards[0]).includes('No call of yours was scored in this period.'));
+  });
+
+  it("answers last call with the sender's own newest call and the verdict of their side", async () => {
+    const { cards } = await harness.ask(harness.personalMessage('last call', OLGA_USER));
+    assert.equal(cards.length, 1);
+    const strings = cardStrings(cards[0]);
+    // Her newest is C (03-02 11:00; D on 03-05 was Ravi's and Sam's): of her three streams, she sent
+    // a poor audio stream and received one from the guest; the video she received was good.
+    assert.ok(strings.includes('Poor on your side: 2 of your 3 streams crossed a threshold (audio).'), strings.join(' | '));
+    assert.ok(strings.includes('Meeting or group call · {{DATE(2026-03-02T11:00:00Z, SHORT)}} {{TIME(2026-03-02T11:00:00Z)}}'), 'when, in the reader\'s time zone');
+    assert.ok(strings.includes('HQ, Wi-Fi 5 GHz'), 'where she was');
+    assert.ok(strings.includes('not rated'), 'she did not rate C');
+    assert.ok(!strings.some((text) => /Sam Chen|Ravi Bose/.test(text)), 'nobody else is named (she organized C)');
+
+    const sam = await harness.ask(harness.personalMessage('last call', { id: '29:sam', name: 'Sam Chen', aadObjectId: SAM.userId! }));
+    // Sam's newest is D (03-05): the video Ravi sent him was poor, the two audio streams good.
+    assert.ok(cardStrings(sam.cards[0]).includes('Poor on your side: 1 of your 3 streams crossed a threshold (video).'));
+
+    const owen = await harness.ask(harness.personalMessage('last call', OWEN));
+    assert.ok(cardStrings(owen.cards[0]).includes('No call of yours was scored in the last 90 days.'));
+    const channel = await harness.ask(harness.channelMessage('last call', OLGA_USER));
+    assert.equal(channel.cards.length, 0);
+    assert.match(channel.texts[0]!, /only in our 1:1 chat/);
   });
 
   it("refuses user to non-admins, and shows an admin one person's calls found by name, UPN or id", async () => {
@@ -96,7 +120,7 @@ describe('bot: insight commands over HTTP', () => {
       const [table] = elementsOfType(cards[0], 'Table');
       // Sam was in D (received the poor video), C (received Olga's poor audio) and B (only version 2 is kept).
       assert.deepEqual(
-        tableRows(table!).slice(1).map((row) => row[2]),
+        tableRows(table!).slice(1).map((row) => row[3]),
         ['1 of 3 (video)', '1 of 2 (audio)', '1 of 3 (screen sharing)'],
         who,
       );
