@@ -18,7 +18,7 @@ function item(id: string, edit: (session: any) => void = () => {}) {
 /** Each row's verdict and why, in order. */
 function rows(card: AdaptiveCardDocument): [string, string][] {
   const verdicts = elementsOfType(card, 'TextBlock').filter((block) => ['Failed', 'Poor', 'Rated low', 'Good', 'Not judged'].includes(String(block.text)));
-  const whys = elementsOfType(card, 'RichTextBlock').map((block) => String((block.inlines as { text: string }[])[0]!.text)).filter((text) => text !== 'Abbie Wilkins');
+  const whys = elementsOfType(card, 'RichTextBlock').map((block) => String((block.inlines as { text: string }[])[0]!.text)).filter((text) => !/^(\d+\. )?Abbie Wilkins$/.test(text));
   assert.equal(verdicts.length, whys.length);
   return verdicts.map((verdict, index) => [String(verdict.text), whys[index]!]);
 }

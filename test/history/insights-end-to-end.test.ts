@@ -358,12 +358,16 @@ describe('history: insights end to end, from Graph notifications to the trend an
     const card = await ask(`user ${ABBIE_ID} 7d`);
     // Abbie's side of each call, newest first: C13 LAB, C12 HQW, C11 BRW, C10 HQW, C9 LAB6 (no
     // subnet: placed by 2001:db8:30:5::99 alone), C8 BRW, C7 LAB, C6 HQF, C5 LAB, C4 HQW, C3 BRW, C2 HQF, C1 HQW.
-    const rows = tableWithHeader(card, ['When', 'Organizer', 'Poor (theirs)', 'Rating', 'Where']);
+    const rows = tableWithHeader(card, ['#', 'When', 'Organizer', 'Poor (theirs)', 'Rating', 'Where']);
     assert.deepEqual(
-      rows.map((row) => row[4]),
+      rows.map((row) => row[0]),
+      Array.from({ length: 13 }, (_, i) => String(i + 1)),
+    );
+    assert.deepEqual(
+      rows.map((row) => row[5]),
       ['Lab, Wired', 'HQ, Wired', 'Branch, Wired', 'HQ, Wired', 'Lab, Wired', 'Branch, Wired', 'Lab, Wired', 'HQ, Wi-Fi 5 GHz', 'Lab, Wired', 'HQ, Wired', 'Branch, Wired', 'HQ, Wi-Fi 5 GHz', 'HQ, Wired'],
     );
     // C9: Abbie sent a good audio stream and received Owen's poor one.
-    assert.equal(rows[4]![2], '1 of 2 (audio)');
+    assert.equal(rows[4]![3], '1 of 2 (audio)');
   });
 });
