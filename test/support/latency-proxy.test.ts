@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { TableClient } from '@azure/data-tables';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { startAzurite, type AzuriteInstance } from './azurite';
+import { delayAzurite, type DelayedAzurite } from './latency-proxy';
+
+describe('delayAzurite: Azurite behind latency proxies', function () {
+  this.timeout(60_000);
+  const DELAY_MS = 40;
+  let azurite: AzuriteInstance;
+  let delayed: DelayedAzurite;
+
+  before(async () => {
+    azurite = await startAzurite();
+    delayed = await delayAzurite(azurite, DELAY_MS);
+  });
+  after(async () => {
+    await delayed?.stop();
+    await azurite?.stop();
+  });
+
+  it('passes table requests and answers through, each request held at least the delay', async () => {
+    const table = TableClient.fromConnectionString(delayed.connectionString, 'proxied', { allowInsecureConnection: true });
+    await table.createTable();
+    await table.createEntity({ partitionKey: 'p', rowKey: 'r', value: 'x'.repeat(30_000) });
+    const started = performance.now();
+    const entity = await table.getEntity<{ value: string }>('p', 'r');
+    const elapsed = performance.now() - started;
+    assert.equal(entity.value.length, 30_000);
+    assert.ok(elapsed >= DELAY_MS - 1, `one read took ${elapsed.toFixed(1)} ms, less than the ${DELAY_MS} ms delay`);
+  });
+
+  it('keeps the order of requests on one connection, and serves the queue service too', async () => {
+    const queue = QueueServiceClient.fromConnectionString(delayed.connectionString).getQueueClient('proxied-queue');
+    await queue.create();
+    for (const text of ['one', 'two', 'three']) await queue.sendMessage(text);
+    const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 3 });
+    assert.deepEqual(receivedMessageItems.map((item) => item.messageText), ['one', 'two', 'three']);
+  });
+});

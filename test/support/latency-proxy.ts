@@ -1,0 +1,107 @@
+import net from 'node:net';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, type AzuriteInstance } from './azurite';
+
+/** A TCP proxy on loopback that holds every chunk the client sends for a fixed time before passing it on. */
+export interface LatencyProxy {
+  /** `http://127.0.0.1:<port>`: the proxy's own origin. */
+  readonly origin: string;
+  /** How many connections the proxy has accepted so far. */
+  readonly connections: () => number;
+  /** Closes the listener and every open connection; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a proxy in front of `target` (`host:port`) that delays each chunk from client to server by
+ * `delayMs`, in order, and passes the answers back at once. Real Azure Storage answers in a few
+ * milliseconds while Azurite on loopback answers in well under one, so without this a benchmark
+ * measures one emulator process sharing the cores, not round trips. A request of one chunk (every
+ * request a storage SDK sends with a small body) waits `delayMs` once; its answer does not.
+ */
+export async function startLatencyProxy(target: string, delayMs: number): Promise<LatencyProxy> {
+  const [host, port] = splitHostPort(target);
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer((client) => {
+    accepted += 1;
+    const upstream = net.connect(port, host);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    sockets.add(client).add(upstream);
+    // Chunks leave in arrival order, each no earlier than delayMs after it came.
+    let last = Promise.resolve();
+    client.on('data', (chunk) => {
+      const due = Date.now() + delayMs;
+      last = last.then(
+        () =>
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              if (!upstream.destroyed) upstream.write(chunk);
+              resolve();
+            }, Math.max(0, due - Date.now())),
+          ),
+      );
+    });
+    client.on('end', () => void last.then(() => upstream.end()));
+    upstream.pipe(client);
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', close).on('close', close);
+    upstream.on('error', close).on('close', close);
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
+  const { port: own } = server.address() as net.AddressInfo;
+  let stopped = false;
+  return {
+    origin: `http://127.0.0.1:${own}`,
+    connections: () => accepted,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Azurite behind three latency proxies (blob, queue, table), with a connection string that goes through them. */
+export interface DelayedAzurite {
+  readonly connectionString: string;
+  /** Stops the proxies (not Azurite). */
+  stop(): Promise<void>;
+}
+
+/** Puts a {@link startLatencyProxy} of `delayMs` in front of each of Azurite's three services. */
+export async function delayAzurite(azurite: AzuriteInstance, delayMs: number): Promise<DelayedAzurite> {
+  const services = { Blob: azurite.blobEndpoint, Queue: azurite.queueEndpoint, Table: azurite.tableEndpoint };
+  const proxies: LatencyProxy[] = [];
+  const endpoints: string[] = [];
+  try {
+    for (const [name, endpoint] of Object.entries(services)) {
+      const url = new URL(endpoint);
+      const proxy = await startLatencyProxy(url.host, delayMs);
+      proxies.push(proxy);
+      endpoints.push(`${name}Endpoint=${proxy.origin}${url.pathname};`);
+    }
+  } catch (error) {
+    await Promise.all(proxies.map((proxy) => proxy.stop()));
+    throw error;
+  }
+  return {
+    connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};${endpoints.join('')}`,
+    stop: async () => {
+      await Promise.all(proxies.map((proxy) => proxy.stop()));
+    },
+  };
+}
+
+function splitHostPort(target: string): [string, number] {
+  const colon = target.lastIndexOf(':');
+  const port = Number(target.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port) || port <= 0) throw new Error(`"${target}" is not host:port.`);
+  return [target.slice(0, colon), port];
+}
