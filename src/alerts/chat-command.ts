@@ -40,7 +40,7 @@ export const CHAT_COMMANDS: readonly CommandDescription[] = [
   { name: 'help', description: 'Shows this list.' },
   { name: 'status', description: 'Is data flowing: subscription expiry, last notification, inbox, alerts sent in the last 24 hours.' },
   { name: 'recent N', description: 'The last N calls that raised an alert (10 unless you say).' },
-  { name: 'check N|CALL-ID', description: 'Fetches a call record from Graph, scores it now and shows its card: the call numbered N in your last recent or my calls list, or a call record id.' },
+  { name: 'check N|CALL-ID', description: 'Fetches a call record from Graph, scores it now and shows its card: the call numbered N in your last recent or my calls list, or a call record id. Admins see any call in full; anyone else, in our 1:1 chat, the calls they organized or their own side of calls they took part in.' },
   { name: 'check file:NAME.json', description: 'Scores a call record saved as JSON in the records folder where the bot runs (local use, e.g. the Agents Playground).' },
   { name: 'thresholds', description: 'Shows the quality profile and every threshold in force.' },
   { name: 'set threshold KIND.METRIC VALUE', description: 'Changes one threshold, e.g. set threshold audio.averageJitter 40.', adminOnly: true },

@@ -53,6 +53,7 @@ export {
   type ParticipantAlerts,
 } from './delivery-plan';
 export { poorSidesOf, participantSideOf, type ParticipantSide, type SidePoorStream } from './participant-side';
+export { checkViewFor, type CheckView } from './check-view';
 export { buildParticipantCard, participantDigestItem, participantSummaryLine, type ParticipantCardInput } from './participant-card';
 export { HINT_FIXES, oneFixFor } from './hint-fixes';
 export { PersonList, UNKNOWN_PERSON, type CallPerson } from './call-people';

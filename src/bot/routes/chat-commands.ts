@@ -3,6 +3,9 @@ import type { TurnContext } from 'botbuilder';
 import {
   assessCall,
   buildAlertCard,
+  buildParticipantCard,
+  checkViewFor,
+  participantSummaryLine,
   buildHelpCard,
   buildRecentCallsCard,
   buildStatusCard,
@@ -104,7 +107,8 @@ const HANDLERS: HandlerTable = {
       await context.sendActivity(error.message);
       return;
     }
-    await sendCallAssessment(context, scored, tenantId, services);
+    // A local file is the developer's own: the full card, whoever asks (only admins are sent to Teams admin center).
+    await sendCallAssessment(context, scored, tenantId, 'admins', await isAdmin(context, services.admins));
   },
 
   async thresholds(context, _command, services) {
@@ -205,7 +209,12 @@ const HANDLERS: HandlerTable = {
   },
 };
 
-/** `check`: fetches a call record from Graph, scores it with the tenant's options and answers with its card. */
+/**
+ * `check`: fetches a call record from Graph, scores it with the tenant's options and answers with
+ * the view the sender may see ({@link checkViewFor}): admins the admins' card of any call, anyone
+ * else, in our 1:1 chat only, the organizer's card of a call they organized or their own side of
+ * a call they took part in.
+ */
 async function checkCall(context: TurnContext, tenantId: string | null, callId: string, services: BotServices): Promise<void> {
   if (!services.fetchAndScore) {
     await context.sendActivity('I cannot fetch call records: Graph is not configured (GRAPH_TENANT_IDS, GRAPH_CLIENT_ID and a secret or certificate). "check file:NAME.json" works without it.');
@@ -213,6 +222,11 @@ async function checkCall(context: TurnContext, tenantId: string | null, callId: 
   }
   if (!tenantId) {
     await context.sendActivity('I cannot tell which tenant to fetch the call record from; set GRAPH_TENANT_IDS.');
+    return;
+  }
+  const admin = await isAdmin(context, services.admins);
+  if (!admin && conversationKindOf(context.activity) !== 'personal') {
+    await context.sendActivity("Here I check calls only for the bot's admins, since everyone here would read the card. Ask me in our 1:1 chat: there I show the calls you organized or took part in.");
     return;
   }
   let scored: CallAssessment;
@@ -223,13 +237,23 @@ async function checkCall(context: TurnContext, tenantId: string | null, callId: 
     await context.sendActivity(`I could not fetch call record ${callId}: ${(error as Error).message}`);
     return;
   }
-  await sendCallAssessment(context, scored, tenantId, services);
+  const view = checkViewFor(scored, { isAdmin: admin, userAadId: context.activity.from?.aadObjectId ?? null });
+  if (view.kind === 'refused') {
+    await context.sendActivity(
+      `Call ${callId} is not one you organized or took part in, so only the bot's admins can check it (the people in ADMIN_USER_IDS, or the owners of the team where they ask).`,
+    );
+    return;
+  }
+  if (view.kind === 'participant') {
+    await context.sendActivity(cardActivity(buildParticipantCard({ assessment: scored, side: view.side }), participantSummaryLine(view.side)));
+    return;
+  }
+  await sendCallAssessment(context, scored, tenantId, view.kind, admin);
 }
 
-async function sendCallAssessment(context: TurnContext, scored: CallAssessment, tenantId: string | null, services: BotServices): Promise<void> {
-  // Only admins can open call analytics in Teams admin center: nobody else is sent there.
-  const adminCenterLink = await isAdmin(context, services.admins);
-  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience: 'admins', tenantId, viewOnly: true, adminCenterLink });
+/** Answers with the card of a scored call for `audience`; Teams admin center is linked only for an admin. */
+async function sendCallAssessment(context: TurnContext, scored: CallAssessment, tenantId: string | null, audience: 'admins' | 'organizer', adminCenterLink: boolean): Promise<void> {
+  const card = buildAlertCard({ report: scored.report, summary: scored.summary, audience, tenantId, viewOnly: true, adminCenterLink });
   const failures = failuresOf(scored.report);
   const verdict = failures.length > 0 ? failureTitle(failures).toLowerCase() : scored.report.quality === 'poor' ? 'poor quality' : scored.report.alert ? 'an alert' : 'no alert';
   await context.sendActivity(cardActivity(card, `Call ${scored.report.callId ?? ''}: ${verdict}`));

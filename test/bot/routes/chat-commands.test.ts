@@ -130,6 +130,42 @@ describe('bot: chat commands over HTTP', () => {
     assert.match(JSON.stringify(cards[0]), /"type":"Action.ToggleVisibility","id":"[^"]+","title":"Details"/);
   });
 
+  it("answers check with what the sender may see: admins any call in full, others only their own calls, and only in a 1:1 chat", async () => {
+    const asked: string[] = [];
+    const callId = '2f1a1100-b174-40a0-aba7-0b405e01ed92';
+    // Abbie organized the call and Owen took part (he rated it poor); Nina had nothing to do with it.
+    const NINA = { id: '29:nina', name: 'Nina Stranger', aadObjectId: '0b0b0b0b-0000-4000-8000-00000000000b' };
+    const fetchAndScore: FetchAndScore = async (_tenantId, id) => {
+      asked.push(id);
+      return assessCall(poorRecord(id), resolveScoringOptions({}));
+    };
+    harness = await BotHarness.start({ fetchAndScore });
+
+    const admin = await harness.ask(harness.personalMessage(`check ${callId}`, ADMIN));
+    assert.match(JSON.stringify(admin.cards[0]), /admin\.teams\.microsoft\.com/, 'the admins\' card, with Teams admin center');
+    assert.ok(cardSays(admin.cards[0], 'Owen Franklin') && cardSays(admin.cards[0], /Jitter/), 'every participant and every poor stream');
+
+    const organizer = await harness.ask(harness.personalMessage(`check ${callId}`, ABBIE));
+    assert.ok(cardSays(organizer.cards[0], /^Your peer-to-peer call · /), "the organizer's card of her own call");
+    assert.doesNotMatch(JSON.stringify(organizer.cards[0]), /admin\.teams\.microsoft\.com/);
+
+    const participant = await harness.ask(harness.personalMessage(`check ${callId}`, OWEN));
+    assert.ok(cardSays(participant.cards[0], /only your side of the call/), 'his own side only');
+    assert.ok(cardSays(participant.cards[0], /☆ poor$/), 'with his rating (the fixture: the callee rated it poor)');
+    assert.ok(!cardSays(participant.cards[0], 'Abbie Wilkins'), 'naming nobody else');
+
+    const stranger = await harness.ask(harness.personalMessage(`check ${callId}`, NINA));
+    assert.equal(stranger.cards.length, 0);
+    assert.equal(stranger.texts[0], `Call ${callId} is not one you organized or took part in, so only the bot's admins can check it (the people in ADMIN_USER_IDS, or the owners of the team where they ask).`);
+    assert.deepEqual(asked, [callId, callId, callId, callId]);
+
+    // In a channel everyone reads the answer: only admins are answered, and nothing is fetched for anyone else.
+    const inChannel = await harness.ask(harness.channelMessage(`check ${callId}`, ABBIE));
+    assert.equal(inChannel.cards.length, 0);
+    assert.match(inChannel.texts[0]!, /^Here I check calls only for the bot's admins/);
+    assert.equal(asked.length, 4);
+  });
+
   it('says so when check cannot fetch the record, or Graph is not configured', async () => {
     harness = await BotHarness.start({
       fetchAndScore: async () => {
