@@ -7,6 +7,8 @@ export interface LatencyProxy {
   readonly origin: string;
   /** How many connections the proxy has accepted so far. */
   readonly connections: () => number;
+  /** How many HTTP requests clients have sent through it (chunks that open with a request line). */
+  readonly requests: () => number;
   /** Closes the listener and every open connection; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   const [host, port] = splitHostPort(target);
   const sockets = new Set<net.Socket>();
   let accepted = 0;
+  let requests = 0;
   const server = net.createServer((client) => {
     accepted += 1;
     const upstream = net.connect(port, host);
@@ -30,7 +33,9 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
     sockets.add(client).add(upstream);
     // Chunks leave in arrival order, each no earlier than delayMs after it came.
     let last = Promise.resolve();
-    client.on('data', (chunk) => {
+    client.on('data', (chunk: Buffer) => {
+      // HTTP/1.1 without pipelining: a request's first chunk opens with its request line (a batch's inner requests sit in its body).
+      if (REQUEST_LINE.test(chunk.subarray(0, 16).toString('latin1'))) requests += 1;
       const due = Date.now() + delayMs;
       last = last.then(
         () =>
@@ -59,6 +64,7 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   return {
     origin: `http://127.0.0.1:${own}`,
     connections: () => accepted,
+    requests: () => requests,
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -68,9 +74,13 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   };
 }
 
+const REQUEST_LINE = /^(GET|HEAD|PUT|POST|DELETE|MERGE|PATCH|OPTIONS) /;
+
 /** Azurite behind three latency proxies (blob, queue, table), with a connection string that goes through them. */
 export interface DelayedAzurite {
   readonly connectionString: string;
+  /** How many HTTP requests went to the three services so far. */
+  requests(): number;
   /** Stops the proxies (not Azurite). */
   stop(): Promise<void>;
 }
@@ -93,6 +103,7 @@ export async function delayAzurite(azurite: AzuriteInstance, delayMs: number): P
   }
   return {
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};${endpoints.join('')}`,
+    requests: () => proxies.reduce((sum, proxy) => sum + proxy.requests(), 0),
     stop: async () => {
       await Promise.all(proxies.map((proxy) => proxy.stop()));
     },

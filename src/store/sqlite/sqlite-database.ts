@@ -8,10 +8,15 @@ export class SqliteDatabase {
   private readonly statements = new Map<string, StatementSync>();
   private closed = false;
 
-  constructor(private readonly db: DatabaseSync) {}
+  /** `onStatement` hears the text of every statement about to run (tests count round trips with it). */
+  constructor(
+    private readonly db: DatabaseSync,
+    private readonly onStatement?: (text: string) => void,
+  ) {}
 
-  /** The prepared statement for `text` (prepared on first use). */
+  /** The prepared statement for `text` (prepared on first use). Every caller runs it at once, so this is where statements are counted. */
   sql(text: string): StatementSync {
+    this.onStatement?.(text);
     let statement = this.statements.get(text);
     if (!statement) {
       statement = this.db.prepare(text);

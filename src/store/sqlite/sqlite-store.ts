@@ -23,6 +23,8 @@ export const SQLITE_FILE_NAME = 'call-quality-bot.sqlite';
 export interface SqliteStoreOptions {
   /** Rows per page when the history is listed (default 500); tests use a small one to cross pages. */
   historyPageSize?: number;
+  /** Hears the text of every statement run (including `BEGIN IMMEDIATE` and `COMMIT`): tests and benchmarks count them. */
+  onStatement?: (text: string) => void;
 }
 
 /**
@@ -39,7 +41,7 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   const connection = new DatabaseSync(file);
   connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
   connection.exec(SQLITE_SCHEMA);
-  const db = new SqliteDatabase(connection);
+  const db = new SqliteDatabase(connection, options.onStatement);
   return {
     engine: 'sqlite',
     inbox: createSqliteInbox(db),

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { summarizeCall } from '../../src/alerts';
+import { InboxWorker, IngestStatus } from '../../src/ingest';
+import { createLogger } from '../../src/logger';
+import { resolveScoringOptions } from '../../src/quality';
+import { openSqliteStore, type Store } from '../../src/store';
+import { dropAzureStore, openAzureStore } from '../../src/store/azure';
+import { callRecordWithSessions, startGraphTestEnvironment, TENANT_A, type GraphTestEnvironment } from '../graph/graph-test-environment';
+import { startAzurite, type AzuriteInstance } from '../support/azurite';
+import { delayAzurite, type DelayedAzurite } from '../support/latency-proxy';
+import { seedCallRecord } from '../support/seed-call-record';
+
+/**
+ * Storage round trips per record drained, COUNTED (not read from the code): every HTTP request the
+ * Azure SDK sends to Azurite passes a proxy that counts request lines; every SQLite statement goes
+ * through the store's statement hook. Records are drained by the real worker from the loopback
+ * Graph, history on (as in production), half of them alerting (the seed record, rated poor) and
+ * half quiet (no media: nothing to tell anyone).
+ */
+describe('inbox worker: storage round trips per record drained', function () {
+  this.timeout(120_000);
+  const RECORDS = 16;
+  const silent = createLogger('silent');
+  const callId = (n: number) => `cccccccc-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  let env: GraphTestEnvironment;
+
+  before(async () => {
+    env = await startGraphTestEnvironment();
+  });
+  after(async () => {
+    await env.close();
+  });
+
+  /** Puts RECORDS new records in Graph and the inbox: the even ones alerting, the odd ones quiet. */
+  const seed = async (store: Store, now: number, first: number): Promise<string[]> => {
+    const ids = Array.from({ length: RECORDS }, (_, index) => callId(first + index));
+    ids.forEach((id, index) => env.graph.putRecord(index % 2 === 0 ? seedCallRecord({ id, version: 1 }) : callRecordWithSessions(id, 2, 1, new Date(now - 40 * 60_000).toISOString())));
+    await store.inbox.enqueue(
+      ids.map((id) => ({ tenantId: TENANT_A, callId: id, source: 'notification' as const })),
+      now,
+    );
+    return ids;
+  };
+
+  const workerFor = (store: Store, now: number) =>
+    new InboxWorker({
+      store,
+      source: env.client(),
+      logger: silent,
+      status: new IngestStatus(),
+      scoringFor: async () => resolveScoringOptions(),
+      summarize: summarizeCall,
+      concurrency: RECORDS,
+      clock: () => now,
+      random: () => 0.5,
+    });
+
+  /** Every record is done, scored once, with one history row, and alert jobs exist for the alerting half only. */
+  const assertNothingLostOrDoubled = async (store: Store, ids: string[]) => {
+    for (const [index, id] of ids.entries()) {
+      assert.equal((await store.inbox.get(TENANT_A, id))?.state, 'done', id);
+      assert.equal(await store.reports.processedVersion(TENANT_A, id), 1, id);
+      assert.equal((await store.history.getCall(TENANT_A, id))?.version, 1, id);
+      assert.equal((await store.reports.listAlertJobs(TENANT_A, id)).length, index % 2 === 0 ? 1 : 0, id);
+    }
+  };
+
+  describe('Azure Storage (Azurite)', () => {
+    let azurite: AzuriteInstance;
+    let counted: DelayedAzurite;
+    let store: Store;
+
+    before(async () => {
+      azurite = await startAzurite();
+      counted = await delayAzurite(azurite, 0);
+      store = await openAzureStore({ connectionString: counted.connectionString }, { prefix: 'trips' });
+    });
+    after(async () => {
+      await dropAzureStore({ connectionString: azurite.connectionString }, { prefix: 'trips' }).catch(() => undefined);
+      await store?.close();
+      await counted?.stop();
+      await azurite?.stop();
+    });
+
+    it('drains a new record in at most 7 requests, history included', async () => {
+      const now = Date.now();
+      const ids = await seed(store, now, 1);
+      const worker = workerFor(store, now);
+      const before = counted.requests();
+      const outcomes = await worker.drainOnce();
+      const perRecord = (counted.requests() - before) / RECORDS;
+      assert.deepEqual(outcomes, ids.map(() => 'scored'));
+      await assertNothingLostOrDoubled(store, ids);
+      assert.ok(perRecord <= 7, `${perRecord} requests per record drained`);
+    });
+  });
+
+  describe('SQLite', () => {
+    it('drains a new record in at most 5 statements and 1 commit, history aside', async () => {
+      let statements = 0;
+      let commits = 0;
+      const store = openSqliteStore(
+        { path: ':memory:' },
+        {
+          onStatement: (sql) => {
+            if (sql === 'COMMIT') commits += 1;
+            else if (sql !== 'BEGIN IMMEDIATE' && sql !== 'ROLLBACK') statements += 1;
+          },
+        },
+      );
+      try {
+        const now = Date.now();
+        const ids = await seed(store, now, 101);
+        statements = 0;
+        commits = 0;
+        const outcomes = await workerFor(store, now).drainOnce();
+        assert.deepEqual(outcomes, ids.map(() => 'scored'));
+        const perRecord = { statements: statements / RECORDS, commits: commits / RECORDS };
+        await assertNothingLostOrDoubled(store, ids);
+        assert.ok(perRecord.statements <= 5, `${perRecord.statements} statements per record drained`);
+        assert.ok(perRecord.commits <= 1, `${perRecord.commits} commits per record drained`);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
