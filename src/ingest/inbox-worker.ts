@@ -184,9 +184,10 @@ export class InboxWorker {
         return (await store.inbox.kill(item, this.clock(), reason)) ? 'dead' : 'lease-lost';
       }
       const version = recordVersionOf(record);
-      const processed = await store.reports.processedVersion(item.tenantId, item.callId);
-      if (processed !== null && version <= processed) {
-        log.debug({ version, processed }, 'version already processed');
+      // Read once: what it found goes on to recordReport, which writes over it without reading it again.
+      const processed = await store.reports.processedReport(item.tenantId, item.callId);
+      if (processed.version !== null && version <= processed.version) {
+        log.debug({ version, processed: processed.version }, 'version already processed');
         return (await store.inbox.complete(item, this.clock())) ? 'unchanged' : 'lease-lost';
       }
       const scoring = await this.options.scoringFor(item.tenantId);
@@ -201,7 +202,7 @@ export class InboxWorker {
       // retried and the history write (idempotent per version) repeated, never lost.
       await telemetry.withSpan('callRecord history', {}, () => this.keepHistory(item, record, report, alert));
       const stored = storedReportOf(item, record, report, this.options.summarize(record), this.clock(), alert);
-      const result = await telemetry.withSpan('callRecord record', {}, () => store.reports.recordReport(stored, alert));
+      const result = await telemetry.withSpan('callRecord record', {}, () => store.reports.recordReport(stored, alert, processed));
       if (result.alertQueued) this.options.onAlertQueued?.();
       this.options.status.processed += 1;
       log.info({ version, quality: report.quality, failures: report.failures?.length ?? 0, alert, alertQueued: result.alertQueued }, 'call record scored');

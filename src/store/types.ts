@@ -101,6 +101,17 @@ export interface RecordReportResult {
   alertQueued: boolean;
 }
 
+/**
+ * What a look at a call's report found: the newest version processed, and the engine's note of
+ * the row as read, handed back to {@link ReportStore.recordReport} so it need not read it again.
+ */
+export interface ProcessedReport {
+  /** The newest version processed, or null. */
+  version: number | null;
+  /** Opaque to callers: what the engine read (the row's guard: its ETag, or its version). */
+  readonly seen?: unknown;
+}
+
 /** A decision to alert (or to update an alert already sent) for one version of a call. */
 export interface AlertJob {
   tenantId: string;
@@ -122,13 +133,16 @@ export interface ReportStore {
    * queues an alert job for this version when `queueAlert` is true OR when the newest earlier
    * report had `alert` set (a card was due for it, so the delivery must update what it sent).
    * So each version's alert decision is made once, whatever crashes, and two instances recording
-   * the same version produce one job.
+   * the same version produce one job. `processed` (from {@link ReportStore.processedReport} of the
+   * same call) saves reading the report row again; a row changed since is noticed and read again.
    */
-  recordReport(entry: StoredReport, queueAlert: boolean): Promise<RecordReportResult>;
+  recordReport(entry: StoredReport, queueAlert: boolean, processed?: ProcessedReport): Promise<RecordReportResult>;
   /** The newest report of a call. */
   getReport(tenantId: string, callId: string): Promise<StoredReport | undefined>;
   /** The newest version processed, or null. */
   processedVersion(tenantId: string, callId: string): Promise<number | null>;
+  /** The newest version processed, with what `recordReport` needs to write after it without reading again. */
+  processedReport(tenantId: string, callId: string): Promise<ProcessedReport>;
   /** Recent reports, newest call first; `quality` filters (e.g. 'poor'). */
   recentReports(options: { tenantId?: string; quality?: string; alertOnly?: boolean; limit: number }): Promise<StoredReport[]>;
   /** Leases due alert jobs, oldest first. */

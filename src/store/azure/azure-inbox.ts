@@ -4,7 +4,7 @@ import { completeWork, enqueueChange, killWork, leaseWork, retryWork } from '../
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type WorkRow } from '../record-fields';
 import type { EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
 import { contention } from './azure-store-error';
-import { landed } from './ignore-status';
+import { landed, landedWithETag } from './ignore-status';
 import { QUEUE_LEASE_FIELDS, QueueLeases, type QueueLease, type StoredRow } from './queue-leases';
 import { tableKey } from './table-keys';
 import { boundedText, numberOf } from './table-properties';
@@ -45,7 +45,7 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     const entity = await readRow(table, tableKey(tenantId), tableKey(callId));
     return entity && { row: fromEntity(INBOX_ROW_FIELDS, entity), etag: entity.etag };
   };
-  const replace = (row: InboxRow, etag: string) => landed(table.updateEntity(toEntity(row), 'Replace', { etag }));
+  const replace = (row: InboxRow, etag: string) => landedWithETag(table.updateEntity(toEntity(row), 'Replace', { etag }));
   const leases = new QueueLeases<InboxRow, InboxMessage>(queue, poisonQueue, {
     parseMessage: (body) => {
       const message = body as Partial<InboxMessage> | undefined;
@@ -80,10 +80,10 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
         if (await announce(row, () => landed(table.createEntity(toEntity(row)), [409]))) return true;
       } else if (change.row.state === 'leased') {
         // Processed again after the lease: the holder's message covers it.
-        if (await replace(change.row, stored!.etag)) return false;
+        if ((await replace(change.row, stored!.etag)) !== undefined) return false;
       } else {
         const row: InboxRow = { ...change.row, generation: change.row.generation + 1 };
-        if (await announce(row, () => replace(row, stored!.etag))) return change.becameDue;
+        if (await announce(row, async () => (await replace(row, stored!.etag)) !== undefined)) return change.becameDue;
       }
     }
     throw contention('inbox.enqueue', MAX_WRITE_ATTEMPTS);

@@ -3,15 +3,15 @@ import type { QueueClient } from '@azure/storage-queue';
 import { leased } from '../lease-rules';
 import { ALERT_JOB_FIELDS, pickFields, PREVIOUS_REPORT_FIELDS, REPORT_META_FIELDS, type RecordFields } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
-import type { AlertJob, RecordReportResult, ReportStore, StoredReport } from '../types';
+import type { AlertJob, ProcessedReport, RecordReportResult, ReportStore, StoredReport } from '../types';
 import { contention } from './azure-store-error';
-import { landed } from './ignore-status';
+import { landed, landedWithETag } from './ignore-status';
 import { QUEUE_LEASE_FIELDS, QueueLeases, type QueueLease, type SentMessage, type StoredRow } from './queue-leases';
 import type { EncodedReportBody, ReportBodies } from './report-body';
 import { callPartitionKey } from './table-keys';
 import { boundedText, numberOf, stringOrNull } from './table-properties';
 import { entityProperties, fromEntity } from './table-records';
-import { listRows, readRow } from './table-rows';
+import { listRows, readRow, type Entity } from './table-rows';
 
 /** The RowKey of a call's newest report (and processed version) in its partition. */
 const REPORT_ROW = 'report';
@@ -20,6 +20,16 @@ const ALERT_ROW_PREFIX = 'alert|';
 /** Just past every `alert|…` key (`}` follows `|`). */
 const ALERT_ROW_END = 'alert}';
 const MAX_WRITE_ATTEMPTS = 8;
+/** What a write over the report row needs of it: the version and alert it replaces, its body's blob, and its ETag. */
+const PREVIOUS_ROW_SELECT = ['version', 'alert', 'bodyBlob'];
+
+/** The report row as `processedReport` read it (absent: undefined), for `recordReport` to write over without reading again. */
+class SeenReportRow {
+  constructor(
+    readonly partitionKey: string,
+    readonly entity: Entity | undefined,
+  ) {}
+}
 
 type AlertRow = AlertJob & QueueLease;
 const ALERT_ROW_FIELDS: RecordFields<AlertRow> = { ...ALERT_JOB_FIELDS, ...QUEUE_LEASE_FIELDS };
@@ -56,7 +66,7 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
     read: (message) => readAlert(message.t, message.c, message.v),
     // The job row is created in the report's transaction: once it exists, the message's write has landed.
     reflects: () => true,
-    replace: (row, etag) => landed(table.updateEntity(alertEntity(row), 'Replace', { etag })),
+    replace: (row, etag) => landedWithETag(table.updateEntity(alertEntity(row), 'Replace', { etag })),
   });
 
   const getReport = async (tenantId: string, callId: string): Promise<StoredReport | undefined> => {
@@ -74,16 +84,19 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
     alerts.settle(() => readAlert(job.tenantId, job.callId, job.version), job.leaseToken, operation, now, next);
 
   return {
-    async recordReport(entry, queueAlert): Promise<RecordReportResult> {
+    async recordReport(entry, queueAlert, processed): Promise<RecordReportResult> {
       assertReportVersion(entry);
       const partitionKey = callPartitionKey(entry.tenantId, entry.callId);
+      // The row as the worker's look at it found it; a write over it fails its ETag (or, absent, its create) when it changed since.
+      let seen = processed?.seen instanceof SeenReportRow && processed.seen.partitionKey === partitionKey ? processed.seen : undefined;
       let body: EncodedReportBody | undefined;
       let sent: SentMessage | undefined;
       let committed = false;
       let alertMessageUsed = false;
       try {
         for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-          const previous = await readRow(table, partitionKey, REPORT_ROW, ['version', 'alert', 'bodyBlob']);
+          const previous = seen ? seen.entity : await readRow(table, partitionKey, REPORT_ROW, PREVIOUS_ROW_SELECT);
+          seen = undefined;
           const earlier = previous && fromEntity(PREVIOUS_REPORT_FIELDS, previous);
           const previousHadJob =
             needsPreviousJob(earlier, entry, queueAlert) && (await readRow(table, partitionKey, alertRowKey(earlier.version), ['state'])) !== undefined;
@@ -114,6 +127,12 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
     async processedVersion(tenantId, callId) {
       const entity = await readRow(table, callPartitionKey(tenantId, callId), REPORT_ROW, ['version']);
       return entity ? numberOf(entity, 'version') : null;
+    },
+
+    async processedReport(tenantId, callId): Promise<ProcessedReport> {
+      const partitionKey = callPartitionKey(tenantId, callId);
+      const entity = await readRow(table, partitionKey, REPORT_ROW, PREVIOUS_ROW_SELECT);
+      return { version: entity ? numberOf(entity, 'version') : null, seen: new SeenReportRow(partitionKey, entity) };
     },
 
     async recentReports({ tenantId, quality, alertOnly, limit }) {

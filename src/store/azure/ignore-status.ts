@@ -24,3 +24,11 @@ export async function ignoreStatus<T>(call: Promise<T>, statuses: readonly numbe
 export async function landed(write: Promise<unknown>, statuses: readonly number[] = LOST_RACE): Promise<boolean> {
   return (await ignoreStatus(write.then(() => true), statuses)) === true;
 }
+
+/** Awaits a conditional write that answers with an ETag: the new ETag when it landed ('' when the service gave none), undefined when it lost the race. */
+export async function landedWithETag(write: Promise<{ etag?: string }>, statuses: readonly number[] = LOST_RACE): Promise<string | undefined> {
+  return ignoreStatus(
+    write.then((response) => response.etag ?? ''),
+    statuses,
+  );
+}

@@ -38,8 +38,8 @@ export interface LeasedRowTable<R extends LeasedRow, M> {
    * that write, so a message whose row is missing or older is "in flight" (or orphaned by a crash).
    */
   reflects(row: R, message: M): boolean;
-  /** Replaces the row if its ETag still matches; false when another writer got there first. */
-  replace(row: R, etag: string): Promise<boolean>;
+  /** Replaces the row if its ETag still matches: the new ETag, or undefined when another writer got there first. */
+  replace(row: R, etag: string): Promise<string | undefined>;
 }
 
 /** The longest a queue message can be hidden (7 days). */
@@ -56,6 +56,8 @@ const MAX_RECEIVE_ROUNDS = 4;
 const POISON_AFTER_DEQUEUES = 20;
 /** ETag retries before a write is reported as contention. */
 const MAX_WRITE_ATTEMPTS = 8;
+/** Leases remembered for settling without a read; past this many (holders that never settled) the oldest are forgotten. */
+const MAX_HELD = 4_096;
 
 /**
  * Queue-delivered, table-guarded leases: the storage queue delivers work (a message's visibility
@@ -73,6 +75,13 @@ const MAX_WRITE_ATTEMPTS = 8;
  * remaining time. Dropping orphaned messages uses the message's age by the real clock.
  */
 export class QueueLeases<R extends LeasedRow, M> {
+  /**
+   * The rows this instance leased, as written, with their ETags, by lease token: settling tries
+   * that ETag first instead of reading the row again (a round trip per item). A row changed
+   * meanwhile (a notification during the lease) fails the ETag and is read as before.
+   */
+  private readonly held = new Map<string, StoredRow<R>>();
+
   constructor(
     private readonly queue: QueueClient,
     private readonly poisonQueue: QueueClient,
@@ -134,11 +143,14 @@ export class QueueLeases<R extends LeasedRow, M> {
    * due (pending at its `nextAttemptAt`). False when the lease was lost.
    */
   async settle(read: () => Promise<StoredRow<R> | undefined>, token: string | null, operation: string, now: number, next: (row: R) => R): Promise<boolean> {
+    let known = token === null ? undefined : this.held.get(token);
+    if (token !== null) this.held.delete(token);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const stored = await read();
+      const stored = known ?? (await read());
+      known = undefined;
       if (!stored || !holdsLease(stored.row, token)) return false;
       const settled: R = { ...next(stored.row), leaseMessageId: null, leasePopReceipt: null };
-      if (!(await this.table.replace(settled, stored.etag))) continue;
+      if ((await this.table.replace(settled, stored.etag)) === undefined) continue;
       const { leaseMessageId: messageId, leasePopReceipt: popReceipt } = stored.row;
       if (messageId !== null && popReceipt !== null) {
         if (settled.state === 'pending') await this.hide({ messageId, popReceipt }, settled.nextAttemptAt - now);
@@ -170,10 +182,20 @@ export class QueueLeases<R extends LeasedRow, M> {
         return undefined;
       }
       const leased: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
-      if (await this.table.replace(leased, etag)) return leased;
+      const written = await this.table.replace(leased, etag);
+      if (written !== undefined) {
+        this.hold(leased, written);
+        return leased;
+      }
     }
     // Lost every race: the message comes back when its visibility timeout ends.
     return undefined;
+  }
+
+  private hold(row: R, etag: string): void {
+    if (row.leaseToken === null || etag === '') return;
+    if (this.held.size >= MAX_HELD) this.held.delete(this.held.keys().next().value!);
+    this.held.set(row.leaseToken, { row, etag });
   }
 
   /** A message whose row is not claimable: hidden until the row can be, or dropped when another message covers it. */

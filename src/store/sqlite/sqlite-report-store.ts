@@ -1,8 +1,8 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { leased } from '../lease-rules';
-import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, STORED_REPORT_FIELDS } from '../record-fields';
+import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, STORED_REPORT_FIELDS, type PreviousReport } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
-import type { AlertJob, ReportStore } from '../types';
+import type { AlertJob, ProcessedReport, RecordReportResult, ReportStore, StoredReport } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRecords, type Row } from './sqlite-rows';
@@ -14,6 +14,20 @@ const SAVE_REPORT = REPORTS.upsertSql();
 /** Two instances recording the same version produce one job. */
 const CREATE_ALERT_JOB = ALERT_JOBS.insertSql({ orIgnore: true });
 const READ_REPORT = 'SELECT * FROM reports WHERE tenant_id = ? AND call_id = ?';
+const READ_PREVIOUS = 'SELECT version, alert FROM reports WHERE tenant_id = ? AND call_id = ?';
+/** A new call's first report, when no row was there when looked at (a row there now: nothing written). */
+const CREATE_REPORT = REPORTS.insertSql({ orIgnore: true });
+/** A newer report over the one looked at, only while that one is still there (the version is the row's guard, as the ETag is on Azure). */
+const REPLACE_SEEN_REPORT = `${REPORTS.updateSql()} AND version = ?`;
+
+/** The report row as `processedReport` read it (absent: undefined), for `recordReport` to write over without reading again. */
+class SeenReport {
+  constructor(
+    readonly tenantId: string,
+    readonly callId: string,
+    readonly previous: PreviousReport | undefined,
+  ) {}
+}
 
 /**
  * Reports, processed versions and alert jobs on SQLite: the newest report per call in `reports`,
@@ -22,20 +36,38 @@ const READ_REPORT = 'SELECT * FROM reports WHERE tenant_id = ? AND call_id = ?';
  */
 export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
   const jobs = new SqliteLeases(db, ALERT_JOBS, 'createdAt');
+  /** The shared decision, reading whether the previous version had a job only when it matters (inside the caller's transaction). */
+  const decide = (previous: PreviousReport | undefined, entry: StoredReport, queueAlert: boolean): RecordReportResult => {
+    const previousHadJob =
+      needsPreviousJob(previous, entry, queueAlert) &&
+      db.sql('SELECT 1 AS found FROM alert_jobs WHERE tenant_id = ? AND call_id = ? AND version = ?').get(entry.tenantId, entry.callId, previous.version) !== undefined;
+    return recordDecision(previous, entry, queueAlert, previousHadJob);
+  };
+  /** Creates the alert job the decision queues (the report is written). */
+  const queued = (entry: StoredReport, decision: RecordReportResult): RecordReportResult => {
+    if (decision.alertQueued) db.sql(CREATE_ALERT_JOB).run(...ALERT_JOBS.values(newAlertJob(entry)));
+    return decision;
+  };
   return {
-    async recordReport(entry, queueAlert) {
+    async recordReport(entry, queueAlert, processed) {
       assertReportVersion(entry);
+      const seen = processed?.seen instanceof SeenReport && processed.seen.tenantId === entry.tenantId && processed.seen.callId === entry.callId ? processed.seen : undefined;
       return db.transaction(() => {
-        const row = db.sql('SELECT version, alert FROM reports WHERE tenant_id = ? AND call_id = ?').get(entry.tenantId, entry.callId) as Row | undefined;
-        const previous = row && PREVIOUS_REPORTS.fromRow(row);
-        const previousHadJob =
-          needsPreviousJob(previous, entry, queueAlert) &&
-          db.sql('SELECT 1 AS found FROM alert_jobs WHERE tenant_id = ? AND call_id = ? AND version = ?').get(entry.tenantId, entry.callId, previous.version) !== undefined;
-        const decision = recordDecision(previous, entry, queueAlert, previousHadJob);
+        if (seen) {
+          const decision = decide(seen.previous, entry, queueAlert);
+          // Versions only grow: refused against the row as seen, it is refused against the row as it is now.
+          if (!decision.accepted) return decision;
+          const written = seen.previous
+            ? db.sql(REPLACE_SEEN_REPORT).run(...REPORTS.updateValues(entry), seen.previous.version)
+            : db.sql(CREATE_REPORT).run(...REPORTS.values(entry));
+          if (Number(written.changes) === 1) return queued(entry, decision);
+          // Another writer changed the row since it was seen: decide on the row as it is now.
+        }
+        const row = db.sql(READ_PREVIOUS).get(entry.tenantId, entry.callId) as Row | undefined;
+        const decision = decide(row && PREVIOUS_REPORTS.fromRow(row), entry, queueAlert);
         if (!decision.accepted) return decision;
         db.sql(SAVE_REPORT).run(...REPORTS.values(entry));
-        if (decision.alertQueued) db.sql(CREATE_ALERT_JOB).run(...ALERT_JOBS.values(newAlertJob(entry)));
-        return decision;
+        return queued(entry, decision);
       });
     },
     async getReport(tenantId, callId) {
@@ -45,6 +77,11 @@ export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
     async processedVersion(tenantId, callId) {
       const row = db.sql('SELECT version FROM reports WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as Row | undefined;
       return row ? Number(row.version) : null;
+    },
+    async processedReport(tenantId, callId): Promise<ProcessedReport> {
+      const row = db.sql(READ_PREVIOUS).get(tenantId, callId) as Row | undefined;
+      const previous = row && PREVIOUS_REPORTS.fromRow(row);
+      return { version: previous?.version ?? null, seen: new SeenReport(tenantId, callId, previous) };
     },
     async recentReports({ tenantId, quality, alertOnly, limit }) {
       const where: string[] = [];
