@@ -13,7 +13,8 @@ const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId',
  * each change whole or absent and no other process writes in between.
  */
 export function createSqliteInbox(db: SqliteDatabase): Inbox {
-  const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt');
+  // A notification during a lease sets `requeue` (and `updatedAt`): completing must then make the item pending again.
+  const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt']);
   return {
     async enqueue(requests, now, options = {}) {
       return db.transaction(() => {

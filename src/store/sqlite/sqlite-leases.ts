@@ -3,6 +3,9 @@ import { holdsLease, isClaimable, type Leasable } from '../lease-rules';
 import type { SqliteDatabase } from './sqlite-database';
 import { columnOf, type Row, type SqliteRecords } from './sqlite-rows';
 
+/** Leases remembered for settling in one statement; past this many (holders that never settled) the oldest are forgotten. */
+const MAX_HELD = 4_096;
+
 /**
  * Leased rows on SQLite (inbox work items and alert jobs), the counterpart of the Azure engine's
  * `QueueLeases`: the `(state, next_attempt_at)` index finds the candidates, the shared lease rules
@@ -13,18 +16,30 @@ export class SqliteLeases<R extends Leasable> {
   private readonly readSql: string;
   private readonly insertSql: string;
   private readonly updateSql: string;
+  private readonly settleHeldSql: string;
+  private readonly guard: readonly (keyof R & string)[];
+  /**
+   * The rows this instance leased, as written, by lease token: settling writes over that row in
+   * one guarded statement instead of a read and a write in a transaction. A row changed since (a
+   * lease lost, a notification during the lease) matches no row and is read as before.
+   */
+  private readonly held = new Map<string, R>();
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly records: SqliteRecords<R>,
     /** Which due rows go first. */
     order: keyof R & string,
+    /** The fields another writer may change while a row is leased (besides taking the lease). */
+    changedWhileLeased: readonly (keyof R & string)[] = [],
   ) {
     this.dueSql = `SELECT * FROM ${records.table} WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?)
       ORDER BY ${columnOf(order)} LIMIT ?`;
     this.readSql = `SELECT * FROM ${records.table} WHERE ${records.whereKey()}`;
     this.insertSql = records.insertSql();
     this.updateSql = records.updateSql();
+    this.guard = ['state', 'leaseToken', ...changedWhileLeased];
+    this.settleHeldSql = `${this.updateSql} AND ${records.whereFields(this.guard)}`;
   }
 
   /** The row with the key of `record`, or undefined. */
@@ -52,13 +67,23 @@ export class SqliteLeases<R extends Leasable> {
         .map((row) => {
           const claimed = lease(row, randomUUID());
           this.update(claimed);
+          this.hold(claimed);
           return claimed;
         }),
     );
   }
 
+  private hold(row: R): void {
+    if (row.leaseToken === null) return;
+    if (this.held.size >= MAX_HELD) this.held.delete(this.held.keys().next().value!);
+    this.held.set(row.leaseToken, row);
+  }
+
   /** Writes `next(row)` when `record`'s lease still holds; false when it was lost. */
   settle(record: Partial<R> & { leaseToken: string | null }, next: (row: R) => R): boolean {
+    const held = record.leaseToken === null ? undefined : this.held.get(record.leaseToken);
+    if (record.leaseToken !== null) this.held.delete(record.leaseToken);
+    if (held && Number(this.db.sql(this.settleHeldSql).run(...this.records.updateValues(next(held)), ...this.records.fieldValues(held, this.guard)).changes) === 1) return true;
     return this.db.transaction(() => {
       const row = this.read(record);
       if (!row || !holdsLease(row, record.leaseToken)) return false;

@@ -58,6 +58,26 @@ export class SqliteRecords<T> {
     return valuesIn(this.keyColumns, record);
   }
 
+  /** The values of some fields of a record, for a `WHERE` of {@link whereFields}. */
+  fieldValues(record: Partial<T>, fields: readonly (keyof T & string)[]): SQLInputValue[] {
+    return valuesIn(this.columnsOf(fields), record);
+  }
+
+  /** `col = ? AND …` over some fields (with {@link fieldValues}); `IS` so that a null matches a null. */
+  whereFields(fields: readonly (keyof T & string)[]): string {
+    return this.columnsOf(fields)
+      .map(({ column }) => `${column} IS ?`)
+      .join(' AND ');
+  }
+
+  private columnsOf(fields: readonly string[]): Column[] {
+    return fields.map((field) => {
+      const column = this.columns.find((candidate) => candidate.field === field);
+      if (!column) throw new RangeError(`The table ${this.table} has no field "${field}".`);
+      return column;
+    });
+  }
+
   /** `col = ? AND …` over the key. */
   whereKey(): string {
     return this.keyColumns.map(({ column }) => `${column} = ?`).join(' AND ');
