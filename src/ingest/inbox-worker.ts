@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import { alertDue } from '../alerts';
 import { callHistoryOf, encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insights';
 import { notACallRecordReason, scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
-import type { Store, WorkItem } from '../store';
+import type { CallHistoryRecord, Store, WorkItem } from '../store';
 import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
 import { describeFailure, isPermanentFailure, type CallRecordSource } from './call-record-source';
 import { sanitizeUpstreamText } from '../upstream-text';
@@ -42,7 +42,8 @@ export type ItemOutcome = 'scored' | 'unchanged' | 'retry' | 'dead' | 'lease-los
 
 /**
  * Drains the durable inbox: claims due items, fetches each record from Graph, scores it, and
- * records the report and the alert decision in one transaction. A crash at any point leaves
+ * keeps its history, the report and the alert decision, and settles the item in one store call
+ * (one transaction on SQLite). A crash at any point leaves
  * each item leased (claimed again when the lease runs out) or settled, never lost.
  */
 export class InboxWorker {
@@ -130,10 +131,10 @@ export class InboxWorker {
     );
   }
 
-  /** Keeps the call's history summary (calls without an alert too: they are every rate's denominator). */
-  private async keepHistory(item: WorkItem, record: unknown, report: CallQualityReport, alert: boolean): Promise<void> {
+  /** The call's history summary (calls without an alert too: they are every rate's denominator). */
+  private historyOf(item: WorkItem, record: unknown, report: CallQualityReport, alert: boolean): CallHistoryRecord {
     const call = { ...callHistoryOf({ record, report, tenantId: item.tenantId, source: item.source, place: this.options.place, alert }), callId: item.callId };
-    await this.options.store.history.putCall({
+    return {
       tenantId: item.tenantId,
       callId: item.callId,
       version: recordVersionOf(record),
@@ -141,7 +142,7 @@ export class InboxWorker {
       startedAt: call.startedAt,
       people: peopleOf(call),
       summary: encodeCallHistory(call),
-    });
+    };
   }
 
   private async processInSpan(item: WorkItem, span: TelemetrySpan): Promise<ItemOutcome> {
@@ -198,15 +199,18 @@ export class InboxWorker {
       });
       // The report's `alert` is about quality and ratings; a failed session alerts too unless ALERT_FAILURES is off.
       const alert = alertDue(report, { failures: this.options.alertFailures ?? true });
-      // History first: a crash before the report is recorded leaves the version unprocessed, so it is
-      // retried and the history write (idempotent per version) repeated, never lost.
-      await telemetry.withSpan('callRecord history', {}, () => this.keepHistory(item, record, report, alert));
+      const history = await telemetry.withSpan('callRecord history', {}, () => this.historyOf(item, record, report, alert));
       const stored = storedReportOf(item, record, report, this.options.summarize(record), this.clock(), alert);
-      const result = await telemetry.withSpan('callRecord record', {}, () => store.reports.recordReport(stored, alert, processed));
-      if (result.alertQueued) this.options.onAlertQueued?.();
+      // History (idempotent per version), the report with its alert job, and the item settled, in one store call:
+      // one commit on SQLite; on Azure in that order, so a crash leaves the version unprocessed or the item leased.
+      const kept = await telemetry.withSpan('callRecord record', {}, () =>
+        store.keepScoredCall({ history, report: stored, queueAlert: alert, processed, item, now: this.clock() }),
+      );
+      if (kept.alertQueued) this.options.onAlertQueued?.();
       this.options.status.processed += 1;
-      log.info({ version, quality: report.quality, failures: report.failures?.length ?? 0, alert, alertQueued: result.alertQueued }, 'call record scored');
-      return (await store.inbox.complete(item, this.clock())) ? (result.accepted ? 'scored' : 'unchanged') : 'lease-lost';
+      log.info({ version, quality: report.quality, failures: report.failures?.length ?? 0, alert, alertQueued: kept.alertQueued }, 'call record scored');
+      if (!kept.completed) return 'lease-lost';
+      return kept.accepted ? 'scored' : 'unchanged';
     } catch (error) {
       // A store failure or a bug: keep the item and try again later; nothing is dropped.
       const message = sanitizeUpstreamText((error as Error)?.message ?? String(error));

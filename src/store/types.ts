@@ -1,6 +1,8 @@
 import type { HistoryStore, RunStore } from './history-types';
+import type { KeptCall, ScoredCall } from './scored-call-types';
 
 export type { CallHistoryRecord, DayRollup, HistoryStore, RunStore, ScheduledRun } from './history-types';
+export type { KeptCall, ScoredCall } from './scored-call-types';
 
 /**
  * The one storage interface every piece of state goes through. Two engines implement it:
@@ -261,5 +263,7 @@ export interface Store {
   readonly documents: DocumentStore;
   readonly history: HistoryStore;
   readonly runs: RunStore;
+  /** Keeps a scored version whole: its history, its report (and alert job), and its inbox item completed (see {@link ScoredCall}). */
+  keepScoredCall(call: ScoredCall): Promise<KeptCall>;
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { createAzureConversationStore } from './azure-conversation-store';
 import { createAzureDocumentStore } from './azure-document-store';
 import { createAzureHistoryStore } from './azure-history-store';
 import { createAzureInbox } from './azure-inbox';
+import { keepScoredCall } from './azure-scored-call';
 import { createAzureReportStore } from './azure-report-store';
 import { createAzureRunStore } from './azure-run-store';
 import { createAzureSentCardStore } from './azure-sent-card-store';
@@ -120,8 +121,8 @@ export async function openAzureStore(connection: AzureStorageConnection, options
   const assertOpen = () => {
     if (closed) throw new AzureStoreError('The Azure store was used after close(); open a new one.', { operation: 'use after close' });
   };
-  return {
-    engine: 'azure',
+  const stores = {
+    engine: 'azure' as const,
     inbox: withStorageErrors('inbox', createAzureInbox(tables.inbox, queues.inbox, queues.poison), assertOpen),
     reports: withStorageErrors(
       'reports',
@@ -135,6 +136,10 @@ export async function openAzureStore(connection: AzureStorageConnection, options
     documents: withStorageErrors('documents', createAzureDocumentStore(containers.documents), assertOpen),
     history: withStorageErrors('history', createAzureHistoryStore(tables.history, { pageSize: options.historyPageSize }), assertOpen, ['listCalls']),
     runs: withStorageErrors('runs', createAzureRunStore(tables.runs), assertOpen),
+  };
+  return {
+    ...stores,
+    keepScoredCall: (call) => keepScoredCall(stores, call),
     async close() {
       // The SDK clients hold no connections of their own (the shared HTTP agent keeps none alive for long).
       closed = true;

@@ -7,6 +7,8 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 export class SqliteDatabase {
   private readonly statements = new Map<string, StatementSync>();
   private closed = false;
+  /** How deep in {@link transaction} the current (synchronous) call is. */
+  private depth = 0;
 
   /** `onStatement` hears the text of every statement about to run (tests count round trips with it). */
   constructor(
@@ -27,16 +29,22 @@ export class SqliteDatabase {
 
   /**
    * Runs `work` in one write transaction (`BEGIN IMMEDIATE`, so a read inside it is not
-   * outdated by another process before the write): a crash leaves it whole or absent.
+   * outdated by another process before the write): a crash leaves it whole or absent. Called
+   * inside another, `work` joins it (several sub-stores' writes in one commit).
    */
   transaction<T>(work: () => T): T {
+    // Inside another (synchronous, so nothing else runs in between): part of it, committed or rolled back with it.
+    if (this.depth > 0) return work();
     // Prepared like any statement: a transaction wraps every claim and settling, so parsing these each time would show.
     this.sql('BEGIN IMMEDIATE').run();
+    this.depth += 1;
     try {
       const result = work();
+      this.depth -= 1;
       this.sql('COMMIT').run();
       return result;
     } catch (error) {
+      this.depth = 0;
       this.sql('ROLLBACK').run();
       throw error;
     }

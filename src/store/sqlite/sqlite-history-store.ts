@@ -33,7 +33,10 @@ export interface SqliteHistoryOptions {
  * the same transaction as the change. An aggregate is kept with the generation it was computed
  * at, so `readRollups` can tell a stale one, and `writeRollup` refuses one computed before a change.
  */
-export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHistoryOptions = {}): HistoryStore {
+/** The SQLite history, with `putCall` also as a synchronous step for a transaction that writes more. */
+export type SqliteHistoryStore = HistoryStore & { putCallNow(record: CallHistoryRecord): boolean };
+
+export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHistoryOptions = {}): SqliteHistoryStore {
   const pageSize = options.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`The history page size is ${pageSize}; give a whole number of rows, 1 or more.`);
 
@@ -55,18 +58,24 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
     return row ? CALLS.fromRow(row) : undefined;
   };
 
+  const putCallNow = (record: CallHistoryRecord): boolean => {
+    assertHistoryRecord(record);
+    return db.transaction(() => {
+      const kept = readCall(record.tenantId, record.callId);
+      if (kept && kept.version >= record.version) return false;
+      db.sql(SAVE_CALL).run(...CALLS.values(record));
+      setPeople(record.tenantId, record.callId, kept ?? { day: record.day, people: [] }, record);
+      db.sql(BUMP_DAY).run(record.tenantId, record.day);
+      if (kept && kept.day !== record.day) db.sql(BUMP_DAY).run(record.tenantId, kept.day);
+      return true;
+    });
+  };
+
   return {
+    putCallNow,
+
     async putCall(record) {
-      assertHistoryRecord(record);
-      return db.transaction(() => {
-        const kept = readCall(record.tenantId, record.callId);
-        if (kept && kept.version >= record.version) return false;
-        db.sql(SAVE_CALL).run(...CALLS.values(record));
-        setPeople(record.tenantId, record.callId, kept ?? { day: record.day, people: [] }, record);
-        db.sql(BUMP_DAY).run(record.tenantId, record.day);
-        if (kept && kept.day !== record.day) db.sql(BUMP_DAY).run(record.tenantId, kept.day);
-        return true;
-      });
+      return putCallNow(record);
     },
 
     async getCall(tenantId, callId) {

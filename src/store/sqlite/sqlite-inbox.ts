@@ -1,6 +1,6 @@
 import { completeWork, enqueueChange, killWork, leaseWork, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS } from '../record-fields';
-import type { Inbox, InboxStats, WorkState } from '../types';
+import type { Inbox, InboxStats, WorkItem, WorkState } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRecords, type Row } from './sqlite-rows';
@@ -12,7 +12,10 @@ const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId',
  * inbox rule (`inbox-rules.ts`) and writes it back inside one transaction, so a crash leaves
  * each change whole or absent and no other process writes in between.
  */
-export function createSqliteInbox(db: SqliteDatabase): Inbox {
+/** The SQLite inbox, with `complete` also as a synchronous step for a transaction that writes more. */
+export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): boolean };
+
+export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
   // A notification during a lease sets `requeue` (and `updatedAt`): completing must then make the item pending again.
   const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt']);
   return {
@@ -32,6 +35,7 @@ export function createSqliteInbox(db: SqliteDatabase): Inbox {
     async claim(now, limit, leaseMs) {
       return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs)).map((row) => pickFields(WORK_ITEM_FIELDS, row));
     },
+    completeNow: (item, now) => rows.settle(item, (row) => completeWork(row, now)),
     async complete(item, now) {
       return rows.settle(item, (row) => completeWork(row, now));
     },

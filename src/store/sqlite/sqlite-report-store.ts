@@ -34,7 +34,10 @@ class SeenReport {
  * one row per alert job in `alert_jobs`. "This version is newer, keep it, queue its alert job" is
  * one transaction, decided by the shared rules (`report-rules.ts`).
  */
-export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
+/** The SQLite reports, with `recordReport` also as a synchronous step for a transaction that writes more. */
+export type SqliteReportStore = ReportStore & { recordReportNow(entry: StoredReport, queueAlert: boolean, processed?: ProcessedReport): RecordReportResult };
+
+export function createSqliteReportStore(db: SqliteDatabase): SqliteReportStore {
   const jobs = new SqliteLeases(db, ALERT_JOBS, 'createdAt');
   /** The shared decision, reading whether the previous version had a job only when it matters (inside the caller's transaction). */
   const decide = (previous: PreviousReport | undefined, entry: StoredReport, queueAlert: boolean): RecordReportResult => {
@@ -48,27 +51,32 @@ export function createSqliteReportStore(db: SqliteDatabase): ReportStore {
     if (decision.alertQueued) db.sql(CREATE_ALERT_JOB).run(...ALERT_JOBS.values(newAlertJob(entry)));
     return decision;
   };
-  return {
-    async recordReport(entry, queueAlert, processed) {
-      assertReportVersion(entry);
-      const seen = processed?.seen instanceof SeenReport && processed.seen.tenantId === entry.tenantId && processed.seen.callId === entry.callId ? processed.seen : undefined;
-      return db.transaction(() => {
-        if (seen) {
-          const decision = decide(seen.previous, entry, queueAlert);
-          // Versions only grow: refused against the row as seen, it is refused against the row as it is now.
-          if (!decision.accepted) return decision;
-          const written = seen.previous
-            ? db.sql(REPLACE_SEEN_REPORT).run(...REPORTS.updateValues(entry), seen.previous.version)
-            : db.sql(CREATE_REPORT).run(...REPORTS.values(entry));
-          if (Number(written.changes) === 1) return queued(entry, decision);
-          // Another writer changed the row since it was seen: decide on the row as it is now.
-        }
-        const row = db.sql(READ_PREVIOUS).get(entry.tenantId, entry.callId) as Row | undefined;
-        const decision = decide(row && PREVIOUS_REPORTS.fromRow(row), entry, queueAlert);
+  const recordReportNow = (entry: StoredReport, queueAlert: boolean, processed?: ProcessedReport): RecordReportResult => {
+    assertReportVersion(entry);
+    const seen = processed?.seen instanceof SeenReport && processed.seen.tenantId === entry.tenantId && processed.seen.callId === entry.callId ? processed.seen : undefined;
+    return db.transaction(() => {
+      if (seen) {
+        const decision = decide(seen.previous, entry, queueAlert);
+        // Versions only grow: refused against the row as seen, it is refused against the row as it is now.
         if (!decision.accepted) return decision;
-        db.sql(SAVE_REPORT).run(...REPORTS.values(entry));
-        return queued(entry, decision);
-      });
+        const written = seen.previous
+          ? db.sql(REPLACE_SEEN_REPORT).run(...REPORTS.updateValues(entry), seen.previous.version)
+          : db.sql(CREATE_REPORT).run(...REPORTS.values(entry));
+        if (Number(written.changes) === 1) return queued(entry, decision);
+        // Another writer changed the row since it was seen: decide on the row as it is now.
+      }
+      const row = db.sql(READ_PREVIOUS).get(entry.tenantId, entry.callId) as Row | undefined;
+      const decision = decide(row && PREVIOUS_REPORTS.fromRow(row), entry, queueAlert);
+      if (!decision.accepted) return decision;
+      db.sql(SAVE_REPORT).run(...REPORTS.values(entry));
+      return queued(entry, decision);
+    });
+  };
+
+  return {
+    recordReportNow,
+    async recordReport(entry, queueAlert, processed) {
+      return recordReportNow(entry, queueAlert, processed);
     },
     async getReport(tenantId, callId) {
       const row = db.sql(READ_REPORT).get(tenantId, callId) as Row | undefined;

@@ -42,17 +42,28 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
   connection.exec(SQLITE_SCHEMA);
   const db = new SqliteDatabase(connection, options.onStatement);
+  const inbox = createSqliteInbox(db);
+  const reports = createSqliteReportStore(db);
+  const history = createSqliteHistoryStore(db, { pageSize: options.historyPageSize });
   return {
     engine: 'sqlite',
-    inbox: createSqliteInbox(db),
-    reports: createSqliteReportStore(db),
+    inbox,
+    reports,
     subscriptions: createSqliteSubscriptionStore(db),
     conversations: createSqliteConversationStore(db),
     sentCards: createSqliteSentCardStore(db),
     settings: createSqliteSettingsStore(db),
     documents: createSqliteDocumentStore(db),
-    history: createSqliteHistoryStore(db, { pageSize: options.historyPageSize }),
+    history,
     runs: createSqliteRunStore(db),
+    // One transaction, one commit: the history, the report and its alert job, the item completed.
+    async keepScoredCall(call) {
+      return db.transaction(() => {
+        history.putCallNow(call.history);
+        const result = reports.recordReportNow(call.report, call.queueAlert, call.processed);
+        return { ...result, completed: inbox.completeNow(call.item, call.now) };
+      });
+    },
     async close() {
       db.close();
     },
