@@ -9,7 +9,8 @@ import { decodeCallHistory, type CallHistory } from '../../src/insights';
 import { createLogger } from '../../src/logger';
 import { resolveScoringOptions } from '../../src/quality';
 import { parseBuildingFile } from '../../src/sites';
-import { openSqliteStore, type Store } from '../../src/store';
+import { openSqliteStore, type CallHistoryRecord, type Store } from '../../src/store';
+import { keepScoredCallInSteps } from '../../src/store/scored-call-steps';
 import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { freePort } from '../support/free-port';
 import { loadFixture } from '../support/graph-fixtures';
@@ -130,7 +131,9 @@ describe('call history written by the inbox worker (loopback Graph)', function (
       await store.inbox.enqueue([{ tenantId: TENANT_A, callId: id, source: 'notification' }], NOW);
       let failures = 1;
       const putCall = store.history.putCall.bind(store.history);
-      const flaky: Store = { ...store, history: { ...store.history, putCall: async (call) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : putCall(call)) } };
+      const history = { ...store.history, putCall: async (call: CallHistoryRecord) => (failures-- > 0 ? Promise.reject(new Error('disk full')) : putCall(call)) };
+      // Step by step as on Azure Storage (SQLite writes the three in one transaction, so a failure there leaves nothing by itself).
+      const flaky: Store = { ...store, history, keepScoredCall: (call) => keepScoredCallInSteps({ ...store, history }, call) };
       assert.deepEqual(await workerOn(flaky).drainOnce(), ['retry']);
       const waiting = await store.inbox.get(TENANT_A, id);
       assert.equal(waiting?.state, 'pending');
@@ -150,7 +153,9 @@ describe('call history written by the inbox worker (loopback Graph)', function (
       await store.inbox.enqueue([{ tenantId: TENANT_A, callId: id, source: 'notification' }], NOW);
       const recordReport = store.reports.recordReport.bind(store.reports);
       let crashes = 1;
-      const crashing: Store = { ...store, reports: { ...store.reports, recordReport: async (...args) => (crashes-- > 0 ? Promise.reject(new Error('power cut')) : recordReport(...args)) } };
+      const reports: Store['reports'] = { ...store.reports, recordReport: async (...args) => (crashes-- > 0 ? Promise.reject(new Error('power cut')) : recordReport(...args)) };
+      // Step by step as on Azure Storage, where a crash can fall between the history and the report.
+      const crashing: Store = { ...store, reports, keepScoredCall: (call) => keepScoredCallInSteps({ ...store, reports }, call) };
       assert.deepEqual(await workerOn(crashing).drainOnce(), ['retry']);
       assert.equal((await historyOf(store, id)).version, 1, 'the history was kept first');
       const at = (await store.inbox.get(TENANT_A, id))!.nextAttemptAt;

@@ -1,9 +1,9 @@
+import { keepScoredCallInSteps } from '../scored-call-steps';
 import type { Store } from '../types';
 import { createAzureConversationStore } from './azure-conversation-store';
 import { createAzureDocumentStore } from './azure-document-store';
 import { createAzureHistoryStore } from './azure-history-store';
 import { createAzureInbox } from './azure-inbox';
-import { keepScoredCall } from './azure-scored-call';
 import { createAzureReportStore } from './azure-report-store';
 import { createAzureRunStore } from './azure-run-store';
 import { createAzureSentCardStore } from './azure-sent-card-store';
@@ -139,7 +139,7 @@ export async function openAzureStore(connection: AzureStorageConnection, options
   };
   return {
     ...stores,
-    keepScoredCall: (call) => keepScoredCall(stores, call),
+    keepScoredCall: (call) => keepScoredCallInSteps(stores, call),
     async close() {
       // The SDK clients hold no connections of their own (the shared HTTP agent keeps none alive for long).
       closed = true;

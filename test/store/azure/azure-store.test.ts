@@ -8,6 +8,7 @@ import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStor
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
 import { describeHistoryContract } from '../history-contract';
 import { describeStoreContract } from '../store-contract';
+import { describeScoredCallContract } from '../scored-call-contract';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,6 +37,7 @@ describe('Azure store on Azurite', function () {
   const drop = async (store: Store) => dropAzureStore(connection(), { prefix: prefixes.get(store) });
 
   describeStoreContract('azure (Azurite)', () => openFresh(), drop);
+  describeScoredCallContract('azure (Azurite)', () => openFresh(), drop);
   describeHistoryContract('azure (Azurite)', (options) => openFresh(options), drop);
 
   describe('several instances on one account', () => {

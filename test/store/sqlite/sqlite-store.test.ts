@@ -5,8 +5,10 @@ import path from 'node:path';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../../src/store';
 import { describeHistoryContract } from '../history-contract';
 import { describeStoreContract } from '../store-contract';
+import { describeScoredCallContract } from '../scored-call-contract';
 
 describeStoreContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
+describeScoredCallContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
 describeHistoryContract('sqlite (in memory)', async (options) => openSqliteStore({ path: ':memory:' }, options));
 
 describe('SQLite store on disk', () => {
