@@ -1,8 +1,6 @@
-import type { HistoryStore, RunStore } from './history-types';
-import type { KeptCall, ScoredCall } from './scored-call-types';
+import type { CallHistoryRecord, HistoryStore, RunStore } from './history-types';
 
 export type { CallHistoryRecord, DayRollup, HistoryStore, RunStore, ScheduledRun } from './history-types';
-export type { KeptCall, ScoredCall } from './scored-call-types';
 
 /**
  * The one storage interface every piece of state goes through. Two engines implement it:
@@ -249,6 +247,28 @@ export class ETagMismatchError extends Error {
     super(`The document "${key}" was changed by another writer; read it again and retry.`);
     this.name = 'ETagMismatchError';
   }
+}
+
+/**
+ * What the inbox worker keeps for one scored version, in one store call: SQLite writes it in ONE
+ * transaction; Azure Storage in steps (history, report with its alert job, item), so a crash
+ * between them leaves the version unprocessed or the item leased, done again, never lost.
+ */
+export interface ScoredCall {
+  history: CallHistoryRecord;
+  report: StoredReport;
+  /** Whether this version's alert decision queues a job (see {@link ReportStore.recordReport}). */
+  queueAlert: boolean;
+  /** The worker's look at the report row, so it is not read again. */
+  processed?: ProcessedReport;
+  /** The leased inbox item, completed with the rest. */
+  item: WorkItem;
+  now: number;
+}
+
+/** What keeping a scored call did; `completed` is false when the item's lease was lost meanwhile. */
+export interface KeptCall extends RecordReportResult {
+  completed: boolean;
 }
 
 /** Every piece of state. */
