@@ -36,9 +36,10 @@ export interface HistoryStore {
   /**
    * Keeps a call's summary unless the same or a newer version is kept already. A newer version
    * replaces the older one (also when its day differs), and the day (or both days) count as changed
-   * for their aggregates. Resolves to true when kept.
+   * for their aggregates. Resolves to true when kept. `likelyNew` (the call has no report yet) lets
+   * an engine write without first reading what is kept; one that is kept after all is read then.
    */
-  putCall(record: CallHistoryRecord): Promise<boolean>;
+  putCall(record: CallHistoryRecord, options?: { likelyNew?: boolean }): Promise<boolean>;
   getCall(tenantId: string, callId: string): Promise<CallHistoryRecord | undefined>;
   /** The tenant's calls from `fromDay` to `toDay` (inclusive), by day, read page by page as the caller iterates. */
   listCalls(tenantId: string, fromDay: string, toDay: string): AsyncIterable<CallHistoryRecord>;

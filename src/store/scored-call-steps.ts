@@ -7,7 +7,8 @@ import type { KeptCall, ScoredCall, Store } from './types';
  * version unprocessed or the item leased: done again, never lost.
  */
 export async function keepScoredCallInSteps(store: Pick<Store, 'history' | 'reports' | 'inbox'>, call: ScoredCall): Promise<KeptCall> {
-  await store.history.putCall(call.history);
+  // No report yet (as the worker looked): the history most likely has no row for the call either.
+  await store.history.putCall(call.history, { likelyNew: call.processed?.version === null });
   const result = await store.reports.recordReport(call.report, call.queueAlert, call.processed);
   return { ...result, completed: await store.inbox.complete(call.item, call.now) };
 }

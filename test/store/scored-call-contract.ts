@@ -82,6 +82,20 @@ export function describeScoredCallContract(name: string, open: () => Promise<Sto
       assert.equal((await store.reports.processedVersion(T, 'c2')), null);
     });
 
+    it('writes a history call said to be likely new over one kept after all only when newer, moving its day', async () => {
+      assert.equal(await store.history.putCall(history('c1', 2)), true);
+      assert.equal(await store.history.putCall({ ...history('c1', 1), summary: 'older' }, { likelyNew: true }), false);
+      assert.equal((await store.history.getCall(T, 'c1'))?.summary, 'c1 v2');
+      const nextDay = { ...history('c1', 3), day: '2025-03-02', startedAt: Date.parse('2025-03-02T10:00:00Z') };
+      assert.equal(await store.history.putCall(nextDay, { likelyNew: true }), true);
+      const onDay = async (day: string) => {
+        const found: string[] = [];
+        for await (const call of store.history.listCalls(T, day, day)) found.push(`${call.callId} v${call.version}`);
+        return found;
+      };
+      assert.deepEqual([await onDay(DAY), await onDay('2025-03-02')], [[], ['c1 v3']]);
+    });
+
     it('keeps the history, the report and its alert job, and completes the item', async () => {
       const item = await claimOne('c1');
       const kept = await store.keepScoredCall({

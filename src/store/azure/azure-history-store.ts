@@ -114,12 +114,15 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
   };
 
   return {
-    async putCall(record) {
+    async putCall(record, options = {}) {
       assertHistoryRecord(record);
       const partitionKey = historyPartition(record.tenantId);
       let oldRowGone = false;
+      // A call likely new is written as new at once (one request, not two); if its index row exists after all, the create fails (409) and it is read.
+      let assumeAbsent = options.likelyNew === true;
       for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-        const index = await readRow(table, partitionKey, indexRowKey(record.callId), ['day', 'version']);
+        const index = assumeAbsent ? undefined : await readRow(table, partitionKey, indexRowKey(record.callId), ['day', 'version']);
+        assumeAbsent = false;
         if (index && numberOf(index, 'version') >= record.version) return false;
         const oldDay = index ? String(index.day) : record.day;
         const actions: TransactionAction[] = [
