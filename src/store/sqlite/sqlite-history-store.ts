@@ -27,15 +27,15 @@ export interface SqliteHistoryOptions {
   pageSize?: number;
 }
 
+/** The SQLite history, with `putCall` also as a synchronous step for a transaction that writes more. */
+export type SqliteHistoryStore = HistoryStore & { putCallNow(record: CallHistoryRecord): boolean };
+
 /**
  * The history of scored calls on SQLite (tables in `schema.ts`): one row per call with its newest
  * summary, its people in an index table, and a generation per day that every change bumps, in
  * the same transaction as the change. An aggregate is kept with the generation it was computed
  * at, so `readRollups` can tell a stale one, and `writeRollup` refuses one computed before a change.
  */
-/** The SQLite history, with `putCall` also as a synchronous step for a transaction that writes more. */
-export type SqliteHistoryStore = HistoryStore & { putCallNow(record: CallHistoryRecord): boolean };
-
 export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHistoryOptions = {}): SqliteHistoryStore {
   const pageSize = options.pageSize ?? DEFAULT_HISTORY_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`The history page size is ${pageSize}; give a whole number of rows, 1 or more.`);

@@ -7,14 +7,14 @@ import { SqliteRecords, type Row } from './sqlite-rows';
 
 const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId', 'callId']);
 
+/** The SQLite inbox, with `complete` also as a synchronous step for a transaction that writes more. */
+export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): boolean };
+
 /**
  * The inbox on SQLite: one row per tenant and call. Every change reads the row, applies the
  * inbox rule (`inbox-rules.ts`) and writes it back inside one transaction, so a crash leaves
  * each change whole or absent and no other process writes in between.
  */
-/** The SQLite inbox, with `complete` also as a synchronous step for a transaction that writes more. */
-export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): boolean };
-
 export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
   // A notification during a lease sets `requeue` (and `updatedAt`): completing must then make the item pending again.
   const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt']);

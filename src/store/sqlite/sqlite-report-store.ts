@@ -29,14 +29,14 @@ class SeenReport {
   ) {}
 }
 
+/** The SQLite reports, with `recordReport` also as a synchronous step for a transaction that writes more. */
+export type SqliteReportStore = ReportStore & { recordReportNow(entry: StoredReport, queueAlert: boolean, processed?: ProcessedReport): RecordReportResult };
+
 /**
  * Reports, processed versions and alert jobs on SQLite: the newest report per call in `reports`,
  * one row per alert job in `alert_jobs`. "This version is newer, keep it, queue its alert job" is
  * one transaction, decided by the shared rules (`report-rules.ts`).
  */
-/** The SQLite reports, with `recordReport` also as a synchronous step for a transaction that writes more. */
-export type SqliteReportStore = ReportStore & { recordReportNow(entry: StoredReport, queueAlert: boolean, processed?: ProcessedReport): RecordReportResult };
-
 export function createSqliteReportStore(db: SqliteDatabase): SqliteReportStore {
   const jobs = new SqliteLeases(db, ALERT_JOBS, 'createdAt');
   /** The shared decision, reading whether the previous version had a job only when it matters (inside the caller's transaction). */
