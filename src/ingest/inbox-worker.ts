@@ -41,10 +41,10 @@ export interface InboxWorkerOptions {
 export type ItemOutcome = 'scored' | 'unchanged' | 'retry' | 'dead' | 'lease-lost';
 
 /**
- * Drains the durable inbox: claims due items, fetches each record from Graph, scores it, and
- * keeps its history, the report and the alert decision, and settles the item in one store call
- * (one transaction on SQLite). A crash at any point leaves
- * each item leased (claimed again when the lease runs out) or settled, never lost.
+ * Drains the durable inbox: claims due items, fetches each record from Graph, scores it, then
+ * keeps its history, the report and the alert decision and settles the item in one store call
+ * (one transaction on SQLite). A crash at any point leaves each item leased (claimed again when
+ * the lease runs out) or settled, never lost.
  */
 export class InboxWorker {
   private readonly loop: BackgroundLoop;
