@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, type AzuriteInstance } from './azurite';
+import { HttpRequestCounter } from './http-request-counter';
 
 /** A TCP proxy on loopback that holds every chunk the client sends for a fixed time before passing it on. */
 export interface LatencyProxy {
@@ -7,6 +8,8 @@ export interface LatencyProxy {
   readonly origin: string;
   /** How many connections the proxy has accepted so far. */
   readonly connections: () => number;
+  /** How many HTTP requests clients have sent through the proxy so far (all connections). */
+  readonly requests: () => number;
   /** Closes the listener and every open connection; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -22,8 +25,11 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   const [host, port] = splitHostPort(target);
   const sockets = new Set<net.Socket>();
   let accepted = 0;
+  const counters: HttpRequestCounter[] = [];
   const server = net.createServer((client) => {
     accepted += 1;
+    const counter = new HttpRequestCounter();
+    counters.push(counter);
     const upstream = net.connect(port, host);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
@@ -31,6 +37,7 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
     // Chunks leave in arrival order, each no earlier than delayMs after it came.
     let last = Promise.resolve();
     client.on('data', (chunk) => {
+      counter.push(chunk);
       const due = Date.now() + delayMs;
       last = last.then(
         () =>
@@ -59,6 +66,7 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   return {
     origin: `http://127.0.0.1:${own}`,
     connections: () => accepted,
+    requests: () => counters.reduce((sum, counter) => sum + counter.requests, 0),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -71,6 +79,8 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
 /** Azurite behind three latency proxies (blob, queue, table), with a connection string that goes through them. */
 export interface DelayedAzurite {
   readonly connectionString: string;
+  /** How many HTTP requests went through to each service so far. */
+  requests(): { blob: number; queue: number; table: number };
   /** Stops the proxies (not Azurite). */
   stop(): Promise<void>;
 }
@@ -93,6 +103,7 @@ export async function delayAzurite(azurite: AzuriteInstance, delayMs: number): P
   }
   return {
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};${endpoints.join('')}`,
+    requests: () => ({ blob: proxies[0]!.requests(), queue: proxies[1]!.requests(), table: proxies[2]!.requests() }),
     stop: async () => {
       await Promise.all(proxies.map((proxy) => proxy.stop()));
     },

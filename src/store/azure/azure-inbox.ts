@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
-import { completeWork, enqueueChange, killWork, leaseWork, retryWork } from '../inbox-rules';
+import pLimit from 'p-limit';
+import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type WorkRow } from '../record-fields';
 import type { EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
 import { contention } from './azure-store-error';
@@ -26,8 +27,12 @@ interface InboxMessage {
   g: number;
 }
 
-/** How many calls an `enqueue` works on at once. */
-const ENQUEUE_CONCURRENCY = 16;
+/**
+ * How many calls this inbox writes at once, over every `enqueue` in flight: each webhook turn's
+ * batch joins the same pool, so a burst never opens thousands of storage connections, and no call
+ * waits for a slow neighbour as it did in lock-step groups.
+ */
+const ENQUEUE_CONCURRENCY = 64;
 const MAX_WRITE_ATTEMPTS = 8;
 
 /**
@@ -41,6 +46,7 @@ const MAX_WRITE_ATTEMPTS = 8;
  * table (Azure Tables has no secondary indexes); fine for health checks, not for hot paths.
  */
 export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQueue: QueueClient): Inbox {
+  const limit = pLimit(ENQUEUE_CONCURRENCY);
   const read = async (tenantId: string, callId: string): Promise<StoredRow<InboxRow> | undefined> => {
     const entity = await readRow(table, tableKey(tenantId), tableKey(callId));
     return entity && { row: fromEntity(INBOX_ROW_FIELDS, entity), etag: entity.etag };
@@ -68,16 +74,27 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     }
   };
 
-  /** Applies one request; resolves to whether the item became due. */
-  const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean): Promise<boolean> => {
+  /** Announces and creates a new row; false when it exists (409), its message then taken back. */
+  const create = (work: WorkRow): Promise<boolean> => {
+    const row: InboxRow = { ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 };
+    return announce(row, () => landed(table.createEntity(toEntity(row)), [409]));
+  };
+
+  /**
+   * Applies one request; resolves to whether the item became due. A notification mostly brings a
+   * call never seen (`likelyNew`): announce and create unread, two requests (a known call then costs
+   * two more). The sweep mostly meets known calls, and a call's second request finds the row of its
+   * first, so those read first.
+   */
+  const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean, likelyNew: boolean): Promise<boolean> => {
+    if (likelyNew && !onlyIfUnseen && (await create(newWorkRow(request, now)))) return true;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await read(request.tenantId, request.callId);
       const change = enqueueChange(stored?.row, request, now, onlyIfUnseen);
       if (change.kind === 'unchanged') return false;
       if (change.kind === 'create') {
-        const row: InboxRow = { ...change.row, leaseMessageId: null, leasePopReceipt: null, generation: 1 };
         // A 409 means another instance created it meanwhile: look again.
-        if (await announce(row, () => landed(table.createEntity(toEntity(row)), [409]))) return true;
+        if (await create(change.row)) return true;
       } else if (change.row.state === 'leased') {
         // Processed again after the lease: the holder's message covers it.
         if (await replace(change.row, stored!.etag)) return false;
@@ -98,20 +115,21 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
       const byCall = new Map<string, EnqueueRequest[]>();
       for (const request of requests) {
         const key = JSON.stringify([request.tenantId, request.callId]);
-        byCall.set(key, [...(byCall.get(key) ?? []), request]);
+        const group = byCall.get(key);
+        if (group) group.push(request);
+        else byCall.set(key, [request]);
       }
-      const groups = [...byCall.values()];
-      let due = 0;
-      for (let start = 0; start < groups.length; start += ENQUEUE_CONCURRENCY) {
-        const counts = await Promise.all(
-          groups.slice(start, start + ENQUEUE_CONCURRENCY).map(async (group) => {
+      const counts = await Promise.all(
+        [...byCall.values()].map((group) =>
+          limit(async () => {
             let became = 0;
-            for (const request of group) if (await enqueueOne(request, now, options.onlyIfUnseen === true)) became += 1;
+            for (const [index, request] of group.entries()) if (await enqueueOne(request, now, options.onlyIfUnseen === true, index === 0)) became += 1;
             return became;
           }),
-        );
-        for (const count of counts) due += count;
-      }
+        ),
+      );
+      let due = 0;
+      for (const count of counts) due += count;
       return due;
     },
 
