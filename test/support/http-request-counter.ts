@@ -5,7 +5,7 @@
  * SDKs' requests, so that a proxy can say how many requests passed without parsing them for real.
  */
 export class HttpRequestCounter {
-  private pending = Buffer.alloc(0);
+  private pending: Buffer = Buffer.alloc(0);
   /** Body bytes still to skip before the next head. */
   private bodyLeft = 0;
   private chunked = false;
