@@ -4,6 +4,7 @@ import pLimit from 'p-limit';
 import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type WorkRow } from '../record-fields';
 import type { EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
+import { pruneDoneRows } from './azure-inbox-pruning';
 import { contention } from './azure-store-error';
 import { landed } from './ignore-status';
 import { QUEUE_LEASE_FIELDS, QueueLeases, type QueueLease, type StoredRow } from './queue-leases';
@@ -171,6 +172,10 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
         .sort((a, b) => b.updatedAt - a.updatedAt)
         .slice(0, Math.max(0, limit))
         .map((row) => pickFields(WORK_ITEM_FIELDS, row));
+    },
+
+    async prune(before) {
+      return pruneDoneRows(table, before);
     },
 
     async get(tenantId, callId) {
