@@ -1,7 +1,7 @@
 import type { SqliteDatabase } from './sqlite-database';
 
 /** Rows deleted per transaction: small enough that a webhook write waits milliseconds, not seconds. */
-export const PRUNE_BATCH_ROWS = 2_000;
+export const PRUNE_BATCH_ROWS = 500;
 
 /**
  * A done row's `next_attempt_at` is the time it became done (`completeWork` sets it with
