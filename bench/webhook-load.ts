@@ -12,6 +12,8 @@ export interface LoadFigures {
   p99: number;
   /** Answers with a 2xx status: the notifications the inbox took. */
   accepted: number;
+  /** Requests sent, answered or not (a timed run ends with some in flight). */
+  sent: number;
   non2xx: number;
   errors: number;
 }
@@ -75,6 +77,7 @@ export async function load(port: number, shape: LoadShape): Promise<LoadFigures>
     p50: result.latency.p50,
     p99: result.latency.p99,
     accepted: result['2xx'],
+    sent: result.requests.sent,
     non2xx: result.non2xx,
     errors: result.errors,
   };
