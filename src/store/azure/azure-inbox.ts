@@ -34,6 +34,8 @@ interface InboxMessage {
  * waits for a slow neighbour as it did in lock-step groups.
  */
 const ENQUEUE_CONCURRENCY = 64;
+/** Rows in one entity-group transaction at most (the service's limit). */
+const MAX_TRANSACTION_ROWS = 100;
 const MAX_WRITE_ATTEMPTS = 8;
 
 /**
@@ -82,13 +84,56 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
   };
 
   /**
-   * Applies one request; resolves to whether the item became due. A notification mostly brings a
-   * call never seen (`likelyNew`): announce and create unread, two requests (a known call then costs
-   * two more). The sweep mostly meets known calls, and a call's second request finds the row of its
-   * first, so those read first.
+   * Announces and creates the rows of new calls of one tenant (one partition) in one entity-group
+   * transaction: a message each, then one request for all the rows. When one of them exists the
+   * service refuses the whole transaction; each row is then created alone (its message is out
+   * already) and one that exists has its message taken back. Resolves to the calls created.
    */
-  const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean, likelyNew: boolean): Promise<boolean> => {
-    if (likelyNew && !onlyIfUnseen && (await create(newWorkRow(request, now)))) return true;
+  const createTogether = async (works: readonly WorkRow[]): Promise<WorkRow[]> => {
+    if (works.length === 1) return (await create(works[0]!)) ? [...works] : [];
+    const rows = works.map((work): InboxRow => ({ ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 }));
+    const sent = await Promise.all(rows.map((row) => limit(() => leases.send({ t: row.tenantId, c: row.callId, g: row.generation }))));
+    if (await landed(table.submitTransaction(rows.map((row) => ['create', toEntity(row)])), [409])) return [...works];
+    const created = await Promise.all(
+      rows.map((row, index) =>
+        limit(async () => {
+          let written = false;
+          try {
+            written = await landed(table.createEntity(toEntity(row)), [409]);
+            return written;
+          } finally {
+            if (!written) await leases.discard(sent[index]);
+          }
+        }),
+      ),
+    );
+    return works.filter((_, index) => created[index]);
+  };
+
+  /**
+   * A notification mostly brings a call never seen: the first request of each call is written
+   * unread, the new calls of a tenant together ({@link createTogether}), so a batch of `n` new calls
+   * costs `n` messages and one table request per tenant and 100 calls. Resolves to the keys of the
+   * calls created; the others (known calls) are left to {@link enqueueOne}.
+   */
+  const createUnread = async (groups: readonly EnqueueRequest[][], now: number): Promise<Set<string>> => {
+    const byTenant = new Map<string, WorkRow[]>();
+    for (const [first] of groups) {
+      const rows = byTenant.get(first!.tenantId) ?? [];
+      rows.push(newWorkRow(first!, now));
+      byTenant.set(first!.tenantId, rows);
+    }
+    const chunks: WorkRow[][] = [];
+    for (const rows of byTenant.values()) for (let start = 0; start < rows.length; start += MAX_TRANSACTION_ROWS) chunks.push(rows.slice(start, start + MAX_TRANSACTION_ROWS));
+    const created = await Promise.all(chunks.map((chunk) => createTogether(chunk)));
+    return new Set(created.flat().map((row) => callKey(row)));
+  };
+
+  /**
+   * Applies one request by reading its row first; resolves to whether the item became due. For a
+   * known call (the sweep mostly meets those, and a call's second request finds its first's row).
+   */
+  const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean): Promise<boolean> => {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await read(request.tenantId, request.callId);
       const change = enqueueChange(stored?.row, request, now, onlyIfUnseen);
@@ -115,16 +160,18 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
       // Requests for the same call run one after another (no self-inflicted ETag races); calls run side by side.
       const byCall = new Map<string, EnqueueRequest[]>();
       for (const request of requests) {
-        const key = JSON.stringify([request.tenantId, request.callId]);
+        const key = callKey(request);
         const group = byCall.get(key);
         if (group) group.push(request);
         else byCall.set(key, [request]);
       }
+      const onlyIfUnseen = options.onlyIfUnseen === true;
+      const created = onlyIfUnseen ? new Set<string>() : await createUnread([...byCall.values()], now);
       const counts = await Promise.all(
-        [...byCall.values()].map((group) =>
+        [...byCall.entries()].map(([key, group]) =>
           limit(async () => {
-            let became = 0;
-            for (const [index, request] of group.entries()) if (await enqueueOne(request, now, options.onlyIfUnseen === true, index === 0)) became += 1;
+            let became = created.has(key) ? 1 : 0;
+            for (const request of created.has(key) ? group.slice(1) : group) if (await enqueueOne(request, now, onlyIfUnseen)) became += 1;
             return became;
           }),
         ),
@@ -183,6 +230,11 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
       return stored ? pickFields(WORK_ITEM_FIELDS, stored.row) : undefined;
     },
   };
+}
+
+/** A call's key in maps of one batch. */
+function callKey(call: { tenantId: string; callId: string }): string {
+  return JSON.stringify([call.tenantId, call.callId]);
 }
 
 function toEntity(row: InboxRow) {
