@@ -18,7 +18,7 @@ import { dropAzureStore, openAzureStore, type AzureStoreOptions } from '../src/s
 import { startAzurite } from '../test/support/azurite';
 import type { BenchResult, BenchSection } from './bench-section';
 import { seededRandom, type Random } from '../test/support/seeded-random';
-import { median } from './timing';
+import { spread } from './timing';
 
 const TENANT = 'dc368399-474c-4d40-900c-6265431fd81f';
 const DAYS = 30;
@@ -116,11 +116,6 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = process.hrtime.bigint();
   await work();
   return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-/** min, median and max of samples, as figures named after `name`. */
-function spread(name: string, samples: readonly number[]): Record<string, number> {
-  return { [`${name} min`]: Math.min(...samples), [`${name} median`]: median(samples), [`${name} max`]: Math.max(...samples) };
 }
 
 async function sqliteCase(): Promise<BenchResult[]> {

@@ -30,6 +30,11 @@ export function median(samples: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** min, median and max of samples, as figures named after `name`. */
+export function spread(name: string, samples: readonly number[]): Record<string, number> {
+  return { [`${name} min`]: Math.min(...samples), [`${name} median`]: median(samples), [`${name} max`]: Math.max(...samples) };
+}
+
 /** Formats a number for a results table: thousands grouped, three significant digits under 100. */
 export function formatFigure(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -45,6 +45,9 @@ function applyRequestDeadline(http: HttpServer, deadlineMs: number): void {
   (http as HttpServer & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(deadlineMs / 4)));
 }
 
+/** Connections waiting to be accepted, at most. */
+export const LISTEN_BACKLOG = 4096;
+
 /**
  * Starts listening and resolves with the bound port (useful when `port` is 0). A port in use, a
  * privileged port or an address this machine does not have is a {@link StartupError} that says
@@ -54,7 +57,9 @@ export function listen(server: restify.Server, port: number, host?: string): Pro
   return new Promise((resolve, reject) => {
     const refuse = (error: NodeJS.ErrnoException) => reject(listenError(error, port, host));
     server.once('error', refuse);
-    server.listen(port, host, () => {
+    // Graph can open hundreds of connections in a burst: with Node's default backlog (511) the
+    // kernel drops the rest and they retry after 1 s and 3 s. The kernel caps it at its somaxconn.
+    server.listen(port, host, LISTEN_BACKLOG, () => {
       server.removeListener('error', refuse);
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);

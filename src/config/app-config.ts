@@ -40,6 +40,8 @@ export interface AppConfig {
   notifications: { url?: string; lifecycleUrl?: string; clientState?: string };
   sweepMinutes: number;
   worker: { leaseSeconds: number; concurrency: number };
+  /** `INBOX_RETENTION_DAYS`: how long done inbox items are kept before the background pruning removes them. */
+  inbox: { retentionDays: number };
   bot: {
     id?: string;
     password?: string;
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     sweepMinutes: e.SWEEP_MINUTES,
     worker: { leaseSeconds: e.WORKER_LEASE_SECONDS, concurrency: e.WORKER_CONCURRENCY },
+    inbox: { retentionDays: e.INBOX_RETENTION_DAYS },
     bot: {
       id: e.BOT_ID,
       password: e.BOT_PASSWORD,

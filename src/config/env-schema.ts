@@ -77,6 +77,8 @@ export const envSchema = z.object({
   SWEEP_MINUTES: z.coerce.number().positive().max(24 * 60).default(60),
   WORKER_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  // At least 2: the sweep looks a day (and 6 hours of overlap) back for calls the inbox has not seen.
+  INBOX_RETENTION_DAYS: wholeNumber(2, 3650, 'days', 7),
   BOT_ID: optionalText,
   BOT_PASSWORD: optionalText,
   BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('MultiTenant'),

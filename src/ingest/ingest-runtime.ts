@@ -7,6 +7,7 @@ import { currentScoringOptions } from '../settings';
 import type { Store } from '../store';
 import { InboxWorker } from './inbox-worker';
 import { HistoryRetention } from './history-retention';
+import { InboxRetention } from './inbox-retention';
 import type { IngestStatus } from './ingest-status';
 import { ReconciliationSweep } from './reconciliation-sweep';
 import { SubscriptionKeeper } from './subscription-keeper';
@@ -22,6 +23,8 @@ export interface IngestRuntime {
   subscriptions: SubscriptionKeeper | undefined;
   /** Prunes the call history to `HISTORY_DAYS` (with or without Graph: the history is there either way). */
   retention: HistoryRetention;
+  /** Prunes done inbox items to `INBOX_RETENTION_DAYS` (the webhook fills the inbox with or without Graph). */
+  inboxRetention: InboxRetention;
   start(): void;
   stop(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
   const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings);
   const clock = options.clock ?? Date.now;
   const retention = new HistoryRetention({ history: store.history, days: config.history.days, logger: logger.child({ part: 'retention' }), clock });
+  const inboxRetention = new InboxRetention({ inbox: store.inbox, days: config.inbox.retentionDays, logger: logger.child({ part: 'inbox-retention' }), clock });
   if (!graph) {
     return {
       graph: undefined,
@@ -63,8 +67,14 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
       sweep: undefined,
       subscriptions: undefined,
       retention,
-      start: () => retention.start(),
-      stop: () => retention.stop(),
+      inboxRetention,
+      start: () => {
+        retention.start();
+        inboxRetention.start();
+      },
+      stop: async () => {
+        await Promise.all([retention.stop(), inboxRetention.stop()]);
+      },
     };
   }
   const worker = new InboxWorker({
@@ -105,8 +115,10 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     sweep,
     subscriptions,
     retention,
+    inboxRetention,
     start() {
       retention.start();
+      inboxRetention.start();
       worker.start();
       const sweepAll = () => void sweep.sweepAll().catch((error: Error) => logger.error({ err: error.message }, 'sweep failed'));
       timers.push(setInterval(sweepAll, config.sweepMinutes * 60_000));
@@ -121,7 +133,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     },
     async stop() {
       for (const timer of timers) clearTimeout(timer);
-      await Promise.all([worker.stop(), retention.stop()]);
+      await Promise.all([worker.stop(), retention.stop(), inboxRetention.stop()]);
     },
   };
 }

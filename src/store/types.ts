@@ -74,6 +74,12 @@ export interface Inbox {
   listDead(limit: number): Promise<WorkItem[]>;
   /** One item, or undefined. */
   get(tenantId: string, callId: string): Promise<WorkItem | undefined>;
+  /**
+   * Removes the done items that finished before `before` (the inbox retention), so the inbox holds
+   * what is in flight and not every call ever seen. Pending, leased and dead items are never
+   * removed. A removed call notified again is simply new work. Resolves to how many were removed.
+   */
+  prune(before: number): Promise<number>;
 }
 
 /** The scored report of one version of a call record, with what the cards need. */

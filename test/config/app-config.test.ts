@@ -111,6 +111,22 @@ describe('loadConfig: HEALTH_KEY and the Graph certificate', () => {
   });
 });
 
+describe('loadConfig: inbox retention', () => {
+  it('keeps done inbox items 7 days unless told otherwise, and takes INBOX_RETENTION_DAYS', () => {
+    assert.equal(loadConfig({}).inbox.retentionDays, 7);
+    assert.equal(loadConfig({ INBOX_RETENTION_DAYS: '' }).inbox.retentionDays, 7, 'an empty value counts as not set');
+    assert.equal(loadConfig({ INBOX_RETENTION_DAYS: '30' }).inbox.retentionDays, 30);
+  });
+
+  it('refuses an INBOX_RETENTION_DAYS under 2 days (inside the sweep\'s look-back) or not a whole number', () => {
+    for (const value of ['1', '0', '3651', '2.5', 'week']) {
+      const error = refusal({ INBOX_RETENTION_DAYS: value });
+      assert.equal(error.variable, 'INBOX_RETENTION_DAYS');
+      assert.match(error.message, new RegExp(`^Configuration error: INBOX_RETENTION_DAYS="${value}" is not valid: must be (2 to 3650 days|a whole number of days)\\.$`));
+    }
+  });
+});
+
 describe('loadConfig: history retention and the weekly report', () => {
   it('keeps 90 days and posts on Monday 09:00 UTC unless told otherwise', () => {
     const config = loadConfig({});

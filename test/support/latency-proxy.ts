@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, type AzuriteInstance } from './azurite';
+import { HttpRequestCounter } from './http-request-counter';
 
 /** A TCP proxy on loopback that holds every chunk the client sends for a fixed time before passing it on. */
 export interface LatencyProxy {
@@ -7,7 +8,7 @@ export interface LatencyProxy {
   readonly origin: string;
   /** How many connections the proxy has accepted so far. */
   readonly connections: () => number;
-  /** How many HTTP requests clients have sent through it (chunks that open with a request line). */
+  /** How many HTTP requests clients have sent through the proxy so far (all connections). */
   readonly requests: () => number;
   /** Closes the listener and every open connection; safe to call twice. */
   stop(): Promise<void>;
@@ -24,18 +25,19 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   const [host, port] = splitHostPort(target);
   const sockets = new Set<net.Socket>();
   let accepted = 0;
-  let requests = 0;
+  const counters: HttpRequestCounter[] = [];
   const server = net.createServer((client) => {
     accepted += 1;
+    const counter = new HttpRequestCounter();
+    counters.push(counter);
     const upstream = net.connect(port, host);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     sockets.add(client).add(upstream);
     // Chunks leave in arrival order, each no earlier than delayMs after it came.
     let last = Promise.resolve();
-    client.on('data', (chunk: Buffer) => {
-      // HTTP/1.1 without pipelining: a request's first chunk opens with its request line (a batch's inner requests sit in its body).
-      if (REQUEST_LINE.test(chunk.subarray(0, 16).toString('latin1'))) requests += 1;
+    client.on('data', (chunk) => {
+      counter.push(chunk);
       const due = Date.now() + delayMs;
       last = last.then(
         () =>
@@ -64,7 +66,7 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   return {
     origin: `http://127.0.0.1:${own}`,
     connections: () => accepted,
-    requests: () => requests,
+    requests: () => counters.reduce((sum, counter) => sum + counter.requests, 0),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -73,8 +75,6 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
     },
   };
 }
-
-const REQUEST_LINE = /^(GET|HEAD|PUT|POST|DELETE|MERGE|PATCH|OPTIONS) /;
 
 /** Azurite behind three latency proxies (blob, queue, table), with a connection string that goes through them. */
 export interface DelayedAzurite {

@@ -1,8 +1,10 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
-import { completeWork, enqueueChange, killWork, leaseWork, retryWork } from '../inbox-rules';
+import pLimit from 'p-limit';
+import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type WorkRow } from '../record-fields';
 import type { EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
+import { pruneDoneRows } from './azure-inbox-pruning';
 import { contention } from './azure-store-error';
 import { landed, landedWithETag } from './ignore-status';
 import { QUEUE_LEASE_FIELDS, QueueLeases, type QueueLease, type StoredRow } from './queue-leases';
@@ -26,8 +28,14 @@ interface InboxMessage {
   g: number;
 }
 
-/** How many calls an `enqueue` works on at once. */
-const ENQUEUE_CONCURRENCY = 16;
+/**
+ * How many calls this inbox writes at once, over every `enqueue` in flight: each webhook turn's
+ * batch joins the same pool, so a burst never opens thousands of storage connections, and no call
+ * waits for a slow neighbour as it did in lock-step groups.
+ */
+const ENQUEUE_CONCURRENCY = 64;
+/** Rows in one entity-group transaction at most (the service's limit). */
+const MAX_TRANSACTION_ROWS = 100;
 const MAX_WRITE_ATTEMPTS = 8;
 
 /**
@@ -41,6 +49,7 @@ const MAX_WRITE_ATTEMPTS = 8;
  * table (Azure Tables has no secondary indexes); fine for health checks, not for hot paths.
  */
 export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQueue: QueueClient): Inbox {
+  const limit = pLimit(ENQUEUE_CONCURRENCY);
   const read = async (tenantId: string, callId: string): Promise<StoredRow<InboxRow> | undefined> => {
     const entity = await readRow(table, tableKey(tenantId), tableKey(callId));
     return entity && { row: fromEntity(INBOX_ROW_FIELDS, entity), etag: entity.etag };
@@ -68,16 +77,70 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     }
   };
 
-  /** Applies one request; resolves to whether the item became due. */
+  /** Announces and creates a new row; false when it exists (409), its message then taken back. */
+  const create = (work: WorkRow): Promise<boolean> => {
+    const row: InboxRow = { ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 };
+    return announce(row, () => landed(table.createEntity(toEntity(row)), [409]));
+  };
+
+  /**
+   * Announces and creates the rows of new calls of one tenant (one partition) in one entity-group
+   * transaction: a message each, then one request for all the rows. When one of them exists the
+   * service refuses the whole transaction; each row is then created alone (its message is out
+   * already) and one that exists has its message taken back. Resolves to the calls created.
+   */
+  const createTogether = async (works: readonly WorkRow[]): Promise<WorkRow[]> => {
+    if (works.length === 1) return (await create(works[0]!)) ? [...works] : [];
+    const rows = works.map((work): InboxRow => ({ ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 }));
+    const sent = await Promise.all(rows.map((row) => limit(() => leases.send({ t: row.tenantId, c: row.callId, g: row.generation }))));
+    if (await landed(table.submitTransaction(rows.map((row) => ['create', toEntity(row)])), [409])) return [...works];
+    const created = await Promise.all(
+      rows.map((row, index) =>
+        limit(async () => {
+          let written = false;
+          try {
+            written = await landed(table.createEntity(toEntity(row)), [409]);
+            return written;
+          } finally {
+            if (!written) await leases.discard(sent[index]);
+          }
+        }),
+      ),
+    );
+    return works.filter((_, index) => created[index]);
+  };
+
+  /**
+   * A notification mostly brings a call never seen: the first request of each call is written
+   * unread, the new calls of a tenant together ({@link createTogether}), so a batch of `n` new calls
+   * costs `n` messages and one table request per tenant and 100 calls. Resolves to the keys of the
+   * calls created; the others (known calls) are left to {@link enqueueOne}.
+   */
+  const createUnread = async (groups: readonly EnqueueRequest[][], now: number): Promise<Set<string>> => {
+    const byTenant = new Map<string, WorkRow[]>();
+    for (const [first] of groups) {
+      const rows = byTenant.get(first!.tenantId) ?? [];
+      rows.push(newWorkRow(first!, now));
+      byTenant.set(first!.tenantId, rows);
+    }
+    const chunks: WorkRow[][] = [];
+    for (const rows of byTenant.values()) for (let start = 0; start < rows.length; start += MAX_TRANSACTION_ROWS) chunks.push(rows.slice(start, start + MAX_TRANSACTION_ROWS));
+    const created = await Promise.all(chunks.map((chunk) => createTogether(chunk)));
+    return new Set(created.flat().map((row) => callKey(row)));
+  };
+
+  /**
+   * Applies one request by reading its row first; resolves to whether the item became due. For a
+   * known call (the sweep mostly meets those, and a call's second request finds its first's row).
+   */
   const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean): Promise<boolean> => {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await read(request.tenantId, request.callId);
       const change = enqueueChange(stored?.row, request, now, onlyIfUnseen);
       if (change.kind === 'unchanged') return false;
       if (change.kind === 'create') {
-        const row: InboxRow = { ...change.row, leaseMessageId: null, leasePopReceipt: null, generation: 1 };
         // A 409 means another instance created it meanwhile: look again.
-        if (await announce(row, () => landed(table.createEntity(toEntity(row)), [409]))) return true;
+        if (await create(change.row)) return true;
       } else if (change.row.state === 'leased') {
         // Processed again after the lease: the holder's message covers it.
         if ((await replace(change.row, stored!.etag)) !== undefined) return false;
@@ -97,21 +160,24 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
       // Requests for the same call run one after another (no self-inflicted ETag races); calls run side by side.
       const byCall = new Map<string, EnqueueRequest[]>();
       for (const request of requests) {
-        const key = JSON.stringify([request.tenantId, request.callId]);
-        byCall.set(key, [...(byCall.get(key) ?? []), request]);
+        const key = callKey(request);
+        const group = byCall.get(key);
+        if (group) group.push(request);
+        else byCall.set(key, [request]);
       }
-      const groups = [...byCall.values()];
-      let due = 0;
-      for (let start = 0; start < groups.length; start += ENQUEUE_CONCURRENCY) {
-        const counts = await Promise.all(
-          groups.slice(start, start + ENQUEUE_CONCURRENCY).map(async (group) => {
-            let became = 0;
-            for (const request of group) if (await enqueueOne(request, now, options.onlyIfUnseen === true)) became += 1;
+      const onlyIfUnseen = options.onlyIfUnseen === true;
+      const created = onlyIfUnseen ? new Set<string>() : await createUnread([...byCall.values()], now);
+      const counts = await Promise.all(
+        [...byCall.entries()].map(([key, group]) =>
+          limit(async () => {
+            let became = created.has(key) ? 1 : 0;
+            for (const request of created.has(key) ? group.slice(1) : group) if (await enqueueOne(request, now, onlyIfUnseen)) became += 1;
             return became;
           }),
-        );
-        for (const count of counts) due += count;
-      }
+        ),
+      );
+      let due = 0;
+      for (const count of counts) due += count;
       return due;
     },
 
@@ -155,11 +221,20 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
         .map((row) => pickFields(WORK_ITEM_FIELDS, row));
     },
 
+    async prune(before) {
+      return pruneDoneRows(table, before);
+    },
+
     async get(tenantId, callId) {
       const stored = await read(tenantId, callId);
       return stored ? pickFields(WORK_ITEM_FIELDS, stored.row) : undefined;
     },
   };
+}
+
+/** A call's key in maps of one batch. */
+function callKey(call: { tenantId: string; callId: string }): string {
+  return JSON.stringify([call.tenantId, call.callId]);
 }
 
 function toEntity(row: InboxRow) {

@@ -1,11 +1,14 @@
-import { completeWork, enqueueChange, killWork, leaseWork, retryWork } from '../inbox-rules';
+import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS } from '../record-fields';
 import type { Inbox, InboxStats, WorkItem, WorkState } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
+import { pruneDoneWork } from './inbox-pruning';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
 const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId', 'callId']);
+/** A new call's row in one statement; a call the inbox has seen is left for the read-and-update path. */
+const CREATE_WORK = WORK_ITEMS.insertSql({ orIgnore: true });
 
 /** The SQLite inbox, with `complete` also as a synchronous step for a transaction that writes more. */
 export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): boolean };
@@ -23,7 +26,14 @@ export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
       return db.transaction(() => {
         let due = 0;
         for (const request of requests) {
-          const change = enqueueChange(rows.read(request), request, now, options.onlyIfUnseen === true);
+          // Most notifications bring a call never seen: one INSERT, no read. With `onlyIfUnseen`
+          // (the sweep) a seen call is left alone, so the ignored insert is all there is to do.
+          if (Number(db.sql(CREATE_WORK).run(...WORK_ITEMS.values(newWorkRow(request, now))).changes) === 1) {
+            due += 1;
+            continue;
+          }
+          if (options.onlyIfUnseen === true) continue;
+          const change = enqueueChange(rows.read(request), request, now, false);
           if (change.kind === 'unchanged') continue;
           if (change.kind === 'create') rows.insert(change.row);
           else rows.update(change.row);
@@ -56,6 +66,9 @@ export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
     async listDead(limit) {
       const dead = db.sql(`SELECT * FROM work_items WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`).all(limit) as Row[];
       return dead.map((row) => pickFields(WORK_ITEM_FIELDS, WORK_ITEMS.fromRow(row)));
+    },
+    async prune(before) {
+      return pruneDoneWork(db, before);
     },
     async get(tenantId, callId) {
       const row = rows.read({ tenantId, callId });

@@ -7,6 +7,7 @@ import { ETagMismatchError, type Store, type StoredReport } from '../../../src/s
 import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore, storageEndpointsFromAccountUrl } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
 import { describeHistoryContract } from '../history-contract';
+import { describeInboxPruningContract } from '../inbox-pruning-contract';
 import { describeStoreContract } from '../store-contract';
 import { describeScoredCallContract } from '../scored-call-contract';
 
@@ -39,6 +40,7 @@ describe('Azure store on Azurite', function () {
   describeStoreContract('azure (Azurite)', () => openFresh(), drop);
   describeScoredCallContract('azure (Azurite)', () => openFresh(), drop);
   describeHistoryContract('azure (Azurite)', (options) => openFresh(options), drop);
+  describeInboxPruningContract('azure (Azurite)', () => openFresh(), drop);
 
   describe('several instances on one account', () => {
     let first: Store;

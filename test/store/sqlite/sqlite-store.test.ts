@@ -4,12 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../../src/store';
 import { describeHistoryContract } from '../history-contract';
+import { describeInboxPruningContract } from '../inbox-pruning-contract';
 import { describeStoreContract } from '../store-contract';
 import { describeScoredCallContract } from '../scored-call-contract';
 
 describeStoreContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
 describeScoredCallContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
 describeHistoryContract('sqlite (in memory)', async (options) => openSqliteStore({ path: ':memory:' }, options));
+describeInboxPruningContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
 
 describe('SQLite store on disk', () => {
   it('keeps everything across a reopen, in WAL mode', async () => {
