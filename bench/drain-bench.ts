@@ -81,7 +81,7 @@ export const drainBench: BenchSection = {
   name: 'drain',
   description:
     `Queued call records drained by processes of the real bot (worker and delivery, WORKER_CONCURRENCY=${CONCURRENCY}) against a loopback Graph enforcing 1,500 requests / 20 s per tenant ` +
-    `and 40 / 20 s per call record (2 requests per call: the record and participants_v2), every alert card delivered to a loopback Bot Connector (half the calls alert); ` +
+    `and 40 / 20 s per call record (2 requests per call: the record and participants_v2), every alert card delivered to a loopback Bot Connector (every fifth call alerts); ` +
     `a fresh store per run, cases in alternating order, ${RUNS} runs each; Azure is Azurite behind a proxy holding each request 5 or 20 ms; ` +
     `"share of ceiling": 20 s over the median time between a request and the one 1,500 after it (1 = the bot keeps up with Graph's limit); ` +
     `"fetched calls/s": calls over the time to Graph's last answer (the workers' pace, without the delivery's tail); "storage req/call": requests through the proxy from the first call queued to the last card, per call (drain, delivery and idle polls); ` +
