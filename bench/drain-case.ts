@@ -12,11 +12,13 @@ import path from 'node:path';
 import { openAzureStore } from '../src/store/azure';
 import { startAzurite } from '../test/support/azurite';
 import { stopBotProcess, type BotProcess } from '../test/support/bot-process';
+import { changeNotification } from '../test/support/change-notification';
 import { delayAzurite } from '../test/support/latency-proxy';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import type { LoopbackTlsCertificate } from '../test/support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackGraph } from '../test/support/loopback-graph';
 import { startLoopbackTokenServer } from '../test/support/loopback-token-server';
+import { postPersonalInstall } from '../test/support/personal-install';
 import { startBotInstance } from './bot-instance';
 import { drainCallAlerts, drainCallId, drainCallIdsIn, drainCallIndex, drainCallRecords, drainOrganizer, drainTenants } from './drain-calls';
 import { sustainedShare } from './graph-pacing';
@@ -153,26 +155,9 @@ async function installOrganizers(bot: BotProcess, serviceUrl: string, tenants: r
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < organizers.length) {
-        const organizer = organizers[next++]!;
-        const response = await fetch(`http://127.0.0.1:${bot.port}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            type: 'installationUpdate',
-            action: 'add',
-            id: `install-${organizer.aadObjectId}`,
-            timestamp: new Date().toISOString(),
-            channelId: 'msteams',
-            serviceUrl,
-            from: { id: `29:${organizer.aadObjectId}`, name: 'Organizer', aadObjectId: organizer.aadObjectId },
-            recipient: { id: '28:00000000-0000-0000-0000-00000000b07b', name: 'Call Quality' },
-            conversation: { conversationType: 'personal', tenantId: organizer.tenantId, id: organizer.conversationId },
-            channelData: { tenant: { id: organizer.tenantId }, source: { name: 'message' } },
-            locale: 'en-US',
-          }),
-        });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`Installing the app for an organizer got HTTP ${response.status} from the bot.`);
+        const { tenantId, aadObjectId, conversationId } = organizers[next++]!;
+        const status = await postPersonalInstall(bot.port, { serviceUrl, tenantId, chatId: conversationId, user: { id: `29:${aadObjectId}`, name: 'Organizer', aadObjectId } });
+        if (status !== 200) throw new Error(`Installing the app for an organizer got HTTP ${status} from the bot.`);
       }
     }),
   );
@@ -190,14 +175,7 @@ async function enqueue(spec: DrainCase, bots: readonly BotProcess[], tenants: re
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        value: indexes.map((index) => ({
-          subscriptionId: 'subscription-1',
-          clientState: CLIENT_STATE,
-          changeType: 'created',
-          resource: `communications/callRecords/${drainCallId(index)}`,
-          resourceData: { '@odata.type': '#Microsoft.Graph.callRecord', '@odata.id': `communications/callRecords/${drainCallId(index)}`, id: drainCallId(index) },
-          tenantId: tenantOf(index),
-        })),
+        value: indexes.map((index) => changeNotification(tenantOf(index), CLIENT_STATE, drainCallId(index))),
       }),
     });
     await response.arrayBuffer();
