@@ -51,6 +51,12 @@ function spreadFigures(name: string, samples: readonly number[]): Record<string,
   return { [`${name} min`]: min, [`${name} median`]: median, [`${name} max`]: max };
 }
 
+/** The median of a figure over the runs, when known. */
+function medianFigure(name: string, samples: readonly number[]): Record<string, number> {
+  const known = samples.filter((sample) => !Number.isNaN(sample));
+  return known.length === 0 ? {} : { [`${name} median`]: spread(known).median };
+}
+
 function resultOf(spec: DrainCase, runs: readonly DrainRun[], scaling?: readonly number[]): BenchResult {
   const shares = runs.map((run) => run.ceilingShare);
   const figures: Record<string, number> = {
@@ -61,6 +67,9 @@ function resultOf(spec: DrainCase, runs: readonly DrainRun[], scaling?: readonly
     ...spreadFigures('share of ceiling', shares),
     ...spreadFigures('storage req/call', runs.map((run) => run.storageRequestsPerCall)),
     'Graph req/call': Math.max(...runs.map((run) => run.graphRequestsPerCall)),
+    ...spreadFigures('bot CPU ms/call', runs.map((run) => run.cpuMsPerCall.bots)),
+    ...medianFigure('Azurite CPU ms/call', runs.map((run) => run.cpuMsPerCall.azurite)),
+    ...medianFigure('bench CPU ms/call', runs.map((run) => run.cpuMsPerCall.bench)),
     '429s': runs.reduce((sum, run) => sum + run.throttled, 0),
     'digest cards': runs.reduce((sum, run) => sum + run.digests, 0),
     ...(scaling ? spreadFigures('× 1 instance', scaling) : {}),
@@ -90,6 +99,7 @@ export const drainBench: BenchSection = {
     `a fresh store per run, cases in alternating order, ${RUNS} runs each; Azure is Azurite behind a proxy holding each request 5 or 20 ms; ` +
     `"share of ceiling": 20 s over the median time between a request and the one 1,500 after it (1 = the bot keeps up with Graph's limit); ` +
     `"fetched calls/s": calls over the time to Graph's last answer (the workers' pace, without the delivery's tail); "storage req/call": requests through the proxy from the first call queued to the last card, per call (drain, delivery and idle polls); ` +
+    `"CPU ms/call": CPU time per call over the same span, of the bot processes, of Azurite, and of the benchmark process (loopback Graph, Bot Connector, latency proxies); ` +
     `"× 1 instance": calls/s of two instances over one instance in the same round`,
   async run(): Promise<BenchResult[]> {
     const cases = drainCases(process.env.BENCH_STORES?.split(',') ?? ['sqlite', 'azure']);
@@ -102,7 +112,8 @@ export const drainBench: BenchSection = {
         runs.get(spec)!.push(run);
         process.stdout.write(
           `  round ${round + 1}, ${spec.label}: ${formatFigure(run.callsPerSecond)} calls/s in ${formatFigure(run.seconds)} s (fetched: ${formatFigure(run.fetchedPerSecond)} calls/s), share of ceiling ${formatFigure(run.ceilingShare)}, ` +
-            `storage ${formatFigure(run.storageRequestsPerCall)} req/call, Graph ${formatFigure(run.graphRequestsPerCall)} req/call, ${run.throttled} 429s, ${run.cards} cards\n`,
+            `storage ${formatFigure(run.storageRequestsPerCall)} req/call, Graph ${formatFigure(run.graphRequestsPerCall)} req/call, ${run.throttled} 429s, ${run.cards} cards, ` +
+            `CPU ms/call: bots ${formatFigure(run.cpuMsPerCall.bots)}, Azurite ${formatFigure(run.cpuMsPerCall.azurite)}, bench ${formatFigure(run.cpuMsPerCall.bench)}\n`,
         );
       }
     }

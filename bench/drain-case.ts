@@ -22,6 +22,7 @@ import { postPersonalInstall } from '../test/support/personal-install';
 import { startBotInstance } from './bot-instance';
 import { drainCallAlerts, drainCallId, drainCallIdsIn, drainCallIndex, drainCallRecords, drainOrganizer, drainTenants } from './drain-calls';
 import { sustainedShare } from './graph-pacing';
+import { childPidsRunning, cpuMsOf, ownCpuMs } from './process-cpu';
 
 const CLIENT_ID = '33333333-3333-4333-8333-333333333333';
 const CLIENT_SECRET = 'bench-secret~value';
@@ -60,6 +61,8 @@ export interface DrainRun {
   storageKindsPerCall: Record<string, number>;
   graphRequestsPerCall: number;
   throttled: number;
+  /** CPU milliseconds per call from the first call queued to the last card: of the bot processes, of Azurite (NaN for SQLite), of this process (loopbacks, proxies). */
+  cpuMsPerCall: { bots: number; azurite: number; bench: number };
   cards: number;
   digests: number;
 }
@@ -110,10 +113,17 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
 
     const storageBefore = storage?.requests() ?? 0;
     const kindsBefore = storage?.requestsByKind() ?? {};
+    const cpu = () => ({
+      bots: bots.reduce((sum, bot) => sum + cpuMsOf(bot.child.pid), 0),
+      azurite: spec.engine === 'azure' ? childPidsRunning('azurite').reduce((sum, pid) => sum + cpuMsOf(pid), 0) : Number.NaN,
+      bench: ownCpuMs(),
+    });
+    const cpuBefore = cpu();
     const started = Date.now();
     await enqueue(spec, bots, tenants, storage?.direct, prefix);
     const ended = await waitForCards(spec, connector, graph, bots);
     const fetchedAt = graph.requests.at(-1)?.at ?? ended;
+    const cpuAfter = cpu();
     const storageRequests = (storage?.requests() ?? Number.NaN) - storageBefore;
     const kindsAfter = storage?.requestsByKind() ?? {};
     await confirmDrained(bots[0]!, spec.calls);
@@ -138,6 +148,11 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
       storageKindsPerCall,
       graphRequestsPerCall: admitted.length / spec.calls,
       throttled: graph.stats.throttled + graph.stats.throttledByLimits,
+      cpuMsPerCall: {
+        bots: (cpuAfter.bots - cpuBefore.bots) / spec.calls,
+        azurite: (cpuAfter.azurite - cpuBefore.azurite) / spec.calls,
+        bench: (cpuAfter.bench - cpuBefore.bench) / spec.calls,
+      },
       cards,
       digests,
     };
