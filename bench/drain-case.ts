@@ -121,12 +121,12 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     const cpuBefore = cpu();
     const started = Date.now();
     await enqueue(spec, bots, tenants, storage?.direct, prefix);
-    const ended = await waitForCards(spec, connector, graph, bots);
-    const fetchedAt = graph.requests.at(-1)?.at ?? ended;
+    const cardsAt = await waitForCards(spec, connector, graph, bots);
+    const fetchedAt = graph.requests.at(-1)?.at ?? cardsAt;
     const cpuAfter = cpu();
     const storageRequests = (storage?.requests() ?? Number.NaN) - storageBefore;
     const kindsAfter = storage?.requestsByKind() ?? {};
-    await confirmDrained(bots[0]!, spec.calls);
+    const ended = Math.max(cardsAt, await confirmDrained(bots[0]!, spec.calls));
     const { cards, digests } = checkCardsOnce(spec, connector);
 
     const seconds = (ended - started) / 1000;
@@ -231,7 +231,8 @@ async function waitForCards(spec: DrainCase, connector: LoopbackBotConnector, gr
       for (const callId of drainCallIdsIn(JSON.stringify(request.body ?? null))) carded.add(callId);
       lastCard = Math.max(lastCard, request.at);
     }
-    const fetched = graph.stats.byOperation.getParticipantsPage ?? 0;
+    // Answered with the participants (not a 429): the last of a call's two requests.
+    const fetched = new Set(graph.requests.filter((request) => request.operation === 'getParticipantsPage' && request.status === 200).map((request) => request.callId)).size;
     if (carded.size >= expected && fetched >= spec.calls) {
       const lastGraph = graph.requests.at(-1)?.at ?? 0;
       return Math.max(lastCard, lastGraph);
@@ -243,17 +244,22 @@ async function waitForCards(spec: DrainCase, connector: LoopbackBotConnector, gr
   }
 }
 
-/** One read of the bot's /healthz (retried briefly while the last items settle): every item done, none dead, no alert job left. */
-async function confirmDrained(bot: BotProcess, calls: number): Promise<void> {
+/**
+ * One read of the bot's /healthz (retried briefly while the last items settle): every item done,
+ * none dead, no alert job left. Resolves to when the read that confirmed it began, when it took more
+ * than one (the drain ended later than its last card), else 0.
+ */
+async function confirmDrained(bot: BotProcess, calls: number): Promise<number> {
   let last = '';
   for (let attempt = 0; attempt < 50; attempt += 1) {
+    const readAt = Date.now();
     const response = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
     const health = (await response.json()) as { counts?: { inbox?: Record<string, number>; alerts?: Record<string, number> } };
     const inbox = health.counts?.inbox ?? {};
     const alerts = health.counts?.alerts ?? {};
     last = JSON.stringify({ inbox, alerts });
     if ((inbox.dead ?? 0) > 0 || (alerts.dead ?? 0) > 0) break;
-    if ((inbox.pending ?? 0) + (inbox.leased ?? 0) === 0 && (alerts.pending ?? 0) + (alerts.leased ?? 0) === 0 && inbox.done === calls) return;
+    if ((inbox.pending ?? 0) + (inbox.leased ?? 0) === 0 && (alerts.pending ?? 0) + (alerts.leased ?? 0) === 0 && inbox.done === calls) return attempt === 0 ? 0 : readAt;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`Calls were lost or are stuck: the bot's /healthz counts ${last}, expected ${calls} done and nothing pending, leased or dead.`);
