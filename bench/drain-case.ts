@@ -29,6 +29,12 @@ const CLIENT_SECRET = 'bench-secret~value';
 const CLIENT_STATE = 'drain-bench-client-state-0123456789';
 /** Graph's documented limit per app and tenant, which both the loopback and the bot's client apply. */
 const TENANT_LIMIT = { limit: 1500, windowMs: 20_000 };
+/**
+ * Calls each instance drains before the timed part (through its webhook), so that every process has
+ * compiled its hot paths and opened its connections: a process's warm-up costs seconds of CPU,
+ * which two instances would otherwise pay twice within the timed span.
+ */
+const WARM_UP_CALLS_PER_INSTANCE = 40;
 /** How long a run may take before it counts as stuck. */
 const RUN_TIMEOUT_MS = 5 * 60_000;
 
@@ -77,11 +83,13 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     writeFileSync(path.join(dir, 'ca.pem'), tls.cert);
     const tokens = await startLoopbackTokenServer({ tls, apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }], tenants });
     closers.push(() => tokens.close());
-    const graph = await startLoopbackGraph({ verifyAccessToken: tokens.verifyAccessToken, enforceLimits: true, requestLogLimit: spec.calls * 3 + 10_000 });
+    const warmUp = Array.from({ length: WARM_UP_CALLS_PER_INSTANCE * spec.instances }, (_, index) => spec.calls + index);
+    const total = spec.calls + warmUp.length;
+    const graph = await startLoopbackGraph({ verifyAccessToken: tokens.verifyAccessToken, enforceLimits: true, requestLogLimit: total * 3 + 10_000 });
     closers.push(() => graph.close());
     const connector = await new LoopbackBotConnector().start();
     closers.push(() => connector.stop());
-    for (const record of drainCallRecords(spec.calls, tenants, spec.organizersPerTenant)) graph.putRecord(record);
+    for (const record of drainCallRecords(total, tenants, spec.organizersPerTenant)) graph.putRecord(record);
 
     const prefix = `drain${Date.now().toString(36)}`;
     let storage: { connectionString: string; direct: string; requests(): number; requestsByKind(): Record<string, number> } | undefined;
@@ -110,6 +118,8 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     };
     bots.push(...(await Promise.all(Array.from({ length: spec.instances }, () => startBotInstance(env)))));
     await installOrganizers(bots[0]!, connector.serviceUrl, tenants, spec.organizersPerTenant);
+    await Promise.all(bots.map((bot, position) => notifyCalls(bot, tenants, warmUp.filter((_, index) => index % bots.length === position))));
+    await waitForCards(connector, graph, bots, warmUp);
 
     const storageBefore = storage?.requests() ?? 0;
     const kindsBefore = storage?.requestsByKind() ?? {};
@@ -121,16 +131,16 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     const cpuBefore = cpu();
     const started = Date.now();
     await enqueue(spec, bots, tenants, storage?.direct, prefix);
-    const cardsAt = await waitForCards(spec, connector, graph, bots);
+    const cardsAt = await waitForCards(connector, graph, bots, Array.from({ length: spec.calls }, (_, index) => index));
     const fetchedAt = graph.requests.at(-1)?.at ?? cardsAt;
     const cpuAfter = cpu();
     const storageRequests = (storage?.requests() ?? Number.NaN) - storageBefore;
     const kindsAfter = storage?.requestsByKind() ?? {};
-    const ended = Math.max(cardsAt, await confirmDrained(bots[0]!, spec.calls));
-    const { cards, digests } = checkCardsOnce(spec, connector);
+    const ended = Math.max(cardsAt, await confirmDrained(bots[0]!, total));
+    const { cards, digests } = checkCardsOnce(total, connector);
 
     const seconds = (ended - started) / 1000;
-    const admitted = graph.requests.filter((request) => request.status === 200 && request.callId !== undefined);
+    const admitted = graph.requests.filter((request) => request.status === 200 && request.at >= started && drainCallIndex(request.callId ?? '')! < spec.calls);
     const shares = tenants
       .map((tenant) => sustainedShare(admitted.filter((request) => request.tenantId === tenant).map((request) => request.at), TENANT_LIMIT.limit, TENANT_LIMIT.windowMs))
       .filter((share) => !Number.isNaN(share));
@@ -184,43 +194,42 @@ async function installOrganizers(bot: BotProcess, serviceUrl: string, tenants: r
  * that instance's webhook to wake its worker. SQLite belongs to its one process: all through the webhook.
  */
 async function enqueue(spec: DrainCase, bots: readonly BotProcess[], tenants: readonly string[], direct: string | undefined, prefix: string): Promise<void> {
-  const tenantOf = (index: number) => tenants[index % tenants.length]!;
-  const notify = async (bot: BotProcess, indexes: number[]) => {
-    const response = await fetch(`http://127.0.0.1:${bot.port}/api/notifications`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        value: indexes.map((index) => changeNotification(tenantOf(index), CLIENT_STATE, drainCallId(index))),
-      }),
-    });
-    await response.arrayBuffer();
-    if (response.status !== 202) throw new Error(`The webhook answered HTTP ${response.status} to a notification POST.`);
-  };
   const indexes = Array.from({ length: spec.calls }, (_, index) => index);
   if (direct) {
     const store = await openAzureStore({ connectionString: direct }, { prefix });
     try {
       const queued = indexes.slice(0, spec.calls - bots.length);
       for (let at = 0; at < queued.length; at += 500) {
-        const items = queued.slice(at, at + 500).map((index) => ({ tenantId: tenantOf(index), callId: drainCallId(index), source: 'notification' as const }));
+        const items = queued.slice(at, at + 500).map((index) => ({ tenantId: tenants[index % tenants.length]!, callId: drainCallId(index), source: 'notification' as const }));
         await store.inbox.enqueue(items, Date.now());
       }
     } finally {
       await store.close();
     }
-    await Promise.all(bots.map((bot, position) => notify(bot, [spec.calls - bots.length + position])));
+    await Promise.all(bots.map((bot, position) => notifyCalls(bot, tenants, [spec.calls - bots.length + position])));
     return;
   }
-  for (let at = 0; at < indexes.length; at += 100) await notify(bots[0]!, indexes.slice(at, at + 100));
+  for (let at = 0; at < indexes.length; at += 100) await notifyCalls(bots[0]!, tenants, indexes.slice(at, at + 100));
+}
+
+/** POSTs the change notifications of some calls to a bot's webhook, as Graph would (one POST). */
+async function notifyCalls(bot: BotProcess, tenants: readonly string[], indexes: readonly number[]): Promise<void> {
+  const response = await fetch(`http://127.0.0.1:${bot.port}/api/notifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ value: indexes.map((index) => changeNotification(tenants[index % tenants.length]!, CLIENT_STATE, drainCallId(index))) }),
+  });
+  await response.arrayBuffer();
+  if (response.status !== 202) throw new Error(`The webhook answered HTTP ${response.status} to a notification POST.`);
 }
 
 /**
- * Waits, reading only this process's memory every 50 ms, until every alerting call's card reached
- * the connector and Graph served every call; resolves to the time of the last of those requests.
+ * Waits, reading only this process's memory every 50 ms, until Graph answered every call of
+ * `indexes` and every alerting one's card reached the connector; resolves to the time of the last
+ * request seen by either.
  */
-async function waitForCards(spec: DrainCase, connector: LoopbackBotConnector, graph: LoopbackGraph, bots: readonly BotProcess[]): Promise<number> {
-  const expected = Array.from({ length: spec.calls }, (_, index) => index).filter(drainCallAlerts).length;
-  const carded = new Set<string>();
+async function waitForCards(connector: LoopbackBotConnector, graph: LoopbackGraph, bots: readonly BotProcess[], indexes: readonly number[]): Promise<number> {
+  const carded = new Set<number>();
   let seen = 0;
   let lastCard = 0;
   const deadline = Date.now() + RUN_TIMEOUT_MS;
@@ -228,18 +237,16 @@ async function waitForCards(spec: DrainCase, connector: LoopbackBotConnector, gr
     for (; seen < connector.requests.length; seen += 1) {
       const request = connector.requests[seen]!;
       if (request.method !== 'POST' || request.status >= 300) continue;
-      for (const callId of drainCallIdsIn(JSON.stringify(request.body ?? null))) carded.add(callId);
+      for (const callId of drainCallIdsIn(JSON.stringify(request.body ?? null))) carded.add(drainCallIndex(callId)!);
       lastCard = Math.max(lastCard, request.at);
     }
     // Answered with the participants (not a 429): the last of a call's two requests.
-    const fetched = new Set(graph.requests.filter((request) => request.operation === 'getParticipantsPage' && request.status === 200).map((request) => request.callId)).size;
-    if (carded.size >= expected && fetched >= spec.calls) {
-      const lastGraph = graph.requests.at(-1)?.at ?? 0;
-      return Math.max(lastCard, lastGraph);
-    }
+    const fetched = new Set(graph.requests.filter((request) => request.operation === 'getParticipantsPage' && request.status === 200).map((request) => drainCallIndex(request.callId ?? '')));
+    const missing = indexes.filter((index) => !fetched.has(index) || (drainCallAlerts(index) && !carded.has(index)));
+    if (missing.length === 0) return Math.max(lastCard, graph.requests.at(-1)?.at ?? 0);
     const dead = bots.find((bot) => !bot.alive());
     if (dead) throw new Error(`A bot process exited during the drain:\n${dead.output().slice(-3_000)}`);
-    if (Date.now() > deadline) throw new Error(`The drain did not finish within ${RUN_TIMEOUT_MS / 1000} s: ${carded.size} of ${expected} cards, ${fetched} of ${spec.calls} calls fetched.`);
+    if (Date.now() > deadline) throw new Error(`The drain did not finish within ${RUN_TIMEOUT_MS / 1000} s: ${missing.length} of ${indexes.length} calls not fetched or without their card.`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -266,7 +273,7 @@ async function confirmDrained(bot: BotProcess, calls: number): Promise<number> {
 }
 
 /** Checks that each alerting call's card was posted exactly once and no other call's; returns the posts and digests. */
-function checkCardsOnce(spec: DrainCase, connector: LoopbackBotConnector): { cards: number; digests: number } {
+function checkCardsOnce(calls: number, connector: LoopbackBotConnector): { cards: number; digests: number } {
   const posts = new Map<number, number>();
   let cards = 0;
   let digests = 0;
@@ -278,7 +285,7 @@ function checkCardsOnce(spec: DrainCase, connector: LoopbackBotConnector): { car
     for (const id of ids) posts.set(drainCallIndex(id)!, (posts.get(drainCallIndex(id)!) ?? 0) + 1);
   }
   const wrong: string[] = [];
-  for (let index = 0; index < spec.calls; index += 1) {
+  for (let index = 0; index < calls; index += 1) {
     const count = posts.get(index) ?? 0;
     if (count !== (drainCallAlerts(index) ? 1 : 0)) wrong.push(`${drainCallId(index)}: ${count}`);
   }
