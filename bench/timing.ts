@@ -46,3 +46,8 @@ export function formatFigure(value: number): string {
 function keep(value: unknown): void {
   if (value === keep) throw new Error('Unreachable: a benchmark result cannot be the sink itself.');
 }
+
+/** The smallest, median and largest of some samples, for figures over several runs. */
+export function spreadOf(samples: readonly number[]): { min: number; median: number; max: number } {
+  return { min: Math.min(...samples), median: median(samples), max: Math.max(...samples) };
+}

@@ -38,4 +38,22 @@ describe('delayAzurite: Azurite behind latency proxies', function () {
     const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 3 });
     assert.deepEqual(receivedMessageItems.map((item) => item.messageText), ['one', 'two', 'three']);
   });
+
+  it('counts whole requests, by kind, whatever their size', async () => {
+    const table = TableClient.fromConnectionString(delayed.connectionString, 'counted', { allowInsecureConnection: true });
+    await table.createTable();
+    const before = delayed.requests();
+    const kindsBefore = delayed.requestsByKind();
+    // A body of about 60 kB arrives in several chunks; it is still one request.
+    await table.createEntity({ partitionKey: 'p', rowKey: 'big', value: 'y'.repeat(30_000), more: 'z'.repeat(30_000) });
+    for (const rowKey of ['a', 'b', 'c']) await table.upsertEntity({ partitionKey: 'p', rowKey, value: rowKey });
+    await table.getEntity('p', 'big');
+    // 1 create (POST), 3 upserts (PATCH or PUT), 1 read (GET): five requests.
+    assert.equal(delayed.requests() - before, 5);
+    const kinds = delayed.requestsByKind();
+    const added = (kind: string) => (kinds[kind] ?? 0) - (kindsBefore[kind] ?? 0);
+    assert.equal(added('POST counted'), 1);
+    assert.equal(added('GET counted()'), 1);
+    assert.equal(added('PATCH counted()') + added('PUT counted()') + added('MERGE counted()'), 3);
+  });
 });

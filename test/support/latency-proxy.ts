@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, type AzuriteInstance } from './azurite';
-import { HttpRequestCounter } from './http-request-counter';
+import { HttpRequestScanner } from './http-request-scanner';
 
 /** A TCP proxy on loopback that holds every chunk the client sends for a fixed time before passing it on. */
 export interface LatencyProxy {
@@ -8,8 +8,10 @@ export interface LatencyProxy {
   readonly origin: string;
   /** How many connections the proxy has accepted so far. */
   readonly connections: () => number;
-  /** How many HTTP requests clients have sent through the proxy so far (all connections). */
+  /** How many HTTP requests clients sent through the proxy so far (not chunks: whole requests). */
   readonly requests: () => number;
+  /** The requests so far by what they were: method and resource, e.g. `GET inbox()`, `POST $batch`, `DELETE alerts/messages` (see {@link requestKind}). */
+  readonly requestsByKind: () => Record<string, number>;
   /** Closes the listener and every open connection; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -25,19 +27,23 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   const [host, port] = splitHostPort(target);
   const sockets = new Set<net.Socket>();
   let accepted = 0;
-  const counters: HttpRequestCounter[] = [];
+  let requests = 0;
+  const kinds = new Map<string, number>();
   const server = net.createServer((client) => {
     accepted += 1;
-    const counter = new HttpRequestCounter();
-    counters.push(counter);
+    const scanner = new HttpRequestScanner();
     const upstream = net.connect(port, host);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     sockets.add(client).add(upstream);
     // Chunks leave in arrival order, each no earlier than delayMs after it came.
     let last = Promise.resolve();
-    client.on('data', (chunk) => {
-      counter.push(chunk);
+    client.on('data', (chunk: Buffer) => {
+      for (const line of scanner.feed(chunk)) {
+        requests += 1;
+        const kind = requestKind(line);
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
       const due = Date.now() + delayMs;
       last = last.then(
         () =>
@@ -66,7 +72,8 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   return {
     origin: `http://127.0.0.1:${own}`,
     connections: () => accepted,
-    requests: () => counters.reduce((sum, counter) => sum + counter.requests, 0),
+    requests: () => requests,
+    requestsByKind: () => Object.fromEntries(kinds),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -79,8 +86,10 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
 /** Azurite behind three latency proxies (blob, queue, table), with a connection string that goes through them. */
 export interface DelayedAzurite {
   readonly connectionString: string;
-  /** How many HTTP requests went to the three services so far. */
+  /** HTTP requests sent through the three proxies so far. */
   requests(): number;
+  /** Those requests by method and resource ({@link requestKind}), over the three services. */
+  requestsByKind(): Record<string, number>;
   /** Stops the proxies (not Azurite). */
   stop(): Promise<void>;
 }
@@ -104,10 +113,32 @@ export async function delayAzurite(azurite: AzuriteInstance, delayMs: number): P
   return {
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};${endpoints.join('')}`,
     requests: () => proxies.reduce((sum, proxy) => sum + proxy.requests(), 0),
+    requestsByKind: () => {
+      const total: Record<string, number> = {};
+      for (const proxy of proxies) for (const [kind, count] of Object.entries(proxy.requestsByKind())) total[kind] = (total[kind] ?? 0) + count;
+      return total;
+    },
     stop: async () => {
       await Promise.all(proxies.map((proxy) => proxy.stop()));
     },
   };
+}
+
+/**
+ * What a storage request was, from its request line: the method and the resource under the account
+ * with keys, ids and the query left out, so requests of one kind add up: `GET /devstoreaccount1/inbox(PartitionKey='a',RowKey='b')?…`
+ * is `GET inbox()`, `PUT /devstoreaccount1/alerts/messages/id?popreceipt=…` is `PUT alerts/messages`.
+ */
+export function requestKind(requestLine: string): string {
+  const [method = '?', target = ''] = requestLine.split(' ');
+  const segments = target.split('?')[0]!.split('/').filter(Boolean);
+  // Azurite's path starts with the account; a real account's host names it instead.
+  if (segments[0] === AZURITE_ACCOUNT_NAME) segments.shift();
+  const resource = segments
+    .slice(0, 2)
+    .map((segment) => decodeURIComponent(segment).replace(/\(.*\)$/, '()'))
+    .join('/');
+  return `${method} ${resource || '/'}`;
 }
 
 function splitHostPort(target: string): [string, number] {
