@@ -5,6 +5,15 @@
 export * from './report';
 export { scoreCallRecord, judgeStream, overallQuality } from './score';
 export {
+  compactReport,
+  compactStreamPositions,
+  streamCountsOf,
+  streamTotalsOf,
+  STREAMS_KEPT_OF_ANY_CLASS,
+  type StreamCounts,
+  type ClassCounts,
+} from './compact-report';
+export {
   resolveScoringOptions,
   parseScoringSettings,
   parseThresholdOverride,
