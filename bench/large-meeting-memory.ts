@@ -23,6 +23,9 @@ export interface LargeMeetingFigures {
   maxRssMb: number;
   /** Bytes of the stored report row: its report and summary JSON. */
   rowBytes: number;
+  /** Poor and judged streams of the meeting: the row keeps every poor one in full. */
+  poorStreams: number;
+  judgedStreams: number;
   seconds: number;
 }
 

@@ -3,13 +3,13 @@
  * worker (SQLite in memory) against the loopback Graph named in its environment. It first processes
  * a small call (modules loaded, token fetched, code warmed: the idle state of a running bot), then
  * the large meeting, sampling RSS every 10 ms, and prints one JSON line: idle and peak RSS, the peak
- * from the kernel (`maxRSS`) and the stored report row's bytes.
+ * from the kernel (`maxRSS`), the stored report row's bytes and how many streams were poor.
  */
 import { summarizeCall } from '../src/alerts';
 import { createGraphClient } from '../src/graph';
 import { InboxWorker, IngestStatus } from '../src/ingest';
 import { createLogger } from '../src/logger';
-import { resolveScoringOptions } from '../src/quality';
+import { resolveScoringOptions, streamTotalsOf, type CallQualityReport } from '../src/quality';
 import { quietSqliteExperimentalWarning } from '../src/quiet-sqlite-warning';
 import { openSqliteStore } from '../src/store';
 
@@ -62,8 +62,10 @@ async function main(): Promise<void> {
   const row = await store.reports.getReport(tenantId, callId);
   if (!row) throw new Error('The meeting was scored but no report row was stored.');
   const rowBytes = Buffer.byteLength(JSON.stringify(row.report)) + Buffer.byteLength(JSON.stringify(row.summary));
+  // The row keeps every poor stream in full, so its size follows their number.
+  const { poor, judged } = streamTotalsOf(row.report as CallQualityReport);
   process.stdout.write(
-    `${JSON.stringify({ idleRssMb: idleRss / MB, peakRssMb: peakRss / MB, maxRssMb: (process.resourceUsage().maxRSS * 1024) / MB, rowBytes, seconds })}\n`,
+    `${JSON.stringify({ idleRssMb: idleRss / MB, peakRssMb: peakRss / MB, maxRssMb: (process.resourceUsage().maxRSS * 1024) / MB, rowBytes, poorStreams: poor, judgedStreams: judged, seconds })}\n`,
   );
   await store.close();
 }

@@ -173,6 +173,8 @@ export const qualityBench: BenchSection = {
           'peak RSS MB': meeting.maxRssMb,
           'peak − idle MB': overIdle,
           'row KB': meeting.rowBytes / 1024,
+          'poor streams': meeting.poorStreams,
+          'judged streams': meeting.judgedStreams,
           'process s': meeting.seconds,
         },
         targets: [
