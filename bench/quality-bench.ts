@@ -1,16 +1,22 @@
 /**
  * The quality engine: scores generated call records of 1, 60, 600 and 6,000 sessions and compares
  * the scoring time with the `JSON.parse` time of the same bytes (the cost the engine adds to work
- * the service does anyway). Targets (issue 2): scoring at most half of parsing at every size, and
- * a flat cost per stream as records grow.
+ * the service does anyway). Targets (issue 13): scoring at most 0.3 of parsing at every size, and
+ * a cost per stream within 1.5 × from 60 to 6,000 sessions. Then a 6,000-session meeting processed
+ * end to end in a process of its own: its peak RSS over idle and its stored report row's size.
  */
 import { resolveScoringOptions, scoreCallRecord } from '../src/quality';
 import type { BenchResult, BenchSection } from './bench-section';
+import { measureLargeMeeting } from './large-meeting-memory';
 import { generateCallRecord } from './records';
 import { median, timerOverheadNs } from './timing';
 
 const SIZES = [1, 60, 600, 6_000];
-const RATIO_TARGET = 0.5;
+const RATIO_TARGET = 0.3;
+/** The meeting processed end to end, and its targets (issue 13). */
+const MEETING_SESSIONS = 6_000;
+const MEETING_RSS_TARGET_MB = 64;
+const MEETING_ROW_TARGET_BYTES = 2 ** 20;
 /** The cost per stream of the largest record may be at most this many times that of 60 sessions. */
 const FLATNESS_TARGET = 1.5;
 /** Each timed round lasts about this long, so that timer resolution and one-off pauses stay small. */
@@ -119,7 +125,9 @@ export const qualityBench: BenchSection = {
   name: 'quality',
   description:
     'scoreCallRecord on generated records (audio/video/VBSS, two streams per media, every Graph property), ' +
-    `each record parsed then scored at once, both timed; medians of ${ROUNDS} rounds of ~${BATCH_MS} ms after a ${WARM_UP_MS} ms warm-up`,
+    `each record parsed then scored at once, both timed; medians of ${ROUNDS} rounds of ~${BATCH_MS} ms after a ${WARM_UP_MS} ms warm-up; ` +
+    `then a ${MEETING_SESSIONS.toLocaleString('en-US')}-session meeting fetched (loopback Graph, 60 sessions a page), scored and stored (SQLite) by the real client and worker in a fresh process: ` +
+    'peak RSS (the kernel\'s maxRSS) over the RSS after a small call, and the stored row\'s report and summary JSON',
   async run(): Promise<BenchResult[]> {
     const sized = SIZES.map((sessions) =>
       measureCase(`${sessions.toLocaleString('en-US')} session${sessions === 1 ? '' : 's'}`, [JSON.stringify(generateCallRecord(sessions))]),
@@ -130,7 +138,7 @@ export const qualityBench: BenchSection = {
     );
     const perStream = (figures: CaseFigures) => figures.scoreNs / figures.streams / 1000;
     const reference = sized[1]!;
-    return [...sized, control].map((figures, index) => ({
+    const scoring = [...sized, control].map((figures, index) => ({
       case: figures.label,
       figures: {
         streams: figures.streams,
@@ -154,5 +162,26 @@ export const qualityBench: BenchSection = {
           : []),
       ],
     }));
+    const meeting = await measureLargeMeeting(MEETING_SESSIONS);
+    const overIdle = meeting.maxRssMb - meeting.idleRssMb;
+    return [
+      ...scoring,
+      {
+        case: `${MEETING_SESSIONS.toLocaleString('en-US')}-session meeting, end to end`,
+        figures: {
+          'idle RSS MB': meeting.idleRssMb,
+          'peak RSS MB': meeting.maxRssMb,
+          'peak − idle MB': overIdle,
+          'row KB': meeting.rowBytes / 1024,
+          'poor streams': meeting.poorStreams,
+          'judged streams': meeting.judgedStreams,
+          'process s': meeting.seconds,
+        },
+        targets: [
+          { description: `peak RSS ≤ idle + ${MEETING_RSS_TARGET_MB} MB`, met: overIdle <= MEETING_RSS_TARGET_MB },
+          { description: 'stored row < 1 MB', met: meeting.rowBytes < MEETING_ROW_TARGET_BYTES },
+        ],
+      },
+    ];
   },
 };

@@ -1,4 +1,4 @@
-import { feedbackTokenWords, type FeedbackEntry, type StreamVerdict } from '../quality';
+import { feedbackTokenWords, streamTotalsOf, type FeedbackEntry, type StreamVerdict } from '../quality';
 import type { AlertCardInput } from './alert-card-input';
 import type { StreamParties } from './call-summary';
 import { CARD_ACTIONS, MUTE_HOURS, type AlertActionData } from './card-action-data';
@@ -133,7 +133,8 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
   const { report, summary, audience } = input;
   const parties = partiesByStream(summary.streams);
   const poorStreams = report.streams.filter((stream) => stream.classification === 'poor');
-  const judged = report.streams.filter((stream) => stream.classification !== 'unclassified');
+  // A stored report of a big meeting keeps only its poor streams and the first few others: count from its counts.
+  const totals = streamTotalsOf(report);
   const feedback = visibleFeedback(report.feedback);
   const callId = summary.callId ?? report.callId ?? '';
   const version = report.version ?? summary.version;
@@ -167,7 +168,7 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
     accentColor,
     title,
     subtitle: `${audience === 'organizer' ? `Your ${lowerFirst(callTypeWords(summary.type))}` : callTypeWords(summary.type)} · ${cardDateTime(summary.startDateTime)}`,
-    verdict: verdictSentence(report, poorStreams.length, judged.length, feedback),
+    verdict: verdictSentence(report, totals.poor, totals.judged, feedback),
     organizer: organizerName,
     started: cardDateTime(summary.startDateTime),
     duration: durationWords(summary.durationSeconds),
@@ -183,11 +184,11 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
     resentText: 'Sent again after the bot restarted while posting this alert: if you already have it, this is a copy.',
     mutedText: `Your call-quality alerts are muted${input.mutedUntil ? ` until ${cardDateTime(input.mutedUntil)}` : ''}. Send **unmute** to get them again.`,
     hasPoorStreams: poorRows.length > 0,
-    poorHeading: `Poor streams (${count(poorStreams.length)} of ${count(judged.length)})`,
+    poorHeading: `Poor streams (${count(totals.poor)} of ${count(totals.judged)})`,
     poorRows,
     ...failureCardData(report, limits.poorStreams),
-    hasPoorMore: poorStreams.length > limits.poorStreams,
-    poorMore: `…and ${plural(poorStreams.length - limits.poorStreams, 'more poor stream')}. Use **check ${callId}** or Call Quality Dashboard for all of them.`,
+    hasPoorMore: totals.poor > limits.poorStreams,
+    poorMore: `…and ${plural(totals.poor - limits.poorStreams, 'more poor stream')}. Use **check ${callId}** or Call Quality Dashboard for all of them.`,
     hasFeedback: shownFeedback.length > 0,
     feedbackHeading: `What people said (${count(feedback.length)})`,
     feedback: shownFeedback,
@@ -206,10 +207,10 @@ export function alertCardData(input: AlertCardInput, limits: AlertCardLimits): A
     detailsActionId: CARD_ACTIONS.details,
     detailsVisible: input.showDetails === true,
     hasDetailRows: detailRows.length > 0,
-    detailsHeading: `Every stream (${count(detailStreams.length)})`,
+    detailsHeading: `Every stream (${count(totals.scored)})`,
     detailRows,
-    hasDetailsMore: detailStreams.length > limits.detailRows,
-    detailsMore: `…and ${plural(detailStreams.length - limits.detailRows, 'more stream')}.`,
+    hasDetailsMore: totals.scored > limits.detailRows,
+    detailsMore: `…and ${plural(totals.scored - limits.detailRows, 'more stream')}.`,
     callId,
     footer: `version ${version ?? '?'} · profile ${report.profile}`,
     showCallAnalytics: audience === 'admins' && input.adminCenterLink !== false,

@@ -13,17 +13,23 @@ export const MAX_FAILURE_REASON_LENGTH = 200;
 export function callFailuresOf(sessions: readonly JsonObject[]): CallFailure[] {
   const failures: CallFailure[] = [];
   for (const session of sessions) {
-    const info = asObject(session.failureInfo) ?? segmentFailureOf(session);
-    if (!info) continue;
-    failures.push({
-      sessionId: asString(session.id),
-      stage: asString(info.stage)?.trim() || 'unknown',
-      reason: boundedReason(info.reason),
-      caller: partyOf(asObject(session.caller)),
-      callee: partyOf(asObject(session.callee)),
-    });
+    const failure = failureOfSession(session);
+    if (failure) failures.push(failure);
   }
   return failures;
+}
+
+/** The failure of one session, or undefined when it did not fail (see {@link callFailuresOf}). */
+export function failureOfSession(session: JsonObject): CallFailure | undefined {
+  const info = asObject(session.failureInfo) ?? segmentFailureOf(session);
+  if (!info) return undefined;
+  return {
+    sessionId: asString(session.id),
+    stage: asString(info.stage)?.trim() || 'unknown',
+    reason: boundedReason(info.reason),
+    caller: partyOf(asObject(session.caller)),
+    callee: partyOf(asObject(session.callee)),
+  };
 }
 
 /** The first `failureInfo` among a session's segments, for records where it is not yet on the session. */

@@ -3,7 +3,18 @@
  * Pure: no I/O, no clock, no globals.
  */
 export * from './report';
-export { scoreCallRecord, judgeStream, overallQuality } from './score';
+export { scoreCallRecord } from './score';
+export { judgeStream, overallQuality } from './stream-judge';
+export { CallScorer } from './call-scorer';
+export {
+  compactReport,
+  compactStreamPositions,
+  streamCountsOf,
+  streamTotalsOf,
+  STREAMS_KEPT_OF_ANY_CLASS,
+  type StreamCounts,
+  type ClassCounts,
+} from './compact-report';
 export {
   resolveScoringOptions,
   parseScoringSettings,
@@ -19,10 +30,10 @@ export { METRICS, formatMetricValue, isStreamMetric, readMetric, type StreamMetr
 export { durationToMilliseconds } from './duration';
 export { streamKindOf } from './stream-kind';
 export { mediaEntriesOf, mediaStreamsOf, type MediaEntry, type MediaStreamEntry } from './media-streams';
-export { collectFeedback } from './feedback';
+export { collectFeedback, feedbackOfSession } from './feedback';
 export { streamRoles, endOf, type EndpointRole } from './stream-ends';
 export { endpointUser, identityOf, isServiceEndpoint, organizerOf, participantCountOf, type PartyIdentity } from './call-parties';
-export { callFailuresOf, MAX_FAILURE_REASON_LENGTH } from './call-failures';
+export { callFailuresOf, failureOfSession, MAX_FAILURE_REASON_LENGTH } from './call-failures';
 export { feedbackTokenWords } from './feedback-tokens';
 export { notACallRecordReason } from './call-record';
 export { formatReportText } from './format-text';

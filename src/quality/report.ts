@@ -85,7 +85,16 @@ export interface CallQualityReport {
   profile: ProfileName;
   quality: Classification;
   alert: boolean;
+  /**
+   * The verdict of every stream, in record order; in a compact (stored) report, only every poor
+   * stream and the first few others, with `streamCounts` counting all of them.
+   */
   streams: StreamVerdict[];
+  /**
+   * Present only in a compact report (`compactReport`): the streams per kind and class, of all the
+   * call's streams. Read counts through `streamCountsOf`, which works for both forms.
+   */
+  streamCounts?: Record<StreamKind | 'other', Record<Classification, number>>;
   feedback: FeedbackEntry[];
   /**
    * The sessions that failed to set up or dropped, in record order. They do not change `alert`
