@@ -6,7 +6,7 @@ import { assessCall } from '../src/alerts';
 import { storedReportOf } from '../src/ingest';
 import { resolveScoringOptions } from '../src/quality';
 import { openSqliteStore } from '../src/store';
-import { poorRecord } from '../test/bot/bot-harness';
+import { poorRecord, TENANT } from '../test/bot/bot-harness';
 import { freePort } from '../test/support/free-port';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import type { BenchResult, BenchSection } from './bench-section';
@@ -14,11 +14,10 @@ import { median } from './timing';
 
 const BOT = { id: '28:00000000-0000-0000-0000-00000000b07b', name: 'Call Quality' };
 /**
- * Each call's card goes to its organizer's chat, spread over several tenants and many chats so that
- * Teams' send limits (30 a second per tenant, 60 in 30 s per conversation) do not set the pace.
+ * Each call's card goes to its organizer's chat, over many chats so that Teams' limit per
+ * conversation (60 in 30 s) does not set the pace; the bot's 30 a second per tenant does.
  */
-const TENANTS = 10;
-const ORGANIZERS_PER_TENANT = 50;
+const ORGANIZERS = 500;
 const EARLY_CARDS = 500;
 const LATE_CARDS = 5_000;
 /** How long the bot is left alone after it answers before its idle RSS is read. */
@@ -28,7 +27,6 @@ const IDLE_TARGET_MB = 120;
 const GROWTH_TARGET = 0.2;
 
 const callId = (n: number) => `eeeeeeee-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const tenantId = (t: number) => `dc368399-474c-4d40-900c-${String(t).padStart(12, '0')}`;
 const organizer = (n: number) => ({ id: `29:user-${n}`, name: `User ${n}`, aadObjectId: `0000${String(n).padStart(4, '0')}-0000-4000-8000-000000000000` });
 
 /** The resident set of a process in MB, from Linux's `/proc` (the benchmark needs Linux). */
@@ -39,6 +37,11 @@ function rssMb(pid: number): number {
   if (!line) throw new Error(`/proc/${pid}/status has no VmRSS line: the memory benchmark needs Linux.`);
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
+
+/** Progress on stderr when `MEMORY_BENCH_VERBOSE` is set (a run takes minutes). */
+const progress = (text: string) => {
+  if (process.env.MEMORY_BENCH_VERBOSE) process.stderr.write(`memory bench: ${text}\n`);
+};
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,22 +93,20 @@ async function stopBot(bot: BotProcess): Promise<void> {
 /** Seeds `dataDir` with the organizers' chats and `calls` poor calls whose alert cards wait to be sent. */
 async function seedAlerts(dataDir: string, connector: LoopbackBotConnector, calls: number): Promise<void> {
   const store = openSqliteStore({ dataDir });
-  const organizers = TENANTS * ORGANIZERS_PER_TENANT;
   try {
-    for (let n = 0; n < organizers; n++) {
+    for (let n = 0; n < ORGANIZERS; n++) {
       const user = organizer(n);
-      const tenant = tenantId(n % TENANTS);
       connector.installFor(user.aadObjectId);
       await store.conversations.putConversation({
-        key: `a:chat-${n}`, kind: 'personal', tenantId: tenant, userAadId: user.aadObjectId, teamId: null, channelId: null, serviceUrl: connector.serviceUrl,
-        reference: { bot: BOT, user: { id: user.id, aadObjectId: user.aadObjectId }, conversation: { id: `a:chat-${n}`, conversationType: 'personal', tenantId: tenant } }, installedAt: Date.now(), deadReason: null,
+        key: `a:chat-${n}`, kind: 'personal', tenantId: TENANT, userAadId: user.aadObjectId, teamId: null, channelId: null, serviceUrl: connector.serviceUrl,
+        reference: { bot: BOT, user: { id: user.id, aadObjectId: user.aadObjectId }, conversation: { id: `a:chat-${n}`, conversationType: 'personal', tenantId: TENANT } }, installedAt: Date.now(), deadReason: null,
       });
     }
     const scoring = resolveScoringOptions({});
     for (let i = 0; i < calls; i++) {
-      const record = poorRecord(callId(i), { organizer: organizer(i % organizers) });
+      const record = poorRecord(callId(i), { organizer: organizer(i % ORGANIZERS) });
       const { report, summary } = assessCall(record, scoring);
-      const call = { tenantId: tenantId(i % organizers % TENANTS), callId: callId(i) };
+      const call = { tenantId: TENANT, callId: callId(i) };
       await store.reports.recordReport(storedReportOf(call, record, report, summary, Date.now()), true);
     }
   } finally {
@@ -141,13 +142,16 @@ async function measureOnce(): Promise<MemoryRun> {
     const idleBot = await startCompiledBot(env);
     await pause(SETTLE_MS);
     const idle = rssMb(idleBot.child.pid!);
+    progress(`idle ${idle.toFixed(1)} MB`);
     await stopBot(idleBot);
 
     const dataDir = path.join(dir, 'busy');
     await seedAlerts(dataDir, connector, LATE_CARDS);
+    progress(`seeded ${LATE_CARDS} calls`);
     const bot = await startCompiledBot({ ...env, DATA_DIR: dataDir });
     try {
       const early = await rssWhenPosted(connector, bot, EARLY_CARDS);
+      progress(`${EARLY_CARDS} cards: ${early.toFixed(1)} MB`);
       const late = await rssWhenPosted(connector, bot, LATE_CARDS);
       return { idle, early, late };
     } finally {

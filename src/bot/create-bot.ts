@@ -1,4 +1,4 @@
-import { AdaptiveCardActionExecuteResponseType, Application } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import { buildWeeklyReportCard } from '../alerts';
 import { DEFAULT_REPORT_SCHEDULE, ReportSchedule, type AppConfig } from '../config';
 import type { Logger } from '../logger';
@@ -74,7 +74,7 @@ export interface CreateBotOptions {
 export interface Bot {
   /** Adds `POST /api/messages` to a server (for `createServer(logger, routes)`). */
   routes: (server: restify.Server) => void;
-  /** The Teams AI application and its adapter (for tests and advanced wiring). */
+  /** The Teams AI application (built when first asked for: at the first turn) and its adapter (for tests and advanced wiring). */
   app: Application;
   adapter: BotAdapter;
   delivery: AlertDelivery;
@@ -104,15 +104,6 @@ export function createBot(options: CreateBotOptions): Bot {
   const adapter = createTeamsAdapter(config.bot, options.botFrameworkEndpoints);
   const botAppId = config.bot.id ?? '';
   const messenger = new ProactiveMessenger(adapter, botAppId, { ...DEFAULT_SEND_RETRY, ...options.sendRetry });
-  const app = new Application({
-    adapter,
-    botAppId: botAppId || undefined,
-    storage: new DocumentStorage(store.documents),
-    removeRecipientMention: true,
-    startTypingTimer: false,
-    longRunningMessages: false,
-    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
-  });
   const botLogger = logger.child({ component: 'bot' });
   const history = new HistoryReader({ history: store.history, logger: botLogger });
   const services: BotServices = {
@@ -134,11 +125,8 @@ export function createBot(options: CreateBotOptions): Bot {
     place: config.buildings?.map.place,
     clock,
   };
-  // Order matters: Teams AI runs the first route that matches.
-  registerInstallationTracking(app, services);
-  registerCardActions(app, services);
-  registerFileConsent(app, services);
-  registerChatCommands(app, services);
+  let app: Application | undefined;
+  const application = (): Application => (app ??= createApplication(adapter, botAppId, store, services));
 
   const delivery = new AlertDelivery({
     clock,
@@ -167,8 +155,10 @@ export function createBot(options: CreateBotOptions): Bot {
   });
 
   return {
-    routes: messagesRoute(adapter, app, botLogger),
-    app,
+    routes: messagesRoute(adapter, application, botLogger),
+    get app() {
+      return application();
+    },
     adapter,
     delivery,
     deliverAlerts: () => delivery.drainOnce(),
@@ -181,6 +171,32 @@ export function createBot(options: CreateBotOptions): Bot {
       await services.tasks.settle();
     },
   };
+}
+
+/**
+ * The Teams AI `Application` with its routes (chat commands, card actions, installation tracking),
+ * turn state kept in the store's documents. Teams AI's index loads its AI planners, models, dialogs
+ * and tokenizer too (about 55 MB of RSS): a bot that only sends cards never needs them, so the
+ * package is loaded here, at the first turn, and not when the bot starts.
+ */
+function createApplication(adapter: BotAdapter, botAppId: string, store: Store, services: BotServices): Application {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const teamsAi = require('@microsoft/teams-ai') as typeof import('@microsoft/teams-ai');
+  const app = new teamsAi.Application({
+    adapter,
+    botAppId: botAppId || undefined,
+    storage: new DocumentStorage(store.documents),
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+    adaptiveCards: { actionExecuteResponseType: teamsAi.AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
+  });
+  // Order matters: Teams AI runs the first route that matches.
+  registerInstallationTracking(app, services);
+  registerCardActions(app, services);
+  registerFileConsent(app, services);
+  registerChatCommands(app, services);
+  return app;
 }
 
 /** The weekly report as the history tells it: the week's figures against the week before, as a card. */

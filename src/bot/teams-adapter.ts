@@ -1,4 +1,6 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
+// The module itself, not the package's index: the index loads Teams AI's planners, models and
+// dialogs as well, which only the Application needs (it is loaded at the first turn, `create-bot.ts`).
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { AppConfig } from '../config';
 

@@ -24,9 +24,10 @@ const REFUSALS = {
  * authenticates the request and runs the application. Every refused request gets 401 with a short
  * generic body; why goes to the log at debug level. A handler's failure is logged; a message gets an
  * apology, an invoke a 500 so that Teams shows the action failed. `HEAD` is answered quietly
- * (the Agents Playground probes the endpoint with it).
+ * (the Agents Playground probes the endpoint with it). `app` gives the application when a turn
+ * needs it, so that it may be built at the first one.
  */
-export function messagesRoute(adapter: BotAdapter, app: Application, logger: Logger): (server: restify.Server) => void {
+export function messagesRoute(adapter: BotAdapter, app: () => Application, logger: Logger): (server: restify.Server) => void {
   return (server) => {
     server.head(MESSAGES_PATH, async (_req: restify.Request, res: restify.Response) => answer(res, { status: 200 }));
     server.post(
@@ -48,7 +49,7 @@ export function messagesRoute(adapter: BotAdapter, app: Application, logger: Log
           const invokeResponse = await adapter.runActivity(String(req.headers.authorization ?? ''), activity, async (context) => {
             started = true;
             try {
-              await app.run(context);
+              await app().run(context);
             } catch (error) {
               logger.error(
                 { err: (error as Error).message, stack: (error as Error).stack, type: context.activity.type, conversation: context.activity.conversation?.id },
