@@ -101,9 +101,11 @@ export interface Bot {
 export function createBot(options: CreateBotOptions): Bot {
   const { config, store, logger } = options;
   const clock = options.clock ?? Date.now;
-  const adapter = createTeamsAdapter(config.bot, options.botFrameworkEndpoints);
+  // Built at the first turn or the first card: botbuilder stays unloaded until then (`bot-framework.ts`).
+  let adapter: BotAdapter | undefined;
+  const botAdapter = (): BotAdapter => (adapter ??= createTeamsAdapter(config.bot, options.botFrameworkEndpoints));
   const botAppId = config.bot.id ?? '';
-  const messenger = new ProactiveMessenger(adapter, botAppId, { ...DEFAULT_SEND_RETRY, ...options.sendRetry });
+  const messenger = new ProactiveMessenger(botAdapter, botAppId, { ...DEFAULT_SEND_RETRY, ...options.sendRetry });
   const botLogger = logger.child({ component: 'bot' });
   const history = new HistoryReader({ history: store.history, logger: botLogger });
   const services: BotServices = {
@@ -126,7 +128,7 @@ export function createBot(options: CreateBotOptions): Bot {
     clock,
   };
   let app: Application | undefined;
-  const application = (): Application => (app ??= createApplication(adapter, botAppId, store, services));
+  const application = (): Application => (app ??= createApplication(botAdapter(), botAppId, store, services));
 
   const delivery = new AlertDelivery({
     clock,
@@ -155,11 +157,13 @@ export function createBot(options: CreateBotOptions): Bot {
   });
 
   return {
-    routes: messagesRoute(adapter, application, botLogger),
+    routes: messagesRoute(botAdapter, application, botLogger),
     get app() {
       return application();
     },
-    adapter,
+    get adapter() {
+      return botAdapter();
+    },
     delivery,
     deliverAlerts: () => delivery.drainOnce(),
     startDelivery: () => delivery.start(),
