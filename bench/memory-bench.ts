@@ -9,10 +9,10 @@ import { openSqliteStore } from '../src/store';
 import { poorRecord, TENANT } from '../test/bot/bot-harness';
 import { freePort } from '../test/support/free-port';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
+import { personalChatRecord } from '../test/support/personal-install';
 import type { BenchResult, BenchSection } from './bench-section';
 import { median } from './timing';
 
-const BOT = { id: '28:00000000-0000-0000-0000-00000000b07b', name: 'Call Quality' };
 /**
  * Each call's card goes to its organizer's chat, over many chats so that Teams' limit per
  * conversation (60 in 30 s) does not set the pace; the bot's 30 a second per tenant does.
@@ -97,10 +97,7 @@ async function seedAlerts(dataDir: string, connector: LoopbackBotConnector, call
     for (let n = 0; n < ORGANIZERS; n++) {
       const user = organizer(n);
       connector.installFor(user.aadObjectId);
-      await store.conversations.putConversation({
-        key: `a:chat-${n}`, kind: 'personal', tenantId: TENANT, userAadId: user.aadObjectId, teamId: null, channelId: null, serviceUrl: connector.serviceUrl,
-        reference: { bot: BOT, user: { id: user.id, aadObjectId: user.aadObjectId }, conversation: { id: `a:chat-${n}`, conversationType: 'personal', tenantId: TENANT } }, installedAt: Date.now(), deadReason: null,
-      });
+      await store.conversations.putConversation(personalChatRecord({ serviceUrl: connector.serviceUrl, tenantId: TENANT, chatId: `a:chat-${n}`, user }));
     }
     const scoring = resolveScoringOptions({});
     for (let i = 0; i < calls; i++) {

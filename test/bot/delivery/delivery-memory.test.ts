@@ -4,7 +4,8 @@ import { runInNewContext } from 'node:vm';
 import { assessCall } from '../../../src/alerts';
 import { storedReportOf } from '../../../src/ingest';
 import { resolveScoringOptions } from '../../../src/quality';
-import { BOT, BotHarness, poorRecord, TENANT } from '../bot-harness';
+import { personalChatRecord } from '../../support/personal-install';
+import { BotHarness, poorRecord, TENANT } from '../bot-harness';
 
 const ORGANIZERS = 50;
 const WARM_UP_CARDS = 100;
@@ -37,11 +38,7 @@ describe('delivery: memory while cards are sent', function () {
       for (let n = 0; n < ORGANIZERS; n++) {
         const user = organizer(n);
         harness.connector.installFor(user.aadObjectId);
-        await harness.store.conversations.putConversation({
-          key: `a:memory-${n}`, kind: 'personal', tenantId: TENANT, userAadId: user.aadObjectId, teamId: null, channelId: null, serviceUrl: harness.connector.serviceUrl,
-          reference: { bot: BOT, user: { id: user.id, aadObjectId: user.aadObjectId }, conversation: { id: `a:memory-${n}`, conversationType: 'personal', tenantId: TENANT } },
-          installedAt: Date.now(), deadReason: null,
-        });
+        await harness.store.conversations.putConversation(personalChatRecord({ serviceUrl: harness.connector.serviceUrl, tenantId: TENANT, chatId: `a:memory-${n}`, user }));
       }
       const scoring = resolveScoringOptions({});
       let queued = 0;
