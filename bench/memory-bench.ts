@@ -172,7 +172,7 @@ function spread(label: string, values: readonly number[]): Record<string, number
  */
 export const memoryBench: BenchSection = {
   name: 'memory',
-  description: `RSS of the compiled bot process: idle on the embedded store, then after ${EARLY_CARDS} and ${LATE_CARDS.toLocaleString('en-US')} alert cards delivered to the loopback Bot Connector; min/median/max over at least 3 runs`,
+  description: `RSS of the compiled bot process: idle on the embedded store, then after ${EARLY_CARDS} and ${LATE_CARDS.toLocaleString('en-US')} alert cards delivered to the loopback Bot Connector; min/median/max over 3 runs (MEMORY_BENCH_RUNS)`,
   async run(): Promise<BenchResult[]> {
     // Fewer runs only for a quick look (MEMORY_BENCH_RUNS=1); the figures to report need three.
     const runs = Math.max(1, Math.floor(Number(process.env.MEMORY_BENCH_RUNS ?? 3)) || 3);
