@@ -14,10 +14,11 @@ import { qualityBench } from './quality-bench';
 import { webhookBench } from './webhook-bench';
 import { drainBench } from './drain-bench';
 import { historyBench } from './history-bench';
+import { memoryBench } from './memory-bench';
 import { formatFigure } from './timing';
 
 /** Every benchmark section, in the order they run. */
-export const SECTIONS: readonly BenchSection[] = [qualityBench, webhookBench, drainBench, historyBench];
+export const SECTIONS: readonly BenchSection[] = [qualityBench, webhookBench, drainBench, historyBench, memoryBench];
 
 /** The results of one section as a table of text cells: a header row, then one row per case. */
 function tableOf(results: readonly BenchResult[]): string[][] {

@@ -1,4 +1,5 @@
-import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
+import { botFramework } from './bot-framework';
 import type { Logger } from '../logger';
 import { channelDataOf, tenantOf } from './conversation-records';
 
@@ -29,7 +30,7 @@ export async function isAdmin(context: TurnContext, policy: AdminPolicy): Promis
   const team = channelDataOf(context.activity).team;
   if (!team?.id || !policy.isTeamOwner) return false;
   try {
-    const teamAadGroupId = team.aadGroupId ?? (await TeamsInfo.getTeamDetails(context, team.id)).aadGroupId;
+    const teamAadGroupId = team.aadGroupId ?? (await botFramework().TeamsInfo.getTeamDetails(context, team.id)).aadGroupId;
     if (!teamAadGroupId) return false;
     return await policy.isTeamOwner({ tenantId: tenantOf(context.activity), teamAadGroupId, userAadId });
   } catch (error) {

@@ -1,4 +1,5 @@
-import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import { botFramework } from './bot-framework';
 import type { AdaptiveCardDocument } from '../alerts';
 
 /**
@@ -7,7 +8,7 @@ import type { AdaptiveCardDocument } from '../alerts';
  * lists show instead of "Card".
  */
 export function cardActivity(card: AdaptiveCardDocument, summary?: string): Partial<Activity> {
-  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  const activity = botFramework().MessageFactory.attachment(botFramework().CardFactory.adaptiveCard(card));
   if (summary) activity.summary = summary;
   return activity;
 }

@@ -1,4 +1,5 @@
-import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
+import { botFramework } from './bot-framework';
 import type { ConversationKind, ConversationRecord } from '../store';
 
 /** The Teams channel data the bot reads (a subset of `TeamsChannelData`). */
@@ -55,7 +56,7 @@ export function conversationRecordOf(activity: Partial<Activity>, now: number): 
   const kind = conversationKindOf(activity);
   const channelData = channelDataOf(activity);
   const key = withoutThread(conversationId);
-  const reference = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
+  const reference = botFramework().TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
   delete reference.activityId;
   reference.conversation = { ...reference.conversation!, id: key };
   const teamId = kind === 'channel' ? (channelData.team?.id ?? null) : null;

@@ -1,4 +1,4 @@
-import { AdaptiveCardActionExecuteResponseType, Application } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
 import { buildWeeklyReportCard } from '../alerts';
 import { DEFAULT_REPORT_SCHEDULE, ReportSchedule, type AppConfig } from '../config';
 import type { Logger } from '../logger';
@@ -74,7 +74,7 @@ export interface CreateBotOptions {
 export interface Bot {
   /** Adds `POST /api/messages` to a server (for `createServer(logger, routes)`). */
   routes: (server: restify.Server) => void;
-  /** The Teams AI application and its adapter (for tests and advanced wiring). */
+  /** The Teams AI application (built when first asked for: at the first turn) and its adapter (for tests and advanced wiring). */
   app: Application;
   adapter: BotAdapter;
   delivery: AlertDelivery;
@@ -101,18 +101,11 @@ export interface Bot {
 export function createBot(options: CreateBotOptions): Bot {
   const { config, store, logger } = options;
   const clock = options.clock ?? Date.now;
-  const adapter = createTeamsAdapter(config.bot, options.botFrameworkEndpoints);
+  // Built at the first turn or the first card: botbuilder stays unloaded until then (`bot-framework.ts`).
+  let adapter: BotAdapter | undefined;
+  const botAdapter = (): BotAdapter => (adapter ??= createTeamsAdapter(config.bot, options.botFrameworkEndpoints));
   const botAppId = config.bot.id ?? '';
-  const messenger = new ProactiveMessenger(adapter, botAppId, { ...DEFAULT_SEND_RETRY, ...options.sendRetry });
-  const app = new Application({
-    adapter,
-    botAppId: botAppId || undefined,
-    storage: new DocumentStorage(store.documents),
-    removeRecipientMention: true,
-    startTypingTimer: false,
-    longRunningMessages: false,
-    adaptiveCards: { actionExecuteResponseType: AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
-  });
+  const messenger = new ProactiveMessenger(botAdapter, botAppId, { ...DEFAULT_SEND_RETRY, ...options.sendRetry });
   const botLogger = logger.child({ component: 'bot' });
   const history = new HistoryReader({ history: store.history, logger: botLogger });
   const services: BotServices = {
@@ -134,11 +127,8 @@ export function createBot(options: CreateBotOptions): Bot {
     place: config.buildings?.map.place,
     clock,
   };
-  // Order matters: Teams AI runs the first route that matches.
-  registerInstallationTracking(app, services);
-  registerCardActions(app, services);
-  registerFileConsent(app, services);
-  registerChatCommands(app, services);
+  let app: Application | undefined;
+  const application = (): Application => (app ??= createApplication(botAdapter(), botAppId, store, services));
 
   const delivery = new AlertDelivery({
     clock,
@@ -167,9 +157,13 @@ export function createBot(options: CreateBotOptions): Bot {
   });
 
   return {
-    routes: messagesRoute(adapter, app, botLogger),
-    app,
-    adapter,
+    routes: messagesRoute(botAdapter, application, botLogger),
+    get app() {
+      return application();
+    },
+    get adapter() {
+      return botAdapter();
+    },
     delivery,
     deliverAlerts: () => delivery.drainOnce(),
     startDelivery: () => delivery.start(),
@@ -181,6 +175,32 @@ export function createBot(options: CreateBotOptions): Bot {
       await services.tasks.settle();
     },
   };
+}
+
+/**
+ * The Teams AI `Application` with its routes (chat commands, card actions, installation tracking),
+ * turn state kept in the store's documents. Teams AI's index loads its AI planners, models, dialogs
+ * and tokenizer too (about 55 MB of RSS): a bot that only sends cards never needs them, so the
+ * package is loaded here, at the first turn, and not when the bot starts.
+ */
+function createApplication(adapter: BotAdapter, botAppId: string, store: Store, services: BotServices): Application {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const teamsAi = require('@microsoft/teams-ai') as typeof import('@microsoft/teams-ai');
+  const app = new teamsAi.Application({
+    adapter,
+    botAppId: botAppId || undefined,
+    storage: new DocumentStorage(store.documents),
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+    adaptiveCards: { actionExecuteResponseType: teamsAi.AdaptiveCardActionExecuteResponseType.REPLACE_FOR_ALL },
+  });
+  // Order matters: Teams AI runs the first route that matches.
+  registerInstallationTracking(app, services);
+  registerCardActions(app, services);
+  registerFileConsent(app, services);
+  registerChatCommands(app, services);
+  return app;
 }
 
 /** The weekly report as the history tells it: the week's figures against the week before, as a card. */

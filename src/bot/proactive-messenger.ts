@@ -1,12 +1,5 @@
-import {
-  Channels,
-  TeamsInfo,
-  type Activity,
-  type ChannelAccount,
-  type CloudAdapter,
-  type ConversationParameters,
-  type ConversationReference,
-} from 'botbuilder';
+import type { Activity, ChannelAccount, CloudAdapter, ConversationParameters, ConversationReference } from 'botbuilder';
+import { botFramework } from './bot-framework';
 import type { ConversationRecord } from '../store';
 import { referenceOf, threadConversationId, withoutThread } from './conversation-records';
 import { DEFAULT_SEND_RETRY, withSendRetries, type SendRetryOptions } from './send-retry';
@@ -30,12 +23,13 @@ export interface PersonalChatRequest {
  * Sends, outside any turn, into conversations the bot keeps references to: a message in a chat,
  * a new thread in a channel, an update of a message sent before, and a new 1:1 chat with a user.
  * Every Bot Connector call goes through the real adapter (`continueConversationAsync`,
- * `createConversationAsync`, `TeamsInfo.sendMessageToTeamsChannel`) and is retried on 429, 412,
+ * `createConversationAsync`, `botFramework().TeamsInfo.sendMessageToTeamsChannel`) and is retried on 429, 412,
  * 502 and 504; other failures are thrown as `TeamsSendError`.
  */
 export class ProactiveMessenger {
   constructor(
-    private readonly adapter: CloudAdapter,
+    /** The adapter, asked for at the first send (it is built then: `createBot`). */
+    private readonly adapterOf: () => CloudAdapter,
     /** The bot's app id; empty when the bot runs without authentication. */
     private readonly botAppId: string,
     private readonly retry: SendRetryOptions = DEFAULT_SEND_RETRY,
@@ -51,7 +45,7 @@ export class ProactiveMessenger {
     const reference = this.referenceFor(record);
     if (record.kind === 'channel') reference.conversation = { ...reference.conversation!, id: threadConversationId(record.key, activityId) };
     const replace = () =>
-      this.adapter.continueConversationAsync(this.botAppId, reference, async (context) => {
+      this.adapterOf().continueConversationAsync(this.botAppId, reference, async (context) => {
         await context.updateActivity({ ...activity, type: activity.type ?? 'message', id: activityId });
       });
     await withSendRetries(`Updating message ${activityId} in conversation ${record.key}`, replace, this.retry);
@@ -71,13 +65,13 @@ export class ProactiveMessenger {
     } as unknown as ConversationParameters;
     let conversationId: string | undefined;
     const open = () =>
-      this.adapter.createConversationAsync(this.botAppId, Channels.Msteams, request.serviceUrl, NO_AUDIENCE, parameters, async (context) => {
+      this.adapterOf().createConversationAsync(this.botAppId, botFramework().Channels.Msteams, request.serviceUrl, NO_AUDIENCE, parameters, async (context) => {
         conversationId = context.activity.conversation.id;
       });
     await withSendRetries(`Opening a 1:1 chat with user ${request.userAadId}`, open, this.retry);
     if (!conversationId) throw new Error(`Teams did not return a conversation id for the 1:1 chat with user ${request.userAadId}.`);
     const reference: Partial<ConversationReference> = {
-      channelId: Channels.Msteams,
+      channelId: botFramework().Channels.Msteams,
       serviceUrl: request.serviceUrl,
       bot: request.bot,
       user: { id: request.userAadId, name: '', aadObjectId: request.userAadId } as ChannelAccount,
@@ -100,7 +94,7 @@ export class ProactiveMessenger {
   private async sendToChat(record: ConversationRecord, activity: Partial<Activity>): Promise<string> {
     let id: string | undefined;
     const send = () =>
-      this.adapter.continueConversationAsync(this.botAppId, this.referenceFor(record), async (context) => {
+      this.adapterOf().continueConversationAsync(this.botAppId, this.referenceFor(record), async (context) => {
         // The continuation event has a made-up id; without this the message would be a reply to it.
         delete (context.activity as Partial<Activity>).id;
         id = (await context.sendActivity(activity))?.id;
@@ -111,7 +105,7 @@ export class ProactiveMessenger {
   }
 
   /**
-   * A new thread in a channel. With an app id this is `TeamsInfo.sendMessageToTeamsChannel`
+   * A new thread in a channel. With an app id this is `botFramework().TeamsInfo.sendMessageToTeamsChannel`
    * (which opens the thread with `createConversationAsync`); without one (local use) the same
    * `createConversation` call is made directly, since TeamsInfo needs an app id on a CloudAdapter.
    */
@@ -120,8 +114,8 @@ export class ProactiveMessenger {
     let threadId: string | undefined;
     const start = async () => {
       if (this.botAppId) {
-        await this.adapter.continueConversationAsync(this.botAppId, this.referenceFor(record), async (context) => {
-          const [, newActivityId] = await TeamsInfo.sendMessageToTeamsChannel(context, activity as Activity, channelId, this.botAppId);
+        await this.adapterOf().continueConversationAsync(this.botAppId, this.referenceFor(record), async (context) => {
+          const [, newActivityId] = await botFramework().TeamsInfo.sendMessageToTeamsChannel(context, activity as Activity, channelId, this.botAppId);
           threadId = newActivityId;
         });
       } else {
@@ -133,7 +127,7 @@ export class ProactiveMessenger {
           activity,
           tenantId: record.tenantId ?? undefined,
         } as unknown as ConversationParameters;
-        await this.adapter.createConversationAsync('', Channels.Msteams, record.serviceUrl, NO_AUDIENCE, parameters, async (context) => {
+        await this.adapterOf().createConversationAsync('', botFramework().Channels.Msteams, record.serviceUrl, NO_AUDIENCE, parameters, async (context) => {
           threadId = context.activity.conversation.id;
         });
       }
@@ -148,7 +142,7 @@ export class ProactiveMessenger {
     return {
       ...reference,
       serviceUrl: reference.serviceUrl ?? record.serviceUrl,
-      channelId: reference.channelId ?? Channels.Msteams,
+      channelId: reference.channelId ?? botFramework().Channels.Msteams,
       conversation: { ...(reference.conversation ?? { isGroup: record.kind !== 'personal', name: '', conversationType: record.kind }), id: withoutThread(record.key) },
     } as Partial<ConversationReference>;
   }

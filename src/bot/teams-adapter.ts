@@ -1,4 +1,4 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import type { AppConfig } from '../config';
 
@@ -23,11 +23,24 @@ export interface BotFrameworkEndpoints {
  * route decides what a refused request is answered with (botbuilder's `process` answers some
  * refusals with 500 and the internal error text, and prints them on stderr).
  */
-export class BotAdapter extends TeamsAdapter {
+export interface BotAdapter extends TeamsAdapter {
   /** Authenticates the request (`authHeader`) and runs `logic` for the activity; resolves to the invoke response, if any. */
-  runActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
-    return this.processActivity(authHeader, activity, logic);
-  }
+  runActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined>;
+}
+
+/**
+ * The class behind {@link BotAdapter}. Teams AI's adapter module (not the package's index, which
+ * loads its planners, models and dialogs too) and the botbuilder it extends are loaded only here,
+ * when the first adapter is built: at the first turn or the first card (`createBot`).
+ */
+function botAdapterClass(): new (settings: ConstructorParameters<typeof TeamsAdapter>[0]) => BotAdapter {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TeamsAdapter: Base } = require('@microsoft/teams-ai/lib/TeamsAdapter') as { TeamsAdapter: typeof TeamsAdapter };
+  return class extends Base implements BotAdapter {
+    runActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+      return this.processActivity(authHeader, activity, logic);
+    }
+  };
 }
 
 /**
@@ -39,6 +52,7 @@ export class BotAdapter extends TeamsAdapter {
  * against `BOT_TYPE` when the configuration was read (`src/config`).
  */
 export function createTeamsAdapter(bot: AppConfig['bot'], endpoints: BotFrameworkEndpoints = {}): BotAdapter {
+  const BotAdapter = botAdapterClass();
   if (!bot.id) {
     // Auth is off only when the app id is empty; any type other than MultiTenant insists on an id.
     return new BotAdapter({ MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: 'MultiTenant', MicrosoftAppTenantId: '' });

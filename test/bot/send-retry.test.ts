@@ -75,7 +75,8 @@ describe('bot: retries of Bot Connector calls', () => {
     try {
       // 412 is not retried by the connector client itself, so the bot's own retry sees the header.
       connector.throttle('a:chat', 1, 7, 412);
-      const messenger = new ProactiveMessenger(createTeamsAdapter({ type: 'MultiTenant', adminUserIds: [], proactiveInstall: false }), '', options);
+      const adapter = createTeamsAdapter({ type: 'MultiTenant', adminUserIds: [], proactiveInstall: false });
+      const messenger = new ProactiveMessenger(() => adapter, '', options);
       const record: ConversationRecord = {
         key: 'a:chat', kind: 'personal', tenantId: 't', userAadId: 'u', teamId: null, channelId: null, serviceUrl: connector.serviceUrl,
         reference: { channelId: 'msteams', serviceUrl: connector.serviceUrl, conversation: { id: 'a:chat' }, bot: { id: '28:bot' }, user: { id: 'u' } },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { assertValidCard } from '../bot/card-inspection';
+import type { ConversationRecord } from '../../src/store';
 import type { LoopbackBotConnector } from './loopback-bot-connector';
 
 /** The bot's own account in the loopback tests. */
@@ -13,6 +14,16 @@ export interface PersonalInstall {
   /** The personal chat's conversation id. */
   chatId: string;
   user: { id: string; name: string; aadObjectId: string };
+}
+
+/** The conversation record the bot keeps for an install, to seed a store with (as if the install had been posted). */
+export function personalChatRecord(install: PersonalInstall, installedAt = Date.now()): ConversationRecord {
+  const { user, tenantId, chatId, serviceUrl } = install;
+  return {
+    key: chatId, kind: 'personal', tenantId, userAadId: user.aadObjectId, teamId: null, channelId: null, serviceUrl,
+    reference: { bot: LOOPBACK_BOT, user: { id: user.id, aadObjectId: user.aadObjectId }, conversation: { id: chatId, conversationType: 'personal', tenantId } },
+    installedAt, deadReason: null,
+  };
 }
 
 /**

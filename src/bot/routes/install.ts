@@ -1,5 +1,6 @@
 import type { Application } from '@microsoft/teams-ai';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
+import { botFramework } from '../bot-framework';
 import { buildHelpCard, CHAT_COMMANDS } from '../../alerts';
 import type { BotServices } from '../bot-services';
 import { cardActivity } from '../card-activity';
@@ -13,7 +14,7 @@ import { conversationKindOf, conversationRecordOf, tenantOf, withoutThread } fro
  * stored too when it was not (and revived when it was marked dead): the app is evidently there.
  */
 export function registerInstallationTracking(app: Application, services: BotServices): void {
-  app.activity(ActivityTypes.InstallationUpdate, async (context) => {
+  app.activity(botFramework().ActivityTypes.InstallationUpdate, async (context) => {
     const action = String(context.activity.action ?? '').toLowerCase();
     if (action === 'remove') await forget(context, services);
     else if (action.startsWith('add')) await remember(context, services);
@@ -71,7 +72,7 @@ async function forget(context: TurnContext, services: BotServices): Promise<void
 
 async function rememberTalkingChat(context: TurnContext, services: BotServices): Promise<void> {
   const activity = context.activity;
-  if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Invoke) return;
+  if (activity.type !== botFramework().ActivityTypes.Message && activity.type !== botFramework().ActivityTypes.Invoke) return;
   if (!activity.conversation?.id || !activity.serviceUrl || conversationKindOf(activity) === 'channel') return;
   const existing = await services.store.conversations.getConversation(withoutThread(activity.conversation.id));
   if (existing && existing.deadReason === null) return;

@@ -1,5 +1,6 @@
 import type { Application } from '@microsoft/teams-ai';
-import { ActivityTypes, type Activity } from 'botbuilder';
+import type { Activity } from 'botbuilder';
+import { botFramework } from '../bot-framework';
 import restify from 'restify';
 import type { Logger } from '../../logger';
 import type { BotAdapter } from '../teams-adapter';
@@ -24,9 +25,10 @@ const REFUSALS = {
  * authenticates the request and runs the application. Every refused request gets 401 with a short
  * generic body; why goes to the log at debug level. A handler's failure is logged; a message gets an
  * apology, an invoke a 500 so that Teams shows the action failed. `HEAD` is answered quietly
- * (the Agents Playground probes the endpoint with it).
+ * (the Agents Playground probes the endpoint with it). `adapter` and `app` are asked for when a
+ * turn needs them, so that they may be built at the first one.
  */
-export function messagesRoute(adapter: BotAdapter, app: Application, logger: Logger): (server: restify.Server) => void {
+export function messagesRoute(adapter: () => BotAdapter, app: () => Application, logger: Logger): (server: restify.Server) => void {
   return (server) => {
     server.head(MESSAGES_PATH, async (_req: restify.Request, res: restify.Response) => answer(res, { status: 200 }));
     server.post(
@@ -45,16 +47,16 @@ export function messagesRoute(adapter: BotAdapter, app: Application, logger: Log
         }
         let started = false;
         try {
-          const invokeResponse = await adapter.runActivity(String(req.headers.authorization ?? ''), activity, async (context) => {
+          const invokeResponse = await adapter().runActivity(String(req.headers.authorization ?? ''), activity, async (context) => {
             started = true;
             try {
-              await app.run(context);
+              await app().run(context);
             } catch (error) {
               logger.error(
                 { err: (error as Error).message, stack: (error as Error).stack, type: context.activity.type, conversation: context.activity.conversation?.id },
                 'bot turn failed',
               );
-              if (context.activity.type !== ActivityTypes.Message) throw error;
+              if (context.activity.type !== botFramework().ActivityTypes.Message) throw error;
               await context.sendActivity('Sorry, something went wrong on my side. Please try again in a moment.').catch(() => undefined);
             }
           });

@@ -1,0 +1,199 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { assessCall } from '../src/alerts';
+import { storedReportOf } from '../src/ingest';
+import { resolveScoringOptions } from '../src/quality';
+import { openSqliteStore } from '../src/store';
+import { poorRecord, TENANT } from '../test/bot/bot-harness';
+import { freePort } from '../test/support/free-port';
+import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
+import { personalChatRecord } from '../test/support/personal-install';
+import type { BenchResult, BenchSection } from './bench-section';
+import { median } from './timing';
+
+/**
+ * Each call's card goes to its organizer's chat, over many chats so that Teams' limit per
+ * conversation (60 in 30 s) does not set the pace; the bot's 30 a second per tenant does.
+ */
+const ORGANIZERS = 500;
+const EARLY_CARDS = 500;
+const LATE_CARDS = 5_000;
+/** How long the bot is left alone after it answers before its idle RSS is read. */
+const SETTLE_MS = 3_000;
+const IDLE_TARGET_MB = 120;
+/** RSS after 5,000 cards may exceed RSS after 500 by this share. */
+const GROWTH_TARGET = 0.2;
+
+const callId = (n: number) => `eeeeeeee-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const organizer = (n: number) => ({ id: `29:user-${n}`, name: `User ${n}`, aadObjectId: `0000${String(n).padStart(4, '0')}-0000-4000-8000-000000000000` });
+
+/** The resident set of a process in MB, from Linux's `/proc` (the benchmark needs Linux). */
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith('VmRSS:'));
+  if (!line) throw new Error(`/proc/${pid}/status has no VmRSS line: the memory benchmark needs Linux.`);
+  return Number(line.replace(/\D+/g, '')) / 1024;
+}
+
+/** Progress on stderr when `MEMORY_BENCH_VERBOSE` is set (a run takes minutes). */
+const progress = (text: string) => {
+  if (process.env.MEMORY_BENCH_VERBOSE) process.stderr.write(`memory bench: ${text}\n`);
+};
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The compiled entry point, whether this runs compiled (`dist/bench`) or under tsx (`bench`). */
+function compiledEntry(): string {
+  const root = existsSync(path.join(__dirname, '../package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '../..');
+  const entry = path.join(root, 'dist/src/index.js');
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build\` first.`);
+  return entry;
+}
+
+/** A compiled bot process the benchmark started. */
+interface BotProcess {
+  child: ChildProcess;
+  output(): string;
+}
+
+/** Starts the compiled bot (plain node, as `npm start` does) and resolves once `/healthz` answers. */
+async function startCompiledBot(env: NodeJS.ProcessEnv): Promise<BotProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [compiledEntry()], { env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const bot = { child, output: () => output };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stopBot(bot);
+      throw new Error(`The compiled bot did not start on port ${port}:\n${output.slice(-3000)}`);
+    }
+    try {
+      await (await fetch(`http://127.0.0.1:${port}/healthz`)).arrayBuffer();
+      return bot;
+    } catch {
+      await pause(50);
+    }
+  }
+}
+
+/** Kills the bot and waits for it to be gone. */
+async function stopBot(bot: BotProcess): Promise<void> {
+  if (bot.child.exitCode !== null || bot.child.signalCode !== null) return;
+  const exited = new Promise((resolve) => bot.child.once('exit', resolve));
+  bot.child.kill('SIGKILL');
+  await exited;
+}
+
+/** Seeds `dataDir` with the organizers' chats and `calls` poor calls whose alert cards wait to be sent. */
+async function seedAlerts(dataDir: string, connector: LoopbackBotConnector, calls: number): Promise<void> {
+  const store = openSqliteStore({ dataDir });
+  try {
+    for (let n = 0; n < ORGANIZERS; n++) {
+      const user = organizer(n);
+      connector.installFor(user.aadObjectId);
+      await store.conversations.putConversation(personalChatRecord({ serviceUrl: connector.serviceUrl, tenantId: TENANT, chatId: `a:chat-${n}`, user }));
+    }
+    const scoring = resolveScoringOptions({});
+    for (let i = 0; i < calls; i++) {
+      const record = poorRecord(callId(i), { organizer: organizer(i % ORGANIZERS) });
+      const { report, summary } = assessCall(record, scoring);
+      const call = { tenantId: TENANT, callId: callId(i) };
+      await store.reports.recordReport(storedReportOf(call, record, report, summary, Date.now()), true);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** One run's figures, in MB. */
+interface MemoryRun {
+  idle: number;
+  early: number;
+  late: number;
+}
+
+/** Waits until the connector has received `count` posts and reads the bot's RSS right then. */
+async function rssWhenPosted(connector: LoopbackBotConnector, bot: BotProcess, count: number): Promise<number> {
+  const deadline = Date.now() + 600_000;
+  while (connector.posts().length < count) {
+    if (Date.now() > deadline || bot.child.exitCode !== null) {
+      throw new Error(`Only ${connector.posts().length} of ${count} cards were posted in time; the bot said:\n${bot.output().slice(-3000)}`);
+    }
+    await pause(20);
+  }
+  return rssMb(bot.child.pid!);
+}
+
+async function measureOnce(): Promise<MemoryRun> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-memory-bench-'));
+  const connector = await new LoopbackBotConnector().start();
+  const env = { DATA_DIR: path.join(dir, 'idle'), LOG_LEVEL: 'warn' };
+  try {
+    // Idle: the compiled bot on an empty embedded store, no cloud account, nothing to do.
+    const idleBot = await startCompiledBot(env);
+    await pause(SETTLE_MS);
+    const idle = rssMb(idleBot.child.pid!);
+    progress(`idle ${idle.toFixed(1)} MB`);
+    await stopBot(idleBot);
+
+    const dataDir = path.join(dir, 'busy');
+    await seedAlerts(dataDir, connector, LATE_CARDS);
+    progress(`seeded ${LATE_CARDS} calls`);
+    const bot = await startCompiledBot({ ...env, DATA_DIR: dataDir });
+    try {
+      const early = await rssWhenPosted(connector, bot, EARLY_CARDS);
+      progress(`${EARLY_CARDS} cards: ${early.toFixed(1)} MB`);
+      const late = await rssWhenPosted(connector, bot, LATE_CARDS);
+      return { idle, early, late };
+    } finally {
+      await stopBot(bot);
+    }
+  } finally {
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Min, median and max of one figure over the runs, named with `label`. */
+function spread(label: string, values: readonly number[]): Record<string, number> {
+  return { [`${label} min MB`]: Math.min(...values), [`${label} median MB`]: median(values), [`${label} max MB`]: Math.max(...values) };
+}
+
+/**
+ * `memory`: the resident set of the compiled bot (`dist/src/index.js`, embedded store, no cloud
+ * account) when idle, and after 500 and 5,000 alert cards delivered to the loopback Bot Connector.
+ * Each run starts fresh processes; 3 runs, or `MEMORY_BENCH_RUNS`.
+ */
+export const memoryBench: BenchSection = {
+  name: 'memory',
+  description: `RSS of the compiled bot process: idle on the embedded store, then after ${EARLY_CARDS} and ${LATE_CARDS.toLocaleString('en-US')} alert cards delivered to the loopback Bot Connector; min/median/max over 3 runs (MEMORY_BENCH_RUNS)`,
+  async run(): Promise<BenchResult[]> {
+    // Fewer runs only for a quick look (MEMORY_BENCH_RUNS=1); the figures to report need three.
+    const runs = Math.max(1, Math.floor(Number(process.env.MEMORY_BENCH_RUNS ?? 3)) || 3);
+    const results: MemoryRun[] = [];
+    for (let run = 0; run < runs; run++) results.push(await measureOnce());
+    const idle = results.map((result) => result.idle);
+    const early = results.map((result) => result.early);
+    const late = results.map((result) => result.late);
+    const growth = results.map((result) => result.late / result.early - 1);
+    return [
+      {
+        case: 'idle',
+        figures: spread('RSS', idle),
+        targets: [{ description: `idle RSS ≤ ${IDLE_TARGET_MB} MB (median)`, met: median(idle) <= IDLE_TARGET_MB }],
+      },
+      { case: `after ${EARLY_CARDS} cards`, figures: spread('RSS', early) },
+      {
+        case: `after ${LATE_CARDS.toLocaleString('en-US')} cards`,
+        figures: { ...spread('RSS', late), 'growth vs 500 median %': median(growth) * 100 },
+        targets: [{ description: `RSS after ${LATE_CARDS} cards within ${GROWTH_TARGET * 100} % of after ${EARLY_CARDS} (median)`, met: median(growth) <= GROWTH_TARGET }],
+      },
+    ];
+  },
+};
