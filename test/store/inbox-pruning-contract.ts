@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Store, WorkItem } from '../../src/store';
+import { openStorePerTest } from './store-contract';
 
 const T = 'tenant-a';
 
@@ -21,14 +22,8 @@ async function claimAll(store: Store, callIds: readonly string[], now: number): 
 export function describeInboxPruningContract(name: string, open: () => Promise<Store>, cleanup?: (store: Store) => Promise<void>): void {
   describe(`Inbox pruning contract: ${name}`, function () {
     this.timeout(30_000);
-    let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await cleanup?.(store);
-      await store.close();
-    });
+    let store!: Store;
+    openStorePerTest(open, cleanup, (opened) => (store = opened));
 
     it('removes only the done items that finished before the cut: never pending, leased or dead ones', async () => {
       const now = Date.now();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CallHistoryRecord, Store, StoredReport, WorkItem } from '../../src/store';
+import { openStorePerTest } from './store-contract';
 
 const T = 'tenant-a';
 const DAY = '2025-03-01';
@@ -32,14 +33,8 @@ function history(callId: string, version: number): CallHistoryRecord {
 export function describeScoredCallContract(name: string, open: () => Promise<Store>, cleanup?: (store: Store) => Promise<void>): void {
   describe(`Store contract, keeping scored calls: ${name}`, function () {
     this.timeout(30_000);
-    let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await cleanup?.(store);
-      await store.close();
-    });
+    let store!: Store;
+    openStorePerTest(open, cleanup, (opened) => (store = opened));
 
     const claimOne = async (callId: string): Promise<WorkItem> => {
       await store.inbox.enqueue([{ tenantId: T, callId, source: 'notification' }], Date.now());

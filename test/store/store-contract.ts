@@ -27,14 +27,8 @@ function report(callId: string, version: number, alert: boolean, quality = alert
 export function describeStoreContract(name: string, open: () => Promise<Store>, cleanup?: (store: Store) => Promise<void>): void {
   describe(`Store contract: ${name}`, function () {
     this.timeout(30_000);
-    let store: Store;
-    beforeEach(async () => {
-      store = await open();
-    });
-    afterEach(async () => {
-      await cleanup?.(store);
-      await store.close();
-    });
+    let store!: Store;
+    openStorePerTest(open, cleanup, (opened) => (store = opened));
 
     describe('inbox', () => {
       it('enqueues once per call and hands an item to one claimer at a time', async () => {
@@ -294,5 +288,18 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.equal((await store.documents.readDocuments(['conv/1']))['conv/1']!.value, 'plain');
       });
     });
+  });
+}
+
+/** Opens a fresh store before each test of the enclosing `describe` (handed to `use`) and cleans up and closes it after. */
+export function openStorePerTest(open: () => Promise<Store>, cleanup: ((store: Store) => Promise<void>) | undefined, use: (store: Store) => void): void {
+  let store: Store;
+  beforeEach(async () => {
+    store = await open();
+    use(store);
+  });
+  afterEach(async () => {
+    await cleanup?.(store);
+    await store.close();
   });
 }
