@@ -117,7 +117,9 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
     async putCall(record, options = {}) {
       assertHistoryRecord(record);
       const partitionKey = historyPartition(record.tenantId);
-      let oldRowGone = false;
+      // The index row's ETag under which the old day's call row was found missing: trusted only while the index is unchanged,
+      // since a writer that moves the call back to that day changes the index row in the same transaction.
+      let oldRowGoneUnder: string | undefined;
       // A call likely new is written as new at once (one request, not two); if its index row exists after all, the create fails (409) and it is read.
       let assumeAbsent = options.likelyNew === true;
       for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
@@ -125,6 +127,7 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
         assumeAbsent = false;
         if (index && numberOf(index, 'version') >= record.version) return false;
         const oldDay = index ? String(index.day) : record.day;
+        const oldRowGone = index !== undefined && oldRowGoneUnder !== undefined && index.etag === oldRowGoneUnder;
         const actions: TransactionAction[] = [
           index ? ['update', indexEntity(record), 'Replace', { etag: index.etag }] : ['create', indexEntity(record)],
           ['upsert', callEntity(record), 'Replace'],
@@ -136,7 +139,7 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
         }
         if (await landed(table.submitTransaction(actions))) return true;
         // Lost to another writer of the call (read again), or the old day's row is missing (a crash in a prune): move without it.
-        if (oldDay !== record.day && !oldRowGone) oldRowGone = (await readRow(table, partitionKey, callRowKey(oldDay, record.callId), ['version'])) === undefined;
+        if (index && oldDay !== record.day && !oldRowGone && (await readRow(table, partitionKey, callRowKey(oldDay, record.callId), ['version'])) === undefined) oldRowGoneUnder = index.etag;
       }
       throw contention('history.putCall', MAX_WRITE_ATTEMPTS);
     },
