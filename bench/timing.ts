@@ -32,7 +32,8 @@ export function median(samples: readonly number[]): number {
 
 /** min, median and max of samples, as figures named after `name`. */
 export function spread(name: string, samples: readonly number[]): Record<string, number> {
-  return { [`${name} min`]: Math.min(...samples), [`${name} median`]: median(samples), [`${name} max`]: Math.max(...samples) };
+  const { min, median: middle, max } = spreadOf(samples);
+  return { [`${name} min`]: min, [`${name} median`]: middle, [`${name} max`]: max };
 }
 
 /** Formats a number for a results table: thousands grouped, three significant digits under 100. */
