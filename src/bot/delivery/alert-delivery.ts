@@ -149,7 +149,7 @@ export class AlertDelivery {
     const jobs = await store.reports.claimAlertJobs(this.clock(), this.options.batchSize ?? 50, this.options.leaseMs ?? 2 * 60_000);
     if (jobs.length === 0) return emptyRound();
     const held = await stepBackFromCallsHeldElsewhere(store, groupByCall(jobs), { now: this.clock(), random: this.random, concurrency: this.concurrency });
-    const { calls, killed } = await loadCalls(store, held.groups, this.clock());
+    const { calls, killed } = await loadCalls(store, held.groups, { now: this.clock(), concurrency: this.concurrency });
 
     const organizers = await mapLimited(calls, this.concurrency, (call) => this.organizers.resolve(call));
     const organizerCards = calls.flatMap((call, index) => organizerCardOf(call, organizers[index]!));
@@ -163,10 +163,10 @@ export class AlertDelivery {
     const outcomes = new Map<PlannedCard, CardOutcome>([...first.outcomes, ...second.outcomes]);
     const now = this.clock();
     const settlement = { store, logger, maxAttempts: this.options.maxAttempts ?? 12, random: this.random };
-    const settled: Awaited<ReturnType<typeof settleCall>>[] = [];
-    for (const [index, call] of calls.entries()) {
-      settled.push(await settleCall(call, resultOf(call, organizers[index]!, outcomes, participants.failures.get(call) ?? []), now, settlement));
-    }
+    // Each call's jobs are its own rows: settled side by side, as every other step of the round is.
+    const settled = await mapLimited([...calls.keys()], this.concurrency, (index) =>
+      settleCall(calls[index]!, resultOf(calls[index]!, organizers[index]!, outcomes, participants.failures.get(calls[index]!) ?? []), now, settlement),
+    );
     const round = sumRounds(
       { jobs: jobs.length, retried: held.retried, killed, digests: first.digests + second.digests },
       countOutcomes(outcomes.values()),
@@ -176,23 +176,28 @@ export class AlertDelivery {
     return round;
   }
 
-  /** Plans the admins' channel card of each call, now that the organizer's fate is known. */
+  /** Plans the admins' channel card of each call, now that the organizer's fate is known (calls side by side; in their order). */
   private async planAdminCards(calls: CallToDeliver[], organizers: OrganizerOutcome[], notices: OrganizerNotice[]): Promise<PlannedCard[]> {
     const { store } = this.options;
-    const channels = new Map<string, ConversationRecord | undefined>();
-    const cards: PlannedCard[] = [];
-    for (const [index, call] of calls.entries()) {
-      if (organizers[index]!.kind === 'retry') continue;
-      if (!channels.has(call.tenantId)) channels.set(call.tenantId, await this.adminChannelOf(call.tenantId));
-      const channel = channels.get(call.tenantId);
-      if (!channel) continue;
+    // One lookup per tenant, shared by the calls planned at the same time.
+    const channels = new Map<string, Promise<ConversationRecord | undefined>>();
+    const channelOf = (tenantId: string) => {
+      let channel = channels.get(tenantId);
+      if (!channel) channels.set(tenantId, (channel = this.adminChannelOf(tenantId)));
+      return channel;
+    };
+    const planned = await mapLimited([...calls.keys()], this.concurrency, async (index): Promise<PlannedCard | null> => {
+      const call = calls[index]!;
+      if (organizers[index]!.kind === 'retry') return null;
+      const channel = await channelOf(call.tenantId);
+      if (!channel) return null;
       const existing = await store.sentCards.getSentCard(call.tenantId, call.callId, channel.key);
       const plan = cardPlanFor(call.stored, existing);
-      if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality, existing, failuresOf(call.assessment.report).length > 0)) continue;
+      if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality, existing, failuresOf(call.assessment.report).length > 0)) return null;
       await saveOrganizerNotice(store.settings, call.tenantId, call.callId, notices[index]!);
-      cards.push({ call, audience: 'admins', conversation: channel, existing, mode: plan, organizerMutedUntil: null, organizerNotice: notices[index]!, side: null });
-    }
-    return cards;
+      return { call, audience: 'admins', conversation: channel, existing, mode: plan, organizerMutedUntil: null, organizerNotice: notices[index]!, side: null };
+    });
+    return planned.filter((card): card is PlannedCard => card !== null);
   }
 
   private adminChannelOf(tenantId: string): Promise<ConversationRecord | undefined> {

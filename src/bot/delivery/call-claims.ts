@@ -60,22 +60,26 @@ export async function stepBackFromCallsHeldElsewhere(
 }
 
 /**
- * Loads each call's newest report (a card always shows the newest version). Jobs of a call with no
- * report are given up. Resolves to the calls and how many jobs were given up.
+ * Loads each call's newest report (a card always shows the newest version), `concurrency` calls at
+ * a time (each is a storage round trip). Jobs of a call with no report are given up. Resolves to
+ * the calls, in the order of `groups`, and how many jobs were given up.
  */
-export async function loadCalls(store: Store, groups: readonly AlertJob[][], now: number): Promise<{ calls: CallToDeliver[]; killed: number }> {
-  const calls: CallToDeliver[] = [];
-  let killed = 0;
-  for (const jobs of groups) {
+export async function loadCalls(
+  store: Store,
+  groups: readonly AlertJob[][],
+  options: { now: number; concurrency: number },
+): Promise<{ calls: CallToDeliver[]; killed: number }> {
+  const loaded = await mapLimited(groups, options.concurrency, async (jobs): Promise<CallToDeliver | number> => {
     const { tenantId, callId } = jobs[0]!;
     const stored = await store.reports.getReport(tenantId, callId);
-    if (!stored) {
-      for (const job of jobs) {
-        if (await store.reports.killAlertJob(job, now, `No report is stored for call ${job.callId}; nothing to alert about.`)) killed++;
-      }
-      continue;
+    if (stored) return { tenantId, callId, jobs, stored, assessment: assessmentOf(stored) };
+    let killed = 0;
+    for (const job of jobs) {
+      if (await store.reports.killAlertJob(job, options.now, `No report is stored for call ${job.callId}; nothing to alert about.`)) killed++;
     }
-    calls.push({ tenantId, callId, jobs, stored, assessment: assessmentOf(stored) });
-  }
+    return killed;
+  });
+  const calls = loaded.filter((item): item is CallToDeliver => typeof item !== 'number');
+  const killed = loaded.reduce<number>((sum, item) => sum + (typeof item === 'number' ? item : 0), 0);
   return { calls, killed };
 }
