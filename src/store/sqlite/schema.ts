@@ -6,7 +6,9 @@
  *
  * History: `history_calls` keeps each call's newest summary, `history_people` finds calls by
  * person (its key is the index: person, then day), `history_days` counts changes per day (`generation`) and keeps the day's aggregate with
- * the generation it was computed at, so a stale aggregate is never read as current.
+ * the generation it was computed at, so a stale aggregate is never read as current. Triggers bump
+ * the generation on every insert, update and delete of a call, so no writer can forget it and
+ * writing a call is one statement, not two.
  */
 export const SQLITE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS work_items (
@@ -63,6 +65,17 @@ CREATE TABLE IF NOT EXISTS history_days (
   tenant_id TEXT NOT NULL, day TEXT NOT NULL, generation INTEGER NOT NULL, rollup TEXT, rollup_generation INTEGER,
   PRIMARY KEY (tenant_id, day)
 );
+CREATE TRIGGER IF NOT EXISTS history_calls_added AFTER INSERT ON history_calls BEGIN
+  INSERT INTO history_days (tenant_id, day, generation) VALUES (NEW.tenant_id, NEW.day, 1) ON CONFLICT (tenant_id, day) DO UPDATE SET generation = generation + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS history_calls_changed AFTER UPDATE ON history_calls BEGIN
+  INSERT INTO history_days (tenant_id, day, generation) VALUES (NEW.tenant_id, NEW.day, 1) ON CONFLICT (tenant_id, day) DO UPDATE SET generation = generation + 1;
+  INSERT INTO history_days (tenant_id, day, generation) SELECT OLD.tenant_id, OLD.day, 1 WHERE OLD.day <> NEW.day OR OLD.tenant_id <> NEW.tenant_id
+    ON CONFLICT (tenant_id, day) DO UPDATE SET generation = generation + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS history_calls_removed AFTER DELETE ON history_calls BEGIN
+  INSERT INTO history_days (tenant_id, day, generation) VALUES (OLD.tenant_id, OLD.day, 1) ON CONFLICT (tenant_id, day) DO UPDATE SET generation = generation + 1;
+END;
 CREATE TABLE IF NOT EXISTS scheduled_runs (
   key TEXT PRIMARY KEY, state TEXT NOT NULL, holder TEXT NOT NULL, lease_until INTEGER NOT NULL, finished_at INTEGER
 );

@@ -12,10 +12,11 @@ const SAVE_CALL = CALLS.upsertSql();
 const READ_CALL = 'SELECT * FROM history_calls WHERE tenant_id = ? AND call_id = ?';
 /** Keyset paging over the (tenant_id, day, call_id) index: no OFFSET, so page n costs what page 1 does. */
 const CALL_PAGE = 'SELECT * FROM history_calls WHERE tenant_id = ? AND (day, call_id) > (?, ?) AND day <= ? ORDER BY day, call_id LIMIT ?';
-const ADD_PERSON = 'INSERT OR IGNORE INTO history_people (person, day, tenant_id, call_id) VALUES (?, ?, ?, ?)';
+/** A new call's first summary, when there is no row yet (a row there: nothing written). The day's generation is bumped by a trigger (`schema.ts`). */
+const CREATE_CALL = CALLS.insertSql({ orIgnore: true });
+/** A call's people, every one in one statement. */
+const addPeople = (count: number) => `INSERT OR IGNORE INTO history_people (person, day, tenant_id, call_id) VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?)').join(', ')}`;
 const REMOVE_PERSON = 'DELETE FROM history_people WHERE person = ? AND day = ? AND tenant_id = ? AND call_id = ?';
-/** Every change to a day's calls bumps its generation; an aggregate is current only at the generation it was computed at. */
-const BUMP_DAY = 'INSERT INTO history_days (tenant_id, day, generation) VALUES (?, ?, 1) ON CONFLICT (tenant_id, day) DO UPDATE SET generation = generation + 1';
 const NEXT_TENANT = 'SELECT tenant_id FROM history_calls WHERE tenant_id > ? ORDER BY tenant_id LIMIT 1';
 const CALLS_OF = `SELECT c.* FROM history_people p JOIN history_calls c ON c.tenant_id = p.tenant_id AND c.call_id = p.call_id
   WHERE p.person = ? AND p.day >= ? AND (? IS NULL OR p.tenant_id = ?)
@@ -28,7 +29,7 @@ export interface SqliteHistoryOptions {
 }
 
 /** The SQLite history, with `putCall` also as a synchronous step for a transaction that writes more. */
-export type SqliteHistoryStore = HistoryStore & { putCallNow(record: CallHistoryRecord): boolean };
+export type SqliteHistoryStore = HistoryStore & { putCallNow(record: CallHistoryRecord, options?: { likelyNew?: boolean }): boolean };
 
 /**
  * The history of scored calls on SQLite (tables in `schema.ts`): one row per call with its newest
@@ -43,7 +44,8 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
   /** Replaces a call's people rows: those of `before` (as kept, on its day) by those of `after` (on its day). */
   const setPeople = (tenantId: string, callId: string, before: { day: string; people: readonly string[] }, after: { day: string; people: readonly string[] }) => {
     for (const person of peopleKeys(before.people)) db.sql(REMOVE_PERSON).run(person, before.day, tenantId, callId);
-    for (const person of peopleKeys(after.people)) db.sql(ADD_PERSON).run(person, after.day, tenantId, callId);
+    const added = peopleKeys(after.people);
+    if (added.length > 0) db.sql(addPeople(added.length)).run(...added.flatMap((person) => [person, after.day, tenantId, callId]));
   };
   const tenants = (): string[] => {
     // Skip from tenant to tenant along the primary key: one lookup per tenant, not a scan of every call.
@@ -58,15 +60,19 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
     return row ? CALLS.fromRow(row) : undefined;
   };
 
-  const putCallNow = (record: CallHistoryRecord): boolean => {
+  const putCallNow = (record: CallHistoryRecord, options: { likelyNew?: boolean } = {}): boolean => {
     assertHistoryRecord(record);
     return db.transaction(() => {
+      const none = { day: record.day, people: [] };
+      // A call without a report most likely has no history row either: try the insert without reading first.
+      if (options.likelyNew === true && Number(db.sql(CREATE_CALL).run(...CALLS.values(record)).changes) === 1) {
+        setPeople(record.tenantId, record.callId, none, record);
+        return true;
+      }
       const kept = readCall(record.tenantId, record.callId);
       if (kept && kept.version >= record.version) return false;
       db.sql(SAVE_CALL).run(...CALLS.values(record));
-      setPeople(record.tenantId, record.callId, kept ?? { day: record.day, people: [] }, record);
-      db.sql(BUMP_DAY).run(record.tenantId, record.day);
-      if (kept && kept.day !== record.day) db.sql(BUMP_DAY).run(record.tenantId, kept.day);
+      setPeople(record.tenantId, record.callId, kept ?? none, record);
       return true;
     });
   };
@@ -74,8 +80,8 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
   return {
     putCallNow,
 
-    async putCall(record) {
-      return putCallNow(record);
+    async putCall(record, options) {
+      return putCallNow(record, options);
     },
 
     async getCall(tenantId, callId) {
@@ -176,7 +182,6 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
           const scrubbed = scrubbedRecord(record, key, scrub);
           db.sql(SAVE_CALL).run(...CALLS.values(scrubbed));
           setPeople(record.tenantId, record.callId, record, scrubbed);
-          db.sql(BUMP_DAY).run(record.tenantId, record.day);
         }
         return rows.length;
       });

@@ -1,5 +1,7 @@
 import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS } from '../record-fields';
+import type { ClaimHints } from '../claim-hints';
+import type { PreviousReport } from '../record-fields';
 import type { Inbox, InboxStats, WorkItem, WorkState } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { pruneDoneWork } from './inbox-pruning';
@@ -18,9 +20,15 @@ export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): bo
  * inbox rule (`inbox-rules.ts`) and writes it back inside one transaction, so a crash leaves
  * each change whole or absent and no other process writes in between.
  */
-export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
+export function createSqliteInbox(db: SqliteDatabase, reportHints?: ClaimHints<PreviousReport | undefined>): SqliteInbox {
   // A notification during a lease sets `requeue` (and `updatedAt`): completing must then make the item pending again.
-  const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt']);
+  // The claim reads each call's report row too, so the worker's look at it costs no statement of its own.
+  const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt'], {
+    join: 'LEFT JOIN reports AS r ON r.tenant_id = work_items.tenant_id AND r.call_id = work_items.call_id',
+    columns: 'r.version AS report_version, r.alert AS report_alert',
+  });
+  const seen = (row: WorkItem, read: Row) =>
+    reportHints?.remember(row.tenantId, row.callId, read.report_version === null ? undefined : { version: Number(read.report_version), alert: Number(read.report_alert) === 1 });
   return {
     async enqueue(requests, now, options = {}) {
       return db.transaction(() => {
@@ -43,7 +51,7 @@ export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
       });
     },
     async claim(now, limit, leaseMs) {
-      return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs)).map((row) => pickFields(WORK_ITEM_FIELDS, row));
+      return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs), seen).map((row) => pickFields(WORK_ITEM_FIELDS, row));
     },
     completeNow: (item, now) => rows.settle(item, (row) => completeWork(row, now)),
     async complete(item, now) {

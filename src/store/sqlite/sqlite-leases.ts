@@ -32,9 +32,13 @@ export class SqliteLeases<R extends Leasable> {
     order: keyof R & string,
     /** The fields another writer may change while a row is leased (besides taking the lease). */
     changedWhileLeased: readonly (keyof R & string)[] = [],
+    /** Columns of another table read with the due rows (`LEFT JOIN … AS j ON …`, and the `j.` columns), for {@link claim}'s `seen`. */
+    joined?: { join: string; columns: string },
   ) {
-    this.dueSql = `SELECT * FROM ${records.table} WHERE (state = 'pending' AND next_attempt_at <= ?) OR (state = 'leased' AND lease_until <= ?)
-      ORDER BY ${columnOf(order)} LIMIT ?`;
+    const table = records.table;
+    this.dueSql = `SELECT ${table}.*${joined ? `, ${joined.columns}` : ''} FROM ${table} ${joined?.join ?? ''}
+      WHERE (${table}.state = 'pending' AND ${table}.next_attempt_at <= ?) OR (${table}.state = 'leased' AND ${table}.lease_until <= ?)
+      ORDER BY ${table}.${columnOf(order)} LIMIT ?`;
     this.readSql = `SELECT * FROM ${records.table} WHERE ${records.whereKey()}`;
     this.insertSql = records.insertSql();
     this.updateSql = records.updateSql();
@@ -58,19 +62,22 @@ export class SqliteLeases<R extends Leasable> {
     this.db.sql(this.updateSql).run(...this.records.updateValues(row));
   }
 
-  /** Leases up to `limit` claimable rows, `lease` (a shared rule) making the leased row. */
-  claim(now: number, limit: number, lease: (row: R, token: string) => R): R[] {
-    return this.db.transaction(() =>
-      (this.db.sql(this.dueSql).all(now, now, limit) as Row[])
-        .map((row) => this.records.fromRow(row))
-        .filter((row) => isClaimable(row, now))
-        .map((row) => {
-          const claimed = lease(row, randomUUID());
-          this.update(claimed);
-          this.hold(claimed);
-          return claimed;
-        }),
-    );
+  /**
+   * Leases up to `limit` claimable rows, `lease` (a shared rule) making the leased row: one read
+   * and one write however many. `seen` hears each claimed row as read (with any joined columns).
+   */
+  claim(now: number, limit: number, lease: (row: R, token: string) => R, seen?: (claimed: R, read: Row) => void): R[] {
+    return this.db.transaction(() => {
+      const due = (this.db.sql(this.dueSql).all(now, now, limit) as Row[]).map((read) => ({ read, row: this.records.fromRow(read) })).filter(({ row }) => isClaimable(row, now));
+      if (due.length === 0) return [];
+      const claimed = due.map(({ row }) => lease(row, randomUUID()));
+      this.db.sql(this.records.updateManySql(claimed.length)).run(...claimed.flatMap((row) => this.records.updateValues(row)));
+      claimed.forEach((row, index) => {
+        this.hold(row);
+        seen?.(row, due[index]!.read);
+      });
+      return claimed;
+    });
   }
 
   private hold(row: R): void {

@@ -2,6 +2,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import { leased } from '../lease-rules';
 import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, STORED_REPORT_FIELDS, type PreviousReport } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
+import type { ClaimHints } from '../claim-hints';
 import type { AlertJob, ProcessedReport, RecordReportResult, ReportStore, StoredReport } from '../types';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteLeases } from './sqlite-leases';
@@ -37,7 +38,7 @@ export type SqliteReportStore = ReportStore & { recordReportNow(entry: StoredRep
  * one row per alert job in `alert_jobs`. "This version is newer, keep it, queue its alert job" is
  * one transaction, decided by the shared rules (`report-rules.ts`).
  */
-export function createSqliteReportStore(db: SqliteDatabase): SqliteReportStore {
+export function createSqliteReportStore(db: SqliteDatabase, claimHints?: ClaimHints<PreviousReport | undefined>): SqliteReportStore {
   const jobs = new SqliteLeases(db, ALERT_JOBS, 'createdAt');
   /** The shared decision, reading whether the previous version had a job only when it matters (inside the caller's transaction). */
   const decide = (previous: PreviousReport | undefined, entry: StoredReport, queueAlert: boolean): RecordReportResult => {
@@ -87,8 +88,10 @@ export function createSqliteReportStore(db: SqliteDatabase): SqliteReportStore {
       return row ? Number(row.version) : null;
     },
     async processedReport(tenantId, callId): Promise<ProcessedReport> {
-      const row = db.sql(READ_PREVIOUS).get(tenantId, callId) as Row | undefined;
-      const previous = row && PREVIOUS_REPORTS.fromRow(row);
+      // The inbox read the row with the claim; the write after it is guarded by the version either way.
+      const hint = claimHints?.take(tenantId, callId);
+      const row = hint ? undefined : (db.sql(READ_PREVIOUS).get(tenantId, callId) as Row | undefined);
+      const previous = hint ? hint.value : row && PREVIOUS_REPORTS.fromRow(row);
       return { version: previous?.version ?? null, seen: new SeenReport(tenantId, callId, previous) };
     },
     async recentReports({ tenantId, quality, alertOnly, limit }) {

@@ -95,6 +95,18 @@ export class SqliteRecords<T> {
     return `UPDATE ${this.table} SET ${sets.join(', ')} WHERE ${this.whereKey()}`;
   }
 
+  /**
+   * `UPDATE` of every column but the key of `count` existing records in one statement (values:
+   * each record's {@link updateValues}, one after another), joined on the key to a `VALUES` list.
+   */
+  updateManySql(count: number): string {
+    const width = this.updateOrder.length;
+    const sets = this.updateOrder.slice(0, width - this.keyColumns.length).map(({ column }, index) => `${column} = v.column${index + 1}`);
+    const keys = this.keyColumns.map(({ column }, index) => `${this.table}.${column} = v.column${width - this.keyColumns.length + index + 1}`);
+    const row = `(${this.updateOrder.map(() => '?').join(', ')})`;
+    return `UPDATE ${this.table} SET ${sets.join(', ')} FROM (VALUES ${Array.from({ length: count }, () => row).join(', ')}) AS v WHERE ${keys.join(' AND ')}`;
+  }
+
   /** Inserts a whole record or, when its key exists, replaces every column but the key and `keep`. */
   upsertSql(keep: readonly (keyof T & string)[] = []): string {
     const fixed = new Set<string>([...this.key, ...keep]);

@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ClaimHints } from '../claim-hints';
+import type { PreviousReport } from '../record-fields';
 import type { Store } from '../types';
 import { SQLITE_SCHEMA } from './schema';
 import { createSqliteConversationStore } from './sqlite-conversation-store';
@@ -42,8 +44,9 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
   connection.exec(SQLITE_SCHEMA);
   const db = new SqliteDatabase(connection, options.onStatement);
-  const inbox = createSqliteInbox(db);
-  const reports = createSqliteReportStore(db);
+  const reportHints = new ClaimHints<PreviousReport | undefined>();
+  const inbox = createSqliteInbox(db, reportHints);
+  const reports = createSqliteReportStore(db, reportHints);
   const history = createSqliteHistoryStore(db, { pageSize: options.historyPageSize });
   return {
     engine: 'sqlite',
@@ -59,7 +62,7 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
     // One transaction, one commit: the history, the report and its alert job, the item completed.
     async keepScoredCall(call) {
       return db.transaction(() => {
-        history.putCallNow(call.history);
+        history.putCallNow(call.history, { likelyNew: call.processed?.version === null });
         const result = reports.recordReportNow(call.report, call.queueAlert, call.processed);
         return { ...result, completed: inbox.completeNow(call.item, call.now) };
       });
