@@ -111,7 +111,7 @@ describe('inbox worker: storage round trips per record drained', function () {
   });
 
   describe('SQLite', () => {
-    it('drains a new record in at most 5 statements (history aside) and one commit, plus one commit per claim', async () => {
+    it('drains a new record in at most 5 statements (history included) and one commit, plus one commit per claim', async () => {
       let statements = 0;
       let historyStatements = 0;
       let commits = 0;
@@ -150,9 +150,15 @@ describe('inbox worker: storage round trips per record drained', function () {
         const perRecord = { statements: statements / RECORDS, history: historyStatements / RECORDS, commits: commits / RECORDS };
         await assertNothingLostOrDoubled(store, ids);
         const described = `${perRecord.statements} statements (${perRecord.history} for the history) and ${perRecord.commits} commits per record drained`;
-        assert.ok(perRecord.statements - perRecord.history <= 5, described);
-        // One commit per record (history, report, alert job and the item's completion together), and one for the claim of all 16.
-        assert.equal(commits, RECORDS + 1, described);
+        // History included: the claim reads the report rows, a day's generation is bumped by a trigger, a call's people go in one INSERT.
+        assert.ok(perRecord.statements <= 5, described);
+        // By hand, per record: the claim's SELECT and UPDATE (2 of 16, and 1 more for the claim that finds nothing), the history
+        // row, the report, the item's completion, one INSERT for the people of the half whose records name people, and the
+        // alerting half's alert jobs.
+        assert.equal(perRecord.statements * RECORDS, 3 + RECORDS * 3 + (RECORDS / 2) * 2, described);
+        // At most one commit per record (history, report, alert job and the item's completion together) and one for the claim
+        // of all 16; records whose keeping falls in the same turn share a commit (group commit), so it is often fewer.
+        assert.ok(commits <= RECORDS + 1, described);
       } finally {
         await store.close();
       }

@@ -118,6 +118,21 @@ export function describeScoredCallContract(name: string, open: () => Promise<Sto
       assert.equal((await store.inbox.claim(Date.now(), 1, 60_000)).length, 1, 'processed again for the notification');
     });
 
+    it('answers the look at the report after a claim with what is recorded, and notices a report recorded after the claim', async () => {
+      const first = await claimOne('c1');
+      await store.keepScoredCall({ history: history('c1', 1), report: report('c1', 1, true), queueAlert: true, processed: await store.reports.processedReport(T, 'c1'), item: first, now: Date.now() });
+      await claimOne('c1');
+      assert.equal((await store.reports.processedReport(T, 'c1')).version, 1, 'a call processed before');
+      const fresh = await claimOne('c2');
+      // Another writer records version 1 of c2 between the claim and the look (a lease that ran out).
+      await store.reports.recordReport(report('c2', 1, true), true);
+      const looked = await store.reports.processedReport(T, 'c2');
+      const kept = await store.keepScoredCall({ history: history('c2', 1), report: report('c2', 1, true), queueAlert: true, processed: looked, item: fresh, now: Date.now() });
+      assert.equal(kept.accepted, false, 'version 1 is there since the claim');
+      assert.equal(kept.completed, true);
+      assert.deepEqual((await store.reports.listAlertJobs(T, 'c2')).map((job) => job.version), [1], 'one job for version 1');
+    });
+
     it('says so when the lease was lost, and the version stays recorded once', async () => {
       const item = await claimOne('c1');
       const kept = await store.keepScoredCall({ history: history('c1', 1), report: report('c1', 1, false), queueAlert: false, item: { ...item, leaseToken: 'not-ours' }, now: Date.now() });

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ClaimHints } from '../claim-hints';
 import type { PreviousReport } from '../record-fields';
-import type { Store } from '../types';
+import type { KeptCall, ScoredCall, Store } from '../types';
+import { GroupCommit } from './group-commit';
 import { SQLITE_SCHEMA } from './schema';
 import { createSqliteConversationStore } from './sqlite-conversation-store';
 import { SqliteDatabase } from './sqlite-database';
@@ -48,6 +49,12 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   const inbox = createSqliteInbox(db, reportHints);
   const reports = createSqliteReportStore(db, reportHints);
   const history = createSqliteHistoryStore(db, { pageSize: options.historyPageSize });
+  // The history, the report and its alert job, the item completed: one transaction, shared with the other calls kept in the same turn.
+  const kept = new GroupCommit<ScoredCall, KeptCall>(db, (call) => {
+    history.putCallNow(call.history, { likelyNew: call.processed?.version === null });
+    const result = reports.recordReportNow(call.report, call.queueAlert, call.processed);
+    return { ...result, completed: inbox.completeNow(call.item, call.now) };
+  });
   return {
     engine: 'sqlite',
     inbox,
@@ -59,15 +66,9 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
     documents: createSqliteDocumentStore(db),
     history,
     runs: createSqliteRunStore(db),
-    // One transaction, one commit: the history, the report and its alert job, the item completed.
-    async keepScoredCall(call) {
-      return db.transaction(() => {
-        history.putCallNow(call.history, { likelyNew: call.processed?.version === null });
-        const result = reports.recordReportNow(call.report, call.queueAlert, call.processed);
-        return { ...result, completed: inbox.completeNow(call.item, call.now) };
-      });
-    },
+    keepScoredCall: (call) => kept.run(call),
     async close() {
+      kept.flush();
       db.close();
     },
   };
