@@ -3,6 +3,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import pLimit from 'p-limit';
 import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type WorkRow } from '../record-fields';
+import type { ClaimHints } from '../claim-hints';
 import type { EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
 import { pruneDoneRows } from './azure-inbox-pruning';
 import { contention } from './azure-store-error';
@@ -17,9 +18,14 @@ import { listRows, readRow } from './table-rows';
 interface InboxRow extends WorkRow, QueueLease {
   /** Counts the messages sent for this row, so a message can tell whether its row write has landed. */
   generation: number;
+  /**
+   * Set when the item was first completed, so a report of the call exists from then on. Absent
+   * (false) on a call never completed: its claim tells the report store there is nothing to read.
+   */
+  reported?: boolean;
 }
 
-const INBOX_ROW_FIELDS: RecordFields<InboxRow> = { ...WORK_ROW_FIELDS, ...QUEUE_LEASE_FIELDS, generation: 'number' };
+const INBOX_ROW_FIELDS: RecordFields<InboxRow> = { ...WORK_ROW_FIELDS, ...QUEUE_LEASE_FIELDS, generation: 'number', reported: 'flag' };
 
 /** The inbox queue's message: which call, and the row generation it announces. */
 interface InboxMessage {
@@ -48,7 +54,7 @@ const MAX_WRITE_ATTEMPTS = 8;
  * message is reused across retries and duplicates exist. `stats` and `listDead` read the whole
  * table (Azure Tables has no secondary indexes); fine for health checks, not for hot paths.
  */
-export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQueue: QueueClient): Inbox {
+export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQueue: QueueClient, reportHints?: ClaimHints<'no-report'>): Inbox {
   const limit = pLimit(ENQUEUE_CONCURRENCY);
   const read = async (tenantId: string, callId: string): Promise<StoredRow<InboxRow> | undefined> => {
     const entity = await readRow(table, tableKey(tenantId), tableKey(callId));
@@ -184,11 +190,14 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     async claim(now, limit, leaseMs) {
       if (limit <= 0) return [];
       const rows = await leases.claim(now, limit, leaseMs, (row, token) => leaseWork(row, token, now, leaseMs));
+      // A call never completed has no report: the worker's look at it needs no request (a report written since is noticed by its create).
+      for (const row of rows) if (row.reported !== true) reportHints?.remember(row.tenantId, row.callId, 'no-report');
       return rows.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt).map((row) => pickFields(WORK_ITEM_FIELDS, row));
     },
 
     async complete(item, now) {
-      return settle(item, 'inbox.complete', now, (row) => completeWork(row, now));
+      // Completed after its report was recorded (or found recorded): from now on its claims read the report.
+      return settle(item, 'inbox.complete', now, (row) => ({ ...completeWork(row, now), reported: true }));
     },
 
     async retry(item, now, nextAttemptAt, error, callEndedAt) {

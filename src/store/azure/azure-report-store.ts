@@ -1,5 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
+import type { ClaimHints } from '../claim-hints';
 import { leased } from '../lease-rules';
 import { ALERT_JOB_FIELDS, pickFields, PREVIOUS_REPORT_FIELDS, REPORT_META_FIELDS, type RecordFields } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
@@ -53,7 +54,7 @@ interface AlertMessage {
  * `recentReports` and `alertJobStats` read every call's rows (no secondary indexes in Azure
  * Tables): meant for commands and health checks.
  */
-export function createAzureReportStore(table: TableClient, alertQueue: QueueClient, poisonQueue: QueueClient, bodies: ReportBodies): ReportStore {
+export function createAzureReportStore(table: TableClient, alertQueue: QueueClient, poisonQueue: QueueClient, bodies: ReportBodies, claimHints?: ClaimHints<'no-report'>): ReportStore {
   const readAlert = async (tenantId: string, callId: string, version: number): Promise<StoredRow<AlertRow> | undefined> => {
     const entity = await readRow(table, callPartitionKey(tenantId, callId), alertRowKey(version));
     return entity && { row: fromEntity(ALERT_ROW_FIELDS, entity), etag: entity.etag };
@@ -131,7 +132,8 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
 
     async processedReport(tenantId, callId): Promise<ProcessedReport> {
       const partitionKey = callPartitionKey(tenantId, callId);
-      const entity = await readRow(table, partitionKey, REPORT_ROW, PREVIOUS_ROW_SELECT);
+      // The claim found the call never completed: no report row to read (one written since fails recordReport's create, which reads it then).
+      const entity = claimHints?.take(tenantId, callId) ? undefined : await readRow(table, partitionKey, REPORT_ROW, PREVIOUS_ROW_SELECT);
       return { version: entity ? numberOf(entity, 'version') : null, seen: new SeenReportRow(partitionKey, entity) };
     },
 
