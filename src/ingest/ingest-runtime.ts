@@ -3,7 +3,7 @@ import type { AppConfig } from '../config';
 import { createGraphClient, graphClientOptionsFromConfig, type GraphClient } from '../graph';
 import type { Logger } from '../logger';
 import type { ScoringOptions } from '../quality';
-import { currentScoringOptions } from '../settings';
+import { currentScoringOptions, SCORING_SETTINGS_MAX_AGE_MS } from '../settings';
 import type { Store } from '../store';
 import { InboxWorker } from './inbox-worker';
 import { HistoryRetention } from './history-retention';
@@ -54,8 +54,9 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
   const { config, store, logger, status } = options;
   const graphReady = Boolean(options.graph) || Boolean(config.graph.clientId && (config.graph.clientSecret || config.graph.clientCertificatePath));
   const graph = options.graph ?? (graphReady ? createGraphClient({ ...graphClientOptionsFromConfig(config.graph, logger), telemetry: options.telemetry }) : undefined);
-  // Admins' changes in Teams (profile, thresholds) go on top of the configuration, per tenant.
-  const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings);
+  // Admins' changes in Teams (profile, thresholds) go on top of the configuration, per tenant; read at most every 30 s
+  // per tenant (at once after a change through this instance), not once per record.
+  const scoringFor = (tenantId: string) => currentScoringOptions(store, tenantId, config.qualitySettings, SCORING_SETTINGS_MAX_AGE_MS);
   const clock = options.clock ?? Date.now;
   const retention = new HistoryRetention({ history: store.history, days: config.history.days, logger: logger.child({ part: 'retention' }), clock });
   const inboxRetention = new InboxRetention({ inbox: store.inbox, days: config.inbox.retentionDays, logger: logger.child({ part: 'inbox-retention' }), clock });

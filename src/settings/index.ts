@@ -9,6 +9,7 @@ export {
   currentScoringOptions,
   combineSettings,
   qualityOverridesOf,
+  SCORING_SETTINGS_MAX_AGE_MS,
   setProfileOverride,
   setThresholdOverride,
   type QualityOverrides,

@@ -10,6 +10,13 @@ import {
 import type { SettingsStore, Store } from '../store';
 import { SETTING_KEYS, tenantScope } from './setting-scopes';
 
+/**
+ * How old a tenant's scoring overrides may be when the worker scores a call: a change made in
+ * Teams applies at once on the instance that made it (its store forgets the old value) and
+ * within this time on every other instance, instead of one settings read per record.
+ */
+export const SCORING_SETTINGS_MAX_AGE_MS = 30_000;
+
 /** What admins changed in Teams for a tenant, on top of the configuration. */
 export interface QualityOverrides {
   profile?: string;
@@ -19,9 +26,9 @@ export interface QualityOverrides {
   updatedAt?: number;
 }
 
-/** The overrides admins set in Teams for a tenant (empty when none). */
-export async function qualityOverridesOf(settings: SettingsStore, tenantId: string | null): Promise<QualityOverrides> {
-  return (await settings.getSetting<QualityOverrides>(tenantScope(tenantId), SETTING_KEYS.quality)) ?? {};
+/** The overrides admins set in Teams for a tenant (empty when none); `maxAgeMs`: an answer read that long ago will do. */
+export async function qualityOverridesOf(settings: SettingsStore, tenantId: string | null, maxAgeMs?: number): Promise<QualityOverrides> {
+  return (await settings.getSetting<QualityOverrides>(tenantScope(tenantId), SETTING_KEYS.quality, { maxAgeMs })) ?? {};
 }
 
 /** The configuration's settings with a tenant's overrides on top. */
@@ -36,12 +43,13 @@ export function combineSettings(base: ScoringSettings, overrides: QualityOverrid
 /**
  * The scoring options in force for a tenant: the configuration's settings (`base`, i.e.
  * `AppConfig.qualitySettings`) with what admins set in Teams (`profile`, `set threshold`) on top.
- * The ingest worker calls this for every record, so a change in Teams applies to the next call
- * scored. Overrides that no longer resolve (a hand-edited store) are ignored rather than stopping
+ * The ingest worker calls this for every record with {@link SCORING_SETTINGS_MAX_AGE_MS}, so a
+ * change in Teams applies to the next call scored on the instance that made it, and within that
+ * time on the others (without a read per record). Overrides that no longer resolve (a hand-edited store) are ignored rather than stopping
  * the scoring.
  */
-export async function currentScoringOptions(store: Pick<Store, 'settings'>, tenantId: string | null, base: ScoringSettings): Promise<ScoringOptions> {
-  const overrides = await qualityOverridesOf(store.settings, tenantId);
+export async function currentScoringOptions(store: Pick<Store, 'settings'>, tenantId: string | null, base: ScoringSettings, maxAgeMs?: number): Promise<ScoringOptions> {
+  const overrides = await qualityOverridesOf(store.settings, tenantId, maxAgeMs);
   try {
     return resolveScoringOptions(combineSettings(base, overrides));
   } catch (error) {

@@ -234,7 +234,8 @@ export interface SentCardStore {
 
 /** Small JSON settings by scope (a tenant id, 'global', a user id) and key. */
 export interface SettingsStore {
-  getSetting<T = unknown>(scope: string, key: string): Promise<T | undefined>;
+  /** A setting; with `maxAgeMs`, an answer read up to that long ago will do (changes made through this store are seen at once). */
+  getSetting<T = unknown>(scope: string, key: string, options?: { maxAgeMs?: number }): Promise<T | undefined>;
   setSetting(scope: string, key: string, value: unknown): Promise<void>;
   deleteSetting(scope: string, key: string): Promise<void>;
 }

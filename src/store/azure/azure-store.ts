@@ -1,3 +1,4 @@
+import { withSettingsCache } from '../cached-settings';
 import { ClaimHints } from '../claim-hints';
 import { keepScoredCallInSteps } from '../scored-call-steps';
 import type { Store } from '../types';
@@ -135,7 +136,7 @@ export async function openAzureStore(connection: AzureStorageConnection, options
     subscriptions: withStorageErrors('subscriptions', createAzureSubscriptionStore(tables.subscriptions), assertOpen),
     conversations: withStorageErrors('conversations', createAzureConversationStore(tables.conversations), assertOpen),
     sentCards: withStorageErrors('sentCards', createAzureSentCardStore(tables.sentCards), assertOpen),
-    settings: withStorageErrors('settings', createAzureSettingsStore(tables.settings), assertOpen),
+    settings: withSettingsCache(withStorageErrors('settings', createAzureSettingsStore(tables.settings), assertOpen)),
     documents: withStorageErrors('documents', createAzureDocumentStore(containers.documents), assertOpen),
     history: withStorageErrors('history', createAzureHistoryStore(tables.history, { pageSize: options.historyPageSize }), assertOpen, ['listCalls']),
     runs: withStorageErrors('runs', createAzureRunStore(tables.runs), assertOpen),

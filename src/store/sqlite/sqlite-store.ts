@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { withSettingsCache } from '../cached-settings';
 import { ClaimHints } from '../claim-hints';
 import type { PreviousReport } from '../record-fields';
 import type { KeptCall, ScoredCall, Store } from '../types';
@@ -62,7 +63,7 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
     subscriptions: createSqliteSubscriptionStore(db),
     conversations: createSqliteConversationStore(db),
     sentCards: createSqliteSentCardStore(db),
-    settings: createSqliteSettingsStore(db),
+    settings: withSettingsCache(createSqliteSettingsStore(db)),
     documents: createSqliteDocumentStore(db),
     history,
     runs: createSqliteRunStore(db),
