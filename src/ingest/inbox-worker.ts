@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import { alertDue } from '../alerts';
 import { callHistoryOf, encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insights';
 import { notACallRecordReason, scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
-import type { CallHistoryRecord, Store, WorkItem } from '../store';
+import type { CallHistoryRecord, ScoredCall, Store, WorkItem } from '../store';
 import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
 import { describeFailure, isPermanentFailure, type CallRecordSource } from './call-record-source';
 import { sanitizeUpstreamText } from '../upstream-text';
@@ -72,7 +72,8 @@ export class InboxWorker {
   /** Stops claiming and waits for the items in flight. */
   async stop(): Promise<void> {
     await this.loop.stop();
-    await Promise.allSettled([...this.inFlight]);
+    // Items taken by a keep still in flight are started after this began: wait for those too.
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   /** Ends the idle wait early (new work arrived). */
@@ -103,14 +104,27 @@ export class InboxWorker {
         this.options.logger.error({ err: message }, 'could not claim inbox items');
       }
     }
-    for (const item of claimed) {
+    this.startAll(claimed);
+    return claimed.length === 0 || this.inFlight.size >= this.concurrency;
+  }
+
+  /** Starts claimed items in the background loop. */
+  private startAll(items: readonly WorkItem[]): void {
+    for (const item of items) {
       const task = this.process(item).finally(() => {
         this.inFlight.delete(task);
         this.wake();
       });
       this.inFlight.add(task);
     }
-    return claimed.length === 0 || this.inFlight.size >= this.concurrency;
+  }
+
+  /**
+   * In the background loop, keeping a call also takes the item that replaces it (one commit on
+   * SQLite instead of a keep and a claim); `drainOnce` claims in rounds itself.
+   */
+  private claimNext(): ScoredCall['claimNext'] {
+    return this.loop.isRunning ? { limit: 1, leaseMs: this.leaseMs } : undefined;
   }
 
 
@@ -204,8 +218,9 @@ export class InboxWorker {
       // History (idempotent per version), the report with its alert job, and the item settled, in one store call:
       // one commit on SQLite; on Azure in that order, so a crash leaves the version unprocessed or the item leased.
       const kept = await telemetry.withSpan('callRecord record', {}, () =>
-        store.keepScoredCall({ history, report: stored, queueAlert: alert, processed, item, now: this.clock() }),
+        store.keepScoredCall({ history, report: stored, queueAlert: alert, processed, item, now: this.clock(), claimNext: this.claimNext() }),
       );
+      if (kept.next) this.startAll(kept.next);
       if (kept.alertQueued) this.options.onAlertQueued?.();
       this.options.status.processed += 1;
       log.info({ version, quality: report.quality, failures: report.failures?.length ?? 0, alert, alertQueued: kept.alertQueued }, 'call record scored');

@@ -271,11 +271,19 @@ export interface ScoredCall {
   /** The leased inbox item, completed with the rest. */
   item: WorkItem;
   now: number;
+  /**
+   * Take the next due items too ("settle and take the next"), in the same transaction where the
+   * engine has one (SQLite), so a steady drain commits once per record; an engine without one
+   * (Azure) takes none and leaves them to the worker's next claim.
+   */
+  claimNext?: { limit: number; leaseMs: number };
 }
 
 /** What keeping a scored call did; `completed` is false when the item's lease was lost meanwhile. */
 export interface KeptCall extends RecordReportResult {
   completed: boolean;
+  /** The items taken with `claimNext` (leased to the caller); none when not asked or not supported. */
+  next?: WorkItem[];
 }
 
 /** Every piece of state. */

@@ -13,7 +13,7 @@ const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId',
 const CREATE_WORK = WORK_ITEMS.insertSql({ orIgnore: true });
 
 /** The SQLite inbox, with `complete` also as a synchronous step for a transaction that writes more. */
-export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): boolean };
+export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): boolean; claimNow(now: number, limit: number, leaseMs: number): WorkItem[] };
 
 /**
  * The inbox on SQLite: one row per tenant and call. Every change reads the row, applies the
@@ -29,6 +29,8 @@ export function createSqliteInbox(db: SqliteDatabase, reportHints?: ClaimHints<P
   });
   const seen = (row: WorkItem, read: Row) =>
     reportHints?.remember(row.tenantId, row.callId, read.report_version === null ? undefined : { version: Number(read.report_version), alert: Number(read.report_alert) === 1 });
+  const claimNow = (now: number, limit: number, leaseMs: number): WorkItem[] =>
+    rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs), seen).map((row) => pickFields(WORK_ITEM_FIELDS, row));
   return {
     async enqueue(requests, now, options = {}) {
       return db.transaction(() => {
@@ -50,8 +52,9 @@ export function createSqliteInbox(db: SqliteDatabase, reportHints?: ClaimHints<P
         return due;
       });
     },
+    claimNow,
     async claim(now, limit, leaseMs) {
-      return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs), seen).map((row) => pickFields(WORK_ITEM_FIELDS, row));
+      return claimNow(now, limit, leaseMs);
     },
     completeNow: (item, now) => rows.settle(item, (row) => completeWork(row, now)),
     async complete(item, now) {

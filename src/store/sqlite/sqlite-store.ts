@@ -54,7 +54,9 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   const kept = new GroupCommit<ScoredCall, KeptCall>(db, (call) => {
     history.putCallNow(call.history, { likelyNew: call.processed?.version === null });
     const result = reports.recordReportNow(call.report, call.queueAlert, call.processed);
-    return { ...result, completed: inbox.completeNow(call.item, call.now) };
+    const completed = inbox.completeNow(call.item, call.now);
+    // Taking the next items here saves the claim its own commit.
+    return call.claimNext ? { ...result, completed, next: inbox.claimNow(call.now, call.claimNext.limit, call.claimNext.leaseMs) } : { ...result, completed };
   });
   return {
     engine: 'sqlite',
