@@ -271,11 +271,7 @@ export interface ScoredCall {
   /** The leased inbox item, completed with the rest. */
   item: WorkItem;
   now: number;
-  /**
-   * Take the next due items too ("settle and take the next"), in the same transaction where the
-   * engine has one (SQLite), so a steady drain commits once per record; an engine without one
-   * (Azure) takes none and leaves them to the worker's next claim.
-   */
+  /** Lease the next due items too ("settle and take the next"): in the same commit on SQLite; Azure takes none. */
   claimNext?: { limit: number; leaseMs: number };
 }
 
