@@ -14,7 +14,9 @@ const READ_CALL = 'SELECT * FROM history_calls WHERE tenant_id = ? AND call_id =
 const CALL_PAGE = 'SELECT * FROM history_calls WHERE tenant_id = ? AND (day, call_id) > (?, ?) AND day <= ? ORDER BY day, call_id LIMIT ?';
 /** A new call's first summary, when there is no row yet (a row there: nothing written). The day's generation is bumped by a trigger (`schema.ts`). */
 const CREATE_CALL = CALLS.insertSql({ orIgnore: true });
-/** A call's people, every one in one statement. */
+/** People per INSERT: 4 parameters each, far below SQLite's 32,766 parameters per statement. */
+const PEOPLE_PER_INSERT = 500;
+/** A call's people, up to {@link PEOPLE_PER_INSERT} in one statement. */
 const addPeople = (count: number) => `INSERT OR IGNORE INTO history_people (person, day, tenant_id, call_id) VALUES ${Array.from({ length: count }, () => '(?, ?, ?, ?)').join(', ')}`;
 const REMOVE_PERSON = 'DELETE FROM history_people WHERE person = ? AND day = ? AND tenant_id = ? AND call_id = ?';
 const NEXT_TENANT = 'SELECT tenant_id FROM history_calls WHERE tenant_id > ? ORDER BY tenant_id LIMIT 1';
@@ -45,7 +47,11 @@ export function createSqliteHistoryStore(db: SqliteDatabase, options: SqliteHist
   const setPeople = (tenantId: string, callId: string, before: { day: string; people: readonly string[] }, after: { day: string; people: readonly string[] }) => {
     for (const person of peopleKeys(before.people)) db.sql(REMOVE_PERSON).run(person, before.day, tenantId, callId);
     const added = peopleKeys(after.people);
-    if (added.length > 0) db.sql(addPeople(added.length)).run(...added.flatMap((person) => [person, after.day, tenantId, callId]));
+    // A large meeting's thousands of people in statements of at most PEOPLE_PER_INSERT (SQLite caps the parameters of one).
+    for (let start = 0; start < added.length; start += PEOPLE_PER_INSERT) {
+      const chunk = added.slice(start, start + PEOPLE_PER_INSERT);
+      db.sql(addPeople(chunk.length)).run(...chunk.flatMap((person) => [person, after.day, tenantId, callId]));
+    }
   };
   const tenants = (): string[] => {
     // Skip from tenant to tenant along the primary key: one lookup per tenant, not a scan of every call.

@@ -52,6 +52,21 @@ describe('SQLite history and run stores on disk', () => {
     }
   });
 
+  it('keeps a meeting of 9,000 people, more than one statement may carry, findable by each of them', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      const people = Array.from({ length: 9_000 }, (_, index) => `person${index}@contoso.com`);
+      // New (as the worker writes a call without a report), then a newer version (read and replaced).
+      assert.equal(await store.history.putCall(historyCall('big', '2025-03-01', { people }), { likelyNew: true }), true);
+      assert.equal(await store.history.putCall(historyCall('big', '2025-03-01', { people, version: 2 })), true);
+      for (const index of [0, 499, 500, 8_191, 8_999]) {
+        assert.deepEqual((await store.history.callsOf(null, `person${index}@contoso.com`, '2025-03-01', 5)).map((found) => found.version), [2], `person ${index}`);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a history page size that is not a whole number of rows', () => {
     assert.throws(() => openSqliteStore({ path: ':memory:' }, { historyPageSize: 0 }), /page size is 0/);
   });
