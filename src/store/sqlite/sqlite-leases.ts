@@ -3,6 +3,8 @@ import { holdsLease, isClaimable, type Leasable } from '../lease-rules';
 import type { SqliteDatabase } from './sqlite-database';
 import { columnOf, type Row, type SqliteRecords } from './sqlite-rows';
 
+/** Rows per claim UPDATE: with a dozen columns each, well below SQLite's 32,766 parameters per statement. */
+const ROWS_PER_UPDATE = 1_000;
 /** Leases remembered for settling in one statement; past this many (holders that never settled) the oldest are forgotten. */
 const MAX_HELD = 4_096;
 
@@ -71,7 +73,11 @@ export class SqliteLeases<R extends Leasable> {
       const due = (this.db.sql(this.dueSql).all(now, now, limit) as Row[]).map((read) => ({ read, row: this.records.fromRow(read) })).filter(({ row }) => isClaimable(row, now));
       if (due.length === 0) return [];
       const claimed = due.map(({ row }) => lease(row, randomUUID()));
-      this.db.sql(this.records.updateManySql(claimed.length)).run(...claimed.flatMap((row) => this.records.updateValues(row)));
+      // In statements of at most ROWS_PER_UPDATE rows: SQLite caps the parameters of one (a large `limit` would pass it).
+      for (let start = 0; start < claimed.length; start += ROWS_PER_UPDATE) {
+        const chunk = claimed.slice(start, start + ROWS_PER_UPDATE);
+        this.db.sql(this.records.updateManySql(chunk.length)).run(...chunk.flatMap((row) => this.records.updateValues(row)));
+      }
       claimed.forEach((row, index) => {
         this.hold(row);
         seen?.(row, due[index]!.read);

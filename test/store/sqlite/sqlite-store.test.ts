@@ -35,6 +35,22 @@ describe('SQLite store on disk', () => {
   });
 });
 
+describe('SQLite store: claims', () => {
+  it('leases 3,000 items in one claim, more than one statement may carry, each once', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      const callIds = Array.from({ length: 3_000 }, (_, index) => `c${index}`);
+      await store.inbox.enqueue(callIds.map((callId) => ({ tenantId: 't', callId, source: 'notification' as const })), 1);
+      const claimed = await store.inbox.claim(1, 5_000, 60_000);
+      assert.equal(new Set(claimed.map((item) => item.callId)).size, 3_000);
+      assert.equal((await store.inbox.stats(1)).byState.leased, 3_000);
+      assert.deepEqual(await store.inbox.claim(1, 5_000, 60_000), [], 'none left to claim');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('SQLite store: calls kept in the same turn', () => {
   const T = 'tenant-a';
   const DAY = '2025-03-01';
