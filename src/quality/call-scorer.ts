@@ -44,6 +44,11 @@ export class CallScorer {
     return this;
   }
 
+  /** The verdicts of the streams added so far, in record order (the report's `streams`, without building the report). */
+  get verdicts(): readonly StreamVerdict[] {
+    return this.streams;
+  }
+
   /** The report of the sessions added so far. */
   report(): CallQualityReport {
     const { options } = this;
