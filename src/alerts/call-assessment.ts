@@ -1,5 +1,6 @@
 import { scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
-import { summarizeCall, type CallSummary, type CallSummaryOptions } from './call-summary';
+import type { CallSummary, CallSummaryOptions } from './call-summary';
+import { summarizeCall } from './call-summary-builder';
 
 /** A call judged: the engine's report and the summary the cards are built from. */
 export interface CallAssessment {

@@ -1,4 +1,4 @@
-import { asNumber, asString, endOf, mediaStreamsOf, organizerOf, SessionPeople, streamRoles, type EndpointRole, type JsonObject } from '../quality';
+import { asNumber, asObject, asString, endOf, mediaStreamsOf, organizerOf, SessionPeople, streamRoles, uniqueSessions, type EndpointRole, type JsonObject } from '../quality';
 import { CallHintCollector } from './call-hints';
 import { PersonList, UNKNOWN_PERSON } from './call-people';
 import type { CallOrganizer, CallSummary, CallSummaryOptions, StreamParties } from './call-summary';
@@ -83,6 +83,19 @@ export class CallSummaryBuilder {
       people: this.people.list,
     };
   }
+}
+
+/**
+ * Summarizes a Graph call record for the cards: type, times, organizer, participant count, who sent
+ * each stream to whom, and the network and device hints. Reads `organizer_v2` and `participants_v2`
+ * first (the deprecated `organizer` and `participants` stop returning data after 2026-06-30), and
+ * an endpoint's `associatedIdentity` when its `identity` is gone.
+ *
+ * Pure and total: never throws on a JSON value.
+ */
+export function summarizeCall(record: unknown, options: CallSummaryOptions = {}): CallSummary {
+  const call = asObject(record) ?? {};
+  return new CallSummaryBuilder(call, options).addSessions(uniqueSessions(call)).summary();
 }
 
 /** The organizer as the cards keep it (the UPN is not shown, so it is not stored with the report). */

@@ -1,8 +1,7 @@
-import { asArray, asNumber, asObject, asString, STREAM_KINDS, uniqueSessions, type JsonObject, type StreamKind } from '../quality';
+import { asArray, asNumber, asObject, asString, STREAM_KINDS, type JsonObject, type StreamKind } from '../quality';
 import type { PlaceEndpoint } from '../insights';
 import { HINT_KIND_ORDER, type CallHint } from './call-hints';
 import { readCallPeople, UNKNOWN_PERSON, type CallPerson } from './call-people';
-import { CallSummaryBuilder } from './call-summary-builder';
 /** A person (or service) in a call, as far as the record names them. */
 export interface CallParty {
   /** Entra object id (or the id of whatever identity the record has), null when absent. */
@@ -63,19 +62,6 @@ export interface CallSummary {
   hints: CallHint[];
   /** Who is at the ends of the streams (people, and one entry for the Teams services), for the cards about one person's side. */
   people: CallPerson[];
-}
-
-/**
- * Summarizes a Graph call record for the cards: type, times, organizer, participant count, who sent
- * each stream to whom, and the network and device hints. Reads `organizer_v2` and `participants_v2`
- * first (the deprecated `organizer` and `participants` stop returning data after 2026-06-30), and
- * an endpoint's `associatedIdentity` when its `identity` is gone.
- *
- * Pure and total: never throws on a JSON value.
- */
-export function summarizeCall(record: unknown, options: CallSummaryOptions = {}): CallSummary {
-  const call = asObject(record) ?? {};
-  return new CallSummaryBuilder(call, options).addSessions(uniqueSessions(call)).summary();
 }
 
 /**

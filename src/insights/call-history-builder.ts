@@ -16,8 +16,11 @@ import {
   type StreamVerdict,
 } from '../quality';
 import type { CallHistory, HistoryEndpoint, HistoryStream } from './call-history';
-import type { PlaceEndpoint } from './call-history-of';
+import type { BuildingNetwork, EndpointNetwork } from '../sites';
 import { connectionTypeOf } from './connection-type';
+
+/** Where an endpoint's network is in the building file (`BuildingMap.place`), null when in none. */
+export type PlaceEndpoint = (network: EndpointNetwork) => Pick<BuildingNetwork, 'buildingName' | 'networkName'> | null;
 
 /** Who and where a {@link CallHistoryBuilder} records. */
 export interface CallHistoryContext {

@@ -1,10 +1,9 @@
 import { asObject, uniqueSessions, type CallQualityReport } from '../quality';
-import type { BuildingNetwork, EndpointNetwork } from '../sites';
 import type { CallHistory } from './call-history';
-import { CallHistoryBuilder } from './call-history-builder';
+import { CallHistoryBuilder, type PlaceEndpoint } from './call-history-builder';
 
-/** Where an endpoint's network is in the building file (`BuildingMap.place`), null when in none. */
-export type PlaceEndpoint = (network: EndpointNetwork) => Pick<BuildingNetwork, 'buildingName' | 'networkName'> | null;
+export type { PlaceEndpoint } from './call-history-builder';
+
 
 /** What {@link callHistoryOf} summarizes. */
 export interface CallHistoryInput {
