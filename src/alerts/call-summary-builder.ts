@@ -28,12 +28,19 @@ export class CallSummaryBuilder {
     this.hints = new CallHintCollector(options.place, true);
   }
 
-  /** Adds sessions already de-duplicated against every page before (as the Graph client gives them). */
-  addSessions(sessions: readonly JsonObject[]): this {
+  /**
+   * Adds sessions already de-duplicated against every page before (as the Graph client gives them).
+   * `keep`: for each of their streams in order, whether to keep its entry (the engine's
+   * `CallScorer.compact` says which a stored report keeps); every one when not given. A stream not
+   * kept still names its people, so the people list is the same either way.
+   */
+  addSessions(sessions: readonly JsonObject[], keep?: readonly boolean[]): this {
     const { place } = this.options;
+    let position = 0;
     for (const session of sessions) this.sessionPeople.add(session);
     for (const entry of mediaStreamsOf(this.call, sessions)) {
       const { session, segment, stream, label, kind } = entry;
+      const kept = keep === undefined || keep[position++] === true;
       const direction = asString(stream.streamDirection);
       const roles = streamRoles(direction);
       const nameAt = (role: EndpointRole) => {
@@ -41,6 +48,10 @@ export class CallSummaryBuilder {
         return nameOf(end.endpoint) ?? nameOf(end.sessionEndpoint);
       };
       const whereAt = (role: EndpointRole) => placeWords(endpointPlace(endOf(entry, role).network, place));
+      if (!kept) {
+        if (roles) [roles.from, roles.to].forEach((role) => this.people.indexOf(entry, role));
+        continue;
+      }
       this.streams.push({
         sessionId: asString(session.id),
         segmentId: asString(segment.id),

@@ -12,7 +12,11 @@ export interface PagedAssessmentOptions {
   place?: PlaceEndpoint;
 }
 
-/** A call assessed to the end: what the worker stores. */
+/**
+ * A call assessed to the end: what the worker stores. The report is compact (`compactReport`:
+ * counts of all streams, every poor stream and the first few others) and the summary lists the
+ * same streams, as `compactAssessment` would cut them from the whole record's.
+ */
 export interface AssessedCall {
   /** The record's own fields with `participants_v2` when it was read (no sessions): times, version, organizer. */
   call: JsonObject;
@@ -26,8 +30,9 @@ export interface AssessedCall {
  * Scores, summarizes and builds the history of one call page by page: each page of sessions goes
  * through the engine ({@link CallScorer}), the cards' summary ({@link CallSummaryBuilder}) and the
  * history ({@link CallHistoryBuilder}), and is dropped by the caller afterwards, so a large meeting
- * is never held whole. Sessions seen on an earlier page are passed over (Graph repeats some). The
- * result equals scoring, summarizing and recording the whole record at once.
+ * is never held whole, nor its good streams. Sessions seen on an earlier page are passed over (Graph
+ * repeats some). The result equals scoring, summarizing and recording the whole record at once and
+ * compacting the report and summary as a stored row keeps them (`compactAssessment`).
  */
 export class PagedAssessment {
   private readonly seen = new Set<string>();
@@ -58,15 +63,18 @@ export class PagedAssessment {
       }
       fresh.push(session);
     }
+    const first = this.scorer.verdicts.length;
     this.scorer.addSessions(fresh);
-    this.summary.addSessions(fresh);
-    this.history.addSessions(fresh, this.scorer.verdicts);
+    this.history.addSessions(fresh, this.scorer.verdicts, first);
+    // Only what the stored row keeps stays: every poor stream and the first few (a large meeting's good streams are counted, not held).
+    this.summary.addSessions(fresh, this.scorer.compact());
     return this;
   }
 
   /** The assessment after the last page; `participants`: the record's `participants_v2` when read whole. Call it once. */
   finish(participants?: readonly unknown[]): AssessedCall {
     const call: JsonObject = participants === undefined ? this.call : { ...this.call, participants_v2: [...participants] };
+    this.scorer.compact(); // a record of no sessions too: its report is compact like every stored one
     const report = this.scorer.report();
     const summary = this.summary.summary(call);
     return { call, report, summary, history: (alert) => this.history.history(report, alert, call) };

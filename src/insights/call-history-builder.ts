@@ -41,8 +41,6 @@ export class CallHistoryBuilder {
   private readonly endpoints: EndpointList;
   private readonly streams: HistoryStream[] = [];
   private readonly sessionPeople = new SessionPeople();
-  /** How many of the report's verdicts the sessions added so far account for. */
-  private verdictsRead = 0;
 
   /** `call`: the record's own fields (its `sessions` are not read here). */
   constructor(
@@ -53,21 +51,23 @@ export class CallHistoryBuilder {
   }
 
   /**
-   * Adds sessions already de-duplicated against every page before. `verdicts`: the report's
-   * streams so far, of which these sessions' streams are the ones after those already read (the
-   * engine scores on the same walk, `mediaStreamsOf`, so the n-th verdict is the n-th stream).
+   * Adds sessions already de-duplicated against every page before. `verdicts[first]` on are the
+   * engine's verdicts of these sessions' streams (it scores on the same walk, `mediaStreamsOf`, so
+   * the n-th verdict is the n-th stream).
    */
-  addSessions(sessions: readonly JsonObject[], verdicts: readonly StreamVerdict[]): this {
+  addSessions(sessions: readonly JsonObject[], verdicts: readonly StreamVerdict[], first = 0): this {
+    let index = first;
     for (const session of sessions) this.sessionPeople.add(session);
     for (const entry of mediaStreamsOf(this.call, sessions)) {
-      const verdict = verdicts[this.verdictsRead++];
+      const verdict = verdicts[index++];
       if (!verdict || verdict.kind === null) continue;
       const roles = streamRoles(verdict.direction);
       this.streams.push({
         kind: verdict.kind,
         direction: verdict.direction,
         classification: verdict.classification,
-        reasons: verdict.reasons.map((reason) => ({ ...reason })),
+        // Shared with the verdict, not copied: both are only read (and encoded) once the call is done.
+        reasons: verdict.reasons,
         from: roles ? this.endpoints.indexOf(entry, roles.from) : -1,
         to: roles ? this.endpoints.indexOf(entry, roles.to) : -1,
       });

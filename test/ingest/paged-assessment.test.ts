@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { alertDue, summarizeCall } from '../../src/alerts';
 import { callHistoryOf, encodeCallHistory, type PlaceEndpoint } from '../../src/insights';
 import { InboxWorker, IngestStatus } from '../../src/ingest';
+import { compactAssessment } from '../../src/ingest/compact-assessment';
 import { PagedAssessment } from '../../src/ingest/paged-assessment';
 import { storedReportOf } from '../../src/ingest/stored-report';
 import { createLogger } from '../../src/logger';
@@ -35,7 +36,10 @@ function pagesOf(sessions: readonly unknown[], size: number): unknown[][] {
 function wholePath(record: JsonObject) {
   const report = scoreCallRecord(record, scoring);
   const alert = alertDue(report, { failures: true });
-  return { report, alert, summary: summarizeCall(record, { place }), history: callHistoryOf({ record, report, tenantId: TENANT_A, source: 'notification', place, alert }) };
+  const summary = summarizeCall(record, { place });
+  // As a stored row keeps them: the paged path holds no more than that.
+  const compact = compactAssessment(report, summary);
+  return { report, alert, summary, compact, history: callHistoryOf({ record, report, tenantId: TENANT_A, source: 'notification', place, alert }) };
 }
 
 function pagedPath(record: JsonObject, pageSize: number) {
@@ -57,9 +61,10 @@ describe('a call assessed page by page equals the whole record assessed at once'
       const whole = wholePath(record);
       const paged = pagedPath(record, pageSize);
       assert.ok(whole.report.streams.length > 0);
-      assert.deepEqual(paged.report, whole.report);
+      assert.deepEqual(paged.report, whole.compact.report);
       assert.equal(paged.alert, whole.alert);
-      assert.deepEqual(paged.summary, whole.summary);
+      assert.deepEqual(paged.summary, whole.compact.summary);
+      assert.deepEqual(paged.summary.people, whole.summary.people);
       assert.deepEqual(paged.history, whole.history);
       const now = Date.UTC(2026, 10, 21);
       assert.deepEqual(storedReportOf({ tenantId: TENANT_A, callId: 'c' }, paged.call, paged.report, paged.summary, now, paged.alert), storedReportOf({ tenantId: TENANT_A, callId: 'c' }, record, whole.report, whole.summary, now, whole.alert));
@@ -71,8 +76,8 @@ describe('a call assessed page by page equals the whole record assessed at once'
       const record = loadFixture(name);
       const whole = wholePath(record);
       const paged = pagedPath(record, 1);
-      assert.deepEqual(paged.report, whole.report);
-      assert.deepEqual(paged.summary, whole.summary);
+      assert.deepEqual(paged.report, whole.compact.report);
+      assert.deepEqual(paged.summary, whole.compact.summary);
       assert.deepEqual(paged.history, whole.history);
     });
   }
