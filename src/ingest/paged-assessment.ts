@@ -1,6 +1,6 @@
 import { CallSummaryBuilder, type CallSummary } from '../alerts';
 import { CallHistoryBuilder, type CallHistory, type PlaceEndpoint } from '../insights';
-import { asObject, asString, CallScorer, type CallQualityReport, type JsonObject, type ScoringOptions } from '../quality';
+import { CallScorer, newSessions, type CallQualityReport, type JsonObject, type ScoringOptions } from '../quality';
 
 /** What a {@link PagedAssessment} needs besides the record. */
 export interface PagedAssessmentOptions {
@@ -52,17 +52,7 @@ export class PagedAssessment {
 
   /** Adds one page of sessions; entries that are not objects are passed over. */
   addSessions(sessions: readonly unknown[]): this {
-    const fresh: JsonObject[] = [];
-    for (const item of sessions) {
-      const session = asObject(item);
-      if (!session) continue;
-      const id = asString(session.id);
-      if (id !== null) {
-        if (this.seen.has(id)) continue;
-        this.seen.add(id);
-      }
-      fresh.push(session);
-    }
+    const fresh = newSessions(sessions, this.seen);
     const first = this.scorer.verdicts.length;
     this.scorer.addSessions(fresh);
     this.history.addSessions(fresh, this.scorer.verdicts, first);

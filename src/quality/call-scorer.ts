@@ -1,5 +1,5 @@
 import type { CallFailure, CallQualityReport, FeedbackEntry, StreamVerdict } from './report';
-import { asNumber, asObject, asString, type JsonObject } from './json-reader';
+import { asNumber, asString, newSessions, type JsonObject } from './json-reader';
 import { scoreSession, overallQuality } from './stream-judge';
 import type { ScoringOptions } from './scoring-options';
 import { feedbackOfSession } from './feedback';
@@ -32,14 +32,7 @@ export class CallScorer {
 
   /** Judges the sessions of one page, in order; entries that are not objects are passed over. */
   addSessions(sessions: readonly unknown[]): this {
-    for (const item of sessions) {
-      const session = asObject(item);
-      if (!session) continue;
-      const id = asString(session.id);
-      if (id !== null) {
-        if (this.seen.has(id)) continue;
-        this.seen.add(id);
-      }
+    for (const session of newSessions(sessions, this.seen)) {
       scoreSession(session, this.options, this.streams);
       feedbackOfSession(session, this.sessionCount, this.feedback);
       const failure = failureOfSession(session);

@@ -37,4 +37,4 @@ export { callFailuresOf, failureOfSession, MAX_FAILURE_REASON_LENGTH } from './c
 export { feedbackTokenWords } from './feedback-tokens';
 export { notACallRecordReason } from './call-record';
 export { formatReportText } from './format-text';
-export { uniqueSessions, asObject, asArray, asString, asNumber, asTime, type JsonObject } from './json-reader';
+export { uniqueSessions, newSessions, asObject, asArray, asString, asNumber, asTime, type JsonObject } from './json-reader';
