@@ -5,7 +5,6 @@
  * the large meeting, sampling RSS every 10 ms, and prints one JSON line: idle and peak RSS, the peak
  * from the kernel (`maxRSS`), the stored report row's bytes and how many streams were poor.
  */
-import { summarizeCall } from '../src/alerts';
 import { createGraphClient } from '../src/graph';
 import { InboxWorker, IngestStatus } from '../src/ingest';
 import { createLogger } from '../src/logger';
@@ -40,7 +39,6 @@ async function main(): Promise<void> {
     logger,
     status: new IngestStatus(),
     scoringFor: async () => options,
-    summarize: summarizeCall,
     concurrency: 1,
   });
   const drain = async (callId: string) => {

@@ -4,8 +4,11 @@
  * the service does anyway). Targets (issue 13): scoring at most 0.3 of parsing at every size, and
  * a cost per stream within 1.5 × from 60 to 6,000 sessions. Then a 6,000-session meeting processed
  * end to end in a process of its own: its peak RSS over idle and its stored report row's size.
+ * Beside the one-shot figures, the worker's path: the same records as Graph pages them (60 sessions
+ * a page), each page parsed then scored through `CallScorer` (compacted after each page, as the
+ * worker does), parse and scoring per stream apart.
  */
-import { resolveScoringOptions, scoreCallRecord } from '../src/quality';
+import { asArray, asObject, CallScorer, resolveScoringOptions, scoreCallRecord, streamCountsOf } from '../src/quality';
 import type { BenchResult, BenchSection } from './bench-section';
 import { measureLargeMeeting } from './large-meeting-memory';
 import { generateCallRecord } from './records';
@@ -120,6 +123,69 @@ function measureCase(label: string, texts: readonly string[]): CaseFigures {
   };
 }
 
+/** Sessions per page, as Graph pages a record's sessions. */
+const PAGE_SESSIONS = 60;
+
+/** A record as Graph sends it page by page: the record with its first sessions, then pages of `{ value }`. */
+function pageTexts(record: Record<string, unknown>): string[] {
+  const sessions = asArray(record.sessions);
+  const pages = [JSON.stringify({ ...record, sessions: sessions.slice(0, PAGE_SESSIONS) })];
+  for (let start = PAGE_SESSIONS; start < sessions.length; start += PAGE_SESSIONS) pages.push(JSON.stringify({ value: sessions.slice(start, start + PAGE_SESSIONS) }));
+  return pages;
+}
+
+/**
+ * The path the inbox worker takes: each page parsed, then its sessions scored through
+ * {@link CallScorer} and the page dropped; parse and scoring timed apart. Medians of rounds of
+ * about BATCH_MS over the whole record, the cost of reading the timer taken off.
+ */
+function measurePagedCase(label: string, pages: readonly string[]): CaseFigures {
+  const options = resolveScoringOptions();
+  const timerNs = timerOverheadNs();
+  const run = (): { parseNs: number; scoreNs: number; streams: number } => {
+    let parseNs = 0n;
+    let scoreNs = 0n;
+    let scorer: CallScorer | undefined;
+    for (const text of pages) {
+      const start = process.hrtime.bigint();
+      const page = asObject(JSON.parse(text)) ?? {};
+      const parsed = process.hrtime.bigint();
+      scorer ??= new CallScorer(page, options);
+      scorer.addSessions(asArray(page.sessions ?? page.value));
+      // As the worker does: only what the stored row keeps stays (every stream counted).
+      scorer.compact();
+      scoreNs += process.hrtime.bigint() - parsed;
+      parseNs += parsed - start;
+    }
+    const start = process.hrtime.bigint();
+    const counts = scorer ? streamCountsOf(scorer.report()) : undefined;
+    const streams = counts ? Object.values(counts).reduce((total, count) => total + count.poor + count.good + count.unclassified, 0) : 0;
+    scoreNs += process.hrtime.bigint() - start;
+    return { parseNs: Number(parseNs) - timerNs * pages.length, scoreNs: Number(scoreNs) - timerNs * (pages.length + 1), streams };
+  };
+  const warmUntil = process.hrtime.bigint() + BigInt(WARM_UP_MS * 1e6);
+  while (process.hrtime.bigint() < warmUntil) run();
+  const once = run();
+  const iterations = Math.max(1, Math.round((BATCH_MS * 1e6) / (once.parseNs + once.scoreNs)));
+  const parseSamples: number[] = [];
+  const scoreSamples: number[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    let parseNs = 0;
+    let scoreNs = 0;
+    for (let iteration = 0; iteration < iterations; iteration += 1) {
+      const figures = run();
+      parseNs += figures.parseNs;
+      scoreNs += figures.scoreNs;
+    }
+    parseSamples.push(parseNs / iterations);
+    scoreSamples.push(scoreNs / iterations);
+  }
+  const parseNs = median(parseSamples);
+  const scoreNs = median(scoreSamples);
+  const bytes = pages.reduce((total, text) => total + Buffer.byteLength(text), 0);
+  return { label, records: pages.length, streams: once.streams, bytes, parseNs, scoreNs, ratio: scoreNs / parseNs, hotScoreNs: Number.NaN };
+}
+
 /** The `quality` benchmark section. */
 export const qualityBench: BenchSection = {
   name: 'quality',
@@ -162,10 +228,30 @@ export const qualityBench: BenchSection = {
           : []),
       ],
     }));
+    // The worker's path: pages of 60 parsed and scored one after the other (CallScorer), for 60, 600 and 6,000 sessions.
+    const paged = SIZES.filter((sessions) => sessions >= PAGE_SESSIONS).map((sessions) =>
+      measurePagedCase(`page by page: ${sessions.toLocaleString('en-US')} sessions`, pageTexts(generateCallRecord(sessions))),
+    );
+    const pagedReference = paged[0]!;
+    const pagedScoring = paged.map((figures, index) => ({
+      case: figures.label,
+      figures: {
+        streams: figures.streams,
+        pages: figures.records,
+        'parse µs/stream': figures.parseNs / figures.streams / 1000,
+        'score µs/stream': perStream(figures),
+        'score/parse': figures.ratio,
+      },
+      targets: [
+        { description: `score/parse ≤ ${RATIO_TARGET}`, met: figures.ratio <= RATIO_TARGET },
+        ...(index > 0 ? [{ description: `score µs/stream ≤ ${FLATNESS_TARGET}× that of 60 sessions page by page`, met: perStream(figures) <= FLATNESS_TARGET * perStream(pagedReference) }] : []),
+      ],
+    }));
     const meeting = await measureLargeMeeting(MEETING_SESSIONS);
     const overIdle = meeting.maxRssMb - meeting.idleRssMb;
     return [
       ...scoring,
+      ...pagedScoring,
       {
         case: `${MEETING_SESSIONS.toLocaleString('en-US')}-session meeting, end to end`,
         figures: {

@@ -1,5 +1,7 @@
 import { scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
-import { summarizeCall, type CallSummary, type CallSummaryOptions } from './call-summary';
+import type { CallSummary, CallSummaryOptions } from './call-summary';
+import { summarizeCall } from './call-summary-builder';
+import { unpackStreams } from './packed-streams';
 
 /** A call judged: the engine's report and the summary the cards are built from. */
 export interface CallAssessment {
@@ -14,5 +16,7 @@ export function assessCall(record: unknown, options: ScoringOptions, summary: Ca
 
 /** The assessment kept with a stored report (the store keeps both as JSON, untyped). */
 export function assessmentOf(stored: { report: unknown; summary: unknown }): CallAssessment {
-  return { report: stored.report as CallQualityReport, summary: stored.summary as CallSummary };
+  // A big call's row packs its stream lists (packStreams); older and smaller rows are plain.
+  const { report, summary } = unpackStreams(stored.report as CallQualityReport, stored.summary);
+  return { report, summary: summary as CallSummary };
 }

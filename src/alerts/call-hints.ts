@@ -1,6 +1,6 @@
 import { asNumber, asString, endOf, mediaEntriesOf, type JsonObject } from '../quality';
 import type { PlaceEndpoint } from '../insights';
-import type { PersonList } from './call-people';
+import { personAt, UNKNOWN_PERSON, type KeyedPerson, type PersonList } from './call-people';
 import { endpointPlace, placeWords } from './endpoint-place';
 import { nameOf } from './endpoint-name';
 
@@ -79,33 +79,70 @@ interface RankedHint extends CallHint {
   weight: number;
 }
 
+/** A hint kept by {@link CallHintCollector}: whose endpoint it was is resolved to an index at the end. */
+interface HeldHint extends RankedHint {
+  /** Whose endpoint it was; null when the record does not say, undefined when people are not told apart. */
+  owner: KeyedPerson | null | undefined;
+}
+
 /**
  * The network and device hints of the given (de-duplicated) sessions: one per kind and person,
  * the worst one kept, most direct causes first. With `people`, each hint says whose endpoint it
  * was (its index there).
  */
 export function collectCallHints(sessions: readonly JsonObject[], place?: PlaceEndpoint, people?: PersonList): CallHint[] {
-  const byKey = new Map<string, RankedHint>();
-  for (const entry of mediaEntriesOf(sessions)) {
-    for (const role of ['caller', 'callee'] as const) {
-      const { endpoint, sessionEndpoint, network, device } = endOf(entry, role);
-      const name = nameOf(endpoint) ?? nameOf(sessionEndpoint);
-      const where = endpointPlace(network, place);
-      const person = people?.indexOf(entry, role);
-      const add = (hint: RankedHint) => {
-        const ranked = person === undefined ? hint : { ...hint, person };
-        const key = JSON.stringify([hint.kind, hint.who, person ?? null]);
-        const existing = byKey.get(key);
-        if (!existing || hint.weight > existing.weight) byKey.set(key, ranked);
-      };
-      // A hint about the connection says it in its sentence: its name carries the building alone.
-      networkHints(network, placed(name, placeWords(where)), placed(name, placeWords(where, false))).forEach(add);
-      deviceHints(device, placed(name, placeWords(where))).forEach(add);
+  return new CallHintCollector(place, people !== undefined).add(sessions).hints(people);
+}
+
+/**
+ * Collects a call's hints as its sessions arrive page by page, keeping only the worst hint per kind,
+ * name and person and the people the walk met (not the sessions). `hints(people)` after the last
+ * page gives what {@link collectCallHints} gives for every session at once with the same people:
+ * the people the hints walk meets first are added to `people` in the order it met them.
+ */
+export class CallHintCollector {
+  private readonly byKey = new Map<string, HeldHint>();
+  /** Everyone at an end of a media entry, in the order the walk first met them, whether or not a hint came of it. */
+  private readonly met = new Map<string, KeyedPerson>();
+
+  /** `tellPeopleApart`: whether the hints will say whose endpoint they were (a people list is given to {@link hints}). */
+  constructor(
+    private readonly place: PlaceEndpoint | undefined,
+    private readonly tellPeopleApart: boolean,
+  ) {}
+
+  /** Walks the media entries of (de-duplicated, not yet added) sessions. */
+  add(sessions: readonly JsonObject[]): this {
+    for (const entry of mediaEntriesOf(sessions)) {
+      for (const role of ['caller', 'callee'] as const) {
+        const { endpoint, sessionEndpoint, network, device } = endOf(entry, role);
+        const name = nameOf(endpoint) ?? nameOf(sessionEndpoint);
+        const where = endpointPlace(network, this.place);
+        const owner = this.tellPeopleApart ? personAt(entry, role) : undefined;
+        if (owner && !this.met.has(owner.key)) this.met.set(owner.key, owner);
+        const add = (hint: RankedHint) => {
+          const key = JSON.stringify([hint.kind, hint.who, owner?.key ?? null]);
+          const existing = this.byKey.get(key);
+          if (!existing || hint.weight > existing.weight) this.byKey.set(key, { ...hint, owner });
+        };
+        // A hint about the connection says it in its sentence: its name carries the building alone.
+        networkHints(network, placed(name, placeWords(where)), placed(name, placeWords(where, false))).forEach(add);
+        deviceHints(device, placed(name, placeWords(where))).forEach(add);
+      }
     }
+    return this;
   }
-  return [...byKey.values()]
-    .sort((a, b) => HINT_KIND_ORDER.indexOf(a.kind) - HINT_KIND_ORDER.indexOf(b.kind) || b.weight - a.weight)
-    .map(({ kind, who, text, person }) => (person === undefined ? { kind, who, text } : { kind, who, text, person }));
+
+  /** The hints, most direct causes first; with `people`, everyone met is indexed there and each hint names its person's index. */
+  hints(people?: PersonList): CallHint[] {
+    if (people) for (const person of this.met.values()) people.indexOfKnown(person);
+    return [...this.byKey.values()]
+      .sort((a, b) => HINT_KIND_ORDER.indexOf(a.kind) - HINT_KIND_ORDER.indexOf(b.kind) || b.weight - a.weight)
+      .map(({ kind, who, text, owner }) => {
+        if (!people || owner === undefined) return { kind, who, text };
+        return { kind, who, text, person: owner === null ? UNKNOWN_PERSON : people.indexOfKnown(owner) };
+      });
+  }
 }
 
 /** A name with where its endpoint was, `Olga (HQ Building, Wi-Fi 5 GHz)`; the name alone when the place is unknown. */

@@ -29,10 +29,12 @@ export class PersonList {
 
   /** The index of the person at one end of a stream, {@link UNKNOWN_PERSON} when the record does not say. */
   indexOf(entry: MediaEntry, role: EndpointRole): number {
-    const { endpoint, sessionEndpoint } = endOf(entry, role);
-    const person = isService(endpoint) || isService(sessionEndpoint) ? SERVICE : (personOf(endpoint) ?? personOf(sessionEndpoint));
-    if (!person) return UNKNOWN_PERSON;
-    const key = person.service ? 'service' : JSON.stringify([person.id?.toLowerCase() ?? null, person.id ? null : person.displayName]);
+    const found = personAt(entry, role);
+    return found ? this.indexOfKnown(found) : UNKNOWN_PERSON;
+  }
+
+  /** The index of a person found by {@link personAt}, added at the end when new. */
+  indexOfKnown({ key, person }: KeyedPerson): number {
     let index = this.indexes.get(key);
     if (index === undefined) {
       index = this.list.push(person) - 1;
@@ -40,6 +42,23 @@ export class PersonList {
     }
     return index;
   }
+}
+
+/** A person with the key that tells them apart from the others of a call. */
+export interface KeyedPerson {
+  key: string;
+  person: CallPerson;
+}
+
+/**
+ * The person at one end of a stream and their key (a user by id, else by name; every Teams
+ * service is one), null when the record does not say who it was.
+ */
+export function personAt(entry: MediaEntry, role: EndpointRole): KeyedPerson | null {
+  const { endpoint, sessionEndpoint } = endOf(entry, role);
+  const person = isService(endpoint) || isService(sessionEndpoint) ? SERVICE : (personOf(endpoint) ?? personOf(sessionEndpoint));
+  if (!person) return null;
+  return { key: person.service ? 'service' : JSON.stringify([person.id?.toLowerCase() ?? null, person.id ? null : person.displayName]), person };
 }
 
 const SERVICE: CallPerson = { id: null, tenantId: null, displayName: null, service: true };

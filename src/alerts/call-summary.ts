@@ -1,25 +1,7 @@
-import {
-  asArray,
-  asNumber,
-  asObject,
-  asString,
-  endOf,
-  mediaStreamsOf,
-  organizerOf,
-  participantCountOf,
-  STREAM_KINDS,
-  streamRoles,
-  uniqueSessions,
-  type EndpointRole,
-  type JsonObject,
-  type StreamKind,
-} from '../quality';
+import { asArray, asNumber, asObject, asString, STREAM_KINDS, type JsonObject, type StreamKind } from '../quality';
 import type { PlaceEndpoint } from '../insights';
-import { collectCallHints, HINT_KIND_ORDER, type CallHint } from './call-hints';
-import { PersonList, readCallPeople, UNKNOWN_PERSON, type CallPerson } from './call-people';
-import { endpointPlace, placeWords } from './endpoint-place';
-import { nameOf } from './endpoint-name';
-
+import { HINT_KIND_ORDER, type CallHint } from './call-hints';
+import { readCallPeople, UNKNOWN_PERSON, type CallPerson } from './call-people';
 /** A person (or service) in a call, as far as the record names them. */
 export interface CallParty {
   /** Entra object id (or the id of whatever identity the record has), null when absent. */
@@ -83,35 +65,6 @@ export interface CallSummary {
 }
 
 /**
- * Summarizes a Graph call record for the cards: type, times, organizer, participant count, who sent
- * each stream to whom, and the network and device hints. Reads `organizer_v2` and `participants_v2`
- * first (the deprecated `organizer` and `participants` stop returning data after 2026-06-30), and
- * an endpoint's `associatedIdentity` when its `identity` is gone.
- *
- * Pure and total: never throws on a JSON value.
- */
-export function summarizeCall(record: unknown, options: CallSummaryOptions = {}): CallSummary {
-  const call = asObject(record) ?? {};
-  const sessions = uniqueSessions(call);
-  const startDateTime = asString(call.startDateTime);
-  const endDateTime = asString(call.endDateTime);
-  const people = new PersonList();
-  return {
-    callId: asString(call.id),
-    version: asNumber(call.version),
-    type: asString(call.type),
-    startDateTime,
-    endDateTime,
-    durationSeconds: secondsBetween(startDateTime, endDateTime),
-    organizer: cardOrganizer(call),
-    participantCount: participantCountOf(call, sessions),
-    streams: streamPartiesOf(call, sessions, options.place, people),
-    hints: collectCallHints(sessions, options.place, people),
-    people: people.list,
-  };
-}
-
-/**
  * A summary read back from storage (the store keeps it as JSON): a value that is not one, or was
  * written by an older version, gives the fields it can and safe defaults for the rest, so an old
  * row never breaks a card.
@@ -158,47 +111,4 @@ export function readCallSummary(value: unknown): CallSummary {
     hints,
     people: readCallPeople(stored.people),
   };
-}
-
-/** The organizer as the cards keep it (the UPN is not shown, so it is not stored with the report). */
-function cardOrganizer(call: JsonObject): CallOrganizer {
-  const { id, displayName, tenantId } = organizerOf(call);
-  return { id, displayName, tenantId };
-}
-
-function secondsBetween(start: string | null, end: string | null): number | null {
-  if (start === null || end === null) return null;
-  const from = Date.parse(start);
-  const to = Date.parse(end);
-  if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return null;
-  return Math.round((to - from) / 1000);
-}
-
-function streamPartiesOf(record: JsonObject, sessions: readonly JsonObject[], place: PlaceEndpoint | undefined, people: PersonList): StreamParties[] {
-  const result: StreamParties[] = [];
-  for (const entry of mediaStreamsOf(record, sessions)) {
-    const { session, segment, stream, label, kind } = entry;
-    const direction = asString(stream.streamDirection);
-    const roles = streamRoles(direction);
-    const nameAt = (role: EndpointRole) => {
-      const end = endOf(entry, role);
-      return nameOf(end.endpoint) ?? nameOf(end.sessionEndpoint);
-    };
-    const whereAt = (role: EndpointRole) => placeWords(endpointPlace(endOf(entry, role).network, place));
-    result.push({
-      sessionId: asString(session.id),
-      segmentId: asString(segment.id),
-      streamId: asString(stream.streamId),
-      direction,
-      label,
-      kind,
-      from: roles ? nameAt(roles.from) : null,
-      to: roles ? nameAt(roles.to) : null,
-      fromWhere: roles ? whereAt(roles.from) : null,
-      toWhere: roles ? whereAt(roles.to) : null,
-      fromPerson: roles ? people.indexOf(entry, roles.from) : UNKNOWN_PERSON,
-      toPerson: roles ? people.indexOf(entry, roles.to) : UNKNOWN_PERSON,
-    });
-  }
-  return result;
 }

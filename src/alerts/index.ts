@@ -7,8 +7,9 @@
  * globals; imports only `quality` and `insights`.
  */
 export type { Audience } from './audience';
-export { summarizeCall, readCallSummary, type CallSummary, type CallSummaryOptions, type CallOrganizer, type CallParty, type StreamParties } from './call-summary';
-export { collectCallHints, HINT_THRESHOLDS, HINT_KIND_ORDER, type CallHint, type CallHintKind } from './call-hints';
+export { CallSummaryBuilder, summarizeCall } from './call-summary-builder';
+export { readCallSummary, type CallSummary, type CallSummaryOptions, type CallOrganizer, type CallParty, type StreamParties } from './call-summary';
+export { collectCallHints, CallHintCollector, HINT_THRESHOLDS, HINT_KIND_ORDER, type CallHint, type CallHintKind } from './call-hints';
 export { nameOf, SERVICE_ENDPOINT_NAME } from './endpoint-name';
 export {
   CARD_SCHEMA_VERSION,
@@ -31,6 +32,7 @@ export type { AlertCardInput } from './alert-card-input';
 export { alertCardFor, type AudienceCardInput } from './audience-card';
 export { decodeAcknowledgement, encodeAcknowledgement, type Acknowledgement, type OrganizerNotice } from './acknowledgement';
 export { assessCall, assessmentOf, type CallAssessment } from './call-assessment';
+export { packStreams, unpackStreams, PACK_FROM_STREAMS, PACKED_STREAMS_FORMAT, type PackedStreams } from './packed-streams';
 export { alertDue, failuresOf, type FailureAlertPolicy } from './alert-decision';
 export { failureClause, failureMarker, failureSentence, failureTitle, stageWords } from './failure-words';
 export { mismatchLine, mismatchMarker, mismatchOf, type CallMismatch } from './call-mismatch';

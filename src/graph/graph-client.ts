@@ -2,6 +2,7 @@ import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Telemetry } from '../telemetry';
 import { fetchCallRecord, type FetchedCallRecord } from './call-record-fetch';
+import { fetchCallRecordPages, type CallRecordPart } from './call-record-pages';
 import { listCallRecordsSince, type CallRecordSummary } from './call-record-list';
 import { createGraphSubscriptions, type GraphSubscriptions } from './graph-subscriptions';
 import { createGraphTeams, type GraphTeams } from './teams-apps';
@@ -46,6 +47,12 @@ export interface GraphClient {
    * yet (or older than 30 days).
    */
   getCallRecord(tenantId: string, callId: string): Promise<FetchedCallRecord>;
+  /**
+   * The same record part by part as it arrives (its own fields, each page of new sessions, then
+   * the participants), for the inbox worker to score a large meeting without holding it whole.
+   * Same requests and errors as {@link getCallRecord}; an error ends the iteration.
+   */
+  getCallRecordPages(tenantId: string, callId: string): AsyncIterable<CallRecordPart>;
   /** The call records that started at or after `since`, page by page (for the reconciliation sweep and backfill). */
   listCallRecordsSince(tenantId: string, since: Date | string | number): AsyncIterable<CallRecordSummary>;
   subscriptions: GraphSubscriptions;
@@ -105,6 +112,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     async getCallRecord(tenantId, callId) {
       assertTenantId(tenantId);
       return fetchCallRecord(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
+    },
+    async *getCallRecordPages(tenantId, callId) {
+      assertTenantId(tenantId);
+      yield* fetchCallRecordPages(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
     },
     async *listCallRecordsSince(tenantId, since) {
       assertTenantId(tenantId);

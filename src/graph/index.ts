@@ -6,6 +6,7 @@
 export { createGraphClient, graphClientOptionsFromConfig, type GraphClient, type GraphClientOptions } from './graph-client';
 export { GraphRequestError, isGraphRequestError, isRetryableStatus, type GraphFailureKind, type GraphRequestErrorDetails } from './graph-request-error';
 export type { FetchedCallRecord } from './call-record-fetch';
+export type { CallRecordPart } from './call-record-pages';
 export type { CallRecordSummary } from './call-record-list';
 export {
   MAX_SUBSCRIPTION_LIFETIME_MINUTES,

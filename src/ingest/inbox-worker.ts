@@ -1,10 +1,11 @@
 import type { Logger } from '../logger';
 import { alertDue } from '../alerts';
-import { callHistoryOf, encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insights';
-import { notACallRecordReason, scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
-import type { CallHistoryRecord, ScoredCall, Store, WorkItem } from '../store';
+import { encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insights';
+import { asObject, notACallRecordReason, type ScoringOptions } from '../quality';
+import type { CallHistoryRecord, ProcessedReport, ScoredCall, Store, WorkItem } from '../store';
 import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
-import { describeFailure, isPermanentFailure, type CallRecordSource } from './call-record-source';
+import { describeFailure, isPermanentFailure, partsOfRecord, recordFieldsCheck, type CallRecordSource } from './call-record-source';
+import { PagedAssessment, type AssessedCall } from './paged-assessment';
 import { sanitizeUpstreamText } from '../upstream-text';
 import type { IngestStatus } from './ingest-status';
 import { BackgroundLoop } from '../background-loop';
@@ -18,9 +19,7 @@ export interface InboxWorkerOptions {
   status: IngestStatus;
   /** The scoring options in force for a tenant (configuration plus what admins set in Teams). */
   scoringFor: (tenantId: string) => Promise<ScoringOptions>;
-  /** The call summary the cards need, kept beside the report. */
-  summarize: (record: unknown) => unknown;
-  /** Places endpoints in the building file (`BUILDINGS_FILE`) for the call's history; none without it. */
+  /** Places endpoints in the building file (`BUILDINGS_FILE`) for the cards' summary and the call's history; none without it. */
   place?: PlaceEndpoint;
   /** `ALERT_FAILURES`: whether a failed session (set-up failure, drop) makes an alert due on its own. On unless said. */
   alertFailures?: boolean;
@@ -35,6 +34,19 @@ export interface InboxWorkerOptions {
   telemetry?: Telemetry;
   clock?: () => number;
   random?: () => number;
+}
+
+/** What reading a record's pages came to. */
+type PagedRead =
+  | { kind: 'read'; assessment: PagedAssessment; participants: readonly unknown[] | undefined; processed: ProcessedReport }
+  | { kind: 'unchanged'; version: number; processed: number }
+  | { kind: 'not-a-record'; reason: string };
+
+/** An error of the call record source (not of the store), so the worker retries or gives up as for a failed fetch. */
+class SourceError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('The call record could not be read.');
+  }
 }
 
 /** What happened to one item. */
@@ -145,13 +157,13 @@ export class InboxWorker {
     );
   }
 
-  /** The call's history summary (calls without an alert too: they are every rate's denominator). */
-  private historyOf(item: WorkItem, record: unknown, report: CallQualityReport, alert: boolean): CallHistoryRecord {
-    const call = { ...callHistoryOf({ record, report, tenantId: item.tenantId, source: item.source, place: this.options.place, alert }), callId: item.callId };
+  /** The call's history row (calls without an alert too: they are every rate's denominator). */
+  private historyRowOf(item: WorkItem, assessed: AssessedCall, alert: boolean): CallHistoryRecord {
+    const call = { ...assessed.history(alert), callId: item.callId };
     return {
       tenantId: item.tenantId,
       callId: item.callId,
-      version: recordVersionOf(record),
+      version: recordVersionOf(assessed.call),
       day: utcDay(call.startedAt ?? this.clock()),
       startedAt: call.startedAt,
       people: peopleOf(call),
@@ -159,17 +171,64 @@ export class InboxWorker {
     };
   }
 
+  /**
+   * Reads the record part by part, each page of sessions scored, summarized and added to the
+   * history as it arrives and then dropped (a 6,000-session meeting is never held whole). Stops
+   * after the record's own fields when that version is already processed. An error of the source
+   * is thrown as a {@link SourceError}; nothing is stored here, so a record that fails on its last
+   * page (a foreign or looping next link, the page cap) leaves nothing behind.
+   */
+  private async readPages(item: WorkItem): Promise<PagedRead> {
+    const { source, store } = this.options;
+    const parts = source.getCallRecordPages?.(item.tenantId, item.callId) ?? partsOfRecord(() => source.getCallRecord(item.tenantId, item.callId));
+    const iterator = parts[Symbol.asyncIterator]();
+    const next = async () => {
+      try {
+        return await iterator.next();
+      } catch (error) {
+        throw new SourceError(error);
+      }
+    };
+    let assessment: PagedAssessment | undefined;
+    let participants: readonly unknown[] | undefined;
+    let processed: ProcessedReport | undefined;
+    try {
+      for (let step = await next(); !step.done; step = await next()) {
+        const part = step.value;
+        if (part.kind === 'sessions') assessment?.addSessions(part.sessions);
+        else if (part.kind === 'participants') participants = part.participants;
+        else {
+          const notRecord = notACallRecordReason(recordFieldsCheck(part.record));
+          if (notRecord) return { kind: 'not-a-record', reason: notRecord };
+          const call = asObject(part.record) ?? {};
+          // Read once: what it found goes on to recordReport, which writes over it without reading it again.
+          processed = await store.reports.processedReport(item.tenantId, item.callId);
+          const version = recordVersionOf(call);
+          if (processed.version !== null && version <= processed.version) return { kind: 'unchanged', version, processed: processed.version };
+          const scoring = await this.options.scoringFor(item.tenantId);
+          assessment = new PagedAssessment(call, { scoring, tenantId: item.tenantId, source: item.source, place: this.options.place });
+        }
+      }
+    } finally {
+      // Stopped early (version processed, not a record, a store error): let the source end its walk.
+      await iterator.return?.().catch(() => undefined);
+    }
+    if (!assessment || !processed) throw new SourceError(new Error('The call record source ended without the record.'));
+    return { kind: 'read', assessment, participants, processed };
+  }
+
   private async processInSpan(item: WorkItem, span: TelemetrySpan): Promise<ItemOutcome> {
     const { store, logger } = this.options;
     const telemetry = this.telemetry;
     const log = logger.child({ tenantId: item.tenantId, callId: item.callId, attempt: item.attempts });
     try {
-      let record: unknown;
+      let read: PagedRead;
       try {
-        record = await telemetry.withSpan('callRecord fetch', {}, () => this.options.source.getCallRecord(item.tenantId, item.callId));
+        read = await telemetry.withSpan('callRecord fetch', {}, () => this.readPages(item));
         telemetry.countRecordFetched();
       } catch (error) {
-        const failure = describeFailure(error);
+        if (!(error instanceof SourceError)) throw error;
+        const failure = describeFailure(error.cause);
         if (isPermanentFailure(failure)) {
           // Asking again gets the same answer (a foreign or looping next link, the page cap, 400):
           // retrying for a day would only spend Graph's budget and hide the fault from /healthz.
@@ -192,29 +251,28 @@ export class InboxWorker {
         log.warn({ status: failure.status, reason: decision.reason }, 'giving up on a call record');
         return (await store.inbox.kill(item, this.clock(), decision.reason)) ? 'dead' : 'lease-lost';
       }
-      const notRecord = notACallRecordReason(record);
-      if (notRecord) {
-        const reason = `Graph returned a document that is not a call record: ${notRecord}.`;
+      if (read.kind === 'not-a-record') {
+        const reason = `Graph returned a document that is not a call record: ${read.reason}.`;
         log.warn({ reason }, 'broken call record');
         return (await store.inbox.kill(item, this.clock(), reason)) ? 'dead' : 'lease-lost';
       }
-      const version = recordVersionOf(record);
-      // Read once: what it found goes on to recordReport, which writes over it without reading it again.
-      const processed = await store.reports.processedReport(item.tenantId, item.callId);
-      if (processed.version !== null && version <= processed.version) {
-        log.debug({ version, processed: processed.version }, 'version already processed');
+      if (read.kind === 'unchanged') {
+        log.debug({ version: read.version, processed: read.processed }, 'version already processed');
         return (await store.inbox.complete(item, this.clock())) ? 'unchanged' : 'lease-lost';
       }
-      const scoring = await this.options.scoringFor(item.tenantId);
-      const report = await telemetry.withSpan('callRecord score', { attributes: { 'callquality.version': version } }, (scoreSpan) => {
-        const scored = scoreCallRecord(record, scoring);
-        scoreSpan.setAttributes({ 'callquality.quality': scored.quality, 'callquality.alert': scored.alert, 'callquality.failures': scored.failures?.length ?? 0 });
-        return scored;
+      const { processed } = read;
+      const assessed = await telemetry.withSpan('callRecord score', {}, (scoreSpan) => {
+        const done = read.assessment.finish(read.participants);
+        const scored = done.report;
+        scoreSpan.setAttributes({ 'callquality.version': recordVersionOf(done.call), 'callquality.quality': scored.quality, 'callquality.alert': scored.alert, 'callquality.failures': scored.failures?.length ?? 0 });
+        return done;
       });
+      const { report } = assessed;
+      const version = recordVersionOf(assessed.call);
       // The report's `alert` is about quality and ratings; a failed session alerts too unless ALERT_FAILURES is off.
       const alert = alertDue(report, { failures: this.options.alertFailures ?? true });
-      const history = await telemetry.withSpan('callRecord history', {}, () => this.historyOf(item, record, report, alert));
-      const stored = storedReportOf(item, record, report, this.options.summarize(record), this.clock(), alert);
+      const history = await telemetry.withSpan('callRecord history', {}, () => this.historyRowOf(item, assessed, alert));
+      const stored = storedReportOf(item, assessed.call, report, assessed.summary, this.clock(), alert);
       // History (idempotent per version), the report with its alert job, and the item settled, in one store call:
       // one commit on SQLite; on Azure in that order, so a crash leaves the version unprocessed or the item leased.
       const kept = await telemetry.withSpan('callRecord record', {}, () =>

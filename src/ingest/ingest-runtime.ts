@@ -1,4 +1,3 @@
-import { summarizeCall } from '../alerts';
 import type { AppConfig } from '../config';
 import { createGraphClient, graphClientOptionsFromConfig, type GraphClient } from '../graph';
 import type { Logger } from '../logger';
@@ -84,8 +83,7 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     logger: logger.child({ part: 'worker' }),
     status,
     scoringFor,
-    // Cards name the building of each end, as placed when the call was scored.
-    summarize: (record) => summarizeCall(record, { place: config.buildings.map.place }),
+    // Cards and history name the building of each end, as placed when the call was scored.
     place: config.buildings.map.place,
     alertFailures: config.alerts.failures,
     onAlertQueued: options.onAlertQueued,

@@ -1,5 +1,6 @@
 import { asNumber, asObject, asTime, type CallQualityReport } from '../quality';
 import type { StoredReport } from '../store';
+import { packStreams } from '../alerts';
 import { compactAssessment } from './compact-assessment';
 
 /**
@@ -8,7 +9,8 @@ import { compactAssessment } from './compact-assessment';
  * through this, so anything else that records a call (a test harness, a tool) stores the same shape.
  * `alert` is the decision taken for this version (`alertDue`: the report's `alert`, or a failure
  * under `ALERT_FAILURES`); the report's own `alert` when not given. The report and summary are kept
- * compact (`compactAssessment`): a big meeting's row holds its poor streams, not every stream.
+ * compact (`compactAssessment`): a big meeting's row holds its poor streams, not every stream, and
+ * packs them (`packStreams`: columns, gzip) so that a 6,000-session meeting's row stays under 1 MB.
  */
 export function storedReportOf(
   call: { tenantId: string; callId: string },
@@ -19,7 +21,8 @@ export function storedReportOf(
   alert: boolean = report.alert,
 ): StoredReport {
   const fields = asObject(record) ?? {};
-  const compact = compactAssessment(report, summary);
+  const kept = compactAssessment(report, summary);
+  const compact = packStreams(kept.report, kept.summary);
   return {
     tenantId: call.tenantId,
     callId: call.callId,

@@ -66,20 +66,36 @@ export function isServiceEndpoint(endpoint: JsonObject | undefined): boolean {
  * entries by Graph) and the distinct people of the sessions.
  */
 export function participantCountOf(call: JsonObject, sessions: readonly JsonObject[]): number {
-  const v2 = distinctIds(asArray(call.participants_v2).map((item) => {
-    const participant = asObject(item);
-    return asString(participant?.id) ?? identityOf(asObject(participant?.identity)).id;
-  }));
-  if (v2 > 0) return v2;
-  const listed = distinctIds(asArray(call.participants).map((item) => identityOf(asObject(item)).id));
-  const seen = new Set<string>();
-  for (const session of sessions) {
+  const people = new SessionPeople();
+  for (const session of sessions) people.add(session);
+  return people.participantCount(call);
+}
+
+/**
+ * The distinct people at the ends of a call's sessions, counted as the sessions arrive page by
+ * page (only their ids are kept), for {@link participantCountOf}.
+ */
+export class SessionPeople {
+  private readonly seen = new Set<string>();
+
+  /** Counts the caller and callee of one session. */
+  add(session: JsonObject): void {
     for (const role of ['caller', 'callee'] as const) {
       const id = personIdOf(asObject(session[role]));
-      if (id !== null) seen.add(id);
+      if (id !== null) this.seen.add(id);
     }
   }
-  return Math.max(listed, seen.size);
+
+  /** What {@link participantCountOf} gives for `call` (its own fields and participant lists) with the sessions added so far. */
+  participantCount(call: JsonObject): number {
+    const v2 = distinctIds(asArray(call.participants_v2).map((item) => {
+      const participant = asObject(item);
+      return asString(participant?.id) ?? identityOf(asObject(participant?.identity)).id;
+    }));
+    if (v2 > 0) return v2;
+    const listed = distinctIds(asArray(call.participants).map((item) => identityOf(asObject(item)).id));
+    return Math.max(listed, this.seen.size);
+  }
 }
 
 /** The id of the person behind an endpoint; services (the conference server, bots) are not people. */

@@ -1,9 +1,10 @@
 import type { CallFailure, CallQualityReport, FeedbackEntry, StreamVerdict } from './report';
-import { asNumber, asObject, asString, type JsonObject } from './json-reader';
+import { asNumber, asString, newSessions, type JsonObject } from './json-reader';
 import { scoreSession, overallQuality } from './stream-judge';
 import type { ScoringOptions } from './scoring-options';
 import { feedbackOfSession } from './feedback';
 import { failureOfSession } from './call-failures';
+import { emptyCounts, STREAMS_KEPT_OF_ANY_CLASS, type StreamCounts } from './compact-report';
 
 /**
  * Scores one call as its sessions arrive, page by page, without holding them: each session is
@@ -18,6 +19,10 @@ export class CallScorer {
   private readonly feedback: FeedbackEntry[] = [];
   private readonly failures: CallFailure[] = [];
   private sessionCount = 0;
+  /** Once {@link compact} was called: the verdicts before this index are settled, and all verdicts are counted here. */
+  private counts: StreamCounts | undefined;
+  private settled = 0;
+  private keptOfAnyClass = 0;
 
   /** `call`: the record's own fields (its `id` and `version`; its `sessions` are not read here). */
   constructor(
@@ -27,14 +32,7 @@ export class CallScorer {
 
   /** Judges the sessions of one page, in order; entries that are not objects are passed over. */
   addSessions(sessions: readonly unknown[]): this {
-    for (const item of sessions) {
-      const session = asObject(item);
-      if (!session) continue;
-      const id = asString(session.id);
-      if (id !== null) {
-        if (this.seen.has(id)) continue;
-        this.seen.add(id);
-      }
+    for (const session of newSessions(sessions, this.seen)) {
       scoreSession(session, this.options, this.streams);
       feedbackOfSession(session, this.sessionCount, this.feedback);
       const failure = failureOfSession(session);
@@ -44,10 +42,42 @@ export class CallScorer {
     return this;
   }
 
-  /** The report of the sessions added so far. */
+  /**
+   * The verdicts kept so far, in record order: every one before {@link compact} was first called;
+   * after it, those it kept and those added since.
+   */
+  get verdicts(): readonly StreamVerdict[] {
+    return this.streams;
+  }
+
+  /**
+   * Keeps, of the verdicts added since the last call, only those a stored report keeps (every poor
+   * stream and the first {@link STREAMS_KEPT_OF_ANY_CLASS} of a kind, as `compactStreamPositions`
+   * picks them), counting every one: a worker that stores the compact report then never holds a
+   * large meeting's good streams. Returns, for each of those verdicts in order, whether it was kept.
+   * Once called, {@link report} gives the compact report (what `compactReport` gives for the full one).
+   */
+  compact(): boolean[] {
+    const counts = (this.counts ??= emptyCounts());
+    const kept: boolean[] = [];
+    let write = this.settled;
+    for (let read = this.settled; read < this.streams.length; read += 1) {
+      const verdict = this.streams[read]!;
+      counts[verdict.kind ?? 'other'][verdict.classification] += 1;
+      const keep = (verdict.kind !== null && this.keptOfAnyClass++ < STREAMS_KEPT_OF_ANY_CLASS) || verdict.classification === 'poor';
+      kept.push(keep);
+      if (keep) this.streams[write++] = verdict;
+    }
+    this.streams.length = write;
+    this.settled = write;
+    return kept;
+  }
+
+  /** The report of the sessions added so far (compact once {@link compact} was called). */
   report(): CallQualityReport {
     const { options } = this;
-    const quality = overallQuality(this.streams);
+    if (this.counts) this.compact();
+    const quality = this.counts ? qualityOfCounts(this.counts) : overallQuality(this.streams);
     const rated = this.feedback.some((entry) => entry.rating !== null && options.alertRatings.includes(entry.rating));
     return {
       callId: asString(this.call.id),
@@ -56,8 +86,16 @@ export class CallScorer {
       quality,
       alert: (options.alertOnPoorQuality && quality === 'poor') || rated,
       streams: this.streams,
+      ...(this.counts ? { streamCounts: structuredClone(this.counts) } : {}),
       feedback: this.feedback,
       failures: this.failures,
     };
   }
+}
+
+/** What `overallQuality` gives for the streams counted. */
+function qualityOfCounts(counts: StreamCounts): 'poor' | 'good' | 'unclassified' {
+  const classes = Object.values(counts);
+  if (classes.some((count) => count.poor > 0)) return 'poor';
+  return classes.some((count) => count.good > 0) ? 'good' : 'unclassified';
 }

@@ -68,7 +68,8 @@ export function compactReport(report: CallQualityReport, positions: readonly num
   return { ...report, streams: positions.map((position) => report.streams[position]!), streamCounts: streamCountsOf(report) };
 }
 
-function emptyCounts(): StreamCounts {
+/** No streams of any kind or class, to count into. */
+export function emptyCounts(): StreamCounts {
   const none = (): ClassCounts => ({ poor: 0, good: 0, unclassified: 0 });
   return { audio: none(), video: none(), vbss: none(), other: none() };
 }

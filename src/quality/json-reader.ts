@@ -39,9 +39,16 @@ export function asTime(value: unknown): number | null {
  * first one seen is kept (Graph repeats sessions across pages and service identities).
  */
 export function uniqueSessions(record: JsonObject): JsonObject[] {
-  const seen = new Set<string>();
+  return newSessions(asArray(record.sessions), new Set());
+}
+
+/**
+ * The sessions of one page not seen before: objects only, in order, a session whose `id` is in
+ * `seen` passed over and the ids of those returned added to it (Graph repeats sessions across pages).
+ */
+export function newSessions(items: readonly unknown[], seen: Set<string>): JsonObject[] {
   const sessions: JsonObject[] = [];
-  for (const item of asArray(record.sessions)) {
+  for (const item of items) {
     const session = asObject(item);
     if (!session) continue;
     const id = asString(session.id);

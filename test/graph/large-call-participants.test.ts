@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readCallSummary, summarizeCall } from '../../src/alerts';
+import { readCallSummary } from '../../src/alerts';
 import { InboxWorker, IngestStatus } from '../../src/ingest';
 import { decodeCallHistory } from '../../src/insights';
 import { createLogger } from '../../src/logger';
@@ -33,7 +33,6 @@ describe('a call with more people than the old participants list held, through t
       logger: createLogger('silent'),
       status: new IngestStatus(),
       scoringFor: async () => resolveScoringOptions(),
-      summarize: summarizeCall,
       random: () => 0.5,
     });
   });

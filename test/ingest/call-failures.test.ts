@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { summarizeCall } from '../../src/alerts';
 import { startApp, type RunningApp } from '../../src/app';
 import { InboxWorker, IngestStatus } from '../../src/ingest';
 import { decodeCallHistory } from '../../src/insights';
@@ -182,7 +181,6 @@ describe('call failures with ALERT_FAILURES=off', function () {
       logger: createLogger('silent'),
       status: new IngestStatus(),
       scoringFor: async () => resolveScoringOptions(),
-      summarize: summarizeCall,
       alertFailures,
     });
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { summarizeCall, type CallSummary } from '../../src/alerts';
+import type { CallSummary } from '../../src/alerts';
 import { startApp, type RunningApp } from '../../src/app';
 import { InboxWorker, IngestStatus, ReconciliationSweep } from '../../src/ingest';
 import { decodeCallHistory, type CallHistory } from '../../src/insights';
@@ -57,7 +57,7 @@ describe('call history written by the inbox worker (loopback Graph)', function (
     let store: Store;
     const map = parseBuildingFile(['10.150.0.0,Lab Wi-Fi,16,Remote Lab,,,,,,,,,1,0,0', '10.139.0.0,HQ LAN,16,HQ Building,,,,,,,,,1,0,0'].join('\n'));
     const workerOn = (target: Store) =>
-      new InboxWorker({ store: target, source: env.client(), logger: silent, status: new IngestStatus(), scoringFor: async () => resolveScoringOptions(), summarize: summarizeCall, place: map.place, clock: () => NOW, random: () => 0.5 });
+      new InboxWorker({ store: target, source: env.client(), logger: silent, status: new IngestStatus(), scoringFor: async () => resolveScoringOptions(), place: map.place, clock: () => NOW, random: () => 0.5 });
     beforeEach(() => {
       store = openSqliteStore({ path: ':memory:' });
     });
@@ -141,7 +141,7 @@ describe('call history written by the inbox worker (loopback Graph)', function (
       assert.equal(await store.reports.processedVersion(TENANT_A, id), null, 'the report waits for the history');
       assert.equal(await store.history.getCall(TENANT_A, id), undefined);
 
-      const retried = new InboxWorker({ store: flaky, source: env.client(), logger: silent, status: new IngestStatus(), scoringFor: async () => resolveScoringOptions(), summarize: summarizeCall, clock: () => waiting!.nextAttemptAt, random: () => 0.5 });
+      const retried = new InboxWorker({ store: flaky, source: env.client(), logger: silent, status: new IngestStatus(), scoringFor: async () => resolveScoringOptions(), clock: () => waiting!.nextAttemptAt, random: () => 0.5 });
       assert.deepEqual(await retried.drainOnce(), ['scored']);
       assert.equal((await historyOf(store, id)).version, 1);
       assert.equal(await store.reports.processedVersion(TENANT_A, id), 1);
@@ -159,7 +159,7 @@ describe('call history written by the inbox worker (loopback Graph)', function (
       assert.deepEqual(await workerOn(crashing).drainOnce(), ['retry']);
       assert.equal((await historyOf(store, id)).version, 1, 'the history was kept first');
       const at = (await store.inbox.get(TENANT_A, id))!.nextAttemptAt;
-      const retried = new InboxWorker({ store: crashing, source: env.client(), logger: silent, status: new IngestStatus(), scoringFor: async () => resolveScoringOptions(), summarize: summarizeCall, clock: () => at, random: () => 0.5 });
+      const retried = new InboxWorker({ store: crashing, source: env.client(), logger: silent, status: new IngestStatus(), scoringFor: async () => resolveScoringOptions(), clock: () => at, random: () => 0.5 });
       assert.deepEqual(await retried.drainOnce(), ['scored']);
       assert.equal(await store.reports.processedVersion(TENANT_A, id), 1);
       const listed = [];

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { summarizeCall } from '../../src/alerts';
 import { InboxWorker, IngestStatus } from '../../src/ingest';
 import { createLogger } from '../../src/logger';
 import { resolveScoringOptions } from '../../src/quality';
@@ -51,7 +50,6 @@ describe('inbox worker: storage round trips per record drained', function () {
       logger: silent,
       status: new IngestStatus(),
       scoringFor: async () => resolveScoringOptions(),
-      summarize: summarizeCall,
       concurrency,
       clock: () => now,
       random: () => 0.5,

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { summarizeCall } from '../../src/alerts';
 import { healthReport, InboxWorker, IngestStatus, ReconciliationSweep } from '../../src/ingest';
 import { createLogger } from '../../src/logger';
 import { resolveScoringOptions } from '../../src/quality';
@@ -43,7 +42,6 @@ describe('inbox worker: faults that end', function () {
       logger: silent,
       status,
       scoringFor: async () => resolveScoringOptions(),
-      summarize: summarizeCall,
       clock: () => now,
       random: () => 0.5,
     });

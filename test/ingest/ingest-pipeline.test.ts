@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { createLogger } from '../../src/logger';
 import { startApp, type RunningApp } from '../../src/app';
 import { InboxWorker, IngestStatus, ReconciliationSweep, SubscriptionKeeper, RENEW_BEFORE_MS } from '../../src/ingest';
-import { summarizeCall } from '../../src/alerts';
 import { resolveScoringOptions, type CallQualityReport } from '../../src/quality';
 import { openSqliteStore, type Store } from '../../src/store';
 import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '../graph/graph-test-environment';
@@ -157,7 +156,6 @@ describe('ingest pipeline against a loopback Graph', function () {
         logger: silent,
         status: new IngestStatus(),
         scoringFor: async () => resolveScoringOptions(),
-        summarize: summarizeCall,
         clock: () => now,
         random: () => 0.5,
       });

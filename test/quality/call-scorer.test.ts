@@ -60,4 +60,39 @@ describe('CallScorer (page by page)', () => {
     const report = new CallScorer({ id: 'c', version: 1 }, options).report();
     assert.deepEqual([report.callId, report.version, report.quality, report.alert, report.streams.length], ['c', 1, 'unclassified', false, 0]);
   });
+
+  it('compacted after each page, keeps every poor stream and the first 40 of a kind, and counts the rest', () => {
+    // 50 sessions of one audio stream: every tenth poor (sessions 0, 10, ... 40), then 10 sessions whose only stream is good video.
+    const sessions = [
+      ...Array.from({ length: 50 }, (_, index) => session(`a${index}`, [media('main-audio', [index % 10 === 0 ? poor : good])])),
+      ...Array.from({ length: 10 }, (_, index) => session(`v${index}`, [media('main-video', [{ averageVideoFrameLossPercentage: 1 }])], { modalities: ['video'] })),
+    ];
+    const scorer = new CallScorer(callRecord(sessions, { version: 2 }), options);
+    const kept: boolean[] = [];
+    for (const page of pagesOf(sessions, 7)) {
+      scorer.addSessions(page);
+      kept.push(...scorer.compact());
+    }
+    const report = scorer.report();
+    // By hand: streams 0-39 kept (the first 40 of a kind), then poor ones at 40; good audio 41-49 and all video dropped.
+    assert.equal(kept.length, 60);
+    assert.deepEqual(kept.flatMap((keep, index) => (keep ? [index] : [])), Array.from({ length: 41 }, (_, index) => index));
+    assert.equal(report.streams.length, 41);
+    assert.equal(report.quality, 'poor');
+    assert.deepEqual(report.streamCounts?.audio, { poor: 5, good: 45, unclassified: 0 });
+    assert.deepEqual(report.streamCounts?.video, { poor: 0, good: 10, unclassified: 0 });
+  });
+
+  it('compacted, calls a call good whose only good stream came after the first 40 (and was not kept)', () => {
+    // 45 audio streams with no metrics (unclassified), then one good one: the 46th, not kept.
+    const sessions = Array.from({ length: 45 }, (_, index) => session(`u${index}`, [media('main-audio', [{}])]));
+    sessions.push(session('late', [media('main-audio', [good])]));
+    const scorer = new CallScorer(callRecord(sessions), options);
+    scorer.addSessions(sessions);
+    scorer.compact();
+    const report = scorer.report();
+    assert.equal(report.streams.filter((stream) => stream.classification === 'good').length, 0);
+    assert.equal(report.quality, 'good');
+    assert.deepEqual(report.streamCounts?.audio, { poor: 0, good: 1, unclassified: 45 });
+  });
 });

@@ -1,0 +1,103 @@
+import type { CallRecords } from '@microsoft/microsoft-graph-types';
+import type { Logger } from '../logger';
+import { fetchParticipants } from './call-record-participants';
+import { invalidAnswer, isJsonObject, nextLinkOf, type JsonObject } from './graph-answer';
+import type { GraphTransport } from './graph-transport';
+import { PageWalk } from './page-walk';
+import type { RateLimit } from './request-rate-limiter';
+
+/**
+ * One part of a call record as it arrives from Graph: first the record's own fields (no sessions,
+ * no next links), then each page of sessions (de-duplicated against the pages before), then the
+ * participants (`participants_v2`, every page; absent when Graph's list could not be read whole).
+ */
+export type CallRecordPart =
+  | { kind: 'record'; record: JsonObject & { id: string } }
+  | { kind: 'sessions'; sessions: CallRecords.Session[] }
+  | { kind: 'participants'; participants: CallRecords.Participant[] | undefined };
+
+/** Options of {@link fetchCallRecordPages}. */
+export interface CallRecordPagesOptions {
+  /** The record's own budget (40 / 20 s), shared by the record, its session pages and its participant pages. */
+  perCallRecord: RateLimit;
+  /** Most pages (the record plus session pages; and, apart, the participant pages) before giving up. */
+  maxPages: number;
+  /** Where a participant list given up is reported. */
+  logger: Logger;
+}
+
+const OPERATION_RECORD = 'GET /communications/callRecords/{id}';
+const OPERATION_SESSIONS = 'GET /communications/callRecords/{id}/sessions (next link)';
+const LINK_FIELDS = ['sessions@odata.nextLink', 'sessions@odata.nextlink', 'participants_v2@odata.nextLink', 'participants_v2@odata.nextlink'];
+
+/**
+ * Reads a call record with `$expand=sessions($expand=segments)` part by part, so that a caller can
+ * score each page of sessions and drop it before the next one arrives (a 6,000-session meeting is
+ * 100 pages and over 100 MB parsed whole). Follows the sessions' next links
+ * (`sessions@odata.nextLink` or `sessions@odata.nextlink`, then each page's `@odata.nextLink`);
+ * sessions seen on an earlier page are left out. Then reads every page of `participants_v2` within
+ * the same per-record budget (see {@link fetchParticipants}).
+ *
+ * A next link to another origin, one that leads back to a page already read, or more than
+ * `maxPages` pages, throws a non-retryable {@link GraphRequestError} from the iteration: a caller
+ * keeps nothing until the last part, so a record missing sessions is never scored and marked done.
+ */
+export async function* fetchCallRecordPages(transport: GraphTransport, tenantId: string, callId: string, options: CallRecordPagesOptions): AsyncGenerator<CallRecordPart> {
+  assertCallId(callId);
+  const limits = [{ key: `record:${tenantId}:${callId}`, rule: options.perCallRecord }];
+  const walk = new PageWalk(transport, {
+    tenantId,
+    operation: OPERATION_SESSIONS,
+    maxPages: options.maxPages,
+    subject: `call record ${callId}'s sessions`,
+    capAdvice: 'Raise the page cap if such records are real.',
+  });
+  const first = await transport.send({
+    tenantId,
+    method: 'GET',
+    url: walk.start(transport.url(`/communications/callRecords/${encodeURIComponent(callId)}?$expand=sessions($expand=segments)`)),
+    operation: OPERATION_RECORD,
+    limits,
+  });
+  if (!isJsonObject(first) || typeof first.id !== 'string') {
+    throw invalidAnswer(tenantId, OPERATION_RECORD, 'is not a call record (no string "id")');
+  }
+  const seen = new Set<string>();
+  const newSessions = (value: unknown, operation: string): CallRecords.Session[] => {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) throw invalidAnswer(tenantId, operation, 'has sessions that are not an array');
+    const fresh: CallRecords.Session[] = [];
+    for (const session of value) {
+      if (!isJsonObject(session)) continue;
+      const id = typeof session.id === 'string' ? session.id : undefined;
+      if (id !== undefined) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      fresh.push(session as CallRecords.Session);
+    }
+    return fresh;
+  };
+  const { sessions, participants_v2: _inlineParticipants, ...own } = first;
+  for (const field of LINK_FIELDS) delete own[field];
+  const firstSessions = newSessions(sessions, OPERATION_RECORD);
+  let url = walk.follow(nextLinkOf(first, 'sessions@odata.nextLink', 'sessions@odata.nextlink'));
+  yield { kind: 'record', record: own as JsonObject & { id: string } };
+  yield { kind: 'sessions', sessions: firstSessions };
+  while (url !== undefined) {
+    const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION_SESSIONS, limits });
+    if (!isJsonObject(page)) throw invalidAnswer(tenantId, OPERATION_SESSIONS, 'is not a page of sessions');
+    const fresh = newSessions(page.value, OPERATION_SESSIONS);
+    url = walk.follow(nextLinkOf(page, '@odata.nextLink', '@odata.nextlink'));
+    yield { kind: 'sessions', sessions: fresh };
+  }
+  const participants = await fetchParticipants(transport, tenantId, callId, { limits, maxPages: options.maxPages, logger: options.logger });
+  yield { kind: 'participants', participants };
+}
+
+/** Refuses call ids that are not plain identifiers (they go into the URL path). */
+export function assertCallId(callId: string): void {
+  if (typeof callId !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/.test(callId)) {
+    throw new TypeError(`"${String(callId)}" is not a call record id: give the id from the notification (a GUID).`);
+  }
+}
