@@ -12,6 +12,7 @@ import { createSqliteRunStore } from './sqlite-run-store';
 import { createSqliteSentCardStore } from './sqlite-sent-card-store';
 import { createSqliteSettingsStore } from './sqlite-settings-store';
 import { createSqliteSubscriptionStore } from './sqlite-subscription-store';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 
 /** Where the SQLite engine keeps its database: a data directory, or an explicit file (`:memory:` for tests). */
 export type SqliteStoreLocation = { dataDir: string } | { path: string };
@@ -25,7 +26,15 @@ export interface SqliteStoreOptions {
   historyPageSize?: number;
   /** Hears the text of every statement run (including `BEGIN IMMEDIATE` and `COMMIT`): tests and benchmarks count them. */
   onStatement?: (text: string) => void;
+  /** The WAL checkpointer's thread (`false`: the writer checkpoints itself, as SQLite does by default). */
+  checkpoints?: WalCheckpointerOptions | false;
 }
+
+/**
+ * With the checkpointer's thread, the writer's own automatic checkpoint is a backstop: at this many
+ * WAL pages (about 40 MB) it copies what the thread has not yet copied, and the WAL starts over.
+ */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 /**
  * Opens (creating when needed) the embedded SQLite engine of the {@link Store}: one file in WAL
@@ -41,7 +50,19 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   const connection = new DatabaseSync(file);
   connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
   connection.exec(SQLITE_SCHEMA);
-  const db = new SqliteDatabase(connection, options.onStatement);
+  const checkpointer = file === ':memory:' || options.checkpoints === false ? undefined : new WalCheckpointer(file, options.checkpoints);
+  if (checkpointer) connection.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES};`);
+  const onStatement = options.onStatement;
+  // The first commit starts the checkpointer's thread: a process that never writes never pays for it.
+  const db = new SqliteDatabase(
+    connection,
+    checkpointer === undefined
+      ? onStatement
+      : (text) => {
+          if (text === 'COMMIT') checkpointer.started();
+          onStatement?.(text);
+        },
+  );
   const inbox = createSqliteInbox(db);
   const reports = createSqliteReportStore(db);
   const history = createSqliteHistoryStore(db, { pageSize: options.historyPageSize });
@@ -65,6 +86,8 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
       });
     },
     async close() {
+      // The thread's connection first: the last one to close checkpoints and removes the WAL.
+      await checkpointer?.stop();
       db.close();
     },
   };
