@@ -32,9 +32,11 @@ export class InboxBatcher {
     this.waiting = [];
     this.scheduled = false;
     try {
+      // Journaled: an engine that has a journal (SQLite) appends instead of writing each call's row.
       await this.inbox.enqueue(
         batch.flatMap((entry) => entry.requests),
         this.clock(),
+        { journal: true },
       );
       for (const entry of batch) entry.resolve();
     } catch (error) {

@@ -1,6 +1,7 @@
 import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
-import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS } from '../record-fields';
-import type { Inbox, InboxStats, WorkItem, WorkState } from '../types';
+import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type WorkRow } from '../record-fields';
+import type { EnqueueRequest, Inbox, InboxStats, WorkItem, WorkState } from '../types';
+import { FOLD_BATCH, InboxArrivals } from './inbox-arrivals';
 import type { SqliteDatabase } from './sqlite-database';
 import { pruneDoneWork } from './inbox-pruning';
 import { SqliteLeases } from './sqlite-leases';
@@ -21,29 +22,58 @@ export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): bo
 export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
   // A notification during a lease sets `requeue` (and `updatedAt`): completing must then make the item pending again.
   const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt']);
+  const arrivals = new InboxArrivals(db);
+  /**
+   * Whether the journal may hold requests: only this process appends to it (the webhook), so
+   * once a fold found it empty nothing is read until the next append. Unknown at open.
+   */
+  let journaled = true;
+
+  /** Applies requests to their rows (in the caller's transaction); returns how many items became due. */
+  const apply = (requests: readonly EnqueueRequest[], now: number, onlyIfUnseen: boolean): number => {
+    let due = 0;
+    for (const request of requests) {
+      // Most notifications bring a call never seen: one INSERT, no read. With `onlyIfUnseen`
+      // (the sweep) a seen call is left alone, so the ignored insert is all there is to do.
+      if (Number(db.sql(CREATE_WORK).run(...WORK_ITEMS.values(newWorkRow(request, now))).changes) === 1) {
+        due += 1;
+        continue;
+      }
+      if (onlyIfUnseen) continue;
+      const change = enqueueChange(rows.read(request), request, now, false);
+      if (change.kind === 'unchanged') continue;
+      if (change.kind === 'create') rows.insert(change.row);
+      else rows.update(change.row);
+      if (change.kind === 'create' || change.becameDue) due += 1;
+    }
+    return due;
+  };
+
+  /** Applies journaled requests, at most `batches` folds of them, in the caller's transaction (see {@link InboxArrivals}). */
+  const foldJournal = (batches: number): void => {
+    for (let batch = 0; journaled && batch < batches; batch += 1) {
+      if (arrivals.fold((request, arrivedAt) => apply([request], arrivedAt, false)) < FOLD_BATCH) journaled = false;
+    }
+  };
+  /** Runs `read` after the journal was applied whole, in one transaction. */
+  const current = <T>(read: () => T): T => (journaled ? db.transaction(() => (foldJournal(Infinity), read())) : read());
   return {
     async enqueue(requests, now, options = {}) {
+      if (options.journal === true && options.onlyIfUnseen !== true) {
+        arrivals.append(requests, now);
+        journaled = true;
+        return requests.length;
+      }
+      // Journaled notifications first, so that requests are applied in the order they came.
       return db.transaction(() => {
-        let due = 0;
-        for (const request of requests) {
-          // Most notifications bring a call never seen: one INSERT, no read. With `onlyIfUnseen`
-          // (the sweep) a seen call is left alone, so the ignored insert is all there is to do.
-          if (Number(db.sql(CREATE_WORK).run(...WORK_ITEMS.values(newWorkRow(request, now))).changes) === 1) {
-            due += 1;
-            continue;
-          }
-          if (options.onlyIfUnseen === true) continue;
-          const change = enqueueChange(rows.read(request), request, now, false);
-          if (change.kind === 'unchanged') continue;
-          if (change.kind === 'create') rows.insert(change.row);
-          else rows.update(change.row);
-          if (change.kind === 'create' || change.becameDue) due += 1;
-        }
-        return due;
+        foldJournal(Infinity);
+        return apply(requests, now, options.onlyIfUnseen === true);
       });
     },
     async claim(now, limit, leaseMs) {
-      return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs)).map((row) => pickFields(WORK_ITEM_FIELDS, row));
+      // One fold of the journal in the claim's transaction: a burst's backlog is applied a batch per claim.
+      const claimed = journaled ? db.transaction(() => (foldJournal(1), rows.claim(now, limit, lease(now, leaseMs)))) : rows.claim(now, limit, lease(now, leaseMs));
+      return claimed.map((row) => pickFields(WORK_ITEM_FIELDS, row));
     },
     completeNow: (item, now) => rows.settle(item, (row) => completeWork(row, now)),
     async complete(item, now) {
@@ -56,23 +86,34 @@ export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
       return rows.settle(item, (row) => killWork(row, now, reason));
     },
     async stats(now): Promise<InboxStats> {
-      const byState: Record<WorkState, number> = { pending: 0, leased: 0, done: 0, dead: 0 };
-      for (const row of db.sql('SELECT state, COUNT(*) AS n FROM work_items GROUP BY state').all() as Row[]) {
-        byState[row.state as WorkState] = Number(row.n);
-      }
-      const oldest = db.sql(`SELECT MIN(enqueued_at) AS t FROM work_items WHERE state IN ('pending', 'leased')`).get() as Row;
-      return { byState, oldestPendingAgeMs: oldest.t === null ? null : Math.max(0, now - Number(oldest.t)) };
+      return current(() => countStates(db, now));
     },
     async listDead(limit) {
-      const dead = db.sql(`SELECT * FROM work_items WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`).all(limit) as Row[];
+      const dead = current(() => db.sql(`SELECT * FROM work_items WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`).all(limit) as Row[]);
       return dead.map((row) => pickFields(WORK_ITEM_FIELDS, WORK_ITEMS.fromRow(row)));
     },
     async prune(before) {
+      current(() => undefined);
       return pruneDoneWork(db, before);
     },
     async get(tenantId, callId) {
-      const row = rows.read({ tenantId, callId });
+      const row = current(() => rows.read({ tenantId, callId }));
       return row ? pickFields(WORK_ITEM_FIELDS, row) : undefined;
     },
   };
+}
+
+/** A claim's lease of one row (the shared rule). */
+function lease(now: number, leaseMs: number) {
+  return (row: WorkRow, token: string) => leaseWork(row, token, now, leaseMs);
+}
+
+/** The counts for `/healthz` and the `inbox` command. */
+function countStates(db: SqliteDatabase, now: number): InboxStats {
+  const byState: Record<WorkState, number> = { pending: 0, leased: 0, done: 0, dead: 0 };
+  for (const row of db.sql('SELECT state, COUNT(*) AS n FROM work_items GROUP BY state').all() as Row[]) {
+    byState[row.state as WorkState] = Number(row.n);
+  }
+  const oldest = db.sql(`SELECT MIN(enqueued_at) AS t FROM work_items WHERE state IN ('pending', 'leased')`).get() as Row;
+  return { byState, oldestPendingAgeMs: oldest.t === null ? null : Math.max(0, now - Number(oldest.t)) };
 }
