@@ -11,6 +11,8 @@
  *   get answers, on the bare endpoint, SQLite, and Azure at 5 ms. (With 1,000 connections on a busy
  *   2-core machine even the bare endpoint's p99 is 1 s: SYN retries, not the webhook.)
  * Each steady case runs `BENCH_WEBHOOK_REPEATS` (3) times after a warm-up; figures are min/median/max.
+ * `BENCH_WEBHOOK_BASELINE`, the `dist/bench` folder of another build (say, main's), adds its
+ * webhook beside this one's in the `sqlite` and `azure` cases: before and after in one run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,7 @@ const CONNECTIONS = 20;
 const AZURE_DELAY_MS = 5;
 const BURST = { connections: Number(process.env.BENCH_WEBHOOK_BURST_CONNECTIONS ?? 200), amount: 10_000 };
 const DAY_MS = 24 * 3_600_000;
+const BASELINE = process.env.BENCH_WEBHOOK_BASELINE;
 
 /** What a case measured: its runs, and the storage requests per accepted notification (Azure). */
 interface Measured {
@@ -39,8 +42,8 @@ interface Measured {
 }
 
 /** Starts a target, warms it up, then measures `repeats` runs of `shape`; `count` reads a storage request counter. */
-async function measure(mode: 'webhook' | 'bare', dataDir: string, env: NodeJS.ProcessEnv, shape: LoadShape, repeats: number, count?: () => number): Promise<Measured> {
-  const target = await startTarget(mode, dataDir, env);
+async function measure(mode: 'webhook' | 'bare', dataDir: string, env: NodeJS.ProcessEnv, shape: LoadShape, repeats: number, count?: () => number, benchDir?: string): Promise<Measured> {
+  const target = await startTarget(mode, dataDir, env, benchDir);
   try {
     await load(target.port, { connections: CONNECTIONS, seconds: Math.min(2, SECONDS) });
     // The warm-up's last writes (answered or not) land before the count starts.
@@ -94,6 +97,10 @@ export const webhookBench: BenchSection = {
       };
 
       if (CASES.has('sqlite')) {
+        if (BASELINE !== undefined) {
+          const before = await measure('webhook', folder('sqlite-baseline'), sqliteEnv, steady, REPEATS, undefined, BASELINE);
+          results.push({ case: 'webhook, sqlite, empty inbox (baseline build)', figures: figuresOf(before, bareMedian) });
+        }
         const measured = await measure('webhook', folder('sqlite'), sqliteEnv, steady, REPEATS);
         results.push({ case: 'webhook, sqlite, empty inbox', figures: figuresOf(measured, bareMedian), targets: sqliteTargets(measured) });
       }
