@@ -12,7 +12,7 @@
  *   2-core machine even the bare endpoint's p99 is 1 s: SYN retries, not the webhook.)
  * Each steady case runs `BENCH_WEBHOOK_REPEATS` (3) times after a warm-up; figures are min/median/max.
  * `BENCH_WEBHOOK_BASELINE`, the `dist/bench` folder of another build (say, main's), adds its
- * webhook beside this one's in the `sqlite` and `azure` cases: before and after in one run.
+ * webhook beside this one's in the `sqlite`, `azure` and `burst-azure` cases: before and after in one run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -122,6 +122,7 @@ export const webhookBench: BenchSection = {
       for (const [wanted, shape, label, benchDir] of [
         ...(BASELINE === undefined ? [] : [['azure', steady, `webhook, azure at ${AZURE_DELAY_MS} ms per request (baseline build)`, BASELINE] as const]),
         ['azure', steady, `webhook, azure at ${AZURE_DELAY_MS} ms per request`, undefined],
+        ...(BASELINE === undefined ? [] : [['burst-azure', BURST, `burst of ${BURST.amount.toLocaleString('en-US')}, azure at ${AZURE_DELAY_MS} ms (baseline build)`, BASELINE] as const]),
         ['burst-azure', BURST, `burst of ${BURST.amount.toLocaleString('en-US')}, azure at ${AZURE_DELAY_MS} ms`, undefined],
       ] as const) {
         if (!CASES.has(wanted)) continue;
