@@ -55,8 +55,18 @@ export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
       if (arrivals.fold((request, arrivedAt) => apply([request], arrivedAt, false)) < FOLD_BATCH) journaled = false;
     }
   };
-  /** Runs `read` after the journal was applied whole, in one transaction. */
-  const current = <T>(read: () => T): T => (journaled ? db.transaction(() => (foldJournal(Infinity), read())) : read());
+  /**
+   * Runs `work` once the journal was applied whole: a batch per transaction, letting the event
+   * loop run between them so that a burst's backlog never holds it for long. Nothing can be
+   * appended between the last batch and `work` (no await in between).
+   */
+  const current = async <T>(work: () => T): Promise<T> => {
+    while (journaled) {
+      db.transaction(() => foldJournal(1));
+      if (journaled) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return work();
+  };
   return {
     async enqueue(requests, now, options = {}) {
       if (options.journal === true && options.onlyIfUnseen !== true) {
@@ -65,10 +75,7 @@ export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
         return requests.length;
       }
       // Journaled notifications first, so that requests are applied in the order they came.
-      return db.transaction(() => {
-        foldJournal(Infinity);
-        return apply(requests, now, options.onlyIfUnseen === true);
-      });
+      return current(() => db.transaction(() => apply(requests, now, options.onlyIfUnseen === true)));
     },
     async claim(now, limit, leaseMs) {
       // One fold of the journal in the claim's transaction: a burst's backlog is applied a batch per claim.
@@ -89,15 +96,15 @@ export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
       return current(() => countStates(db, now));
     },
     async listDead(limit) {
-      const dead = current(() => db.sql(`SELECT * FROM work_items WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`).all(limit) as Row[]);
+      const dead = await current(() => db.sql(`SELECT * FROM work_items WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`).all(limit) as Row[]);
       return dead.map((row) => pickFields(WORK_ITEM_FIELDS, WORK_ITEMS.fromRow(row)));
     },
     async prune(before) {
-      current(() => undefined);
+      await current(() => undefined);
       return pruneDoneWork(db, before);
     },
     async get(tenantId, callId) {
-      const row = current(() => rows.read({ tenantId, callId }));
+      const row = await current(() => rows.read({ tenantId, callId }));
       return row ? pickFields(WORK_ITEM_FIELDS, row) : undefined;
     },
   };

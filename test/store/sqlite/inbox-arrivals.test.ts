@@ -75,6 +75,21 @@ describe('SQLite inbox: the webhook journal', () => {
     }
   });
 
+  it('counts a backlog of several batches whole, applying it a batch per transaction', async () => {
+    const statements: string[] = [];
+    const store = openSqliteStore({ path: ':memory:' }, { onStatement: (text) => statements.push(text) });
+    try {
+      const backlog = 2 * FOLD_BATCH + 5;
+      await store.inbox.enqueue(Array.from({ length: backlog }, (_, index) => notification(`call-${index}`)), 1_000, { journal: true });
+      statements.length = 0;
+      assert.equal((await store.inbox.stats(1_000)).byState.pending, backlog);
+      // Three batches (500, 500, 5), each its own commit.
+      assert.equal(statements.filter((text) => text === 'COMMIT').length, 3);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('applies a burst a batch per claim, so no claim holds the event loop for the whole backlog', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     try {
