@@ -85,6 +85,9 @@ export class WalCheckpointer {
     const worker = this.worker;
     this.worker = undefined;
     if (worker === undefined) return;
+    // Referenced again while it stops: an unreferenced thread's exit would not keep the process
+    // alive, and a caller awaiting close() would see the process end under it.
+    worker.ref();
     worker.postMessage('stop');
     await this.exited;
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,25 @@ describe('SQLite WAL checkpoints on their own thread', () => {
       } finally {
         await store.close();
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets a process that awaits close() go on after it (the thread stops referenced)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-'));
+    try {
+      const store = JSON.stringify(path.resolve(__dirname, '../../../src/store'));
+      const script = `
+        const { openSqliteStore } = require(${store});
+        (async () => {
+          const store = openSqliteStore({ dataDir: ${JSON.stringify(dir)} });
+          await store.inbox.enqueue([{ tenantId: 't', callId: 'c', source: 'notification' }], 1000);
+          await store.close();
+          process.stdout.write('after close');
+        })();`;
+      const output = execFileSync(process.execPath, ['--import', 'tsx', '--no-warnings', '-e', script], { encoding: 'utf8', timeout: 15_000 });
+      assert.equal(output, 'after close');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
