@@ -19,7 +19,7 @@ export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): bo
  * inbox rule (`inbox-rules.ts`) and writes it back inside one transaction, so a crash leaves
  * each change whole or absent and no other process writes in between.
  */
-export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
+export function createSqliteInbox(db: SqliteDatabase, hooks: { onJournal?: () => void } = {}): SqliteInbox {
   // A notification during a lease sets `requeue` (and `updatedAt`): completing must then make the item pending again.
   const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt']);
   const arrivals = new InboxArrivals(db);
@@ -72,6 +72,7 @@ export function createSqliteInbox(db: SqliteDatabase): SqliteInbox {
       if (options.journal === true && options.onlyIfUnseen !== true) {
         arrivals.append(requests, now);
         journaled = true;
+        hooks.onJournal?.();
         return requests.length;
       }
       // Journaled notifications first, so that requests are applied in the order they came.

@@ -51,19 +51,15 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
   connection.exec(SQLITE_SCHEMA);
   const checkpointer = file === ':memory:' || options.checkpoints === false ? undefined : new WalCheckpointer(file, options.checkpoints);
-  if (checkpointer) connection.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES};`);
-  const onStatement = options.onStatement;
-  // The first commit starts the checkpointer's thread: a process that never writes never pays for it.
-  const db = new SqliteDatabase(
-    connection,
-    checkpointer === undefined
-      ? onStatement
-      : (text) => {
-          if (text === 'COMMIT') checkpointer.started();
-          onStatement?.(text);
-        },
-  );
-  const inbox = createSqliteInbox(db);
+  const db = new SqliteDatabase(connection, options.onStatement);
+  // The webhook's first journaled write starts the checkpointer's thread: a bot that only prunes
+  // and sweeps (every start-up commits) does not carry it.
+  const startCheckpoints = () => {
+    if (checkpointer === undefined || checkpointer.running) return;
+    connection.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES};`);
+    checkpointer.started();
+  };
+  const inbox = createSqliteInbox(db, { onJournal: startCheckpoints });
   const reports = createSqliteReportStore(db);
   const history = createSqliteHistoryStore(db, { pageSize: options.historyPageSize });
   return {

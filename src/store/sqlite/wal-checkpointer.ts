@@ -44,8 +44,9 @@ export interface WalCheckpointerOptions {
  * copies them instead, on the other core; the writer only appends to the WAL. The writer keeps a
  * (large) automatic checkpoint of its own as a backstop, which finds the pages mostly copied.
  *
- * The thread (about 16 MB) starts at the first {@link started} call, so a bot that writes nothing
- * does not carry it; it never keeps the process alive.
+ * The thread (about 16 MB) starts at the first {@link started} call (the store makes it at the
+ * webhook's first write), so a bot that gets no notifications does not carry it; it never keeps
+ * the process alive.
  */
 export class WalCheckpointer {
   private worker: Worker | undefined;
@@ -57,7 +58,12 @@ export class WalCheckpointer {
     private readonly options: WalCheckpointerOptions = {},
   ) {}
 
-  /** Starts the thread unless it runs already (or was stopped). Cheap to call on every commit. */
+  /** Whether the thread runs (started and not stopped). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Starts the thread unless it runs already (or was stopped). Cheap to call on every write. */
   started(): void {
     if (this.worker !== undefined || this.stopped) return;
     // Loaded here, so that a process that never writes never loads worker_threads for this.

@@ -32,11 +32,17 @@ describe('SQLite WAL checkpoints on their own thread', () => {
     try {
       const store = openSqliteStore({ dataDir: dir }, { checkpoints: { intervalMs: 20, onCheckpoint: (outcome) => outcomes.push(outcome) } });
       try {
-        // 50 calls in 50 commits: far below the writer's own (backstop) checkpoint of 10,000 pages.
-        for (let index = 0; index < 50; index += 1) await store.inbox.enqueue([{ tenantId: TENANT, callId: `call-${index}`, source: 'notification' }], 1_000);
+        // A start-up's writes (a direct enqueue here, a prune in the bot) start no thread.
+        await store.inbox.enqueue([{ tenantId: TENANT, callId: 'swept', source: 'sweep' }], 1_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.deepEqual(outcomes, []);
+        // 50 notifications in 50 commits: far below the writer's own (backstop) checkpoint of 10,000 pages.
+        for (let index = 0; index < 50; index += 1) await store.inbox.enqueue([{ tenantId: TENANT, callId: `call-${index}`, source: 'notification' }], 1_000, { journal: true });
+        // Applied to work_items (a count applies the journal), so that the file holds them once copied.
+        assert.equal((await store.inbox.stats(1_000)).byState.pending, 51);
         const deadline = Date.now() + 5_000;
-        while ((await callsInDatabaseFile(dir)) < 50 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-        assert.equal(await callsInDatabaseFile(dir), 50);
+        while ((await callsInDatabaseFile(dir)) < 51 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(await callsInDatabaseFile(dir), 51);
         assert.ok(outcomes.some((outcome) => 'checkpointed' in outcome && outcome.checkpointed > 0), JSON.stringify(outcomes.slice(-3)));
         assert.deepEqual(outcomes.filter((outcome) => 'error' in outcome), []);
       } finally {
@@ -55,7 +61,8 @@ describe('SQLite WAL checkpoints on their own thread', () => {
     try {
       const store = openSqliteStore({ dataDir: dir }, { checkpoints: false });
       try {
-        for (let index = 0; index < 5; index += 1) await store.inbox.enqueue([{ tenantId: TENANT, callId: `call-${index}`, source: 'notification' }], 1_000);
+        for (let index = 0; index < 5; index += 1) await store.inbox.enqueue([{ tenantId: TENANT, callId: `call-${index}`, source: 'notification' }], 1_000, { journal: true });
+        assert.equal((await store.inbox.stats(1_000)).byState.pending, 5);
         await new Promise((resolve) => setTimeout(resolve, 200));
         // Five small commits stay in the WAL until 1,000 pages (SQLite's default) are there.
         assert.equal(await callsInDatabaseFile(dir), 0);
@@ -75,7 +82,7 @@ describe('SQLite WAL checkpoints on their own thread', () => {
         const { openSqliteStore } = require(${store});
         (async () => {
           const store = openSqliteStore({ dataDir: ${JSON.stringify(dir)} });
-          await store.inbox.enqueue([{ tenantId: 't', callId: 'c', source: 'notification' }], 1000);
+          await store.inbox.enqueue([{ tenantId: 't', callId: 'c', source: 'notification' }], 1000, { journal: true });
           await store.close();
           process.stdout.write('after close');
         })();`;
