@@ -35,7 +35,7 @@ describe('SQLite WAL checkpoints on their own thread', () => {
         // A start-up's writes (a direct enqueue here, a prune in the bot) start no thread.
         await store.inbox.enqueue([{ tenantId: TENANT, callId: 'swept', source: 'sweep' }], 1_000);
         await new Promise((resolve) => setTimeout(resolve, 100));
-        assert.deepEqual(outcomes, []);
+        assert.equal(outcomes.length, 0, JSON.stringify(outcomes));
         // 50 notifications in 50 commits: far below the writer's own (backstop) checkpoint of 10,000 pages.
         for (let index = 0; index < 50; index += 1) await store.inbox.enqueue([{ tenantId: TENANT, callId: `call-${index}`, source: 'notification' }], 1_000, { journal: true });
         // Applied to work_items (a count applies the journal), so that the file holds them once copied.
