@@ -11,6 +11,8 @@
  *   get answers, on the bare endpoint, SQLite, and Azure at 5 ms. (With 1,000 connections on a busy
  *   2-core machine even the bare endpoint's p99 is 1 s: SYN retries, not the webhook.)
  * Each steady case runs `BENCH_WEBHOOK_REPEATS` (3) times after a warm-up; figures are min/median/max.
+ * `BENCH_WEBHOOK_BASELINE`, the `dist/bench` folder of another build (say, main's), adds its
+ * webhook beside this one's in the `sqlite`, `azure` and `burst-azure` cases: before and after in one run.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,7 @@ const CONNECTIONS = 20;
 const AZURE_DELAY_MS = 5;
 const BURST = { connections: Number(process.env.BENCH_WEBHOOK_BURST_CONNECTIONS ?? 200), amount: 10_000 };
 const DAY_MS = 24 * 3_600_000;
+const BASELINE = process.env.BENCH_WEBHOOK_BASELINE;
 
 /** What a case measured: its runs, and the storage requests per accepted notification (Azure). */
 interface Measured {
@@ -39,8 +42,8 @@ interface Measured {
 }
 
 /** Starts a target, warms it up, then measures `repeats` runs of `shape`; `count` reads a storage request counter. */
-async function measure(mode: 'webhook' | 'bare', dataDir: string, env: NodeJS.ProcessEnv, shape: LoadShape, repeats: number, count?: () => number): Promise<Measured> {
-  const target = await startTarget(mode, dataDir, env);
+async function measure(mode: 'webhook' | 'bare', dataDir: string, env: NodeJS.ProcessEnv, shape: LoadShape, repeats: number, count?: () => number, benchDir?: string): Promise<Measured> {
+  const target = await startTarget(mode, dataDir, env, benchDir);
   try {
     await load(target.port, { connections: CONNECTIONS, seconds: Math.min(2, SECONDS) });
     // The warm-up's last writes (answered or not) land before the count starts.
@@ -94,6 +97,10 @@ export const webhookBench: BenchSection = {
       };
 
       if (CASES.has('sqlite')) {
+        if (BASELINE !== undefined) {
+          const before = await measure('webhook', folder('sqlite-baseline'), sqliteEnv, steady, REPEATS, undefined, BASELINE);
+          results.push({ case: 'webhook, sqlite, empty inbox (baseline build)', figures: figuresOf(before, bareMedian) });
+        }
         const measured = await measure('webhook', folder('sqlite'), sqliteEnv, steady, REPEATS);
         results.push({ case: 'webhook, sqlite, empty inbox', figures: figuresOf(measured, bareMedian), targets: sqliteTargets(measured) });
       }
@@ -112,9 +119,11 @@ export const webhookBench: BenchSection = {
         });
       }
 
-      for (const [wanted, shape, label] of [
-        ['azure', steady, `webhook, azure at ${AZURE_DELAY_MS} ms per request`],
-        ['burst-azure', BURST, `burst of ${BURST.amount.toLocaleString('en-US')}, azure at ${AZURE_DELAY_MS} ms`],
+      for (const [wanted, shape, label, benchDir] of [
+        ...(BASELINE === undefined ? [] : [['azure', steady, `webhook, azure at ${AZURE_DELAY_MS} ms per request (baseline build)`, BASELINE] as const]),
+        ['azure', steady, `webhook, azure at ${AZURE_DELAY_MS} ms per request`, undefined],
+        ...(BASELINE === undefined ? [] : [['burst-azure', BURST, `burst of ${BURST.amount.toLocaleString('en-US')}, azure at ${AZURE_DELAY_MS} ms (baseline build)`, BASELINE] as const]),
+        ['burst-azure', BURST, `burst of ${BURST.amount.toLocaleString('en-US')}, azure at ${AZURE_DELAY_MS} ms`, undefined],
       ] as const) {
         if (!CASES.has(wanted)) continue;
         // A fresh emulator per case: what one case leaves in Azurite slows the next.
@@ -123,27 +132,29 @@ export const webhookBench: BenchSection = {
         try {
           const env = { ...process.env, STORE: 'azure', AZURE_STORAGE_CONNECTION_STRING: delayed.connectionString, AZURE_STORAGE_PREFIX: 'benchwebhook' };
           const count = () => delayed.requests();
-          if (wanted === 'azure') {
+          if (wanted === 'azure' && benchDir === undefined) {
             const ceiling = await azuriteCeiling(delayed.connectionString, CONNECTIONS, SECONDS);
             results.push({
               case: `Azurite's ceiling at ${AZURE_DELAY_MS} ms: message + row, ${CONNECTIONS} loops, no webhook`,
               figures: { 'req/s median': ceiling.pairsPerSecond, 'p50 ms median': ceiling.p50, 'p99 ms median': ceiling.p99, 'storage req/notification': 2 },
             });
           }
-          const measured = await measure('webhook', folder(wanted), env, shape, wanted === 'burst-azure' ? 1 : REPEATS, count);
+          const measured = await measure('webhook', folder(wanted), env, shape, wanted === 'burst-azure' ? 1 : REPEATS, count, benchDir);
           const p99 = Math.max(...measured.runs.map((run) => run.p99));
           const failed = measured.runs.some((run) => run.non2xx + run.errors > 0);
           results.push({
             case: label,
             figures: figuresOf(measured, wanted === 'burst-azure' ? undefined : bareMedian),
             targets:
-              wanted === 'burst-azure'
-                ? [{ description: 'p99 < 1 s, every notification accepted', met: p99 < 1000 && !failed }]
-                : [
-                    { description: '≥ 1,000 req/s', met: median(measured.runs.map((run) => run.requestsPerSecond)) >= 1000 },
-                    { description: 'p99 < 100 ms', met: p99 < 100 },
-                    { description: '≤ 2 storage requests per notification', met: (measured.requestsPerNotification ?? Infinity) <= 2 },
-                  ],
+              benchDir !== undefined
+                ? undefined
+                : wanted === 'burst-azure'
+                  ? [{ description: 'p99 < 1 s, every notification accepted', met: p99 < 1000 && !failed }]
+                  : [
+                      { description: '≥ 1,000 req/s', met: median(measured.runs.map((run) => run.requestsPerSecond)) >= 1000 },
+                      { description: 'p99 < 100 ms', met: p99 < 100 },
+                      { description: '≤ 2 storage requests per notification', met: (measured.requestsPerNotification ?? Infinity) <= 2 },
+                    ],
           });
         } finally {
           await delayed.stop();

@@ -24,9 +24,13 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Starts the webhook (or the bare endpoint) in its own process, so that it does not share the load generator's event loop. */
-export async function startTarget(mode: 'webhook' | 'bare', dataDir: string, env: NodeJS.ProcessEnv): Promise<Target> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'webhook-target.js'), mode, dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Starts the webhook (or the bare endpoint) in its own process, so that it does not share the load
+ * generator's event loop; `benchDir` is the `dist/bench` folder of the build to run (another
+ * build's, to compare before and after in one run).
+ */
+export async function startTarget(mode: 'webhook' | 'bare', dataDir: string, env: NodeJS.ProcessEnv, benchDir = __dirname): Promise<Target> {
+  const child = spawn(process.execPath, [path.join(benchDir, 'webhook-target.js'), mode, dataDir], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     child.once('exit', (code) => reject(new Error(`the ${mode} target exited with ${code}`)));

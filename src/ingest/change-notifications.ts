@@ -32,6 +32,23 @@ export class MalformedNotificationError extends Error {
   }
 }
 
+/**
+ * The `clientState` the subscriptions were made with, kept as its digest: made once per route,
+ * not once per POST, and compared in constant time whatever the received value's length.
+ */
+export class ExpectedClientState {
+  private readonly expected: Buffer;
+
+  constructor(value: string) {
+    this.expected = digest(value);
+  }
+
+  /** Whether `received` is the expected client state. */
+  matches(received: unknown): boolean {
+    return typeof received === 'string' && timingSafeEqual(digest(received), this.expected);
+  }
+}
+
 /** Call record ids are GUIDs; anything else could be a path or query injection when fetched. */
 const CALL_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
 
@@ -40,7 +57,7 @@ const CALL_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,127}$/;
  * against the allowed ones, the resource's id. Throws {@link MalformedNotificationError} when the
  * body has no `value` array.
  */
-export function readChangeNotifications(body: unknown, expectedClientState: string | undefined, allowedTenants: ReadonlySet<string>): NotificationBatch<AcceptedNotification> {
+export function readChangeNotifications(body: unknown, expectedClientState: ExpectedClientState | undefined, allowedTenants: ReadonlySet<string>): NotificationBatch<AcceptedNotification> {
   return readBatch(body, expectedClientState, allowedTenants, (item, tenantId) => {
     const resourceData = asRecord(item.resourceData);
     const fromResource = typeof item.resource === 'string' ? /callRecords\/([^/?#'"()]+)/i.exec(item.resource)?.[1] : undefined;
@@ -56,7 +73,7 @@ export function readChangeNotifications(body: unknown, expectedClientState: stri
 }
 
 /** Like {@link readChangeNotifications}, for the lifecycle URL. */
-export function readLifecycleNotifications(body: unknown, expectedClientState: string | undefined, allowedTenants: ReadonlySet<string>): NotificationBatch<LifecycleNotification> {
+export function readLifecycleNotifications(body: unknown, expectedClientState: ExpectedClientState | undefined, allowedTenants: ReadonlySet<string>): NotificationBatch<LifecycleNotification> {
   return readBatch(body, expectedClientState, allowedTenants, (item, tenantId) =>
     typeof item.lifecycleEvent === 'string'
       ? { tenantId, subscriptionId: typeof item.subscriptionId === 'string' ? item.subscriptionId : null, lifecycleEvent: item.lifecycleEvent }
@@ -66,7 +83,7 @@ export function readLifecycleNotifications(body: unknown, expectedClientState: s
 
 function readBatch<T>(
   body: unknown,
-  expectedClientState: string | undefined,
+  expected: ExpectedClientState | undefined,
   allowedTenants: ReadonlySet<string>,
   read: (item: Record<string, unknown>, tenantId: string) => T | undefined,
 ): NotificationBatch<T> {
@@ -74,14 +91,13 @@ function readBatch<T>(
   if (!Array.isArray(items)) throw new MalformedNotificationError('The body is not a change-notification batch: it has no "value" array.');
   const dropped: Record<DropReason, number> = { clientState: 0, tenant: 0, malformed: 0 };
   const accepted: T[] = [];
-  const expected = expectedClientState === undefined ? undefined : digest(expectedClientState);
   for (const raw of items) {
     const item = asRecord(raw);
     if (!item) {
       dropped.malformed += 1;
       continue;
     }
-    if (expected === undefined || typeof item.clientState !== 'string' || !timingSafeEqual(digest(item.clientState), expected)) {
+    if (expected === undefined || !expected.matches(item.clientState)) {
       dropped.clientState += 1;
       continue;
     }

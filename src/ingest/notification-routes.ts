@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { Inbox } from '../store';
 import { disabledTelemetry, type NotificationRefusal, type Telemetry } from '../telemetry';
 import {
+  ExpectedClientState,
   MalformedNotificationError,
   readChangeNotifications,
   readLifecycleNotifications,
@@ -41,6 +42,7 @@ export interface NotificationRoutesOptions {
 export function notificationRoutes(options: NotificationRoutesOptions): (server: restify.Server) => void {
   const clock = options.clock ?? Date.now;
   const tenants = new Set(options.allowedTenants.map((id) => id.toLowerCase()));
+  const clientState = options.clientState === undefined ? undefined : new ExpectedClientState(options.clientState);
   const batcher = new InboxBatcher(options.inbox, clock);
   const { logger, status } = options;
   const telemetry = options.telemetry ?? disabledTelemetry();
@@ -75,7 +77,7 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
       }
       const now = clock();
       if (kind === 'notification') {
-        const batch = readChangeNotifications(body, options.clientState, tenants);
+        const batch = readChangeNotifications(body, clientState, tenants);
         if (batch.accepted.length > 0) {
           // One span per notification, in its call's trace; the write they share is in each.
           const spans = batch.accepted.map((n) =>
@@ -100,7 +102,7 @@ export function notificationRoutes(options: NotificationRoutesOptions): (server:
         status.recordBatch(now, batch.accepted.length, batch.dropped);
         logDrops(logger, kind, batch.dropped);
       } else {
-        const batch = readLifecycleNotifications(body, options.clientState, tenants);
+        const batch = readLifecycleNotifications(body, clientState, tenants);
         status.recordBatch(now, 0, batch.dropped);
         logDrops(logger, kind, batch.dropped);
         if (batch.accepted.length > 0) {

@@ -58,9 +58,10 @@ export interface Inbox {
    * Adds work. For a call that is already pending nothing changes; one being processed is
    * processed again afterwards (a newer version may have arrived); a done or dead one is revived.
    * With `onlyIfUnseen`, calls the inbox has ever seen are left alone (the reconciliation sweep).
-   * Resolves to the number of items that became due.
+   * With `journal` (the webhook) an engine may keep them durably in an append-only journal, applied
+   * at the next claim, read or count as of `now`. Resolves to the items that became due (or journaled).
    */
-  enqueue(requests: readonly EnqueueRequest[], now: number, options?: { onlyIfUnseen?: boolean }): Promise<number>;
+  enqueue(requests: readonly EnqueueRequest[], now: number, options?: { onlyIfUnseen?: boolean; journal?: boolean }): Promise<number>;
   /** Leases up to `limit` due items (pending and due, or leased with an expired lease). */
   claim(now: number, limit: number, leaseMs: number): Promise<WorkItem[]>;
   /** Ends a leased item as done (or pending again when more work arrived meanwhile). False when the lease was lost. */

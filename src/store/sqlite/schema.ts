@@ -4,6 +4,10 @@
  * `CREATE ... IF NOT EXISTS` keeps opening an existing database a no-op, and gives a database
  * made before a table existed that table on its next open.
  *
+ * The inbox: `work_items` holds one row per call; `inbox_arrivals` is the webhook's append-only
+ * journal (no index but its order), applied to `work_items` before a claim (`inbox-arrivals.ts`).
+ * A file made before the journal existed gets it empty on its next open.
+ *
  * History: `history_calls` keeps each call's newest summary, `history_people` finds calls by
  * person (its key is the index: person, then day), `history_days` counts changes per day (`generation`) and keeps the day's aggregate with
  * the generation it was computed at, so a stale aggregate is never read as current. Triggers bump
@@ -19,6 +23,9 @@ CREATE TABLE IF NOT EXISTS work_items (
   PRIMARY KEY (tenant_id, call_id)
 );
 CREATE INDEX IF NOT EXISTS work_items_due ON work_items (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS inbox_arrivals (
+  seq INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, call_id TEXT NOT NULL, source TEXT NOT NULL, arrived_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS reports (
   tenant_id TEXT NOT NULL, call_id TEXT NOT NULL, version INTEGER NOT NULL, quality TEXT NOT NULL,
   alert INTEGER NOT NULL, started_at INTEGER, ended_at INTEGER, processed_at INTEGER NOT NULL,

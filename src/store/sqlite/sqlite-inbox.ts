@@ -1,8 +1,8 @@
 import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
-import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS } from '../record-fields';
+import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type PreviousReport } from '../record-fields';
 import type { ClaimHints } from '../claim-hints';
-import type { PreviousReport } from '../record-fields';
-import type { Inbox, InboxStats, WorkItem, WorkState } from '../types';
+import type { EnqueueRequest, Inbox, InboxStats, WorkItem, WorkState } from '../types';
+import { FOLD_BATCH, InboxArrivals } from './inbox-arrivals';
 import type { SqliteDatabase } from './sqlite-database';
 import { pruneDoneWork } from './inbox-pruning';
 import { SqliteLeases } from './sqlite-leases';
@@ -20,7 +20,11 @@ export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): bo
  * inbox rule (`inbox-rules.ts`) and writes it back inside one transaction, so a crash leaves
  * each change whole or absent and no other process writes in between.
  */
-export function createSqliteInbox(db: SqliteDatabase, reportHints?: ClaimHints<PreviousReport | undefined>): SqliteInbox {
+export function createSqliteInbox(
+  db: SqliteDatabase,
+  hooks: { reportHints?: ClaimHints<PreviousReport | undefined>; onJournal?: () => void } = {},
+): SqliteInbox {
+  const { reportHints } = hooks;
   // A notification during a lease sets `requeue` (and `updatedAt`): completing must then make the item pending again.
   // The claim reads each call's report row too, so the worker's look at it costs no statement of its own.
   const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt'], {
@@ -29,28 +33,70 @@ export function createSqliteInbox(db: SqliteDatabase, reportHints?: ClaimHints<P
   });
   const seen = (row: WorkItem, read: Row) =>
     reportHints?.remember(row.tenantId, row.callId, read.report_version === null ? undefined : { version: Number(read.report_version), alert: Number(read.report_alert) === 1 });
+  const arrivals = new InboxArrivals(db);
+  /**
+   * Whether the journal may hold requests: only this process appends to it (the webhook), so
+   * once a fold found it empty nothing is read until the next append. Unknown at open.
+   */
+  let journaled = true;
+
+  /** Applies requests to their rows (in the caller's transaction); returns how many items became due. */
+  const apply = (requests: readonly EnqueueRequest[], now: number, onlyIfUnseen: boolean): number => {
+    let due = 0;
+    for (const request of requests) {
+      // Most notifications bring a call never seen: one INSERT, no read. With `onlyIfUnseen`
+      // (the sweep) a seen call is left alone, so the ignored insert is all there is to do.
+      if (Number(db.sql(CREATE_WORK).run(...WORK_ITEMS.values(newWorkRow(request, now))).changes) === 1) {
+        due += 1;
+        continue;
+      }
+      if (onlyIfUnseen) continue;
+      const change = enqueueChange(rows.read(request), request, now, false);
+      if (change.kind === 'unchanged') continue;
+      if (change.kind === 'create') rows.insert(change.row);
+      else rows.update(change.row);
+      if (change.kind === 'create' || change.becameDue) due += 1;
+    }
+    return due;
+  };
+
+  /** Applies journaled requests, at most `batches` folds of them, in the caller's transaction (see {@link InboxArrivals}). */
+  const foldJournal = (batches: number): void => {
+    for (let batch = 0; journaled && batch < batches; batch += 1) {
+      if (arrivals.fold((request, arrivedAt) => apply([request], arrivedAt, false)) < FOLD_BATCH) journaled = false;
+    }
+  };
+  /**
+   * Runs `work` once the journal was applied whole: a batch per transaction, letting the event
+   * loop run between them so that a burst's backlog never holds it for long. Nothing can be
+   * appended between the last batch and `work` (no await in between).
+   */
+  const current = async <T>(work: () => T): Promise<T> => {
+    while (journaled) {
+      db.transaction(() => foldJournal(1));
+      if (journaled) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return work();
+  };
+  /**
+   * Claims due items: one fold of the journal first, in the same transaction (a burst's backlog is
+   * applied a batch per claim). Joins the caller's transaction when there is one (settle and take the next).
+   */
   const claimNow = (now: number, limit: number, leaseMs: number): WorkItem[] =>
-    rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs), seen).map((row) => pickFields(WORK_ITEM_FIELDS, row));
+    db.transaction(() => {
+      foldJournal(1);
+      return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs), seen);
+    }).map((row) => pickFields(WORK_ITEM_FIELDS, row));
   return {
     async enqueue(requests, now, options = {}) {
-      return db.transaction(() => {
-        let due = 0;
-        for (const request of requests) {
-          // Most notifications bring a call never seen: one INSERT, no read. With `onlyIfUnseen`
-          // (the sweep) a seen call is left alone, so the ignored insert is all there is to do.
-          if (Number(db.sql(CREATE_WORK).run(...WORK_ITEMS.values(newWorkRow(request, now))).changes) === 1) {
-            due += 1;
-            continue;
-          }
-          if (options.onlyIfUnseen === true) continue;
-          const change = enqueueChange(rows.read(request), request, now, false);
-          if (change.kind === 'unchanged') continue;
-          if (change.kind === 'create') rows.insert(change.row);
-          else rows.update(change.row);
-          if (change.kind === 'create' || change.becameDue) due += 1;
-        }
-        return due;
-      });
+      if (options.journal === true && options.onlyIfUnseen !== true) {
+        arrivals.append(requests, now);
+        journaled = true;
+        hooks.onJournal?.();
+        return requests.length;
+      }
+      // Journaled notifications first, so that requests are applied in the order they came.
+      return current(() => db.transaction(() => apply(requests, now, options.onlyIfUnseen === true)));
     },
     claimNow,
     async claim(now, limit, leaseMs) {
@@ -67,23 +113,29 @@ export function createSqliteInbox(db: SqliteDatabase, reportHints?: ClaimHints<P
       return rows.settle(item, (row) => killWork(row, now, reason));
     },
     async stats(now): Promise<InboxStats> {
-      const byState: Record<WorkState, number> = { pending: 0, leased: 0, done: 0, dead: 0 };
-      for (const row of db.sql('SELECT state, COUNT(*) AS n FROM work_items GROUP BY state').all() as Row[]) {
-        byState[row.state as WorkState] = Number(row.n);
-      }
-      const oldest = db.sql(`SELECT MIN(enqueued_at) AS t FROM work_items WHERE state IN ('pending', 'leased')`).get() as Row;
-      return { byState, oldestPendingAgeMs: oldest.t === null ? null : Math.max(0, now - Number(oldest.t)) };
+      return current(() => countStates(db, now));
     },
     async listDead(limit) {
-      const dead = db.sql(`SELECT * FROM work_items WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`).all(limit) as Row[];
+      const dead = await current(() => db.sql(`SELECT * FROM work_items WHERE state = 'dead' ORDER BY updated_at DESC LIMIT ?`).all(limit) as Row[]);
       return dead.map((row) => pickFields(WORK_ITEM_FIELDS, WORK_ITEMS.fromRow(row)));
     },
     async prune(before) {
+      await current(() => undefined);
       return pruneDoneWork(db, before);
     },
     async get(tenantId, callId) {
-      const row = rows.read({ tenantId, callId });
+      const row = await current(() => rows.read({ tenantId, callId }));
       return row ? pickFields(WORK_ITEM_FIELDS, row) : undefined;
     },
   };
+}
+
+/** The counts for `/healthz` and the `inbox` command. */
+function countStates(db: SqliteDatabase, now: number): InboxStats {
+  const byState: Record<WorkState, number> = { pending: 0, leased: 0, done: 0, dead: 0 };
+  for (const row of db.sql('SELECT state, COUNT(*) AS n FROM work_items GROUP BY state').all() as Row[]) {
+    byState[row.state as WorkState] = Number(row.n);
+  }
+  const oldest = db.sql(`SELECT MIN(enqueued_at) AS t FROM work_items WHERE state IN ('pending', 'leased')`).get() as Row;
+  return { byState, oldestPendingAgeMs: oldest.t === null ? null : Math.max(0, now - Number(oldest.t)) };
 }

@@ -16,6 +16,7 @@ import { createSqliteRunStore } from './sqlite-run-store';
 import { createSqliteSentCardStore } from './sqlite-sent-card-store';
 import { createSqliteSettingsStore } from './sqlite-settings-store';
 import { createSqliteSubscriptionStore } from './sqlite-subscription-store';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 
 /** Where the SQLite engine keeps its database: a data directory, or an explicit file (`:memory:` for tests). */
 export type SqliteStoreLocation = { dataDir: string } | { path: string };
@@ -29,7 +30,15 @@ export interface SqliteStoreOptions {
   historyPageSize?: number;
   /** Hears the text of every statement run (including `BEGIN IMMEDIATE` and `COMMIT`): tests and benchmarks count them. */
   onStatement?: (text: string) => void;
+  /** The WAL checkpointer's thread (`false`: the writer checkpoints itself, as SQLite does by default). */
+  checkpoints?: WalCheckpointerOptions | false;
 }
+
+/**
+ * With the checkpointer's thread, the writer's own automatic checkpoint is a backstop: at this many
+ * WAL pages (about 40 MB) it copies what the thread has not yet copied, and the WAL starts over.
+ */
+const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 /**
  * Opens (creating when needed) the embedded SQLite engine of the {@link Store}: one file in WAL
@@ -45,9 +54,17 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   const connection = new DatabaseSync(file);
   connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
   connection.exec(SQLITE_SCHEMA);
+  const checkpointer = file === ':memory:' || options.checkpoints === false ? undefined : new WalCheckpointer(file, options.checkpoints);
   const db = new SqliteDatabase(connection, options.onStatement);
+  // The webhook's first journaled write starts the checkpointer's thread: a bot that only prunes
+  // and sweeps (every start-up commits) does not carry it.
+  const startCheckpoints = () => {
+    if (checkpointer === undefined || checkpointer.running) return;
+    connection.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES};`);
+    checkpointer.started();
+  };
   const reportHints = new ClaimHints<PreviousReport | undefined>();
-  const inbox = createSqliteInbox(db, reportHints);
+  const inbox = createSqliteInbox(db, { reportHints, onJournal: startCheckpoints });
   const reports = createSqliteReportStore(db, reportHints);
   const history = createSqliteHistoryStore(db, { pageSize: options.historyPageSize });
   // The history, the report and its alert job, the item completed: one transaction, shared with the other calls kept in the same turn.
@@ -72,6 +89,8 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
     keepScoredCall: (call) => kept.run(call),
     async close() {
       kept.flush();
+      // The thread's connection first: the last one to close checkpoints and removes the WAL.
+      await checkpointer?.stop();
       db.close();
     },
   };

@@ -1,0 +1,100 @@
+import type { Worker } from 'node:worker_threads';
+
+/**
+ * The checkpointer's thread: its own connection to the same file, a PASSIVE checkpoint every
+ * `intervalMs` (it copies committed WAL pages into the database file and never blocks the writer),
+ * and a clean close when told to stop. Plain JavaScript, so it runs the same from `src` (tsx) and
+ * `dist`.
+ */
+const CHECKPOINT_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('node:sqlite');
+const db = new DatabaseSync(workerData.file);
+const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const run = () => {
+  try {
+    const result = checkpoint.get();
+    if (workerData.report) parentPort.postMessage({ checkpointed: Number(result.checkpointed) });
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.message) });
+  }
+};
+const timer = setInterval(run, workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/** Options of {@link WalCheckpointer}. */
+export interface WalCheckpointerOptions {
+  /** How often the thread checkpoints (default 100 ms). */
+  intervalMs?: number;
+  /** Hears each checkpoint's outcome: the frames copied so far, or why it failed (tests and diagnostics). */
+  onCheckpoint?: (outcome: { checkpointed: number } | { error: string }) => void;
+}
+
+/**
+ * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits
+ * checkpoints itself once the WAL passes 1,000 pages: it copies them into the database file and
+ * waits for two fsyncs inside that commit, which was about 60 % of the webhook's inbox write (the
+ * notifications' random call ids dirty a page each). A second connection on a worker thread
+ * copies them instead, on the other core; the writer only appends to the WAL. The writer keeps a
+ * (large) automatic checkpoint of its own as a backstop, which finds the pages mostly copied.
+ *
+ * The thread (about 16 MB) starts at the first {@link started} call (the store makes it at the
+ * webhook's first write), so a bot that gets no notifications does not carry it; it never keeps
+ * the process alive.
+ */
+export class WalCheckpointer {
+  private worker: Worker | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly options: WalCheckpointerOptions = {},
+  ) {}
+
+  /** Whether the thread runs (started and not stopped). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Starts the thread unless it runs already (or was stopped). Cheap to call on every write. */
+  started(): void {
+    if (this.worker !== undefined || this.stopped) return;
+    // Loaded here, so that a process that never writes never loads worker_threads for this.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+    const worker = new WorkerThread(CHECKPOINT_THREAD, {
+      eval: true,
+      workerData: { file: this.file, intervalMs: this.options.intervalMs ?? 100, report: this.options.onCheckpoint !== undefined },
+      // The thread holds one prepared statement; a small heap is plenty.
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
+      stderr: true,
+    });
+    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
+    worker.unref();
+    // node:sqlite's ExperimentalWarning, printed by the thread; the writer's own checkpoint still holds if the thread fails.
+    worker.stderr.resume();
+    worker.on('message', (outcome: { checkpointed: number } | { error: string }) => this.options.onCheckpoint?.(outcome));
+    worker.on('error', (error: Error) => this.options.onCheckpoint?.({ error: error.message }));
+    this.worker = worker;
+  }
+
+  /** Stops the thread after its current checkpoint and closes its connection; resolves when it has exited. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker === undefined) return;
+    // Referenced again while it stops: an unreferenced thread's exit would not keep the process
+    // alive, and a caller awaiting close() would see the process end under it.
+    worker.ref();
+    worker.postMessage('stop');
+    await this.exited;
+  }
+}

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../../../src/store';
+
+const TENANT = 'tenant-a';
+
+/** The calls in the database file itself, without its WAL: what a checkpoint has copied there. */
+async function callsInDatabaseFile(dir: string): Promise<number> {
+  const copy = path.join(dir, 'copy.sqlite');
+  copyFileSync(path.join(dir, SQLITE_FILE_NAME), copy);
+  const { DatabaseSync } = await import('node:sqlite');
+  const db = new DatabaseSync(copy);
+  try {
+    // A copy taken while the thread writes can be torn: counted as nothing yet, and read again.
+    const tables = db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'work_items'`).get() as { n: number };
+    if (Number(tables.n) === 0) return 0;
+    return Number((db.prepare('SELECT COUNT(*) AS n FROM work_items').get() as { n: number }).n);
+  } catch {
+    return -1;
+  } finally {
+    db.close();
+  }
+}
+
+describe('SQLite WAL checkpoints on their own thread', () => {
+  it('copies committed pages into the database file while the writer keeps its WAL, and stops at close', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-'));
+    const outcomes: Array<{ checkpointed: number } | { error: string }> = [];
+    try {
+      const store = openSqliteStore({ dataDir: dir }, { checkpoints: { intervalMs: 20, onCheckpoint: (outcome) => outcomes.push(outcome) } });
+      try {
+        // A start-up's writes (a direct enqueue here, a prune in the bot) start no thread.
+        await store.inbox.enqueue([{ tenantId: TENANT, callId: 'swept', source: 'sweep' }], 1_000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(outcomes.length, 0, JSON.stringify(outcomes));
+        // 50 notifications in 50 commits: far below the writer's own (backstop) checkpoint of 10,000 pages.
+        for (let index = 0; index < 50; index += 1) await store.inbox.enqueue([{ tenantId: TENANT, callId: `call-${index}`, source: 'notification' }], 1_000, { journal: true });
+        // Applied to work_items (a count applies the journal), so that the file holds them once copied.
+        assert.equal((await store.inbox.stats(1_000)).byState.pending, 51);
+        const deadline = Date.now() + 5_000;
+        while ((await callsInDatabaseFile(dir)) < 51 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(await callsInDatabaseFile(dir), 51);
+        assert.ok(outcomes.some((outcome) => 'checkpointed' in outcome && outcome.checkpointed > 0), JSON.stringify(outcomes.slice(-3)));
+        assert.deepEqual(outcomes.filter((outcome) => 'error' in outcome), []);
+      } finally {
+        await store.close();
+      }
+      const heard = outcomes.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(outcomes.length, heard, 'no checkpoint after close');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the checkpoints to the writer when switched off, as SQLite does by default', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-'));
+    try {
+      const store = openSqliteStore({ dataDir: dir }, { checkpoints: false });
+      try {
+        for (let index = 0; index < 5; index += 1) await store.inbox.enqueue([{ tenantId: TENANT, callId: `call-${index}`, source: 'notification' }], 1_000, { journal: true });
+        assert.equal((await store.inbox.stats(1_000)).byState.pending, 5);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // Five small commits stay in the WAL until 1,000 pages (SQLite's default) are there.
+        assert.equal(await callsInDatabaseFile(dir), 0);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets a process that awaits close() go on after it (the thread stops referenced)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-'));
+    try {
+      const store = JSON.stringify(path.resolve(__dirname, '../../../src/store'));
+      const script = `
+        const { openSqliteStore } = require(${store});
+        (async () => {
+          const store = openSqliteStore({ dataDir: ${JSON.stringify(dir)} });
+          await store.inbox.enqueue([{ tenantId: 't', callId: 'c', source: 'notification' }], 1000, { journal: true });
+          await store.close();
+          process.stdout.write('after close');
+        })();`;
+      const output = execFileSync(process.execPath, ['--import', 'tsx', '--no-warnings', '-e', script], { encoding: 'utf8', timeout: 15_000 });
+      assert.equal(output, 'after close');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
