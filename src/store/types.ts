@@ -1,5 +1,4 @@
 import type { CallHistoryRecord, HistoryStore, RunStore } from './history-types';
-
 export type { CallHistoryRecord, DayRollup, HistoryStore, RunStore, ScheduledRun } from './history-types';
 
 /**
