@@ -3,6 +3,9 @@ import { TableClient } from '@azure/data-tables';
 import type { Store } from '../../../src/store';
 import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore, type AzureStoreOptions } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
+import { generateCallRecord } from '../../../bench/records';
+import { callHistoryOf, encodeCallHistory, peopleOf } from '../../../src/insights';
+import { resolveScoringOptions, scoreCallRecord } from '../../../src/quality';
 import { dayAfter, historyCall } from '../history-contract';
 
 type Policy = NonNullable<AzureStoreOptions['tablePolicies']>[number]['policy'];
@@ -59,6 +62,18 @@ describe('Azure history store on Azurite', function () {
     assert.equal(older.length, 1, 'an older version is refused after reading the index row');
     const read = await counted(() => store.history.getCall('tenant-a', 'c1'));
     assert.equal(read.length, 2);
+  });
+
+  it("keeps a 6,000-session meeting's history (4.7 MB of summary, over an entity's 1 MiB unless gzipped) and reads it back whole", async () => {
+    const record = generateCallRecord(6_000);
+    const report = scoreCallRecord(record, resolveScoringOptions());
+    const history = { ...callHistoryOf({ record, report, tenantId: 'tenant-a', source: 'notification', alert: true }), callId: 'meeting' };
+    const summary = encodeCallHistory(history);
+    assert.ok(summary.length > 1024 * 1024, `the summary is ${summary.length} characters: the case is meant to pass the entity's limit`);
+    await store.history.putCall({ tenantId: 'tenant-a', callId: 'meeting', version: 1, day: '2025-03-01', startedAt: Date.parse('2025-03-01T10:00:00Z'), people: peopleOf(history), summary });
+    const read = await store.history.getCall('tenant-a', 'meeting');
+    assert.equal(read?.summary, summary);
+    assert.deepEqual(read?.people, peopleOf(history));
   });
 
   it('reads the rollups of 30 days in one query and writes one in one request', async () => {
