@@ -44,7 +44,7 @@ export interface WalCheckpointerOptions {
  * copies them instead, on the other core; the writer only appends to the WAL. The writer keeps a
  * (large) automatic checkpoint of its own as a backstop, which finds the pages mostly copied.
  *
- * The thread (about 16 MB) starts at the first {@link started} call (the store makes it at the
+ * The thread (its own isolate and connection) starts at the first {@link started} call (the store makes it at the
  * webhook's first write), so a bot that gets no notifications does not carry it; it never keeps
  * the process alive.
  */
