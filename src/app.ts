@@ -43,7 +43,7 @@ export interface AppOverrides {
 
 /** Wires every part from the configuration and starts serving. */
 export async function startApp(config: AppConfig, logger: Logger, overrides: AppOverrides = {}): Promise<RunningApp> {
-  const store = overrides.store ?? (await openConfiguredStore(config));
+  const store = overrides.store ?? (await openConfiguredStore(config, { onWarning: (message) => logger.warn(message) }));
   const clock = overrides.clock ?? Date.now;
   const telemetry = overrides.telemetry ?? disabledTelemetry();
   const status = new IngestStatus();

@@ -8,8 +8,8 @@ import { openSqliteStore, SQLITE_FILE_NAME, type Store } from './store';
  * loaded only when chosen, so the embedded default starts without them. A data folder or an SQLite
  * file the bot cannot use is a {@link StartupError} that names it and says what to do.
  */
-export async function openConfiguredStore(config: AppConfig): Promise<Store> {
-  if (config.store === 'sqlite') return openSqliteStoreIn(config.dataDir);
+export async function openConfiguredStore(config: AppConfig, options: { onWarning?: (message: string) => void } = {}): Promise<Store> {
+  if (config.store === 'sqlite') return openSqliteStoreIn(config.dataDir, options.onWarning);
   const { openAzureStore } = await import('./store/azure/index.js');
   const { connectionString, accountUrl, prefix } = config.azureStorage;
   if (connectionString) return openAzureStore({ connectionString }, { prefix });
@@ -19,10 +19,11 @@ export async function openConfiguredStore(config: AppConfig): Promise<Store> {
 }
 
 /** Opens the SQLite store in `dataDir` after checking that the folder can hold it. */
-function openSqliteStoreIn(dataDir: string): Store {
+function openSqliteStoreIn(dataDir: string, onWarning?: (message: string) => void): Store {
   prepareDataFolder(dataDir);
   try {
-    return openSqliteStore({ dataDir });
+    const onFailure = onWarning && ((message: string) => onWarning(`SQLite's checkpoint thread failed (${message}); the bot checkpoints on its own writes instead, which slows the webhook.`));
+    return openSqliteStore({ dataDir }, { checkpoints: { onFailure } });
   } catch (error) {
     throw sqliteOpenError(error, dataDir) ?? error;
   }

@@ -34,6 +34,11 @@ export interface WalCheckpointerOptions {
   intervalMs?: number;
   /** Hears each checkpoint's outcome: the frames copied so far, or why it failed (tests and diagnostics). */
   onCheckpoint?: (outcome: { checkpointed: number } | { error: string }) => void;
+  /**
+   * Hears the first failure of the thread (a checkpoint that failed, or the thread itself), once:
+   * the writer's own backstop checkpoint still holds, so it is a warning, not an outage.
+   */
+  onFailure?: (message: string) => void;
 }
 
 /**
@@ -80,8 +85,16 @@ export class WalCheckpointer {
     worker.unref();
     // node:sqlite's ExperimentalWarning, printed by the thread; the writer's own checkpoint still holds if the thread fails.
     worker.stderr.resume();
-    worker.on('message', (outcome: { checkpointed: number } | { error: string }) => this.options.onCheckpoint?.(outcome));
-    worker.on('error', (error: Error) => this.options.onCheckpoint?.({ error: error.message }));
+    let failed = false;
+    const hear = (outcome: { checkpointed: number } | { error: string }) => {
+      this.options.onCheckpoint?.(outcome);
+      if ('error' in outcome && !failed) {
+        failed = true;
+        this.options.onFailure?.(outcome.error);
+      }
+    };
+    worker.on('message', hear);
+    worker.on('error', (error: Error) => hear({ error: error.message }));
     this.worker = worker;
   }
 

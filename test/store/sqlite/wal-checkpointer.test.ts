@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../../src/store';
+import { WalCheckpointer } from '../../../src/store/sqlite/wal-checkpointer';
 
 const TENANT = 'tenant-a';
 
@@ -26,6 +27,23 @@ async function callsInDatabaseFile(dir: string): Promise<number> {
 }
 
 describe('SQLite WAL checkpoints on their own thread', () => {
+  it('tells of a thread that cannot work once, with the reason (the bot logs it as a warning)', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-'));
+    const failures: string[] = [];
+    // A file in a folder that does not exist: the thread's connection cannot open it.
+    const checkpointer = new WalCheckpointer(path.join(dir, 'missing', 'bot.sqlite'), { intervalMs: 10, onFailure: (message) => failures.push(message) });
+    try {
+      checkpointer.started();
+      for (let waited = 0; failures.length === 0 && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(failures.length, 1, JSON.stringify(failures));
+      assert.match(failures[0]!, /unable to open|cannot open|no such file/i);
+    } finally {
+      await checkpointer.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('copies committed pages into the database file while the writer keeps its WAL, and stops at close', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-'));
     const outcomes: Array<{ checkpointed: number } | { error: string }> = [];
@@ -41,7 +59,9 @@ describe('SQLite WAL checkpoints on their own thread', () => {
         // Applied to work_items (a count applies the journal), so that the file holds them once copied.
         assert.equal((await store.inbox.stats(1_000)).byState.pending, 51);
         const deadline = Date.now() + 5_000;
-        while ((await callsInDatabaseFile(dir)) < 51 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        // The thread's report of a checkpoint can arrive after the file already shows its pages: wait for both.
+        const reported = () => outcomes.some((outcome) => 'checkpointed' in outcome && outcome.checkpointed > 0);
+        while (((await callsInDatabaseFile(dir)) < 51 || !reported()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
         assert.equal(await callsInDatabaseFile(dir), 51);
         assert.ok(outcomes.some((outcome) => 'checkpointed' in outcome && outcome.checkpointed > 0), JSON.stringify(outcomes.slice(-3)));
         assert.deepEqual(outcomes.filter((outcome) => 'error' in outcome), []);
