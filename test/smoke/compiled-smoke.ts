@@ -82,6 +82,35 @@ check('npm start serves /healthz and the Graph handshake with no cloud configura
   }
 });
 
+check('npm start takes a Graph change notification: 202 once it is in the SQLite journal, and the inbox counts it', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { changeNotification } = require(path.join(root, 'dist/test/support/change-notification')) as typeof import('../support/change-notification');
+  const tenantId = 'dc368399-474c-4d40-900c-6265431fd81f';
+  const clientState = 'smoke-client-state-0123456789abcdef';
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cqb-smoke-'));
+  // Graph is configured but unreachable: the call stays in the inbox, to be fetched later.
+  const bot = await startCompiledBot({
+    DATA_DIR: dataDir,
+    GRAPH_TENANT_IDS: tenantId,
+    GRAPH_CLIENT_ID: '33333333-3333-4333-8333-333333333333',
+    GRAPH_CLIENT_SECRET: 'smoke-secret-value',
+    AUTHORITY_HOST: 'https://127.0.0.1:9',
+    NOTIFICATION_CLIENT_STATE: clientState,
+  });
+  try {
+    const body = { value: [changeNotification(tenantId, clientState, '2f1b9c3e-0000-4000-8000-000000000001')] };
+    const posted = await fetch(`http://127.0.0.1:${bot.port}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(posted.status, 202);
+    const health = (await (await fetch(`http://127.0.0.1:${bot.port}/healthz`)).json()) as { inbox?: { byState?: Record<string, number> } };
+    const items = Object.values(health.inbox?.byState ?? {}).reduce((sum, count) => sum + count, 0);
+    assert.equal(items, 1, JSON.stringify(health.inbox));
+    assert.doesNotMatch(bot.output(), /checkpoint thread failed/);
+  } finally {
+    await bot.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 check('npm start with STORE=azure loads the Azure engine and serves /healthz from Azurite', async () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { startAzurite } = require(path.join(root, 'dist/test/support/azurite')) as typeof import('../support/azurite');
