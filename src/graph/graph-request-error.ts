@@ -81,6 +81,14 @@ export class GraphRequestError extends Error {
   get needsAdmin(): boolean {
     return !this.retryable && (this.status === 403 || this.kind === 'token');
   }
+
+  /**
+   * True when every request of the tenant would fail alike, whatever the record: no token (Entra ID
+   * refused or could not be reached) or a refusal only an admin can lift.
+   */
+  get tenantWide(): boolean {
+    return this.kind === 'token' || this.needsAdmin;
+  }
 }
 
 /** Type guard for {@link GraphRequestError}. */

@@ -74,13 +74,18 @@ export interface SourceFailure {
   retryable?: boolean;
   /** True when only an admin can lift the refusal (consent, permission, credential): retried slowly, not given up. */
   needsAdmin?: boolean;
+  /**
+   * True when the failure is the tenant's, not the record's (Entra ID issued no token, or the app
+   * lacks permission): every record of the tenant would fail alike, so the worker holds the tenant.
+   */
+  tenantWide?: boolean;
   /** Bounded and sanitised: it is written into the inbox, the logs and `/healthz`. */
   message: string;
 }
 
 /** Reads the fields ingest needs from any error (the Graph client's typed errors carry them). */
 export function describeFailure(error: unknown): SourceFailure {
-  const value = (error ?? {}) as { status?: unknown; statusCode?: unknown; retryAfterMs?: unknown; retryable?: unknown; needsAdmin?: unknown; message?: unknown };
+  const value = (error ?? {}) as { status?: unknown; statusCode?: unknown; retryAfterMs?: unknown; retryable?: unknown; needsAdmin?: unknown; tenantWide?: unknown; message?: unknown };
   const answered = typeof value.status === 'number' ? value.status : typeof value.statusCode === 'number' ? value.statusCode : undefined;
   // A 2xx whose body could not be read failed like a cut connection, not like an error status.
   const status = answered !== undefined && answered >= 400 ? answered : undefined;
@@ -88,6 +93,7 @@ export function describeFailure(error: unknown): SourceFailure {
   const failure: SourceFailure = { status, retryAfterMs, message: sanitizeUpstreamText(typeof value.message === 'string' ? value.message : String(error), MAX_FAILURE_MESSAGE_LENGTH) };
   if (typeof value.retryable === 'boolean') failure.retryable = value.retryable;
   if (value.needsAdmin === true) failure.needsAdmin = true;
+  if (value.tenantWide === true) failure.tenantWide = true;
   return failure;
 }
 

@@ -4,7 +4,7 @@ import { encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insi
 import { asObject, notACallRecordReason, type ScoringOptions } from '../quality';
 import type { CallHistoryRecord, ProcessedReport, ScoredCall, Store, WorkItem } from '../store';
 import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
-import { describeFailure, isPermanentFailure, partsOfRecord, recordFieldsCheck, type CallRecordSource } from './call-record-source';
+import { describeFailure, isPermanentFailure, partsOfRecord, recordFieldsCheck, type CallRecordSource, type SourceFailure } from './call-record-source';
 import { PagedAssessment, type AssessedCall } from './paged-assessment';
 import { sanitizeUpstreamText } from '../upstream-text';
 import type { IngestStatus } from './ingest-status';
@@ -49,8 +49,25 @@ class SourceError extends Error {
   }
 }
 
-/** What happened to one item. */
-export type ItemOutcome = 'scored' | 'unchanged' | 'retry' | 'dead' | 'lease-lost';
+/** What happened to one item; `held`: put back without a try while its tenant is held. */
+export type ItemOutcome = 'scored' | 'unchanged' | 'retry' | 'held' | 'dead' | 'lease-lost';
+
+/**
+ * A tenant whose records all fail alike for now (no token, or a refusal only an admin can lift):
+ * its items wait until `until` without being tried, and without their own back-off growing.
+ */
+interface TenantHold {
+  /** When the tenant's items are tried again. */
+  until: number;
+  /** When the hold was set: attempts that began before it saw the same outage and do not lengthen it. */
+  setAt: number;
+  /** Tenant-wide failures in a row (the hold doubles with each, as one item's back-off would). */
+  failures: number;
+  reason: string;
+}
+
+/** Items put back when their tenant's hold ends are spread over this much, not all due at one instant. */
+const HOLD_SPREAD_MS = 1_000;
 
 /**
  * Drains the durable inbox: claims due items, fetches each record from Graph, scores it, then
@@ -66,6 +83,8 @@ export class InboxWorker {
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly telemetry: Telemetry;
+  /** Tenants whose records cannot be read for now (see {@link TenantHold}); cleared by the tenant's next read. */
+  private readonly holds = new Map<string, TenantHold>();
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.telemetry = options.telemetry ?? disabledTelemetry();
@@ -217,18 +236,54 @@ export class InboxWorker {
     return { kind: 'read', assessment, participants, processed };
   }
 
+  /**
+   * The tenant's records all fail alike for now: holds the tenant, its back-off growing with each
+   * tenant-wide failure in a row (as one item's would, Retry-After honoured, given up after 24 hours),
+   * and puts the item back for the hold's end without counting its try. Failures of attempts that
+   * began before the hold was set saw the same outage: they join it without lengthening it.
+   */
+  private async holdTenant(item: WorkItem, failure: SourceFailure, startedAt: number, log: Logger): Promise<ItemOutcome> {
+    const { store } = this.options;
+    const now = this.clock();
+    const current = this.holds.get(item.tenantId);
+    if (current && current.setAt >= startedAt && current.until > now) {
+      const at = current.until + Math.round(this.random() * HOLD_SPREAD_MS);
+      return (await store.inbox.postpone(item, now, at, current.reason)) ? 'held' : 'lease-lost';
+    }
+    const failures = (current?.failures ?? 0) + 1;
+    const decision = decideRetry(failure, { now, attempts: failures, enqueuedAt: item.enqueuedAt, callEndedAt: item.callEndedAt, random: this.random() });
+    if (decision.action === 'dead') {
+      log.warn({ status: failure.status, reason: decision.reason }, 'giving up on a call record');
+      return (await store.inbox.kill(item, now, decision.reason)) ? 'dead' : 'lease-lost';
+    }
+    const reason = `Held with every call of the tenant until ${new Date(decision.at).toISOString()}: ${failure.message}`;
+    this.holds.set(item.tenantId, { until: decision.at, setAt: now, failures, reason });
+    this.telemetry.countGraphRetry(failure.status === undefined ? 'network' : String(failure.status));
+    log.warn({ status: failure.status, failures, retryAt: new Date(decision.at).toISOString(), reason: failure.message }, "the tenant's call records cannot be read for now; its calls wait without spending their tries");
+    return (await store.inbox.postpone(item, now, decision.at, reason)) ? 'held' : 'lease-lost';
+  }
+
   private async processInSpan(item: WorkItem, span: TelemetrySpan): Promise<ItemOutcome> {
     const { store, logger } = this.options;
     const telemetry = this.telemetry;
     const log = logger.child({ tenantId: item.tenantId, callId: item.callId, attempt: item.attempts });
+    const startedAt = this.clock();
     try {
+      const hold = this.holds.get(item.tenantId);
+      if (hold && hold.until > startedAt) {
+        // Trying would fail as the tenant's last try did: wait for the hold without spending a try.
+        const at = hold.until + Math.round(this.random() * HOLD_SPREAD_MS);
+        return (await store.inbox.postpone(item, startedAt, at, hold.reason)) ? 'held' : 'lease-lost';
+      }
       let read: PagedRead;
       try {
         read = await telemetry.withSpan('callRecord fetch', {}, () => this.readPages(item));
         telemetry.countRecordFetched();
+        this.holds.delete(item.tenantId);
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
         const failure = describeFailure(error.cause);
+        if (failure.tenantWide) return await this.holdTenant(item, failure, startedAt, log);
         if (isPermanentFailure(failure)) {
           // Asking again gets the same answer (a foreign or looping next link, the page cap, 400):
           // retrying for a day would only spend Graph's budget and hide the fault from /healthz.

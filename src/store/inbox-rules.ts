@@ -107,6 +107,11 @@ export function retryWork<R extends WorkRow>(row: R, now: number, nextAttemptAt:
   };
 }
 
+/** Like {@link retryWork}, but the attempt this lease counted is given back (the tenant failed, not the call). */
+export function postponeWork<R extends WorkRow>(row: R, now: number, nextAttemptAt: number, reason: string): R {
+  return { ...retryWork(row, now, nextAttemptAt, reason), attempts: Math.max(0, row.attempts - 1) };
+}
+
 /** Dead with the reason; or pending again when a notification arrived while it was being given up. */
 export function killWork<R extends WorkRow>(row: R, now: number, reason: string): R {
   if (row.requeue) return requeued(row, now, reason);

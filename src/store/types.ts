@@ -67,6 +67,12 @@ export interface Inbox {
   complete(item: WorkItem, now: number): Promise<boolean>;
   /** Gives a leased item back to be tried again at `nextAttemptAt`. */
   retry(item: WorkItem, now: number, nextAttemptAt: number, error: string, callEndedAt?: number | null): Promise<boolean>;
+  /**
+   * Gives a leased item back to be tried at `nextAttemptAt` without counting this attempt: the
+   * failure was its tenant's (Entra ID issued no token), not its call's, so the call's own back-off
+   * does not grow while the tenant is held.
+   */
+  postpone(item: WorkItem, now: number, nextAttemptAt: number, reason: string): Promise<boolean>;
   /** Ends a leased item as dead, with the reason. */
   kill(item: WorkItem, now: number, reason: string): Promise<boolean>;
   stats(now: number): Promise<InboxStats>;

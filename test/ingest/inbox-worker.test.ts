@@ -3,7 +3,7 @@ import { healthReport, InboxWorker, IngestStatus, ReconciliationSweep } from '..
 import { createLogger } from '../../src/logger';
 import { resolveScoringOptions } from '../../src/quality';
 import { openSqliteStore, type Store } from '../../src/store';
-import { callRecordWithSessions, CLIENT_SECRET, startGraphTestEnvironment, TENANT_A, type GraphTestEnvironment } from '../graph/graph-test-environment';
+import { callRecordWithSessions, CLIENT_SECRET, startGraphTestEnvironment, TENANT_A, TENANT_B, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { startLoopbackGraph, type LoopbackGraph } from '../support/loopback-graph';
 import { assertSanitized, hostileMessage, HOSTILE_SIGNATURE, HOSTILE_TOKEN } from '../support/hostile-upstream';
 
@@ -92,26 +92,68 @@ describe('inbox worker: faults that end', function () {
     );
   });
 
-  it('keeps retrying what can heal: 429, 5xx, unreadable answers, reset connections, and a 403 an admin can fix', async () => {
+  it('keeps retrying what can heal: 429, 5xx, unreadable answers, reset connections, and a 403 an admin can fix (the tenant held)', async () => {
     const id = callId(4);
     env.graph.putRecord(recentRecord(id));
     await enqueue(id);
-    const faults: Array<[string, () => void]> = [
-      ['429', () => env.graph.throttleNext(1)],
-      ['503', () => env.graph.failNext(1, { status: 503 })],
-      ['not JSON', () => env.graph.corruptNext(1)],
-      ['reset', () => env.graph.resetNext(1)],
-      ['403', () => env.graph.failNext(1, { status: 403, code: 'Forbidden' })],
+    const faults: Array<[string, () => void, string]> = [
+      ['429', () => env.graph.throttleNext(1), 'retry'],
+      ['503', () => env.graph.failNext(1, { status: 503 }), 'retry'],
+      ['not JSON', () => env.graph.corruptNext(1), 'retry'],
+      ['reset', () => env.graph.resetNext(1), 'retry'],
+      ['403', () => env.graph.failNext(1, { status: 403, code: 'Forbidden' }), 'held'],
     ];
-    for (const [name, inject] of faults) {
+    for (const [name, inject, outcome] of faults) {
       inject();
-      assert.deepEqual(await worker.drainOnce(), ['retry'], `${name} is retried`);
+      assert.deepEqual(await worker.drainOnce(), [outcome], `${name}: ${outcome}`);
       const item = await store.inbox.get(TENANT_A, id);
       assert.equal(item?.state, 'pending', `${name} leaves the item pending`);
       assertSanitized(item!.lastError!);
       now = item!.nextAttemptAt;
     }
+    const item = await store.inbox.get(TENANT_A, id);
+    assert.equal(item?.attempts, 4, "the 403 was the tenant's: it did not spend one of the call's tries");
     assert.deepEqual(await worker.drainOnce(), ['scored']);
+  });
+
+  it("holds a tenant whose token Entra ID refuses: its calls wait without a try each, another tenant's go on, and the hold grows while the refusals go on", async () => {
+    const ids = [11, 12, 13, 14].map(callId);
+    for (const id of ids) env.graph.putRecord(recentRecord(id));
+    await store.inbox.enqueue(ids.map((id) => ({ tenantId: TENANT_A, callId: id, source: 'notification' as const })), now);
+    const refusal = { status: 401, error: 'invalid_client', description: 'AADSTS7000215: Invalid client secret provided.', errorCode: 7000215 };
+    env.tokenServer.failNextTokenRequests(1, refusal);
+
+    assert.deepEqual(await worker.drainOnce(), ['held', 'held', 'held', 'held'], 'the four calls claimed together met one refusal');
+    assert.equal(env.tokenServer.stats.refused, 1, 'one token request, refused');
+    assert.equal(env.graph.stats.requests, 0, 'no Graph request without a token');
+    const held = await Promise.all(ids.map((id) => store.inbox.get(TENANT_A, id)));
+    for (const item of held) {
+      assert.deepEqual([item?.state, item?.attempts], ['pending', 0], `${item?.callId}: pending, no try spent`);
+      assert.match(item?.lastError ?? '', /^Held with every call of the tenant until .*invalid_client/);
+    }
+    // A refusal only an admin can lift waits a minute at first (with jitter: 45 s at random 0.5), as one call would have.
+    const firstEnd = Math.min(...held.map((item) => item!.nextAttemptAt));
+    assert.equal(firstEnd, now + 45_000);
+
+    // Another tenant's call is read meanwhile.
+    const other = callId(15);
+    env.graph.putRecord(recentRecord(other));
+    await store.inbox.enqueue([{ tenantId: TENANT_B, callId: other, source: 'notification' }], now);
+    assert.deepEqual(await worker.drainOnce(), ['scored'], "tenant B's call is not held");
+
+    // At the hold's end the refusal goes on: the hold doubles; the calls still spend no try.
+    now = Math.max(...held.map((item) => item!.nextAttemptAt));
+    env.tokenServer.failNextTokenRequests(1, refusal);
+    assert.deepEqual(await worker.drainOnce(), ['held', 'held', 'held', 'held']);
+    const again = await Promise.all(ids.map((id) => store.inbox.get(TENANT_A, id)));
+    assert.deepEqual(again.map((item) => item?.attempts), [0, 0, 0, 0]);
+    assert.equal(Math.min(...again.map((item) => item!.nextAttemptAt)), now + 90_000, 'the second hold is twice the first');
+
+    // Once a token comes, each call is read and scored on its first try.
+    now = Math.max(...again.map((item) => item!.nextAttemptAt));
+    assert.deepEqual(await worker.drainOnce(), ['scored', 'scored', 'scored', 'scored']);
+    const done = await Promise.all(ids.map((id) => store.inbox.get(TENANT_A, id)));
+    assert.deepEqual(done.map((item) => [item?.state, item?.attempts]), ids.map(() => ['done', 1]));
   });
 
   it('writes a hostile 503 into the inbox only bounded and sanitised', async () => {

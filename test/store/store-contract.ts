@@ -90,6 +90,24 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.equal(await store.inbox.complete(item!, Date.now()), false, 'the old lease is gone');
       });
 
+      it('postpones an item without counting the attempt, and only under its lease', async () => {
+        await store.inbox.enqueue([{ tenantId: T, callId: 'c1', source: 'notification' }], Date.now());
+        const [first] = await store.inbox.claim(Date.now(), 1, 60_000);
+        assert.equal(await store.inbox.retry(first!, Date.now(), Date.now(), 'Graph answered 503'), true);
+        const [second] = await store.inbox.claim(Date.now(), 1, 60_000);
+        assert.equal(second?.attempts, 2, 'two claims, two attempts');
+        const at = Date.now() + 30_000;
+        assert.equal(await store.inbox.postpone(second!, Date.now(), at, 'Entra ID issued no token for the tenant'), true);
+        const postponed = await store.inbox.get(T, 'c1');
+        assert.deepEqual(
+          [postponed?.state, postponed?.attempts, postponed?.nextAttemptAt, postponed?.lastError, postponed?.leaseToken],
+          ['pending', 1, at, 'Entra ID issued no token for the tenant', null],
+          'pending at the given time, the attempt given back, the reason kept',
+        );
+        assert.equal((await store.inbox.claim(Date.now(), 1, 60_000)).length, 0, 'not due before its time');
+        assert.equal(await store.inbox.postpone(second!, Date.now(), at, 'again'), false, 'a settled lease cannot be postponed');
+      });
+
       it('kills with a reason and lists dead items', async () => {
         await store.inbox.enqueue([{ tenantId: T, callId: 'c1', source: 'notification' }], Date.now());
         const [item] = await store.inbox.claim(Date.now(), 1, 60_000);

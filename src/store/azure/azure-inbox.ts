@@ -1,7 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import pLimit from 'p-limit';
-import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
+import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, postponeWork, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type WorkRow } from '../record-fields';
 import type { ClaimHints } from '../claim-hints';
 import type { EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
@@ -202,6 +202,10 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
 
     async retry(item, now, nextAttemptAt, error, callEndedAt) {
       return settle(item, 'inbox.retry', now, (row) => retryWork(row, now, nextAttemptAt, error, callEndedAt));
+    },
+
+    async postpone(item, now, nextAttemptAt, reason) {
+      return settle(item, 'inbox.postpone', now, (row) => postponeWork(row, now, nextAttemptAt, reason));
     },
 
     async kill(item, now, reason) {

@@ -1,4 +1,4 @@
-import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, retryWork } from '../inbox-rules';
+import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, postponeWork, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type PreviousReport } from '../record-fields';
 import type { ClaimHints } from '../claim-hints';
 import type { EnqueueRequest, Inbox, InboxStats, WorkItem, WorkState } from '../types';
@@ -108,6 +108,9 @@ export function createSqliteInbox(
     },
     async retry(item, now, nextAttemptAt, error, callEndedAt) {
       return rows.settle(item, (row) => retryWork(row, now, nextAttemptAt, error, callEndedAt));
+    },
+    async postpone(item, now, nextAttemptAt, reason) {
+      return rows.settle(item, (row) => postponeWork(row, now, nextAttemptAt, reason));
     },
     async kill(item, now, reason) {
       return rows.settle(item, (row) => killWork(row, now, reason));
