@@ -1,15 +1,17 @@
 import type { Logger } from '../logger';
 import { alertDue } from '../alerts';
 import { encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insights';
-import { asObject, notACallRecordReason, type ScoringOptions } from '../quality';
-import type { CallHistoryRecord, ProcessedReport, ScoredCall, Store, WorkItem } from '../store';
+import type { ScoringOptions } from '../quality';
+import type { CallHistoryRecord, ScoredCall, Store, WorkItem } from '../store';
 import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
-import { describeFailure, isPermanentFailure, partsOfRecord, recordFieldsCheck, type CallRecordSource, type SourceFailure } from './call-record-source';
-import { PagedAssessment, type AssessedCall } from './paged-assessment';
+import { describeFailure, isPermanentFailure, type CallRecordSource, type SourceFailure } from './call-record-source';
+import type { AssessedCall } from './paged-assessment';
+import { readRecordPages, SourceError, type PagedRead } from './record-read';
 import { sanitizeUpstreamText } from '../upstream-text';
 import type { IngestStatus } from './ingest-status';
 import { BackgroundLoop } from '../background-loop';
 import { decideRetry } from './retry-policy';
+import { TenantHolds } from './tenant-holds';
 import { recordVersionOf, storedReportOf } from './stored-report';
 
 export interface InboxWorkerOptions {
@@ -36,38 +38,8 @@ export interface InboxWorkerOptions {
   random?: () => number;
 }
 
-/** What reading a record's pages came to. */
-type PagedRead =
-  | { kind: 'read'; assessment: PagedAssessment; participants: readonly unknown[] | undefined; processed: ProcessedReport }
-  | { kind: 'unchanged'; version: number; processed: number }
-  | { kind: 'not-a-record'; reason: string };
-
-/** An error of the call record source (not of the store), so the worker retries or gives up as for a failed fetch. */
-class SourceError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('The call record could not be read.');
-  }
-}
-
 /** What happened to one item; `held`: put back without a try while its tenant is held. */
 export type ItemOutcome = 'scored' | 'unchanged' | 'retry' | 'held' | 'dead' | 'lease-lost';
-
-/**
- * A tenant whose records all fail alike for now (no token, or a refusal only an admin can lift):
- * its items wait until `until` without being tried, and without their own back-off growing.
- */
-interface TenantHold {
-  /** When the tenant's items are tried again. */
-  until: number;
-  /** When the hold was set: attempts that began before it saw the same outage and do not lengthen it. */
-  setAt: number;
-  /** Tenant-wide failures in a row (the hold doubles with each, as one item's back-off would). */
-  failures: number;
-  reason: string;
-}
-
-/** Items put back when their tenant's hold ends are spread over this much, not all due at one instant. */
-const HOLD_SPREAD_MS = 1_000;
 
 /**
  * Drains the durable inbox: claims due items, fetches each record from Graph, scores it, then
@@ -83,8 +55,8 @@ export class InboxWorker {
   private readonly clock: () => number;
   private readonly random: () => number;
   private readonly telemetry: Telemetry;
-  /** Tenants whose records cannot be read for now (see {@link TenantHold}); cleared by the tenant's next read. */
-  private readonly holds = new Map<string, TenantHold>();
+  /** Tenants whose records cannot be read for now; a hold ends with the tenant's next read. */
+  private readonly holds: TenantHolds;
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.telemetry = options.telemetry ?? disabledTelemetry();
@@ -93,6 +65,7 @@ export class InboxWorker {
     this.loop = new BackgroundLoop(() => this.claimRound(), options.idleMs ?? 1_000);
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
+    this.holds = new TenantHolds(this.random);
   }
 
   /** Starts the background loop. */
@@ -190,77 +163,20 @@ export class InboxWorker {
     };
   }
 
-  /**
-   * Reads the record part by part, each page of sessions scored, summarized and added to the
-   * history as it arrives and then dropped (a 6,000-session meeting is never held whole). Stops
-   * after the record's own fields when that version is already processed. An error of the source
-   * is thrown as a {@link SourceError}; nothing is stored here, so a record that fails on its last
-   * page (a foreign or looping next link, the page cap) leaves nothing behind.
-   */
-  private async readPages(item: WorkItem): Promise<PagedRead> {
-    const { source, store } = this.options;
-    const parts = source.getCallRecordPages?.(item.tenantId, item.callId) ?? partsOfRecord(() => source.getCallRecord(item.tenantId, item.callId));
-    const iterator = parts[Symbol.asyncIterator]();
-    const next = async () => {
-      try {
-        return await iterator.next();
-      } catch (error) {
-        throw new SourceError(error);
-      }
-    };
-    let assessment: PagedAssessment | undefined;
-    let participants: readonly unknown[] | undefined;
-    let processed: ProcessedReport | undefined;
-    try {
-      for (let step = await next(); !step.done; step = await next()) {
-        const part = step.value;
-        if (part.kind === 'sessions') assessment?.addSessions(part.sessions);
-        else if (part.kind === 'participants') participants = part.participants;
-        else {
-          const notRecord = notACallRecordReason(recordFieldsCheck(part.record));
-          if (notRecord) return { kind: 'not-a-record', reason: notRecord };
-          const call = asObject(part.record) ?? {};
-          // Read once: what it found goes on to recordReport, which writes over it without reading it again.
-          processed = await store.reports.processedReport(item.tenantId, item.callId);
-          const version = recordVersionOf(call);
-          if (processed.version !== null && version <= processed.version) return { kind: 'unchanged', version, processed: processed.version };
-          const scoring = await this.options.scoringFor(item.tenantId);
-          assessment = new PagedAssessment(call, { scoring, tenantId: item.tenantId, source: item.source, place: this.options.place });
-        }
-      }
-    } finally {
-      // Stopped early (version processed, not a record, a store error): let the source end its walk.
-      await iterator.return?.().catch(() => undefined);
-    }
-    if (!assessment || !processed) throw new SourceError(new Error('The call record source ended without the record.'));
-    return { kind: 'read', assessment, participants, processed };
-  }
-
-  /**
-   * The tenant's records all fail alike for now: holds the tenant, its back-off growing with each
-   * tenant-wide failure in a row (as one item's would, Retry-After honoured, given up after 24 hours),
-   * and puts the item back for the hold's end without counting its try. Failures of attempts that
-   * began before the hold was set saw the same outage: they join it without lengthening it.
-   */
+  /** The tenant's records all fail alike for now: the item waits for the tenant's hold without spending a try (see {@link TenantHolds}). */
   private async holdTenant(item: WorkItem, failure: SourceFailure, startedAt: number, log: Logger): Promise<ItemOutcome> {
     const { store } = this.options;
     const now = this.clock();
-    const current = this.holds.get(item.tenantId);
-    if (current && current.setAt >= startedAt && current.until > now) {
-      const at = current.until + Math.round(this.random() * HOLD_SPREAD_MS);
-      return (await store.inbox.postpone(item, now, at, current.reason)) ? 'held' : 'lease-lost';
-    }
-    const failures = (current?.failures ?? 0) + 1;
-    const decision = decideRetry(failure, { now, attempts: failures, enqueuedAt: item.enqueuedAt, callEndedAt: item.callEndedAt, random: this.random() });
+    const decision = this.holds.fail(item, failure, startedAt, now);
     if (decision.action === 'dead') {
       log.warn({ status: failure.status, reason: decision.reason }, 'giving up on a call record');
       return (await store.inbox.kill(item, now, decision.reason)) ? 'dead' : 'lease-lost';
     }
-    const reason = `Held with every call of the tenant until ${new Date(decision.at).toISOString()}: ${failure.message}`;
-    this.holds.set(item.tenantId, { until: decision.at, setAt: now, failures, reason });
-    this.telemetry.countGraphRetry(failure.status === undefined ? 'network' : String(failure.status));
-    log.warn({ status: failure.status, failures, retryAt: new Date(decision.at).toISOString(), reason: failure.message }, "the tenant's call records cannot be read for now; its calls wait without spending their tries");
-    return (await store.inbox.postpone(item, now, decision.at, reason)) ? 'held' : 'lease-lost';
+    if (decision.started) {
+      this.telemetry.countGraphRetry(failure.status === undefined ? 'network' : String(failure.status));
+      log.warn({ status: failure.status, failures: decision.failures, retryAt: new Date(decision.at).toISOString(), reason: failure.message }, "the tenant's call records cannot be read for now; its calls wait without spending their tries");
+    }
+    return (await store.inbox.postpone(item, now, decision.at, decision.reason)) ? 'held' : 'lease-lost';
   }
 
   private async processInSpan(item: WorkItem, span: TelemetrySpan): Promise<ItemOutcome> {
@@ -269,17 +185,14 @@ export class InboxWorker {
     const log = logger.child({ tenantId: item.tenantId, callId: item.callId, attempt: item.attempts });
     const startedAt = this.clock();
     try {
-      const hold = this.holds.get(item.tenantId);
-      if (hold && hold.until > startedAt) {
-        // Trying would fail as the tenant's last try did: wait for the hold without spending a try.
-        const at = hold.until + Math.round(this.random() * HOLD_SPREAD_MS);
-        return (await store.inbox.postpone(item, startedAt, at, hold.reason)) ? 'held' : 'lease-lost';
-      }
+      const held = this.holds.heldFor(item.tenantId, startedAt);
+      // Trying would fail as the tenant's last try did: wait for the hold without spending a try.
+      if (held) return (await store.inbox.postpone(item, startedAt, held.at, held.reason)) ? 'held' : 'lease-lost';
       let read: PagedRead;
       try {
-        read = await telemetry.withSpan('callRecord fetch', {}, () => this.readPages(item));
+        read = await telemetry.withSpan('callRecord fetch', {}, () => readRecordPages(item, this.options));
         telemetry.countRecordFetched();
-        this.holds.delete(item.tenantId);
+        this.holds.release(item.tenantId);
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
         const failure = describeFailure(error.cause);

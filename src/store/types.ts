@@ -2,11 +2,10 @@ import type { CallHistoryRecord, HistoryStore, RunStore } from './history-types'
 export type { CallHistoryRecord, DayRollup, HistoryStore, RunStore, ScheduledRun } from './history-types';
 
 /**
- * The one storage interface every piece of state goes through. Two engines implement it:
- * SQLite (`node:sqlite`, the default) and Azure Storage (queues, tables, blobs).
- *
- * Times are epoch milliseconds and are always passed in (no engine reads the clock for
- * decisions), so tests can drive time. Every method is async so both engines fit.
+ * The one storage interface every piece of state goes through. Two engines implement it: SQLite
+ * (`node:sqlite`, the default) and Azure Storage (queues, tables, blobs). Times are epoch
+ * milliseconds, always passed in (no engine reads the clock for decisions), so tests can drive
+ * time. Every method is async so both engines fit.
  */
 
 /** The life of a work item in the inbox. */
@@ -54,11 +53,11 @@ export interface InboxStats {
 /** The durable inbox of call records to process. */
 export interface Inbox {
   /**
-   * Adds work. For a call that is already pending nothing changes; one being processed is
-   * processed again afterwards (a newer version may have arrived); a done or dead one is revived.
-   * With `onlyIfUnseen`, calls the inbox has ever seen are left alone (the reconciliation sweep).
-   * With `journal` (the webhook) an engine may keep them durably in an append-only journal, applied
-   * at the next claim, read or count as of `now`. Resolves to the items that became due (or journaled).
+   * Adds work. A call already pending is left as it is; one being processed is processed again
+   * afterwards (a newer version may have arrived); a done or dead one is revived. With `onlyIfUnseen`,
+   * calls the inbox has ever seen are left alone (the reconciliation sweep). With `journal` (the
+   * webhook) an engine may keep them durably in an append-only journal, applied at the next claim,
+   * read or count as of `now`. Resolves to the items that became due (or journaled).
    */
   enqueue(requests: readonly EnqueueRequest[], now: number, options?: { onlyIfUnseen?: boolean; journal?: boolean }): Promise<number>;
   /** Leases up to `limit` due items (pending and due, or leased with an expired lease). */
@@ -67,11 +66,7 @@ export interface Inbox {
   complete(item: WorkItem, now: number): Promise<boolean>;
   /** Gives a leased item back to be tried again at `nextAttemptAt`. */
   retry(item: WorkItem, now: number, nextAttemptAt: number, error: string, callEndedAt?: number | null): Promise<boolean>;
-  /**
-   * Gives a leased item back to be tried at `nextAttemptAt` without counting this attempt: the
-   * failure was its tenant's (Entra ID issued no token), not its call's, so the call's own back-off
-   * does not grow while the tenant is held.
-   */
+  /** As `retry`, without counting this attempt: the failure was its tenant's (no token), not its call's. */
   postpone(item: WorkItem, now: number, nextAttemptAt: number, reason: string): Promise<boolean>;
   /** Ends a leased item as dead, with the reason. */
   kill(item: WorkItem, now: number, reason: string): Promise<boolean>;
@@ -81,9 +76,8 @@ export interface Inbox {
   /** One item, or undefined. */
   get(tenantId: string, callId: string): Promise<WorkItem | undefined>;
   /**
-   * Removes the done items that finished before `before` (the inbox retention), so the inbox holds
-   * what is in flight and not every call ever seen. Pending, leased and dead items are never
-   * removed. A removed call notified again is simply new work. Resolves to how many were removed.
+   * Removes the done items that finished before `before` (the inbox retention), never pending, leased
+   * or dead ones; a removed call notified again is new work. Resolves to how many were removed.
    */
   prune(before: number): Promise<number>;
 }
