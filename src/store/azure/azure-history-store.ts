@@ -17,8 +17,10 @@ import {
   recordOfRow,
   staleDayEntity,
 } from './history-entities';
+import type { GzipBlobs } from './gzip-blobs';
 import { landed } from './ignore-status';
-import { numberOf, readTextProperty } from './table-properties';
+import { HistorySummaries } from './history-summaries';
+import { MAX_BYTES_IN_ENTITY, numberOf, readTextProperty, stringOrNull } from './table-properties';
 import { deleteRow, firstRow, listRows, readRow, rowPages, type Entity } from './table-rows';
 
 /** Rows per page of `listCalls` unless the engine is told otherwise (the service's most). */
@@ -35,6 +37,13 @@ const ALL_CALLS = { from: 'c|', past: 'c}' };
 export interface AzureHistoryOptions {
   /** Rows per page of `listCalls` (1 to 1,000); default {@link DEFAULT_AZURE_HISTORY_PAGE_SIZE}. */
   pageSize?: number;
+  /**
+   * Where the summaries of calls too big for one row go (a meeting of roughly 8,000 sessions or
+   * more); without it such a call cannot be kept.
+   */
+  summaryBlobs?: GzipBlobs;
+  /** A call row up to this many bytes keeps its summary in itself; a bigger one puts it in a blob. Default: what an entity holds. */
+  maxInlineBytes?: number;
 }
 
 /** Where a call row is, with what `callsOf` orders by. */
@@ -53,6 +62,8 @@ type CallHead = CallHistoryRecord & { partitionKey: string; rowKey: string };
 export function createAzureHistoryStore(table: TableClient, options: AzureHistoryOptions = {}): HistoryStore {
   const pageSize = options.pageSize ?? DEFAULT_AZURE_HISTORY_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1_000) throw new RangeError(`The history page size is ${pageSize}; give a whole number of rows from 1 to 1000.`);
+  const summaries = new HistorySummaries(table, options.maxInlineBytes ?? MAX_BYTES_IN_ENTITY, options.summaryBlobs);
+  const summaryBlobs = options.summaryBlobs;
 
   const callRange = (partitionKey: string, from: string, past: string) => odata`PartitionKey eq ${partitionKey} and RowKey ge ${from} and RowKey lt ${past}`;
 
@@ -99,16 +110,23 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
   const forgetIn = async (tenantId: string, callId: string, key: string, scrub: Parameters<HistoryStore['forgetPerson']>[1]): Promise<boolean> => {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const row = await readCall(tenantId, callId);
-      if (!row) return false;
-      const record = recordOfRow(row);
+      const record = row && (await summaries.recordOf(row));
+      if (!row || !record) return false;
       if (!namesPerson(record.people, key)) return false;
       const scrubbed = scrubbedRecord(record, key, scrub);
+      const { entity, blob } = await summaries.rowOf(scrubbed);
       // Guarded by the call row's ETag: a newer version written meanwhile is read again, not overwritten.
       const actions: TransactionAction[] = [
-        ['update', callEntity(scrubbed), 'Replace', { etag: row.etag }],
+        ['update', entity, 'Replace', { etag: row.etag }],
+        ['upsert', indexEntity(scrubbed, blob), 'Replace'],
         ['upsert', staleDayEntity(tenantId, record.day), 'Merge'],
       ];
-      if (await landed(table.submitTransaction(actions))) return true;
+      if (await landed(table.submitTransaction(actions))) {
+        // The person's words are in the old blob too: it goes now, not at the next prune.
+        await summaryBlobs?.discard(stringOrNull(row, 'summaryBlob'));
+        return true;
+      }
+      await summaryBlobs?.discard(blob);
     }
     throw contention('history.forgetPerson', MAX_WRITE_ATTEMPTS);
   };
@@ -122,31 +140,43 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
       let oldRowGoneUnder: string | undefined;
       // A call likely new is written as new at once (one request, not two); if its index row exists after all, the create fails (409) and it is read.
       let assumeAbsent = options.likelyNew === true;
-      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-        const index = assumeAbsent ? undefined : await readRow(table, partitionKey, indexRowKey(record.callId), ['day', 'version']);
-        assumeAbsent = false;
-        if (index && numberOf(index, 'version') >= record.version) return false;
-        const oldDay = index ? String(index.day) : record.day;
-        const oldRowGone = index !== undefined && oldRowGoneUnder !== undefined && index.etag === oldRowGoneUnder;
-        const actions: TransactionAction[] = [
-          index ? ['update', indexEntity(record), 'Replace', { etag: index.etag }] : ['create', indexEntity(record)],
-          ['upsert', callEntity(record), 'Replace'],
-          ['upsert', staleDayEntity(record.tenantId, record.day), 'Merge'],
-        ];
-        if (oldDay !== record.day) {
-          if (!oldRowGone) actions.push(['delete', { partitionKey, rowKey: callRowKey(oldDay, record.callId) }]);
-          actions.push(['upsert', staleDayEntity(record.tenantId, oldDay), 'Merge']);
+      const { entity, blob } = await summaries.rowOf(record);
+      let kept = false;
+      try {
+        for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+          const index = assumeAbsent ? undefined : await readRow(table, partitionKey, indexRowKey(record.callId), ['day', 'version', 'summaryBlob']);
+          assumeAbsent = false;
+          if (index && numberOf(index, 'version') >= record.version) return false;
+          const oldDay = index ? String(index.day) : record.day;
+          const oldRowGone = index !== undefined && oldRowGoneUnder !== undefined && index.etag === oldRowGoneUnder;
+          const actions: TransactionAction[] = [
+            index ? ['update', indexEntity(record, blob), 'Replace', { etag: index.etag }] : ['create', indexEntity(record, blob)],
+            ['upsert', entity, 'Replace'],
+            ['upsert', staleDayEntity(record.tenantId, record.day), 'Merge'],
+          ];
+          if (oldDay !== record.day) {
+            if (!oldRowGone) actions.push(['delete', { partitionKey, rowKey: callRowKey(oldDay, record.callId) }]);
+            actions.push(['upsert', staleDayEntity(record.tenantId, oldDay), 'Merge']);
+          }
+          if (await landed(table.submitTransaction(actions))) {
+            kept = true;
+            // The version replaced had its summary in a blob: no row points at it now.
+            await summaryBlobs?.discard(index && stringOrNull(index, 'summaryBlob'));
+            return true;
+          }
+          // Lost to another writer of the call (read again), or the old day's row is missing (a crash in a prune): move without it.
+          if (index && oldDay !== record.day && !oldRowGone && (await readRow(table, partitionKey, callRowKey(oldDay, record.callId), ['version'])) === undefined) oldRowGoneUnder = index.etag;
         }
-        if (await landed(table.submitTransaction(actions))) return true;
-        // Lost to another writer of the call (read again), or the old day's row is missing (a crash in a prune): move without it.
-        if (index && oldDay !== record.day && !oldRowGone && (await readRow(table, partitionKey, callRowKey(oldDay, record.callId), ['version'])) === undefined) oldRowGoneUnder = index.etag;
+        throw contention('history.putCall', MAX_WRITE_ATTEMPTS);
+      } finally {
+        // Not kept (an older version, lost races, a failure): the blob written for it has no row.
+        if (!kept) await summaryBlobs?.discard(blob);
       }
-      throw contention('history.putCall', MAX_WRITE_ATTEMPTS);
     },
 
     async getCall(tenantId, callId) {
       const row = await readCall(tenantId, callId);
-      return row && recordOfRow(row);
+      return row && summaries.recordOf(row);
     },
 
     listCalls(tenantId, fromDay, toDay) {
@@ -155,7 +185,13 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
       const filter = callRange(historyPartition(tenantId), firstCallKey(fromDay), pastCallKeys(toDay));
       return {
         async *[Symbol.asyncIterator]() {
-          for await (const page of rowPages(table, filter, pageSize)) for (const row of page) yield recordOfRow(row);
+          for await (const page of rowPages(table, filter, pageSize)) {
+            for (const row of page) {
+              const record = await summaries.recordOf(row);
+              // Gone since the page was read (pruned, or moved to another day by a newer version).
+              if (record) yield record;
+            }
+          }
         },
       };
     },
@@ -169,7 +205,8 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
       const heads = (await Promise.all(inTenants.map((tenant) => headsOf(tenant, key, fromDay, limit)))).flat().sort(newestFirst).slice(0, limit);
       const rows = await Promise.all(heads.map((head) => readRow(table, head.partitionKey, head.rowKey)));
       // A call moved or pruned since the scan is left out rather than shown from an old row.
-      return rows.filter((row): row is Entity => row !== undefined).map(recordOfRow);
+      const records = await Promise.all(rows.map((row) => row && summaries.recordOf(row)));
+      return records.filter((record): record is CallHistoryRecord => record !== undefined);
     },
 
     async readRollups(tenantId, fromDay, toDay): Promise<DayRollup[]> {
@@ -199,7 +236,7 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
       // Every partition, also one left with day rows alone (an aggregate of an empty day).
       for (const tenantId of await tenantsWith()) {
         const partitionKey = historyPartition(tenantId);
-        for await (const page of rowPages(table, callRange(partitionKey, ALL_CALLS.from, firstCallKey(beforeDay)), PRUNE_BATCH, ['RowKey', 'callId'])) {
+        for await (const page of rowPages(table, callRange(partitionKey, ALL_CALLS.from, firstCallKey(beforeDay)), PRUNE_BATCH, ['RowKey', 'callId', 'summaryBlob'])) {
           const actions = page.flatMap((row): TransactionAction[] => [
             ['delete', { partitionKey, rowKey: String(row.rowKey) }],
             ['delete', { partitionKey, rowKey: indexRowKey(String(row.callId)) }],
@@ -211,6 +248,7 @@ export function createAzureHistoryStore(table: TableClient, options: AzureHistor
               await deleteRow(table, partitionKey, String(row.rowKey));
             }
           }
+          if (summaryBlobs) await Promise.all(page.map((row) => summaryBlobs.discard(stringOrNull(row, 'summaryBlob'))));
           removed += page.length;
         }
         for await (const page of rowPages(table, callRange(partitionKey, 'd|', dayRowKey(beforeDay)), 100, ['RowKey'])) {

@@ -14,6 +14,8 @@ import { AzureStoreError, toAzureStoreError, withStorageErrors } from './azure-s
 import { ignoreStatus } from './ignore-status';
 import { createAzureSubscriptionStore } from './azure-subscription-store';
 import { DEFAULT_MAX_INLINE_REPORT_BYTES, ReportBodies } from './report-body';
+import { GzipBlobs } from './gzip-blobs';
+import { MAX_BYTES_IN_ENTITY } from './table-properties';
 import { createStorageClients, type AzureStorageConnection, type StorageClientOptions } from './storage-clients';
 
 /** Options of the Azure store. */
@@ -28,6 +30,8 @@ export interface AzureStoreOptions {
   maxInlineReportBytes?: number;
   /** Rows per page when the history is listed (1 to 1,000, default 1,000); tests use a small one to cross pages. */
   historyPageSize?: number;
+  /** A history row up to this many bytes keeps the call's summary in itself; a bigger one puts it in a blob. Default: what an entity holds (about 900 KB). */
+  maxInlineHistoryBytes?: number;
   /** Pipeline policies added to every table client (e.g. one that counts storage requests). */
   tablePolicies?: StorageClientOptions['tablePolicies'];
 }
@@ -36,7 +40,7 @@ export interface AzureStoreOptions {
 export interface AzureStoreResourceNames {
   tables: { inbox: string; calls: string; subscriptions: string; conversations: string; sentCards: string; settings: string; history: string; runs: string };
   queues: { inbox: string; alerts: string; poison: string };
-  containers: { reports: string; documents: string };
+  containers: { reports: string; documents: string; history: string };
 }
 
 /** The default resource name prefix. */
@@ -63,7 +67,7 @@ export function azureStoreResourceNames(prefix: string = DEFAULT_AZURE_STORE_PRE
       runs: `${prefix}runs`,
     },
     queues: { inbox: `${prefix}-inbox`, alerts: `${prefix}-alerts`, poison: `${prefix}-poison` },
-    containers: { reports: `${prefix}-reports`, documents: `${prefix}-documents` },
+    containers: { reports: `${prefix}-reports`, documents: `${prefix}-documents`, history: `${prefix}-history` },
   };
 }
 
@@ -89,6 +93,10 @@ export async function openAzureStore(connection: AzureStorageConnection, options
   if (!Number.isInteger(maxInlineReportBytes) || maxInlineReportBytes < 0 || maxInlineReportBytes > 800_000) {
     throw new RangeError(`maxInlineReportBytes is ${maxInlineReportBytes}; give a whole number of bytes from 0 to 800000 (a table entity holds at most 1 MiB).`);
   }
+  const maxInlineHistoryBytes = options.maxInlineHistoryBytes ?? MAX_BYTES_IN_ENTITY;
+  if (!Number.isInteger(maxInlineHistoryBytes) || maxInlineHistoryBytes < 0 || maxInlineHistoryBytes > MAX_BYTES_IN_ENTITY) {
+    throw new RangeError(`maxInlineHistoryBytes is ${maxInlineHistoryBytes}; give a whole number of bytes from 0 to ${MAX_BYTES_IN_ENTITY} (a table entity holds at most 1 MiB).`);
+  }
   const clients = createStorageClients(connection, { tablePolicies: options.tablePolicies });
   const tables = {
     inbox: clients.table(names.tables.inbox),
@@ -108,6 +116,7 @@ export async function openAzureStore(connection: AzureStorageConnection, options
   const containers = {
     reports: clients.container(names.containers.reports),
     documents: clients.container(names.containers.documents),
+    history: clients.container(names.containers.history),
   };
   try {
     await Promise.all([
@@ -138,7 +147,11 @@ export async function openAzureStore(connection: AzureStorageConnection, options
     sentCards: withStorageErrors('sentCards', createAzureSentCardStore(tables.sentCards), assertOpen),
     settings: withSettingsCache(withStorageErrors('settings', createAzureSettingsStore(tables.settings), assertOpen)),
     documents: withStorageErrors('documents', createAzureDocumentStore(containers.documents), assertOpen),
-    history: withStorageErrors('history', createAzureHistoryStore(tables.history, { pageSize: options.historyPageSize }), assertOpen, ['listCalls']),
+    history: withStorageErrors('history', createAzureHistoryStore(tables.history, {
+        pageSize: options.historyPageSize,
+        summaryBlobs: new GzipBlobs(containers.history),
+        maxInlineBytes: maxInlineHistoryBytes,
+      }), assertOpen, ['listCalls']),
     runs: withStorageErrors('runs', createAzureRunStore(tables.runs), assertOpen),
   };
   return {

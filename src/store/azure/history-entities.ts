@@ -45,19 +45,35 @@ export function indexRowKey(callId: string): string {
   return `i|${tableKey(callId)}`;
 }
 
-/** A call's row: its fields, the people as JSON text, both texts as String or Binary parts. */
-export function callEntity(record: CallHistoryRecord): Record<string, PropertyValue> & { partitionKey: string; rowKey: string } {
+/**
+ * A call's row: its fields, the people as JSON text, both texts as String or Binary parts; or,
+ * with `summaryBlob`, the name of the blob its summary was written to instead (a meeting too big
+ * for one entity, see {@link inlineCallEntity}).
+ */
+export function callEntity(record: CallHistoryRecord, summaryBlob?: string): Record<string, PropertyValue> & { partitionKey: string; rowKey: string } {
   const what = `history of call ${record.callId}`;
   const properties = {
     ...withoutNulls({ tenantId: record.tenantId, callId: record.callId, version: record.version, day: record.day, startedAt: record.startedAt }),
     ...textProperties('people', JSON.stringify(record.people), `people of the ${what}`),
-    ...textProperties('summary', record.summary, `summary of the ${what}`),
+    ...(summaryBlob === undefined ? textProperties('summary', record.summary, `summary of the ${what}`) : { summaryBlob }),
   };
   const bytes = propertyBytes(properties);
   if (bytes > MAX_BYTES_IN_ENTITY) {
     throw new RangeError(`The ${what} takes about ${bytes} bytes, over the ${MAX_BYTES_IN_ENTITY} an Azure table entity can hold; keep a shorter summary.`);
   }
   return { partitionKey: historyPartition(record.tenantId), rowKey: callRowKey(record.day, record.callId), ...properties };
+}
+
+/** The call's row with its summary in it, or undefined when that row would take more than `maxBytes` (its summary then goes to a blob). */
+export function inlineCallEntity(record: CallHistoryRecord, maxBytes: number): ReturnType<typeof callEntity> | undefined {
+  try {
+    const entity = callEntity(record);
+    return propertyBytes(entity) <= maxBytes ? entity : undefined;
+  } catch (error) {
+    // Over what one entity holds even gzipped.
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
 }
 
 /** The people of a call row (a row read with {@link CALL_ROW_HEAD} or whole); undefined when they are in parts not read. */
@@ -67,8 +83,8 @@ export function peopleOfRow(entity: Record<string, unknown>): string[] | undefin
   return JSON.parse(readTextProperty(entity, 'people')!) as string[];
 }
 
-/** The record a whole call row holds. */
-export function recordOfRow(entity: Record<string, unknown>): CallHistoryRecord {
+/** The record a whole call row holds; `summary` when it was read from the row's blob. */
+export function recordOfRow(entity: Record<string, unknown>, summary?: string): CallHistoryRecord {
   return {
     tenantId: String(entity.tenantId),
     callId: String(entity.callId),
@@ -76,14 +92,14 @@ export function recordOfRow(entity: Record<string, unknown>): CallHistoryRecord 
     day: String(entity.day),
     startedAt: numberOrNull(entity, 'startedAt'),
     people: peopleOfRow(entity) ?? [],
-    summary: readTextProperty(entity, 'summary') ?? '',
+    summary: summary ?? readTextProperty(entity, 'summary') ?? '',
   };
 }
 
-/** A call's index row: the day its row is on and the version kept. */
-export function indexEntity(record: Pick<CallHistoryRecord, 'tenantId' | 'callId' | 'day' | 'version'>) {
+/** A call's index row: the day its row is on, the version kept, and its summary's blob if it has one (to delete when replaced). */
+export function indexEntity(record: Pick<CallHistoryRecord, 'tenantId' | 'callId' | 'day' | 'version'>, summaryBlob: string | null = null) {
   const { tenantId, callId, day, version } = record;
-  return { partitionKey: historyPartition(tenantId), rowKey: indexRowKey(callId), tenantId, callId, day, version };
+  return { partitionKey: historyPartition(tenantId), rowKey: indexRowKey(callId), tenantId, callId, day, version, ...(summaryBlob === null ? {} : { summaryBlob }) };
 }
 
 /** Merged into a day's row when a call of the day changed: its aggregate is no longer believed. */

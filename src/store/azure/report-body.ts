@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { ignoreStatus } from './ignore-status';
+import { GzipBlobs } from './gzip-blobs';
 import { bytesProperties, readBytesProperties, stringOrNull, type PropertyValue } from './table-properties';
 
 const gzipAsync = promisify(gzip);
@@ -30,10 +30,14 @@ export interface EncodedReportBody {
  * written before the row that points at it (so a reader never finds a pointer without its blob).
  */
 export class ReportBodies {
+  private readonly blobs: GzipBlobs;
+
   constructor(
-    private readonly container: ContainerClient,
+    container: ContainerClient,
     private readonly maxInlineBytes: number,
-  ) {}
+  ) {
+    this.blobs = new GzipBlobs(container);
+  }
 
   async encode(partitionKey: string, version: number, body: ReportBody): Promise<EncodedReportBody> {
     const zipped = await gzipAsync(Buffer.from(JSON.stringify(body), 'utf8'));
@@ -41,9 +45,7 @@ export class ReportBodies {
       return { properties: { bodyEncoding: 'gzip-json', ...bytesProperties('body', zipped, 'report') }, blobName: null };
     }
     const blobName = `${partitionKey}/${version}-${randomUUID()}.json.gz`;
-    await this.container.getBlockBlobClient(blobName).uploadData(zipped, {
-      blobHTTPHeaders: { blobContentType: 'application/gzip' },
-    });
+    await this.blobs.put(blobName, zipped);
     return { properties: { bodyEncoding: 'gzip-json', bodyBlob: blobName }, blobName };
   }
 
@@ -52,7 +54,7 @@ export class ReportBodies {
     const blobName = stringOrNull(entity, 'bodyBlob');
     let zipped: Buffer | undefined;
     if (blobName !== null) {
-      zipped = await ignoreStatus(this.container.getBlockBlobClient(blobName).downloadToBuffer(), [404]);
+      zipped = await this.blobs.get(blobName);
       if (zipped === undefined) return undefined;
     } else {
       zipped = readBytesProperties(entity, 'body');
@@ -63,7 +65,6 @@ export class ReportBodies {
 
   /** Deletes a blob no row points at any more (best effort: a leftover blob only costs space). */
   async discard(blobName: string | null): Promise<void> {
-    if (blobName === null) return;
-    await this.container.deleteBlob(blobName).catch(() => undefined);
+    await this.blobs.discard(blobName);
   }
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
 import type { Store } from '../../../src/store';
 import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore, type AzureStoreOptions } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
@@ -74,6 +76,53 @@ describe('Azure history store on Azurite', function () {
     const read = await store.history.getCall('tenant-a', 'meeting');
     assert.equal(read?.summary, summary);
     assert.deepEqual(read?.people, peopleOf(history));
+  });
+
+  /** The names of the history summaries' blobs of this test's store. */
+  const summaryBlobs = async (): Promise<string[]> => {
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(azureStoreResourceNames(prefix).containers.history);
+    const names: string[] = [];
+    for await (const blob of container.listBlobsFlat()) names.push(blob.name);
+    return names;
+  };
+
+  it("keeps a call whose summary is over an entity's 1 MiB even gzipped in a blob, and reads it back whole", async () => {
+    // Text gzip cannot shrink (as a meeting of about 8,000 sessions or more would be after gzip).
+    const summary = randomBytes(900_000).toString('base64');
+    const record = { ...historyCall('huge', '2025-03-01'), summary };
+    assert.equal(await store.history.putCall(record), true);
+    assert.equal((await store.history.getCall('tenant-a', 'huge'))?.summary, summary);
+    const blobs = await summaryBlobs();
+    assert.equal(blobs.length, 1, 'its summary went to one blob');
+    const table = TableClient.fromConnectionString(azurite.connectionString, azureStoreResourceNames(prefix).tables.history, { allowInsecureConnection: true });
+    const row = await table.getEntity<Record<string, unknown>>('tenant-a', 'c|2025-03-01|huge');
+    assert.equal(row.summaryBlob, blobs[0], 'the row names the blob');
+    assert.equal(row.summary ?? row.summary0, undefined, 'and holds no summary itself');
+    const listed: string[] = [];
+    for await (const call of store.history.listCalls('tenant-a', '2025-03-01', '2025-03-01')) listed.push(call.summary);
+    assert.deepEqual(listed, [summary]);
+  });
+
+  it('leaves no summary blob behind: a newer version, an older one refused, a person forgotten, a prune', async () => {
+    await store.close();
+    store = await openAzureStore({ connectionString: azurite.connectionString }, { prefix, maxInlineHistoryBytes: 0 });
+    assert.equal(await store.history.putCall(historyCall('c1', '2025-03-01')), true);
+    const [first] = await summaryBlobs();
+    assert.ok(first, 'the summary is in a blob');
+    assert.equal(await store.history.putCall(historyCall('c1', '2025-03-02', { version: 2 })), true);
+    const [second, ...more] = await summaryBlobs();
+    assert.deepEqual(more, [], 'one blob');
+    assert.notEqual(second, first, "version 1's blob is gone, version 2's is there");
+    assert.equal(await store.history.putCall(historyCall('c1', '2025-03-02', { version: 1, summary: 'older' })), false);
+    assert.deepEqual(await summaryBlobs(), [second], "the refused version's blob was discarded");
+    const forgotten = await store.history.forgetPerson('abbie@contoso.com', (record) => ({ summary: 'scrubbed', people: record.people }));
+    assert.equal(forgotten, 1);
+    const [third, ...rest] = await summaryBlobs();
+    assert.deepEqual(rest, []);
+    assert.notEqual(third, second, 'the blob that named the forgotten person is deleted at once');
+    assert.equal((await store.history.getCall('tenant-a', 'c1'))?.summary, 'scrubbed');
+    assert.equal(await store.history.prune('2025-03-03'), 1);
+    assert.deepEqual(await summaryBlobs(), [], 'pruned with its row');
   });
 
   it('reads the rollups of 30 days in one query and writes one in one request', async () => {
