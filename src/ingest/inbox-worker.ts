@@ -1,6 +1,6 @@
 import type { Logger } from '../logger';
 import { alertDue } from '../alerts';
-import { encodeCallHistory, peopleOf, utcDay, type PlaceEndpoint } from '../insights';
+import { utcDay, type PlaceEndpoint } from '../insights';
 import type { ScoringOptions } from '../quality';
 import type { CallHistoryRecord, ScoredCall, Store, WorkItem } from '../store';
 import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
@@ -151,15 +151,15 @@ export class InboxWorker {
 
   /** The call's history row (calls without an alert too: they are every rate's denominator). */
   private historyRowOf(item: WorkItem, assessed: AssessedCall, alert: boolean): CallHistoryRecord {
-    const call = { ...assessed.history(alert), callId: item.callId };
+    const { summary, people, startedAt } = assessed.encodedHistory(alert, item.callId);
     return {
       tenantId: item.tenantId,
       callId: item.callId,
       version: recordVersionOf(assessed.call),
-      day: utcDay(call.startedAt ?? this.clock()),
-      startedAt: call.startedAt,
-      people: peopleOf(call),
-      summary: encodeCallHistory(call),
+      day: utcDay(startedAt ?? this.clock()),
+      startedAt,
+      people,
+      summary,
     };
   }
 

@@ -1,5 +1,5 @@
 import { CallSummaryBuilder, type CallSummary } from '../alerts';
-import { CallHistoryBuilder, type CallHistory, type PlaceEndpoint } from '../insights';
+import { CallHistoryBuilder, type CallHistory, type EncodedCallHistory, type PlaceEndpoint } from '../insights';
 import { CallScorer, newSessions, type CallQualityReport, type JsonObject, type ScoringOptions } from '../quality';
 
 /** What a {@link PagedAssessment} needs besides the record. */
@@ -24,6 +24,8 @@ export interface AssessedCall {
   summary: CallSummary;
   /** The history with the alert decision taken from the report. */
   history: (alert: boolean) => CallHistory;
+  /** The same history encoded as the store keeps it (built from the text kept page by page), under `callId`. */
+  encodedHistory: (alert: boolean, callId: string) => EncodedCallHistory;
 }
 
 /**
@@ -67,6 +69,12 @@ export class PagedAssessment {
     this.scorer.compact(); // a record of no sessions too: its report is compact like every stored one
     const report = this.scorer.report();
     const summary = this.summary.summary(call);
-    return { call, report, summary, history: (alert) => this.history.history(report, alert, call) };
+    return {
+      call,
+      report,
+      summary,
+      history: (alert) => this.history.history(report, alert, call),
+      encodedHistory: (alert, callId) => this.history.encoded(report, alert, call, callId),
+    };
   }
 }

@@ -15,7 +15,7 @@ import {
   type MediaStreamEntry,
   type StreamVerdict,
 } from '../quality';
-import type { CallHistory, HistoryEndpoint, HistoryStream } from './call-history';
+import { decodeCallHistory, encodeCallHistoryWith, encodeHistoryEndpoint, encodeHistoryStream, peopleOfParts, type CallHistory, type HistoryEndpoint } from './call-history';
 import type { BuildingNetwork, EndpointNetwork } from '../sites';
 import { connectionTypeOf } from './connection-type';
 
@@ -31,15 +31,26 @@ export interface CallHistoryContext {
   place?: PlaceEndpoint;
 }
 
+/** A call's history as the store keeps it: the encoded summary and the people it names. */
+export interface EncodedCallHistory {
+  summary: string;
+  /** As {@link peopleOf} gives them for the decoded summary. */
+  people: string[];
+  startedAt: number | null;
+}
+
 /**
  * Builds the history summary of a call as its sessions arrive page by page, beside the engine
  * scoring the same pages: each page adds its scored streams (kind, class, reasons, who to whom) and
- * the endpoints they name, and is then dropped. `history()` after the last page gives what
- * {@link callHistoryOf} gives for the record with every page merged.
+ * the endpoints they name, already encoded as the summary's text (a large meeting's history is
+ * held as a few strings, not an object per stream), and is then dropped. `encoded()` after the
+ * last page gives what `encodeCallHistory(callHistoryOf(...))` gives for the record with every page
+ * merged, and `history()` the same decoded.
  */
 export class CallHistoryBuilder {
   private readonly endpoints: EndpointList;
-  private readonly streams: HistoryStream[] = [];
+  /** Each page's streams, encoded and joined by commas. */
+  private readonly streams: string[] = [];
   private readonly sessionPeople = new SessionPeople();
 
   /** `call`: the record's own fields (its `sessions` are not read here). */
@@ -58,33 +69,37 @@ export class CallHistoryBuilder {
   addSessions(sessions: readonly JsonObject[], verdicts: readonly StreamVerdict[], first = 0): this {
     let index = first;
     for (const session of sessions) this.sessionPeople.add(session);
+    const page: string[] = [];
     for (const entry of mediaStreamsOf(this.call, sessions)) {
       const verdict = verdicts[index++];
       if (!verdict || verdict.kind === null) continue;
       const roles = streamRoles(verdict.direction);
-      this.streams.push({
-        kind: verdict.kind,
-        direction: verdict.direction,
-        classification: verdict.classification,
-        // Shared with the verdict, not copied: both are only read (and encoded) once the call is done.
-        reasons: verdict.reasons,
-        from: roles ? this.endpoints.indexOf(entry, roles.from) : -1,
-        to: roles ? this.endpoints.indexOf(entry, roles.to) : -1,
-      });
+      page.push(
+        encodeHistoryStream({
+          kind: verdict.kind,
+          direction: verdict.direction,
+          classification: verdict.classification,
+          reasons: verdict.reasons,
+          from: roles ? this.endpoints.indexOf(entry, roles.from) : -1,
+          to: roles ? this.endpoints.indexOf(entry, roles.to) : -1,
+        }),
+      );
     }
+    if (page.length > 0) this.streams.push(page.join(','));
     return this;
   }
 
   /**
-   * The history of the sessions added so far, with the engine's report of them and the alert
-   * decision (the report's `alert` when not given). `call`: the record's own fields as known at the
-   * end (with `participants_v2` when read); the constructor's when not given.
+   * The history of the sessions added so far, encoded, with the engine's report of them and the
+   * alert decision (the report's `alert` when not given). `call`: the record's own fields as known
+   * at the end (with `participants_v2` when read); the constructor's when not given. `callId`: the
+   * id to record it under, when it must not be the report's.
    */
-  history(report: CallQualityReport, alert: boolean = report.alert, call: JsonObject = this.call): CallHistory {
+  encoded(report: CallQualityReport, alert: boolean = report.alert, call: JsonObject = this.call, callId?: string): EncodedCallHistory {
     const organizer = organizerOf(call);
-    return {
+    const head = {
       tenantId: this.context.tenantId,
-      callId: report.callId ?? asString(call.id) ?? '',
+      callId: callId ?? report.callId ?? asString(call.id) ?? '',
       version: report.version ?? asNumber(call.version) ?? 0,
       startedAt: asTime(call.startDateTime),
       endedAt: asTime(call.endDateTime),
@@ -95,28 +110,43 @@ export class CallHistoryBuilder {
       alert,
       profile: report.profile,
       source: this.context.source,
-      endpoints: this.endpoints.list,
-      streams: this.streams,
       ratings: report.feedback.map((entry) => ({ userId: entry.userId, name: entry.displayName, rating: entry.rating, tokens: [...entry.tokens] })),
       failures: (report.failures ?? []).map((failure) => ({ stage: failure.stage, reason: failure.reason })),
     };
+    return {
+      summary: encodeCallHistoryWith(head, this.endpoints.texts.join(','), this.streams.join(',')),
+      people: peopleOfParts(head.organizer, Array.from(this.endpoints.people, (userId) => ({ userId, upn: null })), head.ratings),
+      startedAt: head.startedAt,
+    };
+  }
+
+  /** {@link encoded}, decoded: the history as objects. */
+  history(report: CallQualityReport, alert: boolean = report.alert, call: JsonObject = this.call): CallHistory {
+    return decodeCallHistory(this.encoded(report, alert, call).summary);
   }
 }
 
-/** The distinct endpoints of a call, each once, in the order the streams first name them. */
+/**
+ * The distinct endpoints of a call, each once, in the order the streams first name them: kept as
+ * their encoded text (which is also what tells them apart), with the people they name.
+ */
 class EndpointList {
-  readonly list: HistoryEndpoint[] = [];
+  readonly texts: string[] = [];
+  /** The endpoints' Entra ids and UPNs, lower-cased, in the order the endpoints came. */
+  readonly people = new Set<string>();
   private readonly indexes = new Map<string, number>();
 
   constructor(private readonly place: PlaceEndpoint | undefined) {}
 
   indexOf(entry: MediaStreamEntry, role: EndpointRole): number {
     const endpoint = this.endpointAt(entry, role);
-    const key = JSON.stringify(Object.values(endpoint));
-    let index = this.indexes.get(key);
+    const text = encodeHistoryEndpoint(endpoint);
+    let index = this.indexes.get(text);
     if (index === undefined) {
-      index = this.list.push(endpoint) - 1;
-      this.indexes.set(key, index);
+      index = this.texts.push(text) - 1;
+      this.indexes.set(text, index);
+      if (endpoint.userId) this.people.add(endpoint.userId.toLowerCase());
+      if (endpoint.upn) this.people.add(endpoint.upn.toLowerCase());
     }
     return index;
   }

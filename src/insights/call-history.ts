@@ -128,7 +128,28 @@ type Encoded = [
  * of failures read back alike, as an empty list).
  */
 export function encodeCallHistory(call: CallHistory): string {
-  const encoded: Encoded = [
+  return encodeCallHistoryWith(call, call.endpoints.map(encodeHistoryEndpoint).join(','), call.streams.map(encodeHistoryStream).join(','));
+}
+
+/** One endpoint as {@link encodeCallHistory} writes it. */
+export function encodeHistoryEndpoint(e: HistoryEndpoint): string {
+  const encoded: EncodedEndpoint = [e.userId, e.upn, e.name, e.subnet, e.ip, e.connection, e.relayed ? 1 : 0, e.platform, e.product, e.building, e.network];
+  return JSON.stringify(encoded);
+}
+
+/** One stream as {@link encodeCallHistory} writes it. */
+export function encodeHistoryStream(s: HistoryStream): string {
+  const encoded: EncodedStream = [s.kind, s.direction, s.classification, s.reasons.map((r) => [r.metric, r.value, r.threshold, r.comparison]), s.from, s.to];
+  return JSON.stringify(encoded);
+}
+
+/**
+ * {@link encodeCallHistory} with the endpoints and streams given already encoded (each by
+ * {@link encodeHistoryEndpoint} and {@link encodeHistoryStream}, joined by commas), so that a
+ * large meeting's history is kept as text page by page rather than as an object per stream.
+ */
+export function encodeCallHistoryWith(call: Omit<CallHistory, 'endpoints' | 'streams'>, endpoints: string, streams: string): string {
+  const head: Encoded extends [...infer H, EncodedEndpoint[], EncodedStream[], EncodedRating[], EncodedFailure[]?] ? H : never = [
     ENCODING,
     call.tenantId,
     call.callId,
@@ -142,12 +163,13 @@ export function encodeCallHistory(call: CallHistory): string {
     call.alert ? 1 : 0,
     call.profile,
     call.source,
-    call.endpoints.map((e) => [e.userId, e.upn, e.name, e.subnet, e.ip, e.connection, e.relayed ? 1 : 0, e.platform, e.product, e.building, e.network]),
-    call.streams.map((s) => [s.kind, s.direction, s.classification, s.reasons.map((r) => [r.metric, r.value, r.threshold, r.comparison]), s.from, s.to]),
-    call.ratings.map((r) => [r.userId, r.name, r.rating, r.tokens]),
   ];
-  if (call.failures && call.failures.length > 0) encoded.push(call.failures.map((f): EncodedFailure => [f.stage, f.reason]));
-  return JSON.stringify(encoded);
+  const tail: [EncodedRating[], EncodedFailure[]?] = [call.ratings.map((r) => [r.userId, r.name, r.rating, r.tokens])];
+  if (call.failures && call.failures.length > 0) tail.push(call.failures.map((f): EncodedFailure => [f.stage, f.reason]));
+  const headText = JSON.stringify(head);
+  const tailText = JSON.stringify(tail);
+  // The head's closing bracket and the tail's opening one give way to the two lists between them.
+  return [headText.slice(0, -1), ',[', endpoints, '],[', streams, '],', tailText.slice(1)].join('');
 }
 
 /** Thrown when a stored summary cannot be read (another encoding, or damaged text). */
@@ -216,16 +238,25 @@ export function utcDay(epochMs: number): string {
 
 /** The people of a call as the store indexes them: lower-cased Entra ids and UPNs of every endpoint, the organizer and every rater. */
 export function peopleOf(call: CallHistory): string[] {
+  return peopleOfParts(call.organizer, call.endpoints, call.ratings);
+}
+
+/** {@link peopleOf} from the call's parts, in the same order (organizer, endpoints, raters). */
+export function peopleOfParts(
+  organizer: CallHistory['organizer'],
+  endpoints: Iterable<Pick<HistoryEndpoint, 'userId' | 'upn'>>,
+  ratings: ReadonlyArray<Pick<HistoryRating, 'userId'>>,
+): string[] {
   const people = new Set<string>();
   const add = (value: string | null) => {
     if (value) people.add(value.toLowerCase());
   };
-  add(call.organizer.userId);
-  add(call.organizer.upn);
-  for (const endpoint of call.endpoints) {
+  add(organizer.userId);
+  add(organizer.upn);
+  for (const endpoint of endpoints) {
     add(endpoint.userId);
     add(endpoint.upn);
   }
-  for (const rating of call.ratings) add(rating.userId);
+  for (const rating of ratings) add(rating.userId);
   return [...people];
 }

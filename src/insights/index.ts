@@ -6,7 +6,7 @@ export * from './call-history';
 export * from './export-rows';
 export * from './forget-person';
 export { callHistoryOf, type CallHistoryInput, type PlaceEndpoint } from './call-history-of';
-export { CallHistoryBuilder, type CallHistoryContext } from './call-history-builder';
+export { CallHistoryBuilder, type CallHistoryContext, type EncodedCallHistory } from './call-history-builder';
 export { connectionTypeOf } from './connection-type';
 export * from './dimensions';
 export * from './day-aggregate';

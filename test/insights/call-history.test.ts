@@ -47,6 +47,22 @@ describe('call history summaries', () => {
     assert.equal(encodeCallHistory({ ...CALL, failures: [] }), encodeCallHistory(CALL));
   });
 
+  it('writes encoding 1 exactly as rows already stored hold it: positional arrays in a fixed order, the failures last when any', () => {
+    const expected =
+      '[1,"dc368399-474c-4d40-900c-6265431fd81f","e523d2ed-2966-4b6b-925b-754a88034cc5",3,1796082600000,1796084400000,"groupCall",' +
+      '["AAAA-Organizer","Olga@Contoso.com","Olga"],2,"poor",1,"cqd","sweep",' +
+      '[["AAAA-Organizer","Olga@Contoso.com","Olga","10.1.2.0","10.1.2.3","wifi-5GHz",0,"windows","teams","HQ","HQ Floor 2"],' +
+      '[null,null,null,null,"52.114.1.1","unknown",1,null,null,null,null]],' +
+      '[["audio","callerToCallee","poor",[["averageJitter",45.5,30,">"]],0,1],["vbss",null,"unclassified",[],-1,-1]],' +
+      '[["BBBB-Rater","Ray","bad",["Echo","NoSound"]]]';
+    assert.equal(encodeCallHistory(CALL), `${expected}]`);
+    assert.equal(encodeCallHistory({ ...CALL, failures: [{ stage: 'midcall', reason: null }] }), `${expected},[["midcall",null]]]`);
+    assert.equal(
+      encodeCallHistory({ ...CALL, endpoints: [], streams: [], ratings: [] }),
+      '[1,"dc368399-474c-4d40-900c-6265431fd81f","e523d2ed-2966-4b6b-925b-754a88034cc5",3,1796082600000,1796084400000,"groupCall",["AAAA-Organizer","Olga@Contoso.com","Olga"],2,"poor",1,"cqd","sweep",[],[],[]]',
+    );
+  });
+
   it('reads a summary written before failures were kept as a call without failures', () => {
     // Encoding 1 as it was: 16 positional elements, the ratings last.
     const old = JSON.stringify([1, 't', 'c', 2, 1000, 2000, 'peerToPeer', [null, null, 'Olga'], 2, 'good', 0, 'cqd', 'notification', [], [], []]);
