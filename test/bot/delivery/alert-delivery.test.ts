@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { CARD_ACTIONS } from '../../../src/alerts';
+import { openSqliteStore } from '../../../src/store';
 import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, ratedBadRecord, TENANT } from '../bot-harness';
 import { assertValidCard, cardSays, executeActions } from '../card-inspection';
 
@@ -62,6 +63,44 @@ describe('bot: alert delivery through the real adapter', () => {
     assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 1, dead: 0 });
     const sent = await harness.store.sentCards.listSentCards(TENANT, callId(1));
     assert.deepEqual(sent.map((card) => card.conversationKey).sort(), [ABBIE_CHAT, ALERTS_CHANNEL.id].sort());
+  });
+
+  it('loads the calls of a round and settles their jobs several at a time, not one call after another', async () => {
+    // The store answers each report read and job completion after 30 ms (a storage round trip), counting how many are in flight.
+    const base = openSqliteStore({ path: ':memory:' });
+    const inFlight = { getReport: 0, completeAlertJob: 0 };
+    const most = { getReport: 0, completeAlertJob: 0 };
+    const reports = new Proxy(base.reports, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'getReport' && property !== 'completeAlertJob') return typeof value === 'function' ? value.bind(target) : value;
+        const method = value as (...args: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]) => {
+          inFlight[property] += 1;
+          most[property] = Math.max(most[property], inFlight[property]);
+          try {
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            return await method.apply(target, args);
+          } finally {
+            inFlight[property] -= 1;
+          }
+        };
+      },
+    });
+    try {
+      await start({ store: { ...base, reports } });
+      await harness.installPersonal(ABBIE);
+      await harness.setUpAdminsChannel();
+      for (let index = 20; index < 26; index += 1) await harness.recordCall(poorRecord(callId(index)));
+      const round = await harness.bot.deliverAlerts();
+      assert.equal(round.jobs, 6);
+      assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 6, dead: 0 });
+      assert.ok(most.getReport > 1, `the calls' reports were read ${most.getReport} at a time`);
+      assert.ok(most.completeAlertJob > 1, `the jobs were completed ${most.completeAlertJob} at a time`);
+    } finally {
+      await harness.close();
+      await base.close();
+    }
   });
 
   it('opens a 1:1 chat with createConversation when the organizer has the app but no stored chat', async () => {
