@@ -148,8 +148,16 @@ export class AlertDelivery {
     const { store, logger } = this.options;
     const jobs = await store.reports.claimAlertJobs(this.clock(), this.options.batchSize ?? 50, this.options.leaseMs ?? 2 * 60_000);
     if (jobs.length === 0) return emptyRound();
-    const held = await stepBackFromCallsHeldElsewhere(store, groupByCall(jobs), { now: this.clock(), random: this.random, concurrency: this.concurrency });
-    const { calls, killed } = await loadCalls(store, held.groups, { now: this.clock(), concurrency: this.concurrency });
+    const groups = groupByCall(jobs);
+    // Looking for another instance's leases and loading the reports are independent reads: side by side.
+    // A call stepped back meanwhile is left out (its report read is wasted; that is rare).
+    const [held, loaded] = await Promise.all([
+      stepBackFromCallsHeldElsewhere(store, groups, { now: this.clock(), random: this.random, concurrency: this.concurrency }),
+      loadCalls(store, groups, { now: this.clock(), concurrency: this.concurrency }),
+    ]);
+    const kept = new Set(held.groups);
+    const calls = loaded.calls.filter((call) => kept.has(call.jobs));
+    const { killed } = loaded;
 
     const organizers = await mapLimited(calls, this.concurrency, (call) => this.organizers.resolve(call));
     const organizerCards = calls.flatMap((call, index) => organizerCardOf(call, organizers[index]!));

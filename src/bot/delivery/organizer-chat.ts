@@ -57,10 +57,10 @@ export class OrganizerChats {
     const { store, clock } = this.options;
     const { userAadId } = person;
     const tenantId = person.tenantId ?? call.tenantId;
-    const known = await store.conversations.findPersonalConversation(tenantId, userAadId);
+    // Whether they muted alerts does not depend on their chat: both read at once (each a storage round trip).
+    const [known, muted] = await Promise.all([store.conversations.findPersonalConversation(tenantId, userAadId), mutedUntil(store.settings, userAadId, clock())]);
     const existing = known ? await store.sentCards.getSentCard(call.tenantId, call.callId, known.key) : undefined;
     const plan = cardPlanFor({ version: call.stored.version, alert }, existing);
-    const muted = await mutedUntil(store.settings, userAadId, clock());
     if (plan === 'none') return { kind: 'nothing', reachable: known ? true : undefined, mutedUntil: muted };
     if (muted !== null && plan === 'new') return { kind: 'unreachable', reason: mutedNotice(muted), mutedUntil: muted };
     if (known) return { kind: 'card', conversation: known, existing, mode: plan, mutedUntil: muted };
