@@ -1,3 +1,5 @@
+import pLimit from 'p-limit';
+
 /** What one round of delivery did (for logs, the CLI and tests). */
 export interface DeliveryRound {
   jobs: number;
@@ -50,16 +52,8 @@ export function isIdleRound(round: DeliveryRound): boolean {
   return round.jobs === 0 || round.completed + round.killed === 0;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time; resolves to the results in order. */
+/** Runs `work` over `items`, at most `limit` at a time (`p-limit`); resolves to the results in order. */
 export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(items.length, Math.max(1, limit)) }, worker));
-  return results;
+  const slot = pLimit(Math.max(1, limit));
+  return Promise.all(items.map((item) => slot(() => work(item))));
 }
