@@ -1,6 +1,6 @@
 import type { CallHistoryRecord } from '../types';
 import { tableKey } from './table-keys';
-import { MAX_BYTES_IN_ENTITY, numberOf, numberOrNull, propertyBytes, readTextProperty, textProperties, withoutNulls, type PropertyValue } from './table-properties';
+import { bytesProperties, MAX_BYTES_IN_ENTITY, numberOf, numberOrNull, propertyBytes, readTextProperty, textProperties, withoutNulls, type PropertyValue } from './table-properties';
 
 /**
  * The rows of the history table. A tenant is one partition (its escaped id), holding three kinds
@@ -46,16 +46,24 @@ export function indexRowKey(callId: string): string {
 }
 
 /**
- * A call's row: its fields, the people as JSON text, both texts as String or Binary parts; or,
- * with `summaryBlob`, the name of the blob its summary was written to instead (a meeting too big
- * for one entity, see {@link inlineCallEntity}).
+ * Where a call row's summary goes: `zipped`, its text already gzipped (a long one, see
+ * `textProperties`), into the row's Binary parts; `blob`, the name of the blob it was written to
+ * instead (a meeting too big for one entity, see {@link inlineCallEntity}). Neither: the text as
+ * `textProperties` keeps it.
  */
-export function callEntity(record: CallHistoryRecord, summaryBlob?: string): Record<string, PropertyValue> & { partitionKey: string; rowKey: string } {
+export type SummaryPlace = { zipped: Uint8Array } | { blob: string };
+
+/** A call's row: its fields, the people as JSON text, both texts as String or Binary parts (the summary as `place` says). */
+export function callEntity(record: CallHistoryRecord, place?: SummaryPlace): Record<string, PropertyValue> & { partitionKey: string; rowKey: string } {
   const what = `history of call ${record.callId}`;
   const properties = {
     ...withoutNulls({ tenantId: record.tenantId, callId: record.callId, version: record.version, day: record.day, startedAt: record.startedAt }),
     ...textProperties('people', JSON.stringify(record.people), `people of the ${what}`),
-    ...(summaryBlob === undefined ? textProperties('summary', record.summary, `summary of the ${what}`) : { summaryBlob }),
+    ...(place === undefined
+      ? textProperties('summary', record.summary, `summary of the ${what}`)
+      : 'blob' in place
+        ? { summaryBlob: place.blob }
+        : bytesProperties('summary', place.zipped, `summary of the ${what}`)),
   };
   const bytes = propertyBytes(properties);
   if (bytes > MAX_BYTES_IN_ENTITY) {
@@ -65,9 +73,9 @@ export function callEntity(record: CallHistoryRecord, summaryBlob?: string): Rec
 }
 
 /** The call's row with its summary in it, or undefined when that row would take more than `maxBytes` (its summary then goes to a blob). */
-export function inlineCallEntity(record: CallHistoryRecord, maxBytes: number): ReturnType<typeof callEntity> | undefined {
+export function inlineCallEntity(record: CallHistoryRecord, maxBytes: number, zipped?: Uint8Array): ReturnType<typeof callEntity> | undefined {
   try {
-    const entity = callEntity(record);
+    const entity = callEntity(record, zipped && { zipped });
     return propertyBytes(entity) <= maxBytes ? entity : undefined;
   } catch (error) {
     // Over what one entity holds even gzipped.

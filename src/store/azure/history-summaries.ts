@@ -7,7 +7,7 @@ import { contention } from './azure-store-error';
 import type { GzipBlobs } from './gzip-blobs';
 import { callEntity, historyPartition, inlineCallEntity, recordOfRow } from './history-entities';
 import { tableKey } from './table-keys';
-import { stringOrNull } from './table-properties';
+import { MAX_STRING_CHARS, stringOrNull } from './table-properties';
 import { readRow, type Entity } from './table-rows';
 
 const gzipAsync = promisify(gzip);
@@ -30,12 +30,14 @@ export class HistorySummaries {
 
   /** The call's row, and the blob its summary was written to first, if any (unique per write: the caller discards it if its write loses). */
   async rowOf(record: CallHistoryRecord): Promise<{ entity: ReturnType<typeof callEntity>; blob: string | null }> {
-    const inline = inlineCallEntity(record, this.maxInlineBytes);
+    // A long summary is gzipped once, off the event loop, whether it then goes in the row or in a blob.
+    const zipped = record.summary.length > MAX_STRING_CHARS ? await gzipAsync(Buffer.from(record.summary, 'utf8')) : undefined;
+    const inline = inlineCallEntity(record, this.maxInlineBytes, zipped);
     if (inline) return { entity: inline, blob: null };
-    if (!this.blobs) return { entity: callEntity(record), blob: null };
+    if (!this.blobs) return { entity: callEntity(record, zipped && { zipped }), blob: null };
     const blob = `${historyPartition(record.tenantId)}/${tableKey(record.callId)}/${record.version}-${randomUUID()}.json.gz`;
-    await this.blobs.put(blob, await gzipAsync(Buffer.from(record.summary, 'utf8')));
-    return { entity: callEntity(record, blob), blob };
+    await this.blobs.put(blob, zipped ?? (await gzipAsync(Buffer.from(record.summary, 'utf8'))));
+    return { entity: callEntity(record, { blob }), blob };
   }
 
   /**

@@ -87,7 +87,7 @@ export function boundedText(text: string | null): string | null {
 }
 
 /** Characters a String property holds safely (the limit is 64 KiB of UTF-16). */
-const MAX_STRING_CHARS = 30_000;
+export const MAX_STRING_CHARS = 30_000;
 
 /**
  * Text as one String property when it fits (readable in Storage Explorer), else gzipped into
