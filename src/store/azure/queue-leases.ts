@@ -46,8 +46,18 @@ export interface LeasedRowTable<R extends LeasedRow, M> {
 const MAX_VISIBILITY_SECONDS = 7 * 24 * 3600;
 /** A message whose row never appeared is dropped after this long (its writer crashed or lost a race). */
 const ORPHAN_AFTER_MS = 60_000;
-/** How soon an in-flight message is looked at again. */
+/** How soon an in-flight message is looked at again once the claim stops waiting for its row. */
 const IN_FLIGHT_RECHECK_SECONDS = 1;
+/**
+ * A message this young whose row has not landed is most likely a write a round trip or two from
+ * landing (the writer sends the message first): the claim reads the row again after each of these
+ * pauses before hiding the message for {@link IN_FLIGHT_RECHECK_SECONDS}. Visibility is whole
+ * seconds and a hidden message waits for some instance's next round, so hiding at once cost such a
+ * job 1–2 s (another instance's delivery or worker receiving it mid-write is common with several).
+ */
+const IN_FLIGHT_WAITS_MS = [20, 40, 80, 160];
+/** Messages older than this are not waited for (their writer is slow or gone): hidden at once. */
+const IN_FLIGHT_YOUNG_MS = 10_000;
 /** Queue receive returns at most 32 messages. */
 const MAX_RECEIVE = 32;
 /** Receive rounds per claim, when messages turn out not claimable. */
@@ -169,7 +179,7 @@ export class QueueLeases<R extends LeasedRow, M> {
     }
     const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const stored = await this.table.read(message);
+      const stored = await this.landedRow(message, item);
       if (!stored || !this.table.reflects(stored.row, message)) {
         // The write this message announces has not landed: wait for it, unless its writer is long gone.
         if (Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS) await this.discard(received);
@@ -190,6 +200,21 @@ export class QueueLeases<R extends LeasedRow, M> {
     }
     // Lost every race: the message comes back when its visibility timeout ends.
     return undefined;
+  }
+
+  /**
+   * The message's row, read again after short pauses while it does not yet reflect a young
+   * message (its write is in flight: the message is still hidden by the receive meanwhile).
+   */
+  private async landedRow(message: M, item: ReceivedMessageItem): Promise<StoredRow<R> | undefined> {
+    let stored = await this.table.read(message);
+    if (Date.now() - item.insertedOn.getTime() > IN_FLIGHT_YOUNG_MS) return stored;
+    for (const pause of IN_FLIGHT_WAITS_MS) {
+      if (stored && this.table.reflects(stored.row, message)) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      stored = await this.table.read(message);
+    }
+    return stored;
   }
 
   private hold(row: R, etag: string): void {

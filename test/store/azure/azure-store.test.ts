@@ -276,6 +276,29 @@ describe('Azure store on Azurite', function () {
       assert.equal(properties.approximateMessagesCount, 1);
     });
 
+    it('hands out an item whose row lands while its message is being claimed (the writer a round trip behind)', async () => {
+      const names = azureStoreResourceNames(prefixes.get(store));
+      const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(names.queues.inbox);
+      const table = TableClient.fromConnectionString(azurite.connectionString, names.tables.inbox, { allowInsecureConnection: true });
+      // The row as the store writes it, taken away again with its message, to be written back by hand.
+      await store.inbox.enqueue([{ tenantId: 'tenant-a', callId: 'late-row', source: 'notification' }], Date.now());
+      const { etag: _etag, timestamp: _timestamp, ...entity } = await table.getEntity('tenant-a', 'late-row');
+      await table.deleteEntity('tenant-a', 'late-row');
+      await queue.clearMessages();
+      // The message first, then the row a moment after the claim received it: as a writer sends them.
+      await queue.sendMessage(Buffer.from(JSON.stringify({ t: 'tenant-a', c: 'late-row', g: entity.generation })).toString('base64'));
+      const claiming = store.inbox.claim(Date.now(), 1, 60_000);
+      await sleep(30);
+      await table.createEntity({ ...entity, partitionKey: 'tenant-a', rowKey: 'late-row' });
+      const claimed = await claiming;
+      assert.deepEqual(
+        claimed.map((item) => item.callId),
+        ['late-row'],
+        'claimed in the same claim, not hidden for a second',
+      );
+      assert.equal((await store.inbox.get('tenant-a', 'late-row'))?.state, 'leased');
+    });
+
     it('moves a message that is not one of ours to the poison queue, with the reason', async () => {
       const names = azureStoreResourceNames(prefixes.get(store));
       const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
