@@ -113,7 +113,8 @@ export const drainBench: BenchSection = {
         process.stdout.write(
           `  round ${round + 1}, ${spec.label}: ${formatFigure(run.callsPerSecond)} calls/s in ${formatFigure(run.seconds)} s (fetched: ${formatFigure(run.fetchedPerSecond)} calls/s), share of ceiling ${formatFigure(run.ceilingShare)}, ` +
             `storage ${formatFigure(run.storageRequestsPerCall)} req/call, Graph ${formatFigure(run.graphRequestsPerCall)} req/call, ${run.throttled} 429s, ${run.cards} cards, ` +
-            `CPU ms/call: bots ${formatFigure(run.cpuMsPerCall.bots)}, Azurite ${formatFigure(run.cpuMsPerCall.azurite)}, bench ${formatFigure(run.cpuMsPerCall.bench)}\n`,
+            `CPU ms/call: bots ${formatFigure(run.cpuMsPerCall.bots)}, Azurite ${formatFigure(run.cpuMsPerCall.azurite)}, bench ${formatFigure(run.cpuMsPerCall.bench)}; ` +
+            `card after its Graph answer: median ${formatFigure(run.cardLatencyMs.median)} ms, largest ${formatFigure(run.cardLatencyMs.max)} ms; settled ${formatFigure(run.settleTailMs)} ms after the last card\n`,
         );
       }
     }

@@ -71,6 +71,10 @@ export interface DrainRun {
   cpuMsPerCall: { bots: number; azurite: number; bench: number };
   cards: number;
   digests: number;
+  /** Per alerting call, milliseconds from Graph's answer with its participants to its card at the connector: median and largest. */
+  cardLatencyMs: { median: number; max: number };
+  /** Milliseconds from the last card (or Graph answer) to the /healthz read that found everything settled (0 when the first read did). */
+  settleTailMs: number;
 }
 
 /** Runs one case once; `tls` is the loopback certificate every run shares. */
@@ -138,6 +142,7 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     const kindsAfter = storage?.requestsByKind() ?? {};
     const ended = Math.max(cardsAt, await confirmDrained(bots[0]!, total));
     const { cards, digests } = checkCardsOnce(total, connector);
+    const latencies = cardLatencies(graph, connector, spec.calls);
 
     const seconds = (ended - started) / 1000;
     const admitted = graph.requests.filter((request) => request.status === 200 && request.at >= started && drainCallIndex(request.callId ?? '')! < spec.calls);
@@ -165,6 +170,8 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
       },
       cards,
       digests,
+      cardLatencyMs: { median: latencies[Math.floor(latencies.length / 2)] ?? Number.NaN, max: latencies.at(-1) ?? Number.NaN },
+      settleTailMs: ended - cardsAt,
     };
   } finally {
     await Promise.all(bots.map((bot) => stopBotProcess(bot)));
@@ -249,6 +256,24 @@ async function waitForCards(connector: LoopbackBotConnector, graph: LoopbackGrap
     if (Date.now() > deadline) throw new Error(`The drain did not finish within ${RUN_TIMEOUT_MS / 1000} s: ${missing.length} of ${indexes.length} calls not fetched or without their card.`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** For each alerting call of the drain, ms from Graph's answer with its participants to its card's post, sorted. */
+function cardLatencies(graph: LoopbackGraph, connector: LoopbackBotConnector, calls: number): number[] {
+  const answered = new Map<number, number>();
+  for (const request of graph.requests) {
+    if (request.operation !== 'getParticipantsPage' || request.status !== 200) continue;
+    const index = drainCallIndex(request.callId ?? '');
+    if (index !== undefined && index < calls) answered.set(index, request.at);
+  }
+  const latencies: number[] = [];
+  for (const request of connector.posts()) {
+    for (const callId of drainCallIdsIn(JSON.stringify(request.body ?? null))) {
+      const at = answered.get(drainCallIndex(callId)!);
+      if (at !== undefined) latencies.push(request.at - at);
+    }
+  }
+  return latencies.sort((a, b) => a - b);
 }
 
 /**
