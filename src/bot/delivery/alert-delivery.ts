@@ -6,7 +6,7 @@ import type { ConversationRecord, Store } from '../../store';
 import { disabledTelemetry, type Telemetry } from '../../telemetry';
 import type { ProactiveMessenger } from '../proactive-messenger';
 import { ConversationSendBudget, type SendWindow } from '../send-budget';
-import { groupByCall, loadCalls, stepBackFromCallsHeldElsewhere, type CallToDeliver } from './call-claims';
+import { groupByCall, loadCalls, sentCardIn, stepBackFromCallsHeldElsewhere, type CallToDeliver } from './call-claims';
 import { ConversationDelivery } from './conversation-delivery';
 import type { PlannedCard } from './planned-card';
 import { countOutcomes, emptyRound, isIdleRound, mapLimited, sumRounds, type CardOutcome, type DeliveryRound } from './delivery-round';
@@ -149,6 +149,14 @@ export class AlertDelivery {
     const jobs = await store.reports.claimAlertJobs(this.clock(), this.options.batchSize ?? 50, this.options.leaseMs ?? 2 * 60_000);
     if (jobs.length === 0) return emptyRound();
     const groups = groupByCall(jobs);
+    // The admins' channel of each tenant is looked up now, beside the reads below, not after the organizers' cards.
+    const channels = new Map<string, Promise<ConversationRecord | undefined>>();
+    for (const { tenantId } of jobs) {
+      if (channels.has(tenantId)) continue;
+      const lookup = this.adminChannelOf(tenantId);
+      lookup.catch(() => undefined); // awaited by the planning; a round that ends before must not leave it unhandled
+      channels.set(tenantId, lookup);
+    }
     // Looking for another instance's leases and loading the reports are independent reads: side by side.
     // A call stepped back meanwhile is left out (its report read is wasted; that is rare).
     const [held, loaded] = await Promise.all([
@@ -165,7 +173,7 @@ export class AlertDelivery {
     const first = await this.conversations.deliver([...organizerCards, ...participants.cards]);
 
     const notices = calls.map((call, index) => organizerNoticeOf(organizers[index]!, organizerCards, first.outcomes, call));
-    const adminCards = await this.planAdminCards(calls, organizers, notices);
+    const adminCards = await this.planAdminCards(calls, organizers, notices, channels);
     const second = await this.conversations.deliver(adminCards);
 
     const outcomes = new Map<PlannedCard, CardOutcome>([...first.outcomes, ...second.outcomes]);
@@ -184,22 +192,24 @@ export class AlertDelivery {
     return round;
   }
 
-  /** Plans the admins' channel card of each call, now that the organizer's fate is known (calls side by side; in their order). */
-  private async planAdminCards(calls: CallToDeliver[], organizers: OrganizerOutcome[], notices: OrganizerNotice[]): Promise<PlannedCard[]> {
+  /**
+   * Plans the admins' channel card of each call, now that the organizer's fate is known (calls side
+   * by side; in their order). `channels`: the lookup of each tenant's channel, started with the round.
+   */
+  private async planAdminCards(
+    calls: CallToDeliver[],
+    organizers: OrganizerOutcome[],
+    notices: OrganizerNotice[],
+    channels: ReadonlyMap<string, Promise<ConversationRecord | undefined>>,
+  ): Promise<PlannedCard[]> {
     const { store } = this.options;
-    // One lookup per tenant, shared by the calls planned at the same time.
-    const channels = new Map<string, Promise<ConversationRecord | undefined>>();
-    const channelOf = (tenantId: string) => {
-      let channel = channels.get(tenantId);
-      if (!channel) channels.set(tenantId, (channel = this.adminChannelOf(tenantId)));
-      return channel;
-    };
+    const channelOf = (tenantId: string) => channels.get(tenantId) ?? this.adminChannelOf(tenantId);
     const planned = await mapLimited([...calls.keys()], this.concurrency, async (index): Promise<PlannedCard | null> => {
       const call = calls[index]!;
       if (organizers[index]!.kind === 'retry') return null;
       const channel = await channelOf(call.tenantId);
       if (!channel) return null;
-      const existing = await store.sentCards.getSentCard(call.tenantId, call.callId, channel.key);
+      const existing = sentCardIn(call, channel.key);
       const plan = cardPlanFor(call.stored, existing);
       if (plan === 'none' || !adminsGetCard(plan, this.options.channelPolicy, call.assessment.report.quality, existing, failuresOf(call.assessment.report).length > 0)) return null;
       await saveOrganizerNotice(store.settings, call.tenantId, call.callId, notices[index]!);

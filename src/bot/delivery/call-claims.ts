@@ -1,5 +1,5 @@
 import { assessmentOf, type CallAssessment } from '../../alerts';
-import type { AlertJob, Store, StoredReport } from '../../store';
+import type { AlertJob, SentCard, Store, StoredReport } from '../../store';
 import { backoffDelay } from '../send-retry';
 import { mapLimited } from './delivery-round';
 
@@ -10,6 +10,13 @@ export interface CallToDeliver {
   jobs: AlertJob[];
   stored: StoredReport;
   assessment: CallAssessment;
+  /** The cards of the call already sent (any version, any conversation), read with the report: what each plan updates. */
+  sentCards: readonly SentCard[];
+}
+
+/** The card of `call` already in a conversation, as read at the start of the round. */
+export function sentCardIn(call: CallToDeliver, conversationKey: string): SentCard | undefined {
+  return call.sentCards.find((card) => card.conversationKey === conversationKey);
 }
 
 /** Alert jobs grouped by call, in the order first seen. */
@@ -60,8 +67,9 @@ export async function stepBackFromCallsHeldElsewhere(
 }
 
 /**
- * Loads each call's newest report (a card always shows the newest version), `concurrency` calls at
- * a time (each is a storage round trip). Jobs of a call with no report are given up. Resolves to
+ * Loads each call's newest report (a card always shows the newest version) and the cards already
+ * sent for it (both side by side: a storage round trip, not one per conversation later in the
+ * round), `concurrency` calls at a time. Jobs of a call with no report are given up. Resolves to
  * the calls, in the order of `groups`, and how many jobs were given up.
  */
 export async function loadCalls(
@@ -71,8 +79,8 @@ export async function loadCalls(
 ): Promise<{ calls: CallToDeliver[]; killed: number }> {
   const loaded = await mapLimited(groups, options.concurrency, async (jobs): Promise<CallToDeliver | number> => {
     const { tenantId, callId } = jobs[0]!;
-    const stored = await store.reports.getReport(tenantId, callId);
-    if (stored) return { tenantId, callId, jobs, stored, assessment: assessmentOf(stored) };
+    const [stored, sentCards] = await Promise.all([store.reports.getReport(tenantId, callId), store.sentCards.listSentCards(tenantId, callId)]);
+    if (stored) return { tenantId, callId, jobs, stored, assessment: assessmentOf(stored), sentCards };
     let killed = 0;
     for (const job of jobs) {
       if (await store.reports.killAlertJob(job, options.now, `No report is stored for call ${job.callId}; nothing to alert about.`)) killed++;

@@ -4,7 +4,7 @@ import { mutedUntil } from '../../settings';
 import type { ConversationRecord, SentCard, Store } from '../../store';
 import type { ProactiveMessenger } from '../proactive-messenger';
 import { describeConnectorFailure, isTransientFailure } from '../teams-send-error';
-import type { CallToDeliver } from './call-claims';
+import { sentCardIn, type CallToDeliver } from './call-claims';
 
 /** Installs the app for a user through Graph (`POST /users/{id}/teamwork/installedApps`). */
 export type InstallForUser = (tenantId: string, userAadId: string) => Promise<void>;
@@ -59,7 +59,7 @@ export class OrganizerChats {
     const tenantId = person.tenantId ?? call.tenantId;
     // Whether they muted alerts does not depend on their chat: both read at once (each a storage round trip).
     const [known, muted] = await Promise.all([store.conversations.findPersonalConversation(tenantId, userAadId), mutedUntil(store.settings, userAadId, clock())]);
-    const existing = known ? await store.sentCards.getSentCard(call.tenantId, call.callId, known.key) : undefined;
+    const existing = known ? sentCardIn(call, known.key) : undefined;
     const plan = cardPlanFor({ version: call.stored.version, alert }, existing);
     if (plan === 'none') return { kind: 'nothing', reachable: known ? true : undefined, mutedUntil: muted };
     if (muted !== null && plan === 'new') return { kind: 'unreachable', reason: mutedNotice(muted), mutedUntil: muted };

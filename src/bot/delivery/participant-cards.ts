@@ -55,8 +55,7 @@ async function peopleToConsider(call: CallToDeliver, options: ParticipantPlanOpt
   const { assessment } = call;
   const organizer = assessment.summary.organizer?.id?.toLowerCase() ?? null;
   const byId = new Map(participantsToTell(assessment, options.mode).map((side) => [side.person.id!.toLowerCase(), side]));
-  const sent = await options.store.sentCards.listSentCards(call.tenantId, call.callId);
-  for (const card of sent.filter((item) => item.cardType === PARTICIPANT_CARD_TYPE || item.cardType === 'digest')) {
+  for (const card of call.sentCards.filter((item) => item.cardType === PARTICIPANT_CARD_TYPE || item.cardType === 'digest')) {
     const conversation = await options.store.conversations.getConversation(card.conversationKey);
     const userAadId = conversation?.kind === 'personal' ? conversation.userAadId?.toLowerCase() : undefined;
     if (!userAadId || userAadId === organizer || byId.has(userAadId)) continue;
