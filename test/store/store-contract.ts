@@ -278,6 +278,18 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.equal(await store.sentCards.countSentSince(Date.now() + 60_000), 0);
       });
 
+      it('keeps the first send time when a conversation gets a new card of a call it already has one of', async () => {
+        const first = { tenantId: T, callId: 'c2', conversationKey: 'a:1', activityId: 'act-1', version: 1, cardType: 'alert', sentAt: 1_000, updatedAt: 1_000, acknowledgedBy: null };
+        await store.sentCards.putSentCard(first);
+        // A new message (its send time is now, as its update time) where a card of the call already was.
+        await store.sentCards.putSentCard({ ...first, activityId: 'act-2', version: 2, sentAt: 5_000, updatedAt: 5_000 });
+        const stored = await store.sentCards.getSentCard(T, 'c2', 'a:1');
+        assert.equal(stored?.activityId, 'act-2');
+        assert.equal(stored?.version, 2);
+        assert.equal(stored?.updatedAt, 5_000);
+        assert.equal(stored?.sentAt, 1_000, 'counted as sent once, at its first send');
+      });
+
       it('keeps settings as JSON by scope', async () => {
         await store.settings.setSetting(T, 'profile', 'cqd-classic');
         await store.settings.setSetting(T, 'thresholds', { 'audio.averageJitter': 40 });
