@@ -45,7 +45,13 @@ export class SqliteDatabase {
       return result;
     } catch (error) {
       this.depth = 0;
-      this.sql('ROLLBACK').run();
+      try {
+        this.sql('ROLLBACK').run();
+      } catch (rollbackError) {
+        // SQLite rolls back by itself on some errors (disk full, I/O error, out of memory): then
+        // nothing is left to roll back, and the caller must hear that error, not ROLLBACK's.
+        if (this.db.isTransaction === true) throw rollbackError;
+      }
       throw error;
     }
   }
