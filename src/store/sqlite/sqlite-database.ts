@@ -9,6 +9,8 @@ export class SqliteDatabase {
   private closed = false;
   /** How deep in {@link transaction} the current (synchronous) call is. */
   private depth = 0;
+  /** Told of every transaction rolled back (see {@link onRollback}). */
+  private readonly rollbackListeners: Array<() => void> = [];
 
   /** `onStatement` hears the text of every statement about to run (tests count round trips with it). */
   constructor(
@@ -51,9 +53,19 @@ export class SqliteDatabase {
         // SQLite rolls back by itself on some errors (disk full, I/O error, out of memory): then
         // nothing is left to roll back, and the caller must hear that error, not ROLLBACK's.
         if (this.db.isTransaction === true) throw rollbackError;
+      } finally {
+        for (const listener of this.rollbackListeners) listener();
       }
       throw error;
     }
+  }
+
+  /**
+   * `listener` hears every transaction rolled back, after the rollback: a sub-store that keeps in
+   * memory what a transaction wrote (the inbox's "the journal is empty") forgets it there.
+   */
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener);
   }
 
   /** Closes the database; a second call does nothing. */
