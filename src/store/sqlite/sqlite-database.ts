@@ -1,14 +1,27 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 /**
+ * The SQL text of the statements kept prepared, at most. The engine's fixed statements take a few
+ * tens of kilobytes; statements of many widths (a call's people in one INSERT, a claim's rows in
+ * one UPDATE) take one text per width, and kept forever, 500 widths of the people's INSERT held
+ * about 50 MB. The least recently run go first.
+ */
+export const STATEMENT_CACHE_CHARS = 256 * 1024;
+
+/**
  * One open SQLite database: prepared statements kept per SQL text (each sub-store prepares
- * what it runs, once), and transactions. Every sub-store of the engine shares one.
+ * what it runs, once; see {@link STATEMENT_CACHE_CHARS}), and transactions. Every sub-store of the engine shares one.
  */
 export class SqliteDatabase {
+  /** By SQL text, the least recently run first. */
   private readonly statements = new Map<string, StatementSync>();
+  /** The length of the texts in {@link statements}. */
+  private statementChars = 0;
   private closed = false;
   /** How deep in {@link transaction} the current (synchronous) call is. */
   private depth = 0;
+  /** Told of every transaction rolled back (see {@link onRollback}). */
+  private readonly rollbackListeners: Array<() => void> = [];
 
   /** `onStatement` hears the text of every statement about to run (tests count round trips with it). */
   constructor(
@@ -20,11 +33,27 @@ export class SqliteDatabase {
   sql(text: string): StatementSync {
     this.onStatement?.(text);
     let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
+    if (statement) {
+      // Now the most recently run.
+      this.statements.delete(text);
       this.statements.set(text, statement);
+      return statement;
+    }
+    statement = this.db.prepare(text);
+    this.statements.set(text, statement);
+    this.statementChars += text.length;
+    // The least recently run go, never the one about to run (a statement let go is finalized once collected).
+    for (const [oldest] of this.statements) {
+      if (this.statementChars <= STATEMENT_CACHE_CHARS || oldest === text) break;
+      this.statements.delete(oldest);
+      this.statementChars -= oldest.length;
     }
     return statement;
+  }
+
+  /** How many statements are kept prepared, and the length of their texts (tests). */
+  get cachedStatements(): { count: number; chars: number } {
+    return { count: this.statements.size, chars: this.statementChars };
   }
 
   /**
@@ -45,9 +74,25 @@ export class SqliteDatabase {
       return result;
     } catch (error) {
       this.depth = 0;
-      this.sql('ROLLBACK').run();
+      try {
+        this.sql('ROLLBACK').run();
+      } catch (rollbackError) {
+        // SQLite rolls back by itself on some errors (disk full, I/O error, out of memory): then
+        // nothing is left to roll back, and the caller must hear that error, not ROLLBACK's.
+        if (this.db.isTransaction === true) throw rollbackError;
+      } finally {
+        for (const listener of this.rollbackListeners) listener();
+      }
       throw error;
     }
+  }
+
+  /**
+   * `listener` hears every transaction rolled back, after the rollback: a sub-store that keeps in
+   * memory what a transaction wrote (the inbox's "the journal is empty") forgets it there.
+   */
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener);
   }
 
   /** Closes the database; a second call does nothing. */
@@ -55,6 +100,7 @@ export class SqliteDatabase {
     if (this.closed) return;
     this.closed = true;
     this.statements.clear();
+    this.statementChars = 0;
     this.db.close();
   }
 }

@@ -39,6 +39,10 @@ export function createSqliteInbox(
    * once a fold found it empty nothing is read until the next append. Unknown at open.
    */
   let journaled = true;
+  // A fold rolled back (with the claim, or with another call of a group commit) left its requests in the journal.
+  db.onRollback(() => {
+    journaled = true;
+  });
 
   /** Applies requests to their rows (in the caller's transaction); returns how many items became due. */
   const apply = (requests: readonly EnqueueRequest[], now: number, onlyIfUnseen: boolean): number => {

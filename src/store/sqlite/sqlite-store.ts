@@ -39,6 +39,8 @@ export interface SqliteStoreOptions {
  * WAL pages (about 40 MB) it copies what the thread has not yet copied, and the WAL starts over.
  */
 const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+/** SQLite's own automatic checkpoint, which the writer goes back to when the thread fails. */
+const WRITER_CHECKPOINT_PAGES = 1_000;
 
 /**
  * Opens (creating when needed) the embedded SQLite engine of the {@link Store}: one file in WAL
@@ -54,7 +56,19 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   const connection = new DatabaseSync(file);
   connection.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;');
   connection.exec(SQLITE_SCHEMA);
-  const checkpointer = file === ':memory:' || options.checkpoints === false ? undefined : new WalCheckpointer(file, options.checkpoints);
+  let closed = false;
+  const checkpoints = options.checkpoints === false ? undefined : options.checkpoints;
+  const checkpointer =
+    file === ':memory:' || options.checkpoints === false
+      ? undefined
+      : new WalCheckpointer(file, {
+          ...checkpoints,
+          // Without the thread the writer checkpoints as SQLite does by default, not only at the backstop's 10,000 pages.
+          onFailure: (message) => {
+            if (!closed) connection.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES};`);
+            checkpoints?.onFailure?.(message);
+          },
+        });
   const db = new SqliteDatabase(connection, options.onStatement);
   // The webhook's first journaled write starts the checkpointer's thread: a bot that only prunes
   // and sweeps (every start-up commits) does not carry it.
@@ -88,6 +102,7 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
     runs: createSqliteRunStore(db),
     keepScoredCall: (call) => kept.run(call),
     async close() {
+      closed = true;
       kept.flush();
       // The thread's connection first: the last one to close checkpoints and removes the WAL.
       await checkpointer?.stop();

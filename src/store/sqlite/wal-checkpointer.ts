@@ -7,6 +7,10 @@ import type { Worker } from 'node:worker_threads';
  * `dist`.
  */
 const CHECKPOINT_THREAD = `
+// The thread writes to the bot's stderr (a stderr piped to the bot, once written to, would keep the
+// process alive however unreferenced the thread is), without node:sqlite's ExperimentalWarning
+// again: its failures reach the bot as messages.
+process.removeAllListeners('warning');
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
 const db = new DatabaseSync(workerData.file);
@@ -79,12 +83,8 @@ export class WalCheckpointer {
       workerData: { file: this.file, intervalMs: this.options.intervalMs ?? 100, report: this.options.onCheckpoint !== undefined },
       // The thread holds one prepared statement; a small heap is plenty.
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
-      stderr: true,
     });
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.unref();
-    // node:sqlite's ExperimentalWarning, printed by the thread; the writer's own checkpoint still holds if the thread fails.
-    worker.stderr.resume();
     let failed = false;
     const hear = (outcome: { checkpointed: number } | { error: string }) => {
       this.options.onCheckpoint?.(outcome);
@@ -95,6 +95,8 @@ export class WalCheckpointer {
     };
     worker.on('message', hear);
     worker.on('error', (error: Error) => hear({ error: error.message }));
+    // After the listeners: adding a 'message' listener references the thread again.
+    worker.unref();
     this.worker = worker;
   }
 
