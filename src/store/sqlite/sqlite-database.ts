@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The SQL text of the statements kept prepared, at most. The engine's fixed statements take a few
@@ -13,10 +14,8 @@ export const STATEMENT_CACHE_CHARS = 256 * 1024;
  * what it runs, once; see {@link STATEMENT_CACHE_CHARS}), and transactions. Every sub-store of the engine shares one.
  */
 export class SqliteDatabase {
-  /** By SQL text, the least recently run first. */
-  private readonly statements = new Map<string, StatementSync>();
-  /** The length of the texts in {@link statements}. */
-  private statementChars = 0;
+  /** By SQL text, the least recently run let go first once their texts pass {@link STATEMENT_CACHE_CHARS} (a statement let go is finalized once collected). */
+  private readonly statements = new LRUCache<string, StatementSync>({ maxSize: STATEMENT_CACHE_CHARS, sizeCalculation: (_statement, text) => Math.max(1, text.length) });
   private closed = false;
   /** How deep in {@link transaction} the current (synchronous) call is. */
   private depth = 0;
@@ -33,27 +32,16 @@ export class SqliteDatabase {
   sql(text: string): StatementSync {
     this.onStatement?.(text);
     let statement = this.statements.get(text);
-    if (statement) {
-      // Now the most recently run.
-      this.statements.delete(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
       this.statements.set(text, statement);
-      return statement;
-    }
-    statement = this.db.prepare(text);
-    this.statements.set(text, statement);
-    this.statementChars += text.length;
-    // The least recently run go, never the one about to run (a statement let go is finalized once collected).
-    for (const [oldest] of this.statements) {
-      if (this.statementChars <= STATEMENT_CACHE_CHARS || oldest === text) break;
-      this.statements.delete(oldest);
-      this.statementChars -= oldest.length;
     }
     return statement;
   }
 
   /** How many statements are kept prepared, and the length of their texts (tests). */
   get cachedStatements(): { count: number; chars: number } {
-    return { count: this.statements.size, chars: this.statementChars };
+    return { count: this.statements.size, chars: this.statements.calculatedSize };
   }
 
   /**
@@ -100,7 +88,6 @@ export class SqliteDatabase {
     if (this.closed) return;
     this.closed = true;
     this.statements.clear();
-    this.statementChars = 0;
     this.db.close();
   }
 }
