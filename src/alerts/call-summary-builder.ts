@@ -29,7 +29,7 @@ export class CallSummaryBuilder {
   }
 
   /**
-   * Adds sessions already de-duplicated against every page before (as the Graph client gives them).
+   * Adds sessions already de-duplicated against every page before (as `CallScorer.addSessions` returns them).
    * `keep`: for each of their streams in order, whether to keep its entry (the engine's
    * `CallScorer.compact` says which a stored report keeps); every one when not given. A stream not
    * kept still names its people, so the people list is the same either way.

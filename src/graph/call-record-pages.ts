@@ -8,12 +8,13 @@ import type { RateLimit } from './request-rate-limiter';
 
 /**
  * One part of a call record as it arrives from Graph: first the record's own fields (no sessions,
- * no next links), then each page of sessions (de-duplicated against the pages before), then the
- * participants (`participants_v2`, every page; absent when Graph's list could not be read whole).
+ * no next links), then each page of sessions as Graph sent it (Graph repeats some sessions across
+ * pages; the reader de-duplicates them), then the participants (`participants_v2`, every page;
+ * absent when Graph's list could not be read whole).
  */
 export type CallRecordPart =
   | { kind: 'record'; record: JsonObject & { id: string } }
-  | { kind: 'sessions'; sessions: CallRecords.Session[] }
+  | { kind: 'sessions'; sessions: readonly unknown[] }
   | { kind: 'participants'; participants: CallRecords.Participant[] | undefined };
 
 /** Options of {@link fetchCallRecordPages}. */
@@ -34,8 +35,9 @@ const LINK_FIELDS = ['sessions@odata.nextLink', 'sessions@odata.nextlink', 'part
  * Reads a call record with `$expand=sessions($expand=segments)` part by part, so that a caller can
  * score each page of sessions and drop it before the next one arrives (a 6,000-session meeting is
  * 100 pages and over 100 MB parsed whole). Follows the sessions' next links
- * (`sessions@odata.nextLink` or `sessions@odata.nextlink`, then each page's `@odata.nextLink`);
- * sessions seen on an earlier page are left out. Then reads every page of `participants_v2` within
+ * (`sessions@odata.nextLink` or `sessions@odata.nextlink`, then each page's `@odata.nextLink`),
+ * yielding each page's sessions as they came (repeats included: the caller's scorer or
+ * `fetchCallRecord` leaves them out). Then reads every page of `participants_v2` within
  * the same per-record budget (see {@link fetchParticipants}).
  *
  * A next link to another origin, one that leads back to a page already read, or more than
@@ -62,34 +64,24 @@ export async function* fetchCallRecordPages(transport: GraphTransport, tenantId:
   if (!isJsonObject(first) || typeof first.id !== 'string') {
     throw invalidAnswer(tenantId, OPERATION_RECORD, 'is not a call record (no string "id")');
   }
-  const seen = new Set<string>();
-  const newSessions = (value: unknown, operation: string): CallRecords.Session[] => {
+  /** A page's sessions as Graph sent them (the scorer passes over repeats and entries that are not objects). */
+  const sessionsOf = (value: unknown, operation: string): readonly unknown[] => {
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) throw invalidAnswer(tenantId, operation, 'has sessions that are not an array');
-    const fresh: CallRecords.Session[] = [];
-    for (const session of value) {
-      if (!isJsonObject(session)) continue;
-      const id = typeof session.id === 'string' ? session.id : undefined;
-      if (id !== undefined) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-      }
-      fresh.push(session as CallRecords.Session);
-    }
-    return fresh;
+    return value;
   };
   const { sessions, participants_v2: _inlineParticipants, ...own } = first;
   for (const field of LINK_FIELDS) delete own[field];
-  const firstSessions = newSessions(sessions, OPERATION_RECORD);
+  const firstSessions = sessionsOf(sessions, OPERATION_RECORD);
   let url = walk.follow(nextLinkOf(first, 'sessions@odata.nextLink', 'sessions@odata.nextlink'));
   yield { kind: 'record', record: own as JsonObject & { id: string } };
   yield { kind: 'sessions', sessions: firstSessions };
   while (url !== undefined) {
     const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION_SESSIONS, limits });
     if (!isJsonObject(page)) throw invalidAnswer(tenantId, OPERATION_SESSIONS, 'is not a page of sessions');
-    const fresh = newSessions(page.value, OPERATION_SESSIONS);
+    const pageSessions = sessionsOf(page.value, OPERATION_SESSIONS);
     url = walk.follow(nextLinkOf(page, '@odata.nextLink', '@odata.nextlink'));
-    yield { kind: 'sessions', sessions: fresh };
+    yield { kind: 'sessions', sessions: pageSessions };
   }
   const participants = await fetchParticipants(transport, tenantId, callId, { limits, maxPages: options.maxPages, logger: options.logger });
   yield { kind: 'participants', participants };
