@@ -10,12 +10,14 @@ import type { RateLimit } from './request-rate-limiter';
  * One part of a call record as it arrives from Graph: first the record's own fields (no sessions,
  * no next links), then each page of sessions as Graph sent it (Graph repeats some sessions across
  * pages; the reader de-duplicates them), then the participants (`participants_v2`, every page;
- * absent when Graph's list could not be read whole).
+ * absent when Graph's list could not be read whole). `Fields`: what the record part holds; from
+ * Graph a JSON object with a string `id`, while ingest, which also reads sources that give the
+ * record whole (`partsOfRecord`), takes any value and judges it (`CallRecordPart<unknown>`).
  */
-export type CallRecordPart =
-  | { kind: 'record'; record: JsonObject & { id: string } }
+export type CallRecordPart<Fields = JsonObject & { id: string }> =
+  | { kind: 'record'; record: Fields }
   | { kind: 'sessions'; sessions: readonly unknown[] }
-  | { kind: 'participants'; participants: CallRecords.Participant[] | undefined };
+  | { kind: 'participants'; participants: readonly CallRecords.Participant[] | undefined };
 
 /** Options of {@link fetchCallRecordPages}. */
 export interface CallRecordPagesOptions {
