@@ -1,5 +1,5 @@
 import { CallSummaryBuilder, type CallSummary } from '../alerts';
-import { CallHistoryBuilder, type CallHistory, type EncodedCallHistory, type PlaceEndpoint } from '../insights';
+import { CallHistoryBuilder, type EncodedCallHistory, type PlaceEndpoint } from '../insights';
 import { CallScorer, type CallQualityReport, type JsonObject, type ScoringOptions } from '../quality';
 
 /** What a {@link PagedAssessment} needs besides the record. */
@@ -22,9 +22,7 @@ export interface AssessedCall {
   call: JsonObject;
   report: CallQualityReport;
   summary: CallSummary;
-  /** The history with the alert decision taken from the report. */
-  history: (alert: boolean) => CallHistory;
-  /** The same history encoded as the store keeps it (built from the text kept page by page), under `callId`. */
+  /** The history with the alert decision taken, encoded as the store keeps it (built from the text kept page by page), under `callId`. */
   encodedHistory: (alert: boolean, callId: string) => EncodedCallHistory;
 }
 
@@ -71,7 +69,6 @@ export class PagedAssessment {
       call,
       report,
       summary,
-      history: (alert) => this.history.history(report, alert, call),
       encodedHistory: (alert, callId) => this.history.encoded(report, alert, call, callId),
     };
   }

@@ -62,18 +62,8 @@ export function isServiceEndpoint(endpoint: JsonObject | undefined): boolean {
 }
 
 /**
- * Distinct participants: `participants_v2`, else the larger of `participants` (capped at 130
- * entries by Graph) and the distinct people of the sessions.
- */
-export function participantCountOf(call: JsonObject, sessions: readonly JsonObject[]): number {
-  const people = new SessionPeople();
-  for (const session of sessions) people.add(session);
-  return people.participantCount(call);
-}
-
-/**
  * The distinct people at the ends of a call's sessions, counted as the sessions arrive page by
- * page (only their ids are kept), for {@link participantCountOf}.
+ * page (only their ids are kept), for the participant count of the cards and the history.
  */
 export class SessionPeople {
   private readonly seen = new Set<string>();
@@ -86,7 +76,11 @@ export class SessionPeople {
     }
   }
 
-  /** What {@link participantCountOf} gives for `call` (its own fields and participant lists) with the sessions added so far. */
+  /**
+   * The call's distinct participants, given its own fields (`call`) and the sessions added so far:
+   * `participants_v2`, else the larger of `participants` (capped at 130 entries by Graph) and the
+   * distinct people of the sessions.
+   */
   participantCount(call: JsonObject): number {
     const v2 = distinctIds(asArray(call.participants_v2).map((item) => {
       const participant = asObject(item);
