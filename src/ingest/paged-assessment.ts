@@ -1,6 +1,6 @@
 import { CallSummaryBuilder, type CallSummary } from '../alerts';
 import { CallHistoryBuilder, type EncodedCallHistory, type PlaceEndpoint } from '../insights';
-import { CallScorer, type CallQualityReport, type JsonObject, type ScoringOptions } from '../quality';
+import { CallScorer, SessionPeople, type CallQualityReport, type JsonObject, type ScoringOptions } from '../quality';
 
 /** What a {@link PagedAssessment} needs besides the record. */
 export interface PagedAssessmentOptions {
@@ -36,6 +36,8 @@ export interface AssessedCall {
  */
 export class PagedAssessment {
   private readonly scorer: CallScorer;
+  /** The call's distinct people, counted once for the summary and the history. */
+  private readonly people = new SessionPeople();
   private readonly summary: CallSummaryBuilder;
   private readonly history: CallHistoryBuilder;
 
@@ -45,14 +47,15 @@ export class PagedAssessment {
     options: PagedAssessmentOptions,
   ) {
     this.scorer = new CallScorer(call, options.scoring);
-    this.summary = new CallSummaryBuilder(call, { place: options.place });
-    this.history = new CallHistoryBuilder(call, options);
+    this.summary = new CallSummaryBuilder(call, this.people, { place: options.place });
+    this.history = new CallHistoryBuilder(call, this.people, options);
   }
 
   /** Adds one page of sessions; entries that are not objects, and sessions seen before, are passed over. */
   addSessions(sessions: readonly unknown[]): this {
     const first = this.scorer.verdicts.length;
     const fresh = this.scorer.addSessions(sessions);
+    this.people.add(fresh);
     this.history.addSessions(fresh, this.scorer.verdicts, first);
     // Only what the stored row keeps stays: every poor stream and the first few (a large meeting's good streams are counted, not held).
     this.summary.addSessions(fresh, this.scorer.compact());

@@ -63,17 +63,22 @@ export function isServiceEndpoint(endpoint: JsonObject | undefined): boolean {
 
 /**
  * The distinct people at the ends of a call's sessions, counted as the sessions arrive page by
- * page (only their ids are kept), for the participant count of the cards and the history.
+ * page (only their ids are kept), for the participant count of the cards and the history: one
+ * count a call, which the card's summary and the history both read (`CallSummaryBuilder`,
+ * `CallHistoryBuilder`).
  */
 export class SessionPeople {
   private readonly seen = new Set<string>();
 
-  /** Counts the caller and callee of one session. */
-  add(session: JsonObject): void {
-    for (const role of ['caller', 'callee'] as const) {
-      const id = personIdOf(asObject(session[role]));
-      if (id !== null) this.seen.add(id);
+  /** Counts the callers and callees of sessions (already de-duplicated; a person seen before is counted once anyway). */
+  add(sessions: readonly JsonObject[]): this {
+    for (const session of sessions) {
+      for (const role of ['caller', 'callee'] as const) {
+        const id = personIdOf(asObject(session[role]));
+        if (id !== null) this.seen.add(id);
+      }
     }
+    return this;
   }
 
   /**
