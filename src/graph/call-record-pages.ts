@@ -56,34 +56,31 @@ export async function* fetchCallRecordPages(transport: GraphTransport, tenantId:
     subject: `call record ${callId}'s sessions`,
     capAdvice: 'Raise the page cap if such records are real.',
   });
-  const first = await transport.send({
-    tenantId,
-    method: 'GET',
-    url: walk.start(transport.url(`/communications/callRecords/${encodeURIComponent(callId)}?$expand=sessions($expand=segments)`)),
-    operation: OPERATION_RECORD,
-    limits,
-  });
-  if (!isJsonObject(first) || typeof first.id !== 'string') {
-    throw invalidAnswer(tenantId, OPERATION_RECORD, 'is not a call record (no string "id")');
-  }
-  /** A page's sessions as Graph sent them (the scorer passes over repeats and entries that are not objects). */
-  const sessionsOf = (value: unknown, operation: string): readonly unknown[] => {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) throw invalidAnswer(tenantId, operation, 'has sessions that are not an array');
-    return value;
+  const send = async (url: string, first: boolean): Promise<JsonObject> => {
+    const operation = first ? OPERATION_RECORD : OPERATION_SESSIONS;
+    const answer = await transport.send({ tenantId, method: 'GET', url, operation, limits });
+    if (first && (!isJsonObject(answer) || typeof answer.id !== 'string')) throw invalidAnswer(tenantId, operation, 'is not a call record (no string "id")');
+    if (!isJsonObject(answer)) throw invalidAnswer(tenantId, operation, 'is not a page of sessions');
+    // A page's sessions as Graph sent them (the scorer passes over repeats and entries that are not objects).
+    const sessions = first ? answer.sessions : answer.value;
+    if (sessions !== undefined && sessions !== null && !Array.isArray(sessions)) throw invalidAnswer(tenantId, operation, 'has sessions that are not an array');
+    return answer;
   };
-  const { sessions, participants_v2: _inlineParticipants, ...own } = first;
-  for (const field of LINK_FIELDS) delete own[field];
-  const firstSessions = sessionsOf(sessions, OPERATION_RECORD);
-  let url = walk.follow(nextLinkOf(first, 'sessions@odata.nextLink', 'sessions@odata.nextlink'));
-  yield { kind: 'record', record: own as JsonObject & { id: string } };
-  yield { kind: 'sessions', sessions: firstSessions };
-  while (url !== undefined) {
-    const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION_SESSIONS, limits });
-    if (!isJsonObject(page)) throw invalidAnswer(tenantId, OPERATION_SESSIONS, 'is not a page of sessions');
-    const pageSessions = sessionsOf(page.value, OPERATION_SESSIONS);
-    url = walk.follow(nextLinkOf(page, '@odata.nextLink', '@odata.nextlink'));
-    yield { kind: 'sessions', sessions: pageSessions };
+  const nextLink = (page: JsonObject, first: boolean) =>
+    first ? nextLinkOf(page, 'sessions@odata.nextLink', 'sessions@odata.nextlink') : nextLinkOf(page, '@odata.nextLink', '@odata.nextlink');
+  const url = transport.url(`/communications/callRecords/${encodeURIComponent(callId)}?$expand=sessions($expand=segments)`);
+  let first = true;
+  for await (const page of walk.pages(url, send, nextLink)) {
+    if (first) {
+      first = false;
+      // The record's own fields are a copy: the first page (its sessions) is not held after its part.
+      const { sessions, participants_v2: _inlineParticipants, ...own } = page;
+      for (const field of LINK_FIELDS) delete own[field];
+      yield { kind: 'record', record: own as JsonObject & { id: string } };
+      yield { kind: 'sessions', sessions: (sessions as unknown[] | null | undefined) ?? [] };
+    } else {
+      yield { kind: 'sessions', sessions: (page.value as unknown[] | null | undefined) ?? [] };
+    }
   }
   const participants = await fetchParticipants(transport, tenantId, callId, { limits, maxPages: options.maxPages, logger: options.logger });
   yield { kind: 'participants', participants };
