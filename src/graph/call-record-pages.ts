@@ -2,6 +2,7 @@ import type { CallRecords } from '@microsoft/microsoft-graph-types';
 import type { Logger } from '../logger';
 import { fetchParticipants } from './call-record-participants';
 import { invalidAnswer, isJsonObject, nextLinkOf, type JsonObject } from './graph-answer';
+import { assertTenantId } from './graph-token-provider';
 import type { GraphTransport } from './graph-transport';
 import { PageWalk } from './page-walk';
 import type { RateLimit } from './request-rate-limiter';
@@ -47,6 +48,7 @@ const LINK_FIELDS = ['sessions@odata.nextLink', 'sessions@odata.nextlink', 'part
  * keeps nothing until the last part, so a record missing sessions is never scored and marked done.
  */
 export async function* fetchCallRecordPages(transport: GraphTransport, tenantId: string, callId: string, options: CallRecordPagesOptions): AsyncGenerator<CallRecordPart> {
+  assertTenantId(tenantId);
   assertCallId(callId);
   const limits = [{ key: `record:${tenantId}:${callId}`, rule: options.perCallRecord }];
   const walk = new PageWalk(transport, {
@@ -69,21 +71,37 @@ export async function* fetchCallRecordPages(transport: GraphTransport, tenantId:
   const nextLink = (page: JsonObject, first: boolean) =>
     first ? nextLinkOf(page, 'sessions@odata.nextLink', 'sessions@odata.nextlink') : nextLinkOf(page, '@odata.nextLink', '@odata.nextlink');
   const url = transport.url(`/communications/callRecords/${encodeURIComponent(callId)}?$expand=sessions($expand=segments)`);
-  let first = true;
-  for await (const page of walk.pages(url, send, nextLink)) {
-    if (first) {
-      first = false;
-      // The record's own fields are a copy: the first page (its sessions) is not held after its part.
-      const { sessions, participants_v2: _inlineParticipants, ...own } = page;
-      for (const field of LINK_FIELDS) delete own[field];
-      yield { kind: 'record', record: own as JsonObject & { id: string } };
-      yield { kind: 'sessions', sessions: (sessions as unknown[] | null | undefined) ?? [] };
-    } else {
-      yield { kind: 'sessions', sessions: (page.value as unknown[] | null | undefined) ?? [] };
+  // Each page is let go before the next is read: its parts are handed over and no local keeps them
+  // (a suspended generator keeps its locals, so they are cleared by hand rather than left to scope).
+  const pages = walk.pages(url, send, nextLink);
+  try {
+    for (let first = true; ; first = false) {
+      let step: IteratorResult<JsonObject> | undefined = await pages.next();
+      if (step.done) break;
+      let parts: CallRecordPart[] | undefined = partsOfPage(step.value, first);
+      step = undefined;
+      while (parts.length > 0) yield parts.shift()!;
+      parts = undefined;
     }
+  } finally {
+    await pages.return();
   }
   const participants = await fetchParticipants(transport, tenantId, callId, { limits, maxPages: options.maxPages, logger: options.logger });
   yield { kind: 'participants', participants };
+}
+
+/**
+ * The parts a page of the walk gives: for the first (the record), its own fields (a copy without
+ * the sessions and next links) and its sessions; for a later page, its sessions.
+ */
+function partsOfPage(page: JsonObject, first: boolean): CallRecordPart[] {
+  if (!first) return [{ kind: 'sessions', sessions: (page.value as unknown[] | null | undefined) ?? [] }];
+  const { sessions, participants_v2: _inlineParticipants, ...own } = page;
+  for (const field of LINK_FIELDS) delete own[field];
+  return [
+    { kind: 'record', record: own as JsonObject & { id: string } },
+    { kind: 'sessions', sessions: (sessions as unknown[] | null | undefined) ?? [] },
+  ];
 }
 
 /** Refuses call ids that are not plain identifiers (they go into the URL path). */

@@ -114,9 +114,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       assertTenantId(tenantId);
       return fetchCallRecord(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
     },
-    async *getCallRecordPages(tenantId, callId) {
-      assertTenantId(tenantId);
-      yield* fetchCallRecordPages(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
+    getCallRecordPages(tenantId, callId) {
+      // Not a generator around `yield*`: that holds the part it passed on while the next page is read.
+      // fetchCallRecordPages checks the tenant id itself, when the iteration starts.
+      return fetchCallRecordPages(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
     },
     async *listCallRecordsSince(tenantId, since) {
       assertTenantId(tenantId);

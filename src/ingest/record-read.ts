@@ -1,6 +1,7 @@
 import { asObject, notACallRecordReason, type ScoringOptions } from '../quality';
 import type { ProcessedReport, Store, WorkItem } from '../store';
 import type { PlaceEndpoint } from '../insights';
+import type { CallRecordPart } from '../graph';
 import { partsOfRecord, recordFieldsCheck, type CallRecordSource } from './call-record-source';
 import { PagedAssessment } from './paged-assessment';
 import { recordVersionOf } from './stored-report';
@@ -37,9 +38,11 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
   const { source, store } = options;
   const parts = source.getCallRecordPages?.(item.tenantId, item.callId) ?? partsOfRecord(() => source.getCallRecord(item.tenantId, item.callId));
   const iterator = parts[Symbol.asyncIterator]();
-  const next = async () => {
+  /** The next part, undefined at the end. */
+  const next = async (): Promise<CallRecordPart<unknown> | undefined> => {
     try {
-      return await iterator.next();
+      const step = await iterator.next();
+      return step.done ? undefined : step.value;
     } catch (error) {
       throw new SourceError(error);
     }
@@ -47,9 +50,9 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
   let assessment: PagedAssessment | undefined;
   let participants: readonly unknown[] | undefined;
   let processed: ProcessedReport | undefined;
+  let part: CallRecordPart<unknown> | undefined;
   try {
-    for (let step = await next(); !step.done; step = await next()) {
-      const part = step.value;
+    while ((part = await next()) !== undefined) {
       if (part.kind === 'sessions') assessment?.addSessions(part.sessions);
       else if (part.kind === 'participants') participants = part.participants;
       else {
@@ -63,6 +66,8 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
         const scoring = await options.scoringFor(item.tenantId);
         assessment = new PagedAssessment(call, { scoring, tenantId: item.tenantId, source: item.source, place: options.place });
       }
+      // Dropped before the next part is read: a page of sessions is not held beside the next one.
+      part = undefined;
     }
   } finally {
     // Stopped early (version processed, not a record, a store error): let the source end its walk.
