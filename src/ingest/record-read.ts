@@ -8,7 +8,15 @@ import { recordVersionOf } from './stored-report';
 
 /** What reading a record's pages came to. */
 export type PagedRead =
-  | { kind: 'read'; assessment: PagedAssessment; participants: readonly unknown[] | undefined; processed: ProcessedReport }
+  | {
+      kind: 'read';
+      assessment: PagedAssessment;
+      participants: readonly unknown[] | undefined;
+      processed: ProcessedReport;
+      /** Pages of sessions read, and the time spent scoring them as they came (ms): the rest of the read is Graph's and the store's. */
+      sessionPages: number;
+      scoringMs: number;
+    }
   | { kind: 'unchanged'; version: number; processed: number }
   | { kind: 'not-a-record'; reason: string };
 
@@ -51,9 +59,16 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
   let participants: readonly unknown[] | undefined;
   let processed: ProcessedReport | undefined;
   let part: CallRecordPart<unknown> | undefined;
+  let sessionPages = 0;
+  let scoringMs = 0;
   try {
     while ((part = await next()) !== undefined) {
-      if (part.kind === 'sessions') assessment?.addSessions(part.sessions);
+      if (part.kind === 'sessions') {
+        const started = performance.now();
+        assessment?.addSessions(part.sessions);
+        scoringMs += performance.now() - started;
+        sessionPages += 1;
+      }
       else if (part.kind === 'participants') participants = part.participants;
       else {
         const notRecord = notACallRecordReason(recordFieldsCheck(part.record));
@@ -74,5 +89,5 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
     await iterator.return?.().catch(() => undefined);
   }
   if (!assessment || !processed) throw new SourceError(new Error('The call record source ended without the record.'));
-  return { kind: 'read', assessment, participants, processed };
+  return { kind: 'read', assessment, participants, processed, sessionPages, scoringMs };
 }
