@@ -86,19 +86,11 @@ interface HeldHint extends RankedHint {
 }
 
 /**
- * The network and device hints of the given (de-duplicated) sessions: one per kind and person,
- * the worst one kept, most direct causes first. With `people`, each hint says whose endpoint it
- * was (its index there).
- */
-export function collectCallHints(sessions: readonly JsonObject[], place?: PlaceEndpoint, people?: PersonList): CallHint[] {
-  return new CallHintCollector(place, people !== undefined).add(sessions).hints(people);
-}
-
-/**
- * Collects a call's hints as its sessions arrive page by page, keeping only the worst hint per kind,
- * name and person and the people the walk met (not the sessions). `hints(people)` after the last
- * page gives what {@link collectCallHints} gives for every session at once with the same people:
- * the people the hints walk meets first are added to `people` in the order it met them.
+ * Collects a call's network and device hints as its sessions arrive page by page: one per kind,
+ * name and person, the worst one kept, most direct causes first; it holds those hints and the
+ * people the walk met, not the sessions. `hints(people)` after the last page gives the same hints
+ * however the sessions were split into pages: the people the hints walk meets first are added to
+ * `people` in the order it met them.
  */
 export class CallHintCollector {
   private readonly byKey = new Map<string, HeldHint>();

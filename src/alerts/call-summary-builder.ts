@@ -18,18 +18,22 @@ export class CallSummaryBuilder {
   private readonly people = new PersonList();
   private readonly streams: StreamParties[] = [];
   private readonly hints: CallHintCollector;
-  private readonly sessionPeople = new SessionPeople();
 
-  /** `call`: the record's own fields (its `sessions` are not read here). */
+  /**
+   * `call`: the record's own fields (its `sessions` are not read here). `sessionPeople`: the
+   * distinct people of the same sessions, for the participant count, which the caller adds each
+   * page to (read here, not fed: the worker shares one with the history).
+   */
   constructor(
     private readonly call: JsonObject,
+    private readonly sessionPeople: SessionPeople,
     private readonly options: CallSummaryOptions = {},
   ) {
     this.hints = new CallHintCollector(options.place, true);
   }
 
   /**
-   * Adds sessions already de-duplicated against every page before (as the Graph client gives them).
+   * Adds sessions already de-duplicated against every page before (as `CallScorer.addSessions` returns them).
    * `keep`: for each of their streams in order, whether to keep its entry (the engine's
    * `CallScorer.compact` says which a stored report keeps); every one when not given. A stream not
    * kept still names its people, so the people list is the same either way.
@@ -37,7 +41,6 @@ export class CallSummaryBuilder {
   addSessions(sessions: readonly JsonObject[], keep?: readonly boolean[]): this {
     const { place } = this.options;
     let position = 0;
-    for (const session of sessions) this.sessionPeople.add(session);
     for (const entry of mediaStreamsOf(this.call, sessions)) {
       const { session, segment, stream, label, kind } = entry;
       const kept = keep === undefined || keep[position++] === true;
@@ -106,7 +109,8 @@ export class CallSummaryBuilder {
  */
 export function summarizeCall(record: unknown, options: CallSummaryOptions = {}): CallSummary {
   const call = asObject(record) ?? {};
-  return new CallSummaryBuilder(call, options).addSessions(uniqueSessions(call)).summary();
+  const sessions = uniqueSessions(call);
+  return new CallSummaryBuilder(call, new SessionPeople().add(sessions), options).addSessions(sessions).summary();
 }
 
 /** The organizer as the cards keep it (the UPN is not shown, so it is not stored with the report). */

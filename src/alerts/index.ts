@@ -9,7 +9,7 @@
 export type { Audience } from './audience';
 export { CallSummaryBuilder, summarizeCall } from './call-summary-builder';
 export { readCallSummary, type CallSummary, type CallSummaryOptions, type CallOrganizer, type CallParty, type StreamParties } from './call-summary';
-export { collectCallHints, CallHintCollector, HINT_THRESHOLDS, HINT_KIND_ORDER, type CallHint, type CallHintKind } from './call-hints';
+export { CallHintCollector, HINT_THRESHOLDS, HINT_KIND_ORDER, type CallHint, type CallHintKind } from './call-hints';
 export { nameOf, SERVICE_ENDPOINT_NAME } from './endpoint-name';
 export {
   CARD_SCHEMA_VERSION,

@@ -1,4 +1,5 @@
 import type { CallRecords } from '@microsoft/microsoft-graph-types';
+import { newSessions } from '../quality';
 import { fetchCallRecordPages, type CallRecordPagesOptions } from './call-record-pages';
 import type { GraphTransport } from './graph-transport';
 
@@ -16,16 +17,18 @@ export type CallRecordFetchOptions = CallRecordPagesOptions;
 
 /**
  * The whole call record, every part of {@link fetchCallRecordPages} merged: for callers that want
- * the record at once (`check`, the CLI's `fetch`). Same requests, same de-duplication and same
- * errors (a foreign or looping next link, or the page cap, throws rather than returning a partial
- * record). The inbox worker reads the parts instead, so that a large meeting is never held whole.
+ * the record at once (`check`, the CLI's `fetch`). Same requests and same errors (a foreign or
+ * looping next link, or the page cap, throws rather than returning a partial record). A session
+ * repeated across pages is kept once (its first copy) and entries that are not objects are left
+ * out, as the worker's scorer does with the parts. The inbox worker reads the parts instead, so that a large meeting is never held whole.
  */
 export async function fetchCallRecord(transport: GraphTransport, tenantId: string, callId: string, options: CallRecordFetchOptions): Promise<FetchedCallRecord> {
   let record: Record<string, unknown> = {};
   const sessions: CallRecords.Session[] = [];
+  const seen = new Set<string>();
   for await (const part of fetchCallRecordPages(transport, tenantId, callId, options)) {
     if (part.kind === 'record') record = { ...part.record };
-    else if (part.kind === 'sessions') for (const session of part.sessions) sessions.push(session);
+    else if (part.kind === 'sessions') for (const session of newSessions(part.sessions, seen)) sessions.push(session as CallRecords.Session);
     else if (part.participants !== undefined) record.participants_v2 = part.participants;
   }
   record.sessions = sessions;

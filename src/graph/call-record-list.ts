@@ -25,6 +25,9 @@ export interface CallRecordListOptions {
 
 const OPERATION = 'GET /communications/callRecords?$filter=startDateTime ge {time}';
 
+/** A page of the listing, as checked. */
+type Page = Record<string, unknown> & { value: unknown[] };
+
 /**
  * Lists the call records that started at or after `since`, following `@odata.nextLink` (only
  * on the configured Graph origin, never back to a page already read) and yielding each record's
@@ -50,9 +53,8 @@ export async function* listCallRecordsSince(
     subject: `the listing of call records since ${start.toISOString()}`,
     capAdvice: 'List a shorter period, or raise the page cap.',
   });
-  let url: string | undefined = walk.start(transport.url(`/communications/callRecords?$filter=${filter}`));
   const limits = [{ key: `list:${tenantId}`, rule: options.listLimit }];
-  while (url !== undefined) {
+  const send = async (url: string): Promise<Page> => {
     const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION, limits });
     if (typeof page !== 'object' || page === null || !Array.isArray((page as { value?: unknown }).value)) {
       throw new GraphRequestError(`Graph's answer to ${OPERATION} is not a page of call records (no "value" array).`, {
@@ -62,13 +64,15 @@ export async function* listCallRecordsSince(
         retryable: true,
       });
     }
-    const body = page as Record<string, unknown> & { value: unknown[] };
+    return page as Page;
+  };
+  const nextLink = (body: Page) => body['@odata.nextLink'] ?? body['@odata.nextlink'];
+  for await (const body of walk.pages(transport.url(`/communications/callRecords?$filter=${filter}`), send, nextLink)) {
     for (const item of body.value) {
       const summary = summarize(item);
       if (summary) yield summary;
       else options.logger.warn({ tenantId }, 'Skipped a listed call record without a string "id".');
     }
-    url = walk.follow(body['@odata.nextLink'] ?? body['@odata.nextlink']);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CallRecords } from '@microsoft/microsoft-graph-types';
 import type { Logger } from '../logger';
-import { invalidAnswer, isJsonObject, nextLinkOf } from './graph-answer';
+import { invalidAnswer, isJsonObject, nextLinkOf, type JsonObject } from './graph-answer';
 import { GraphRequestError } from './graph-request-error';
 import type { GraphTransport, GraphTransportRequest } from './graph-transport';
 import { PageWalk } from './page-walk';
@@ -52,11 +52,14 @@ export async function fetchParticipants(
   });
   const participants: CallRecords.Participant[] = [];
   const seen = new Set<string>();
+  const send = async (url: string): Promise<JsonObject & { value: unknown[] }> => {
+    const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION, limits: options.limits });
+    if (!isJsonObject(page) || !Array.isArray(page.value)) throw invalidAnswer(tenantId, OPERATION, 'is not a page of participants (no "value" array)');
+    return page as JsonObject & { value: unknown[] };
+  };
   try {
-    let url: string | undefined = walk.start(transport.url(`/communications/callRecords/${encodeURIComponent(callId)}/participants_v2`));
-    while (url !== undefined) {
-      const page = await transport.send({ tenantId, method: 'GET', url, operation: OPERATION, limits: options.limits });
-      if (!isJsonObject(page) || !Array.isArray(page.value)) throw invalidAnswer(tenantId, OPERATION, 'is not a page of participants (no "value" array)');
+    const url = transport.url(`/communications/callRecords/${encodeURIComponent(callId)}/participants_v2`);
+    for await (const page of walk.pages(url, send, (answer) => nextLinkOf(answer, '@odata.nextLink', '@odata.nextlink'))) {
       for (const item of page.value) {
         if (!isJsonObject(item)) continue;
         const key = JSON.stringify([item.id ?? null, item.identity ?? null]);
@@ -64,7 +67,6 @@ export async function fetchParticipants(
         seen.add(key);
         participants.push(item as CallRecords.Participant);
       }
-      url = walk.follow(nextLinkOf(page, '@odata.nextLink', '@odata.nextlink'));
     }
   } catch (error) {
     if (!(error instanceof GraphRequestError) || error.retryable || error.needsAdmin) throw error;

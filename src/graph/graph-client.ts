@@ -48,9 +48,10 @@ export interface GraphClient {
    */
   getCallRecord(tenantId: string, callId: string): Promise<FetchedCallRecord>;
   /**
-   * The same record part by part as it arrives (its own fields, each page of new sessions, then
-   * the participants), for the inbox worker to score a large meeting without holding it whole.
-   * Same requests and errors as {@link getCallRecord}; an error ends the iteration.
+   * The same record part by part as it arrives (its own fields, each page of sessions as Graph
+   * sent it, repeats included, then the participants), for the inbox worker to score a large
+   * meeting without holding it whole (its scorer passes over the repeats). Same requests and
+   * errors as {@link getCallRecord}; an error ends the iteration.
    */
   getCallRecordPages(tenantId: string, callId: string): AsyncIterable<CallRecordPart>;
   /** The call records that started at or after `since`, page by page (for the reconciliation sweep and backfill). */
@@ -113,9 +114,10 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       assertTenantId(tenantId);
       return fetchCallRecord(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
     },
-    async *getCallRecordPages(tenantId, callId) {
-      assertTenantId(tenantId);
-      yield* fetchCallRecordPages(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
+    getCallRecordPages(tenantId, callId) {
+      // Not a generator around `yield*`: that holds the part it passed on while the next page is read.
+      // fetchCallRecordPages checks the tenant id itself, when the iteration starts.
+      return fetchCallRecordPages(transport, tenantId, callId, { perCallRecord: limits.perCallRecord, maxPages: maxSessionPages, logger: options.logger });
     },
     async *listCallRecordsSince(tenantId, since) {
       assertTenantId(tenantId);

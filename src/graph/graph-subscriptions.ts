@@ -119,14 +119,15 @@ export function createGraphSubscriptions(transport: GraphTransport, now: () => n
       const operation = 'GET /subscriptions';
       const subscriptions: GraphSubscription[] = [];
       const walk = new PageWalk(transport, { tenantId, operation, maxPages: maxListPages, subject: 'the listing of subscriptions', capAdvice: 'Raise the page cap.' });
-      let url: string | undefined = walk.start(transport.url('/subscriptions'));
-      while (url !== undefined) {
+      const send = async (url: string) => {
         const page = (await transport.send({ tenantId, method: 'GET', url, operation })) as { value?: unknown; '@odata.nextLink'?: unknown } | undefined;
         if (!page || !Array.isArray(page.value)) {
           throw new GraphRequestError(`Graph's answer to ${operation} has no "value" array.`, { kind: 'invalid-response', operation, tenantId, retryable: true });
         }
+        return page as { value: unknown[]; '@odata.nextLink'?: unknown };
+      };
+      for await (const page of walk.pages(transport.url('/subscriptions'), send, (answer) => answer['@odata.nextLink'])) {
         for (const item of page.value) subscriptions.push(expectSubscription(item, tenantId, operation));
-        url = walk.follow(page['@odata.nextLink']);
       }
       return subscriptions;
     },

@@ -1,3 +1,4 @@
+import type { CallRecordPart } from '../graph';
 import { asArray, asObject } from '../quality';
 import { sanitizeUpstreamText } from '../upstream-text';
 
@@ -9,29 +10,21 @@ export interface CallRecordSource {
   /** The record with every session (all pages followed, sessions de-duplicated) and every participant (`participants_v2`, every page). */
   getCallRecord(tenantId: string, callId: string): Promise<unknown>;
   /**
-   * The same record part by part as it arrives, so that the worker never holds a large meeting
-   * whole; an error ends the iteration. Sources without it are read whole ({@link partsOfRecord}).
+   * The same record part by part as it arrives ({@link CallRecordPart}: its own fields, each page
+   * of sessions as sent, repeats included, then `participants_v2`), so that the worker never holds
+   * a large meeting whole; an error ends the iteration. Sources without it are read whole ({@link partsOfRecord}).
    */
-  getCallRecordPages?(tenantId: string, callId: string): AsyncIterable<CallRecordPart>;
+  getCallRecordPages?(tenantId: string, callId: string): AsyncIterable<CallRecordPart<unknown>>;
   /** Call records that started at or after `since`, as the list endpoint returns them. */
   listCallRecordsSince(tenantId: string, since: Date): AsyncIterable<ListedCallRecord>;
 }
-
-/**
- * One part of a call record: first its own fields (no sessions), then each page of sessions (Graph
- * repeats some across pages), then `participants_v2` (undefined when it could not be read whole).
- */
-export type CallRecordPart =
-  | { kind: 'record'; record: unknown }
-  | { kind: 'sessions'; sessions: readonly unknown[] }
-  | { kind: 'participants'; participants: readonly unknown[] | undefined };
 
 /**
  * The parts of a record read whole, for a source that has no {@link CallRecordSource.getCallRecordPages}:
  * its own fields (its `participants_v2` kept; `sessions: null` when they were not an array, so that
  * {@link recordFieldsCheck} judges the record as it came), then all its sessions as one page.
  */
-export async function* partsOfRecord(load: () => Promise<unknown>): AsyncGenerator<CallRecordPart> {
+export async function* partsOfRecord(load: () => Promise<unknown>): AsyncGenerator<CallRecordPart<unknown>> {
   const record = await load();
   const fields = asObject(record);
   if (!fields) {

@@ -190,7 +190,12 @@ export class InboxWorker {
       if (held) return (await store.inbox.postpone(item, startedAt, held.at, held.reason)) ? 'held' : 'lease-lost';
       let read: PagedRead;
       try {
-        read = await telemetry.withSpan('callRecord fetch', {}, () => readRecordPages(item, this.options));
+        read = await telemetry.withSpan('callRecord fetch', {}, async (fetchSpan) => {
+          const result = await readRecordPages(item, this.options);
+          // Each page is scored as it arrives, within this span: how much of it was scoring, apart from Graph's time.
+          if (result.kind === 'read') fetchSpan.setAttributes({ 'callquality.session_pages': result.sessionPages, 'callquality.scoring_ms': Math.round(result.scoringMs) });
+          return result;
+        });
         telemetry.countRecordFetched();
         this.holds.release(item.tenantId);
       } catch (error) {

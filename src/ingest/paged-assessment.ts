@@ -1,6 +1,6 @@
 import { CallSummaryBuilder, type CallSummary } from '../alerts';
-import { CallHistoryBuilder, type CallHistory, type EncodedCallHistory, type PlaceEndpoint } from '../insights';
-import { CallScorer, newSessions, type CallQualityReport, type JsonObject, type ScoringOptions } from '../quality';
+import { CallHistoryBuilder, type EncodedCallHistory, type PlaceEndpoint } from '../insights';
+import { CallScorer, SessionPeople, type CallQualityReport, type JsonObject, type ScoringOptions } from '../quality';
 
 /** What a {@link PagedAssessment} needs besides the record. */
 export interface PagedAssessmentOptions {
@@ -22,9 +22,7 @@ export interface AssessedCall {
   call: JsonObject;
   report: CallQualityReport;
   summary: CallSummary;
-  /** The history with the alert decision taken from the report. */
-  history: (alert: boolean) => CallHistory;
-  /** The same history encoded as the store keeps it (built from the text kept page by page), under `callId`. */
+  /** The history with the alert decision taken, encoded as the store keeps it (built from the text kept page by page), under `callId`. */
   encodedHistory: (alert: boolean, callId: string) => EncodedCallHistory;
 }
 
@@ -33,12 +31,13 @@ export interface AssessedCall {
  * through the engine ({@link CallScorer}), the cards' summary ({@link CallSummaryBuilder}) and the
  * history ({@link CallHistoryBuilder}), and is dropped by the caller afterwards, so a large meeting
  * is never held whole, nor its good streams. Sessions seen on an earlier page are passed over (Graph
- * repeats some). The result equals scoring, summarizing and recording the whole record at once and
+ * repeats some): the scorer judges which are new, and the summary and the history take those. The result equals scoring, summarizing and recording the whole record at once and
  * compacting the report and summary as a stored row keeps them (`compactAssessment`).
  */
 export class PagedAssessment {
-  private readonly seen = new Set<string>();
   private readonly scorer: CallScorer;
+  /** The call's distinct people, counted once for the summary and the history. */
+  private readonly people = new SessionPeople();
   private readonly summary: CallSummaryBuilder;
   private readonly history: CallHistoryBuilder;
 
@@ -48,15 +47,15 @@ export class PagedAssessment {
     options: PagedAssessmentOptions,
   ) {
     this.scorer = new CallScorer(call, options.scoring);
-    this.summary = new CallSummaryBuilder(call, { place: options.place });
-    this.history = new CallHistoryBuilder(call, options);
+    this.summary = new CallSummaryBuilder(call, this.people, { place: options.place });
+    this.history = new CallHistoryBuilder(call, this.people, options);
   }
 
-  /** Adds one page of sessions; entries that are not objects are passed over. */
+  /** Adds one page of sessions; entries that are not objects, and sessions seen before, are passed over. */
   addSessions(sessions: readonly unknown[]): this {
-    const fresh = newSessions(sessions, this.seen);
     const first = this.scorer.verdicts.length;
-    this.scorer.addSessions(fresh);
+    const fresh = this.scorer.addSessions(sessions);
+    this.people.add(fresh);
     this.history.addSessions(fresh, this.scorer.verdicts, first);
     // Only what the stored row keeps stays: every poor stream and the first few (a large meeting's good streams are counted, not held).
     this.summary.addSessions(fresh, this.scorer.compact());
@@ -73,7 +72,6 @@ export class PagedAssessment {
       call,
       report,
       summary,
-      history: (alert) => this.history.history(report, alert, call),
       encodedHistory: (alert, callId) => this.history.encoded(report, alert, call, callId),
     };
   }

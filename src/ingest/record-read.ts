@@ -1,13 +1,22 @@
 import { asObject, notACallRecordReason, type ScoringOptions } from '../quality';
 import type { ProcessedReport, Store, WorkItem } from '../store';
 import type { PlaceEndpoint } from '../insights';
+import type { CallRecordPart } from '../graph';
 import { partsOfRecord, recordFieldsCheck, type CallRecordSource } from './call-record-source';
 import { PagedAssessment } from './paged-assessment';
 import { recordVersionOf } from './stored-report';
 
 /** What reading a record's pages came to. */
 export type PagedRead =
-  | { kind: 'read'; assessment: PagedAssessment; participants: readonly unknown[] | undefined; processed: ProcessedReport }
+  | {
+      kind: 'read';
+      assessment: PagedAssessment;
+      participants: readonly unknown[] | undefined;
+      processed: ProcessedReport;
+      /** Pages of sessions read, and the time spent scoring them as they came (ms): the rest of the read is Graph's and the store's. */
+      sessionPages: number;
+      scoringMs: number;
+    }
   | { kind: 'unchanged'; version: number; processed: number }
   | { kind: 'not-a-record'; reason: string };
 
@@ -37,9 +46,11 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
   const { source, store } = options;
   const parts = source.getCallRecordPages?.(item.tenantId, item.callId) ?? partsOfRecord(() => source.getCallRecord(item.tenantId, item.callId));
   const iterator = parts[Symbol.asyncIterator]();
-  const next = async () => {
+  /** The next part, undefined at the end. */
+  const next = async (): Promise<CallRecordPart<unknown> | undefined> => {
     try {
-      return await iterator.next();
+      const step = await iterator.next();
+      return step.done ? undefined : step.value;
     } catch (error) {
       throw new SourceError(error);
     }
@@ -47,10 +58,17 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
   let assessment: PagedAssessment | undefined;
   let participants: readonly unknown[] | undefined;
   let processed: ProcessedReport | undefined;
+  let part: CallRecordPart<unknown> | undefined;
+  let sessionPages = 0;
+  let scoringMs = 0;
   try {
-    for (let step = await next(); !step.done; step = await next()) {
-      const part = step.value;
-      if (part.kind === 'sessions') assessment?.addSessions(part.sessions);
+    while ((part = await next()) !== undefined) {
+      if (part.kind === 'sessions') {
+        const started = performance.now();
+        assessment?.addSessions(part.sessions);
+        scoringMs += performance.now() - started;
+        sessionPages += 1;
+      }
       else if (part.kind === 'participants') participants = part.participants;
       else {
         const notRecord = notACallRecordReason(recordFieldsCheck(part.record));
@@ -63,11 +81,13 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
         const scoring = await options.scoringFor(item.tenantId);
         assessment = new PagedAssessment(call, { scoring, tenantId: item.tenantId, source: item.source, place: options.place });
       }
+      // Dropped before the next part is read: a page of sessions is not held beside the next one.
+      part = undefined;
     }
   } finally {
     // Stopped early (version processed, not a record, a store error): let the source end its walk.
     await iterator.return?.().catch(() => undefined);
   }
   if (!assessment || !processed) throw new SourceError(new Error('The call record source ended without the record.'));
-  return { kind: 'read', assessment, participants, processed };
+  return { kind: 'read', assessment, participants, processed, sessionPages, scoringMs };
 }

@@ -51,11 +51,15 @@ export class CallHistoryBuilder {
   private readonly endpoints: EndpointList;
   /** Each page's streams, encoded and joined by commas. */
   private readonly streams: string[] = [];
-  private readonly sessionPeople = new SessionPeople();
 
-  /** `call`: the record's own fields (its `sessions` are not read here). */
+  /**
+   * `call`: the record's own fields (its `sessions` are not read here). `sessionPeople`: the
+   * distinct people of the same sessions, for the participant count, which the caller adds each
+   * page to (read here, not fed: the worker shares one with the card's summary).
+   */
   constructor(
     private readonly call: JsonObject,
+    private readonly sessionPeople: SessionPeople,
     private readonly context: CallHistoryContext,
   ) {
     this.endpoints = new EndpointList(context.place);
@@ -68,7 +72,6 @@ export class CallHistoryBuilder {
    */
   addSessions(sessions: readonly JsonObject[], verdicts: readonly StreamVerdict[], first = 0): this {
     let index = first;
-    for (const session of sessions) this.sessionPeople.add(session);
     const page: string[] = [];
     for (const entry of mediaStreamsOf(this.call, sessions)) {
       const verdict = verdicts[index++];

@@ -1,4 +1,4 @@
-import { asObject, uniqueSessions, type CallQualityReport } from '../quality';
+import { asObject, SessionPeople, uniqueSessions, type CallQualityReport } from '../quality';
 import type { CallHistory } from './call-history';
 import { CallHistoryBuilder, type PlaceEndpoint } from './call-history-builder';
 
@@ -28,7 +28,8 @@ export interface CallHistoryInput {
  */
 export function callHistoryOf(input: CallHistoryInput): CallHistory {
   const call = asObject(input.record) ?? {};
-  const builder = new CallHistoryBuilder(call, input);
-  builder.addSessions(uniqueSessions(call), input.report.streams);
+  const sessions = uniqueSessions(call);
+  const builder = new CallHistoryBuilder(call, new SessionPeople().add(sessions), input);
+  builder.addSessions(sessions, input.report.streams);
   return builder.history(input.report, input.alert);
 }

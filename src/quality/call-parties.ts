@@ -62,31 +62,30 @@ export function isServiceEndpoint(endpoint: JsonObject | undefined): boolean {
 }
 
 /**
- * Distinct participants: `participants_v2`, else the larger of `participants` (capped at 130
- * entries by Graph) and the distinct people of the sessions.
- */
-export function participantCountOf(call: JsonObject, sessions: readonly JsonObject[]): number {
-  const people = new SessionPeople();
-  for (const session of sessions) people.add(session);
-  return people.participantCount(call);
-}
-
-/**
  * The distinct people at the ends of a call's sessions, counted as the sessions arrive page by
- * page (only their ids are kept), for {@link participantCountOf}.
+ * page (only their ids are kept), for the participant count of the cards and the history: one
+ * count a call, which the card's summary and the history both read (`CallSummaryBuilder`,
+ * `CallHistoryBuilder`).
  */
 export class SessionPeople {
   private readonly seen = new Set<string>();
 
-  /** Counts the caller and callee of one session. */
-  add(session: JsonObject): void {
-    for (const role of ['caller', 'callee'] as const) {
-      const id = personIdOf(asObject(session[role]));
-      if (id !== null) this.seen.add(id);
+  /** Counts the callers and callees of sessions (already de-duplicated; a person seen before is counted once anyway). */
+  add(sessions: readonly JsonObject[]): this {
+    for (const session of sessions) {
+      for (const role of ['caller', 'callee'] as const) {
+        const id = personIdOf(asObject(session[role]));
+        if (id !== null) this.seen.add(id);
+      }
     }
+    return this;
   }
 
-  /** What {@link participantCountOf} gives for `call` (its own fields and participant lists) with the sessions added so far. */
+  /**
+   * The call's distinct participants, given its own fields (`call`) and the sessions added so far:
+   * `participants_v2`, else the larger of `participants` (capped at 130 entries by Graph) and the
+   * distinct people of the sessions.
+   */
   participantCount(call: JsonObject): number {
     const v2 = distinctIds(asArray(call.participants_v2).map((item) => {
       const participant = asObject(item);

@@ -30,16 +30,21 @@ export class CallScorer {
     private readonly options: ScoringOptions,
   ) {}
 
-  /** Judges the sessions of one page, in order; entries that are not objects are passed over. */
-  addSessions(sessions: readonly unknown[]): this {
-    for (const session of newSessions(sessions, this.seen)) {
+  /**
+   * Judges the sessions of one page, in order; entries that are not objects, and sessions seen
+   * before (on this page or an earlier one), are passed over. Returns the sessions it judged, in
+   * order, so that what follows the scorer (the summary, the history) takes the same ones.
+   */
+  addSessions(sessions: readonly unknown[]): JsonObject[] {
+    const fresh = newSessions(sessions, this.seen);
+    for (const session of fresh) {
       scoreSession(session, this.options, this.streams);
       feedbackOfSession(session, this.sessionCount, this.feedback);
       const failure = failureOfSession(session);
       if (failure) this.failures.push(failure);
       this.sessionCount += 1;
     }
-    return this;
+    return fresh;
   }
 
   /**

@@ -32,7 +32,7 @@ export { streamKindOf } from './stream-kind';
 export { mediaEntriesOf, mediaStreamsOf, type MediaEntry, type MediaStreamEntry } from './media-streams';
 export { collectFeedback, feedbackOfSession } from './feedback';
 export { streamRoles, endOf, type EndpointRole } from './stream-ends';
-export { endpointUser, identityOf, isServiceEndpoint, organizerOf, participantCountOf, SessionPeople, type PartyIdentity } from './call-parties';
+export { endpointUser, identityOf, isServiceEndpoint, organizerOf, SessionPeople, type PartyIdentity } from './call-parties';
 export { callFailuresOf, failureOfSession, MAX_FAILURE_REASON_LENGTH } from './call-failures';
 export { feedbackTokenWords } from './feedback-tokens';
 export { notACallRecordReason } from './call-record';

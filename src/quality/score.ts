@@ -16,6 +16,8 @@ const DEFAULT_OPTIONS = resolveScoringOptions();
  */
 export function scoreCallRecord(record: unknown, options: ScoringOptions = DEFAULT_OPTIONS): CallQualityReport {
   const call = asObject(record) ?? {};
-  return new CallScorer(call, options).addSessions(asArray(call.sessions)).report();
+  const scorer = new CallScorer(call, options);
+  scorer.addSessions(asArray(call.sessions));
+  return scorer.report();
 }
 

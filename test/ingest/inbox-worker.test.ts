@@ -73,6 +73,32 @@ describe('inbox worker: faults that end', function () {
     assert.match(item?.lastError ?? '', /leads back to a page already read/);
     // The record (session 1), sessions pages 2 and 3, then the link back to page 2.
     assert.equal(env.graph.stats.requests, 3);
+    // Its pages were scored as they came, but nothing of the call is kept.
+    assert.equal(await store.reports.getReport(TENANT_A, id), undefined);
+    assert.equal(await store.history.getCall(TENANT_A, id), undefined);
+  });
+
+  it('keeps nothing of a record whose third page fails with a 500, retries it later and keeps it whole then', async () => {
+    const id = callId(5);
+    env.graph.putRecord(recentRecord(id, 4));
+    let sessionPages = 0;
+    env.graph.setFaultPlan(({ operation }) => (operation === 'getSessionsPage' && ++sessionPages === 2 ? { kind: 'status', status: 500 } : undefined));
+    await enqueue(id);
+    try {
+      assert.deepEqual(await worker.drainOnce(), ['retry']);
+    } finally {
+      env.graph.setFaultPlan(undefined);
+    }
+    // The record (session 1) and session page 2 were read and scored; page 3 failed once, not asked again.
+    assert.equal(env.graph.stats.byOperation.getSessionsPage, 2);
+    const item = await store.inbox.get(TENANT_A, id);
+    assert.equal(item?.state, 'pending');
+    assert.equal(await store.reports.getReport(TENANT_A, id), undefined);
+    assert.equal(await store.history.getCall(TENANT_A, id), undefined);
+    now = item!.nextAttemptAt;
+    assert.deepEqual(await worker.drainOnce(), ['scored']);
+    assert.equal((await store.reports.getReport(TENANT_A, id))?.version, 1);
+    assert.equal((await store.history.getCall(TENANT_A, id))?.callId, id);
   });
 
   it('gives a 400 up at once, and lists every dead item with its reason in the health report', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { alertDue, summarizeCall } from '../../src/alerts';
-import { callHistoryOf, encodeCallHistory, peopleOf, type PlaceEndpoint } from '../../src/insights';
+import { callHistoryOf, decodeCallHistory, encodeCallHistory, peopleOf, type PlaceEndpoint } from '../../src/insights';
 import { InboxWorker, IngestStatus } from '../../src/ingest';
 import { compactAssessment } from '../../src/ingest/compact-assessment';
 import { PagedAssessment } from '../../src/ingest/paged-assessment';
@@ -47,7 +47,9 @@ function pagedPath(record: JsonObject, pageSize: number) {
   for (const page of pagesOf(Array.isArray(record.sessions) ? record.sessions : [], pageSize)) assessment.addSessions(page);
   const done = assessment.finish(Array.isArray(record.participants_v2) ? record.participants_v2 : undefined);
   const alert = alertDue(done.report, { failures: true });
-  return { report: done.report, alert, summary: done.summary, history: done.history(alert), encoded: done.encodedHistory(alert, 'stored-id'), call: done.call };
+  const encoded = done.encodedHistory(alert, 'stored-id');
+  // Decoded as the store's readers decode it (history-reader, export).
+  return { report: done.report, alert, summary: done.summary, history: decodeCallHistory(encoded.summary), encoded, call: done.call };
 }
 
 describe('a call assessed page by page equals the whole record assessed at once', () => {
@@ -65,7 +67,7 @@ describe('a call assessed page by page equals the whole record assessed at once'
       assert.equal(paged.alert, whole.alert);
       assert.deepEqual(paged.summary, whole.compact.summary);
       assert.deepEqual(paged.summary.people, whole.summary.people);
-      assert.deepEqual(paged.history, whole.history);
+      assert.deepEqual(paged.history, { ...whole.history, callId: 'stored-id' });
       // The text kept page by page is what encoding the objects gives, under the id it is stored by.
       assert.equal(paged.encoded.summary, encodeCallHistory({ ...whole.history, callId: 'stored-id' }));
       assert.deepEqual(paged.encoded.people, peopleOf(whole.history));
@@ -82,7 +84,7 @@ describe('a call assessed page by page equals the whole record assessed at once'
       const paged = pagedPath(record, 1);
       assert.deepEqual(paged.report, whole.compact.report);
       assert.deepEqual(paged.summary, whole.compact.summary);
-      assert.deepEqual(paged.history, whole.history);
+      assert.deepEqual(paged.history, { ...whole.history, callId: 'stored-id' });
       assert.equal(paged.encoded.summary, encodeCallHistory({ ...whole.history, callId: 'stored-id' }));
       assert.deepEqual(paged.encoded.people, peopleOf(whole.history));
     });

@@ -161,6 +161,10 @@ describe('telemetry over OTLP/HTTP: one call through the running app', function 
       ['GET /communications/callRecords/{id}', 'GET /communications/callRecords/{id}/sessions (next link)', 'GET /communications/callRecords/{id}/participants_v2'],
       'the record, its second page of sessions and its participants, in order',
     );
+    // Its pages were scored as they came, within it: the time that took is told apart from Graph's.
+    assert.equal(fetch.attributes['callquality.session_pages'], 2, "the record's page of sessions and the second");
+    const scoringMs = fetch.attributes['callquality.scoring_ms'];
+    assert.ok(typeof scoringMs === 'number' && scoringMs >= 0, `scoring time in ms: ${String(scoringMs)}`);
     for (const request of requests) {
       assert.equal(request.kind, KIND.client);
       assert.equal(request.attributes['http.response.status_code'], 200);
