@@ -50,7 +50,12 @@ type PackedStreams = { format: typeof STREAM_COLUMNS_FORMAT; columns: PackedPayl
 
 type Entry = Record<string, unknown>;
 
-const INDEXED_KEYS = new Set(['sessionId', 'segmentId', 'from', 'to', 'fromWhere', 'toWhere']);
+/**
+ * Keys whose values repeat across entries, kept once in the dictionary: ids, names, places, and the
+ * few labels, kinds, directions and classes (and which fields an entry shares, one list for most).
+ * A payload names its own indexed keys, so rows written with fewer read the same.
+ */
+const INDEXED_KEYS = new Set(['sessionId', 'segmentId', 'from', 'to', 'fromWhere', 'toWhere', 'label', 'kind', 'direction', 'classification', '$shared']);
 
 /**
  * The body as a row keeps it before the engine's gzip: unchanged when the report keeps fewer than
@@ -59,12 +64,21 @@ const INDEXED_KEYS = new Set(['sessionId', 'segmentId', 'from', 'to', 'fromWhere
  * synchronous: a 6,000-session meeting's lists take a few milliseconds; the gzip is the engine's.
  */
 export function packedReportBody(body: ReportBody): ReportBody {
+  const steps = packingSteps(body);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** {@link packedReportBody} in steps: it yields between the report's columns and the summary's. */
+function* packingSteps(body: ReportBody): Generator<void, ReportBody> {
   const report = objectOf(body.report);
   const reportEntries = report?.streams;
   if (!report || !Array.isArray(reportEntries) || reportEntries.length < PACK_FROM_STREAMS) return body;
   const summary = objectOf(body.summary);
   const summaryEntries = summary && Array.isArray(summary.streams) && summary.streams.length === reportEntries.length ? (summary.streams as Entry[]) : undefined;
   const columns: PackedPayload = { report: toColumns(reportEntries as Entry[]) };
+  yield;
   if (summaryEntries) columns.summary = toColumns(summaryEntries.map((entry, index) => withoutShared(entry, reportEntries[index] as Entry)));
   const packedStreams: PackedStreams = { format: STREAM_COLUMNS_FORMAT, columns };
   return { report: { ...report, streams: [], packedStreams }, summary: summaryEntries ? { ...summary, streams: [] } : body.summary };
@@ -80,16 +94,45 @@ export async function plainReportBody(body: ReportBody): Promise<ReportBody> {
   const packed = objectOf(report?.packedStreams) as PackedStreams | undefined;
   if (!report || !packed) return body;
   let columns: PackedPayload;
-  if (packed.format === STREAM_COLUMNS_FORMAT) columns = packed.columns;
-  else if (packed.format === PACKED_STREAMS_GZIP_FORMAT) columns = JSON.parse((await gunzipAsync(Buffer.from(packed.data, 'base64'))).toString('utf8')) as PackedPayload;
+  if (packed.format === STREAM_COLUMNS_FORMAT) {
+    columns = packed.columns;
+    await nextTurn();
+  } else if (packed.format === PACKED_STREAMS_GZIP_FORMAT) columns = JSON.parse((await gunzipAsync(Buffer.from(packed.data, 'base64'))).toString('utf8')) as PackedPayload;
   else return body;
   const reportEntries = fromColumns(columns.report);
   const { packedStreams: _packed, ...plain } = report;
   const unpacked = { ...plain, streams: reportEntries };
   const summary = objectOf(body.summary);
   if (!columns.summary || !summary) return { report: unpacked, summary: body.summary };
-  const streams = fromColumns(columns.summary).map((entry, index) => ({ ...sharedOf(entry, reportEntries[index]!), ...entry }));
+  const streams = fromColumns(columns.summary, (index, shared) => sharedOf(shared, reportEntries[index]!));
   return { report: unpacked, summary: { ...summary, streams } };
+}
+
+/**
+ * The JSON text of a big call's body as a row keeps it ({@link packedReportBody}); undefined when
+ * the body stays plain. Packing and writing the text out are each some tens of milliseconds for a
+ * 6,000-session meeting: they run in separate turns of the event loop, so their waits do not add up.
+ */
+export async function packedReportBodyText(body: ReportBody): Promise<string | undefined> {
+  const steps = packingSteps(body);
+  let step = steps.next();
+  while (!step.done) {
+    await nextTurn();
+    step = steps.next();
+  }
+  if (step.value === body) return undefined;
+  await nextTurn();
+  return JSON.stringify(step.value);
+}
+
+/** The body a row's JSON text holds, its stream lists plain (parsed and unpacked in separate turns of the event loop). */
+export async function reportBodyOfText(text: string): Promise<ReportBody> {
+  return plainReportBody(JSON.parse(text) as ReportBody);
+}
+
+/** Lets whatever else waits on the event loop run before the next step of a big body. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function objectOf(value: unknown): Entry | undefined {
@@ -108,10 +151,11 @@ function withoutShared(entry: Entry, verdict: Entry): Entry {
   return own;
 }
 
-function sharedOf(entry: Entry, verdict: Entry): Entry {
-  const keys = typeof entry[SHARED] === 'string' && entry[SHARED] !== '' ? (entry[SHARED] as string).split(',') : [];
-  delete entry[SHARED];
-  return Object.fromEntries(keys.map((key) => [key, verdict[key]]));
+/** A summary entry's fields taken from the report's entry (`shared`: their names, comma-separated), to which its own are added. */
+function sharedOf(shared: unknown, verdict: Entry): Entry {
+  const entry: Entry = {};
+  if (typeof shared === 'string' && shared !== '') for (const key of shared.split(',')) entry[key] = verdict[key];
+  return entry;
 }
 
 /** The field listing what a summary entry takes from the report's (not a summary field name). */
@@ -122,38 +166,63 @@ function isSameValue(a: unknown, b: unknown): boolean {
 }
 
 function toColumns(entries: readonly Entry[]): Columns {
-  const keys = [...new Set(entries.flatMap((entry) => Object.keys(entry)))];
+  const keySet = new Set<string>();
+  for (const entry of entries) for (const key in entry) keySet.add(key);
+  const keys = [...keySet];
   const dictionary: unknown[] = [];
   const positions = new Map<unknown, number>();
   const indexed = keys.filter((key) => INDEXED_KEYS.has(key));
-  const values = keys.map((key) =>
-    entries.map((entry) => {
-      const value = entry[key];
-      if (value === undefined) return null;
-      if (!indexed.includes(key)) return value;
-      let position = positions.get(value);
-      if (position === undefined) {
-        position = dictionary.push(value) - 1;
-        positions.set(value, position);
+  const values: unknown[][] = [];
+  const absent: number[][] = [];
+  for (const key of keys) {
+    const isIndexed = INDEXED_KEYS.has(key);
+    const column: unknown[] = new Array(entries.length);
+    const missing: number[] = [];
+    for (let index = 0; index < entries.length; index += 1) {
+      const value = entries[index]![key];
+      // JSON drops undefined fields, so a stored entry never has them: absent either way.
+      if (value === undefined) {
+        column[index] = null;
+        missing.push(index);
+      } else if (!isIndexed) {
+        column[index] = value;
+      } else {
+        let position = positions.get(value);
+        if (position === undefined) {
+          position = dictionary.push(value) - 1;
+          positions.set(value, position);
+        }
+        column[index] = position;
       }
-      return position;
-    }),
-  );
-  // JSON drops undefined fields, so a stored entry never has them: absent either way.
-  const absent = keys.map((key) => entries.flatMap((entry, index) => (entry[key] === undefined ? [index] : [])));
+    }
+    values.push(column);
+    absent.push(missing);
+  }
   return { keys, values, absent, indexed, dictionary };
 }
 
-function fromColumns(columns: Columns): Entry[] {
-  const count = columns.values[0]?.length ?? 0;
-  const entries = Array.from({ length: count }, (): Entry => ({}));
-  columns.keys.forEach((key, column) => {
-    const missing = new Set(columns.absent[column]);
-    const indexed = columns.indexed.includes(key);
-    columns.values[column]!.forEach((value, index) => {
-      if (missing.has(index)) return;
-      entries[index]![key] = indexed ? columns.dictionary[value as number] : value;
-    });
-  });
+/**
+ * The entries again, built one entry at a time (objects of one shape, fast to build), each from
+ * `start` (given the entry's {@link SHARED} value) when given, then its own columns.
+ */
+function fromColumns(columns: Columns, start?: (index: number, shared: unknown) => Entry): Entry[] {
+  const { keys, values, dictionary } = columns;
+  const sharedColumn = keys.indexOf(SHARED);
+  const count = values[0]?.length ?? 0;
+  const missing = columns.absent.map((list) => (list.length > 0 ? new Set(list) : undefined));
+  const indexed = keys.map((key) => columns.indexed.includes(key));
+  const valueAt = (column: number, index: number): unknown => {
+    const value = values[column]![index];
+    return indexed[column] ? dictionary[value as number] : value;
+  };
+  const entries: Entry[] = new Array(count);
+  for (let index = 0; index < count; index += 1) {
+    const entry: Entry = start ? start(index, sharedColumn < 0 ? undefined : valueAt(sharedColumn, index)) : {};
+    for (let column = 0; column < keys.length; column += 1) {
+      if (column === sharedColumn || missing[column]?.has(index)) continue;
+      entry[keys[column]!] = valueAt(column, index);
+    }
+    entries[index] = entry;
+  }
   return entries;
 }

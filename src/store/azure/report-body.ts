@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { packedReportBody, plainReportBody, type ReportBody } from '../report-streams';
+import { packedReportBodyText, reportBodyOfText, type ReportBody } from '../report-streams';
 import { GzipBlobs } from './gzip-blobs';
 import { bytesProperties, readBytesProperties, stringOrNull, type PropertyValue } from './table-properties';
 
@@ -36,7 +36,7 @@ export class ReportBodies {
   }
 
   async encode(partitionKey: string, version: number, body: ReportBody): Promise<EncodedReportBody> {
-    const zipped = await gzipAsync(Buffer.from(JSON.stringify(packedReportBody(body)), 'utf8'));
+    const zipped = await gzipAsync(Buffer.from((await packedReportBodyText(body)) ?? JSON.stringify(body), 'utf8'));
     if (zipped.byteLength <= this.maxInlineBytes) {
       return { properties: { bodyEncoding: 'gzip-json', ...bytesProperties('body', zipped, 'report') }, blobName: null };
     }
@@ -56,7 +56,7 @@ export class ReportBodies {
       zipped = readBytesProperties(entity, 'body');
     }
     if (zipped === undefined) throw new Error('A stored report row has no body; the table was written by something else.');
-    return plainReportBody(JSON.parse((await gunzipAsync(zipped)).toString('utf8')) as ReportBody);
+    return reportBodyOfText((await gunzipAsync(zipped)).toString('utf8'));
   }
 
   /** Deletes a blob no row points at any more (best effort: a leftover blob only costs space). */

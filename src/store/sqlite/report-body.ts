@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { packedReportBody, plainReportBody, type ReportBody } from '../report-streams';
+import { packedReportBodyText, plainReportBody, reportBodyOfText, type ReportBody } from '../report-streams';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -21,13 +21,13 @@ export interface EncodedReportBody {
  * Encoding happens before the write's transaction, which stays synchronous.
  */
 export async function encodeReportBody(body: ReportBody): Promise<EncodedReportBody> {
-  const packed = packedReportBody(body);
-  if (packed === body) return { report: JSON.stringify(body.report), summary: JSON.stringify(body.summary) };
-  return { report: await gzipAsync(Buffer.from(JSON.stringify(packed), 'utf8')), summary: '' };
+  const text = await packedReportBodyText(body);
+  if (text === undefined) return { report: JSON.stringify(body.report), summary: JSON.stringify(body.summary) };
+  return { report: await gzipAsync(Buffer.from(text, 'utf8')), summary: '' };
 }
 
 /** The report and summary of a row's two body columns, whichever form a row was written in. */
 export async function decodeReportBody(columns: { report: unknown; summary: unknown }): Promise<ReportBody> {
-  if (columns.report instanceof Uint8Array) return plainReportBody(JSON.parse((await gunzipAsync(columns.report)).toString('utf8')) as ReportBody);
+  if (columns.report instanceof Uint8Array) return reportBodyOfText((await gunzipAsync(columns.report)).toString('utf8'));
   return plainReportBody({ report: JSON.parse(columns.report as string), summary: JSON.parse(columns.summary as string) });
 }
