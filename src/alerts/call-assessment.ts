@@ -1,7 +1,6 @@
 import { scoreCallRecord, type CallQualityReport, type ScoringOptions } from '../quality';
 import type { CallSummary, CallSummaryOptions } from './call-summary';
 import { summarizeCall } from './call-summary-builder';
-import { unpackStreams } from './packed-streams';
 
 /** A call judged: the engine's report and the summary the cards are built from. */
 export interface CallAssessment {
@@ -16,7 +15,6 @@ export function assessCall(record: unknown, options: ScoringOptions, summary: Ca
 
 /** The assessment kept with a stored report (the store keeps both as JSON, untyped). */
 export function assessmentOf(stored: { report: unknown; summary: unknown }): CallAssessment {
-  // A big call's row packs its stream lists (packStreams); older and smaller rows are plain.
-  const { report, summary } = unpackStreams(stored.report as CallQualityReport, stored.summary);
-  return { report, summary: summary as CallSummary };
+  // The store reads every row's stream lists back as plain objects, however it packed them.
+  return { report: stored.report as CallQualityReport, summary: stored.summary as CallSummary };
 }

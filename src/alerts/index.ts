@@ -32,7 +32,6 @@ export type { AlertCardInput } from './alert-card-input';
 export { alertCardFor, type AudienceCardInput } from './audience-card';
 export { decodeAcknowledgement, encodeAcknowledgement, type Acknowledgement, type OrganizerNotice } from './acknowledgement';
 export { assessCall, assessmentOf, type CallAssessment } from './call-assessment';
-export { packStreams, unpackStreams, PACK_FROM_STREAMS, PACKED_STREAMS_FORMAT, type PackedStreams } from './packed-streams';
 export { alertDue, failuresOf, type FailureAlertPolicy } from './alert-decision';
 export { failureClause, failureMarker, failureSentence, failureTitle, stageWords } from './failure-words';
 export { mismatchLine, mismatchMarker, mismatchOf, type CallMismatch } from './call-mismatch';

@@ -1,6 +1,5 @@
 import { asNumber, asObject, asTime, type CallQualityReport } from '../quality';
 import type { StoredReport } from '../store';
-import { packStreams } from '../alerts';
 import { compactAssessment } from './compact-assessment';
 
 /**
@@ -9,8 +8,9 @@ import { compactAssessment } from './compact-assessment';
  * through this, so anything else that records a call (a test harness, a tool) stores the same shape.
  * `alert` is the decision taken for this version (`alertDue`: the report's `alert`, or a failure
  * under `ALERT_FAILURES`); the report's own `alert` when not given. The report and summary are kept
- * compact (`compactAssessment`): a big meeting's row holds its poor streams, not every stream, and
- * packs them (`packStreams`: columns, gzip) so that a 6,000-session meeting's row stays under 1 MB.
+ * compact (`compactAssessment`; a report already compact, as the worker's is, as it is): a big
+ * meeting's row holds its poor streams, not every stream. How a row packs them (columns, one gzip,
+ * so that a 6,000-session meeting's row stays under 1 MB) is each store engine's business.
  */
 export function storedReportOf(
   call: { tenantId: string; callId: string },
@@ -21,8 +21,7 @@ export function storedReportOf(
   alert: boolean = report.alert,
 ): StoredReport {
   const fields = asObject(record) ?? {};
-  const kept = compactAssessment(report, summary);
-  const compact = packStreams(kept.report, kept.summary);
+  const compact = compactAssessment(report, summary);
   return {
     tenantId: call.tenantId,
     callId: call.callId,

@@ -4,7 +4,7 @@ import { scoreSession, overallQuality } from './stream-judge';
 import type { ScoringOptions } from './scoring-options';
 import { feedbackOfSession } from './feedback';
 import { failureOfSession } from './call-failures';
-import { emptyCounts, STREAMS_KEPT_OF_ANY_CLASS, type StreamCounts } from './compact-report';
+import { CompactStreamRule, emptyCounts, STREAMS_KEPT_OF_ANY_CLASS, type StreamCounts } from './compact-report';
 
 /**
  * Scores one call as its sessions arrive, page by page, without holding them: each session is
@@ -22,7 +22,7 @@ export class CallScorer {
   /** Once {@link compact} was called: the verdicts before this index are settled, and all verdicts are counted here. */
   private counts: StreamCounts | undefined;
   private settled = 0;
-  private keptOfAnyClass = 0;
+  private readonly keepRule = new CompactStreamRule();
 
   /** `call`: the record's own fields (its `id` and `version`; its `sessions` are not read here). */
   constructor(
@@ -57,8 +57,8 @@ export class CallScorer {
 
   /**
    * Keeps, of the verdicts added since the last call, only those a stored report keeps (every poor
-   * stream and the first {@link STREAMS_KEPT_OF_ANY_CLASS} of a kind, as `compactStreamPositions`
-   * picks them), counting every one: a worker that stores the compact report then never holds a
+   * stream and the first {@link STREAMS_KEPT_OF_ANY_CLASS} of a kind: {@link CompactStreamRule}, as
+   * `compactStreamPositions` picks them), counting every one: a worker that stores the compact report then never holds a
    * large meeting's good streams. Returns, for each of those verdicts in order, whether it was kept.
    * Once called, {@link report} gives the compact report (what `compactReport` gives for the full one).
    */
@@ -69,7 +69,7 @@ export class CallScorer {
     for (let read = this.settled; read < this.streams.length; read += 1) {
       const verdict = this.streams[read]!;
       counts[verdict.kind ?? 'other'][verdict.classification] += 1;
-      const keep = (verdict.kind !== null && this.keptOfAnyClass++ < STREAMS_KEPT_OF_ANY_CLASS) || verdict.classification === 'poor';
+      const keep = this.keepRule.keeps(verdict);
       kept.push(keep);
       if (keep) this.streams[write++] = verdict;
     }

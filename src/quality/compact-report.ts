@@ -43,18 +43,33 @@ export function streamTotalsOf(report: Pick<CallQualityReport, 'streams' | 'stre
 }
 
 /**
- * The positions of the streams a compact report keeps, in record order: every poor stream and the
- * first {@link STREAMS_KEPT_OF_ANY_CLASS} scored ones (of a kind) of any class. Whatever else sits
- * beside the report stream by stream (the cards' summary) keeps the same positions, so the two stay aligned.
+ * Which streams a compact report keeps, asked stream by stream in record order (across pages, for
+ * `CallScorer`): every poor stream and the first `keepFirst` ({@link STREAMS_KEPT_OF_ANY_CLASS})
+ * scored ones (of a kind) of any class. The one place that rule is written.
+ */
+export class CompactStreamRule {
+  private scored = 0;
+
+  constructor(private readonly keepFirst = STREAMS_KEPT_OF_ANY_CLASS) {}
+
+  /** Whether the next stream of the record is kept. */
+  keeps(stream: Pick<StreamVerdict, 'classification' | 'kind'>): boolean {
+    const early = stream.kind !== null && this.scored++ < this.keepFirst;
+    return early || stream.classification === 'poor';
+  }
+}
+
+/**
+ * The positions of the streams a compact report keeps, in record order ({@link CompactStreamRule}).
+ * Whatever else sits beside the report stream by stream (the cards' summary) keeps the same
+ * positions, so the two stay aligned.
  */
 export function compactStreamPositions(streams: readonly Pick<StreamVerdict, 'classification' | 'kind'>[], keepFirst = STREAMS_KEPT_OF_ANY_CLASS): number[] {
+  const rule = new CompactStreamRule(keepFirst);
   const positions: number[] = [];
-  let scored = 0;
-  for (let index = 0; index < streams.length; index += 1) {
-    const stream = streams[index]!;
-    const early = stream.kind !== null && scored++ < keepFirst;
-    if (early || stream.classification === 'poor') positions.push(index);
-  }
+  streams.forEach((stream, index) => {
+    if (rule.keeps(stream)) positions.push(index);
+  });
   return positions;
 }
 

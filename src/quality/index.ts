@@ -8,6 +8,7 @@ export { judgeStream, overallQuality } from './stream-judge';
 export { CallScorer } from './call-scorer';
 export {
   compactReport,
+  CompactStreamRule,
   compactStreamPositions,
   streamCountsOf,
   streamTotalsOf,

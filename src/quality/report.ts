@@ -95,12 +95,6 @@ export interface CallQualityReport {
    * call's streams. Read counts through `streamCountsOf`, which works for both forms.
    */
   streamCounts?: Record<StreamKind | 'other', Record<Classification, number>>;
-  /**
-   * Present only in a stored report of a big call: its kept streams (and the summary's) packed into
-   * one text (`packStreams` in `src/alerts`), `streams` then empty. Read it back with `unpackStreams`
-   * (`assessmentOf` does).
-   */
-  packedStreams?: { format: string; data: string };
   feedback: FeedbackEntry[];
   /**
    * The sessions that failed to set up or dropped, in record order. They do not change `alert`

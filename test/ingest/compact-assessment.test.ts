@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { assessmentOf, buildAlertCard, poorSidesOf, summarizeCall } from '../../src/alerts';
 import { storedReportOf } from '../../src/ingest';
 import { compactAssessment } from '../../src/ingest/compact-assessment';
-import { scoreCallRecord, streamCountsOf, streamTotalsOf, type JsonObject } from '../../src/quality';
+import { compactReport, compactStreamPositions, scoreCallRecord, streamCountsOf, streamTotalsOf, type JsonObject } from '../../src/quality';
 import { openSqliteStore, type Store } from '../../src/store';
 
 const SESSIONS = 6_000;
@@ -98,6 +98,18 @@ describe('compact assessment of a 6,000-session meeting', function () {
     for (const audience of ['admins', 'organizer'] as const) {
       assert.deepEqual(buildAlertCard({ ...stored, audience, showDetails: true }), buildAlertCard({ ...whole, audience, showDetails: true }));
     }
+  });
+
+  it('stores a report already compact (as the worker makes it) and its summary as they are, without cutting them again', () => {
+    // Compact with more early streams than a row keeps: compacting it again would drop some.
+    const positions = compactStreamPositions(full.streams, 100);
+    const compact = compactReport(full, positions);
+    const cut = { ...summary, streams: positions.map((position) => summary.streams[position]!) };
+    assert.ok(compactStreamPositions(compact.streams).length < positions.length, 'the case is one that a second compaction would change');
+    const stored = storedReportOf({ tenantId: 't1', callId: String(record.id) }, record, compact, cut, Date.UTC(2026, 10, 21, 11));
+    assert.equal(stored.report, compact);
+    assert.equal(stored.summary, cut);
+    assert.equal(compactAssessment(compact, cut).summary, cut);
   });
 
   it('keeps a summary whole when its streams do not follow the report', () => {

@@ -2,17 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
+import { packedReportBodyText, reportBodyOfText, type ReportBody } from '../report-streams';
 import { GzipBlobs } from './gzip-blobs';
 import { bytesProperties, readBytesProperties, stringOrNull, type PropertyValue } from './table-properties';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
-
-/** What a report row keeps besides its metadata: the report and the summary, as one gzipped JSON. */
-export interface ReportBody {
-  report: unknown;
-  summary: unknown;
-}
 
 /** Gzipped bodies up to this size stay in the table row (split over 60 KB Binary properties). */
 export const DEFAULT_MAX_INLINE_REPORT_BYTES = 256 * 1024;
@@ -25,7 +20,8 @@ export interface EncodedReportBody {
 
 /**
  * Keeps report bodies of any size. A big meeting's report passes the 64 KiB property and 1 MiB
- * entity limits of Azure Tables, so the JSON is gzipped; up to `maxInlineBytes` it goes into the
+ * entity limits of Azure Tables, so the JSON (a big call's stream lists as columns, see
+ * `report-streams.ts`) is gzipped, once and off the event loop; up to `maxInlineBytes` it goes into the
  * row itself (inside the row's transaction), beyond that into a blob named uniquely per write,
  * written before the row that points at it (so a reader never finds a pointer without its blob).
  */
@@ -40,7 +36,7 @@ export class ReportBodies {
   }
 
   async encode(partitionKey: string, version: number, body: ReportBody): Promise<EncodedReportBody> {
-    const zipped = await gzipAsync(Buffer.from(JSON.stringify(body), 'utf8'));
+    const zipped = await gzipAsync(Buffer.from((await packedReportBodyText(body)) ?? JSON.stringify(body), 'utf8'));
     if (zipped.byteLength <= this.maxInlineBytes) {
       return { properties: { bodyEncoding: 'gzip-json', ...bytesProperties('body', zipped, 'report') }, blobName: null };
     }
@@ -60,7 +56,7 @@ export class ReportBodies {
       zipped = readBytesProperties(entity, 'body');
     }
     if (zipped === undefined) throw new Error('A stored report row has no body; the table was written by something else.');
-    return JSON.parse((await gunzipAsync(zipped)).toString('utf8')) as ReportBody;
+    return reportBodyOfText((await gunzipAsync(zipped)).toString('utf8'));
   }
 
   /** Deletes a blob no row points at any more (best effort: a leftover blob only costs space). */

@@ -1,14 +1,18 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { leased } from '../lease-rules';
-import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, STORED_REPORT_FIELDS, type PreviousReport } from '../record-fields';
+import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, REPORT_META_FIELDS, type PreviousReport, type RecordFields, type ReportMeta } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
 import type { ClaimHints } from '../claim-hints';
 import type { AlertJob, ProcessedReport, RecordReportResult, ReportStore, StoredReport } from '../types';
+import { decodeReportBody, encodeReportBody, type EncodedReportBody } from './report-body';
 import type { SqliteDatabase } from './sqlite-database';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
-const REPORTS = new SqliteRecords('reports', STORED_REPORT_FIELDS, ['tenantId', 'callId']);
+/** A report row as written and read: its body columns as `report-body.ts` encodes them. */
+export type EncodedReport = ReportMeta & EncodedReportBody;
+const ENCODED_REPORT_FIELDS: RecordFields<EncodedReport> = { ...REPORT_META_FIELDS, report: 'text', summary: 'text' };
+const REPORTS = new SqliteRecords('reports', ENCODED_REPORT_FIELDS, ['tenantId', 'callId']);
 const PREVIOUS_REPORTS = new SqliteRecords('reports', PREVIOUS_REPORT_FIELDS);
 const ALERT_JOBS = new SqliteRecords('alert_jobs', ALERT_JOB_FIELDS, ['tenantId', 'callId', 'version']);
 const SAVE_REPORT = REPORTS.upsertSql();
@@ -30,8 +34,14 @@ class SeenReport {
   ) {}
 }
 
-/** The SQLite reports, with `recordReport` also as a synchronous step for a transaction that writes more. */
-export type SqliteReportStore = ReportStore & { recordReportNow(entry: StoredReport, queueAlert: boolean, processed?: ProcessedReport): RecordReportResult };
+/**
+ * The SQLite reports, with `recordReport` also as a synchronous step for a transaction that writes
+ * more, of a report whose body was encoded before (`encodeReport`, asynchronous: a big call's gzip).
+ */
+export type SqliteReportStore = ReportStore & {
+  encodeReport(entry: StoredReport): Promise<EncodedReport>;
+  recordReportNow(entry: EncodedReport, queueAlert: boolean, processed?: ProcessedReport): RecordReportResult;
+};
 
 /**
  * Reports, processed versions and alert jobs on SQLite: the newest report per call in `reports`,
@@ -48,11 +58,11 @@ export function createSqliteReportStore(db: SqliteDatabase, claimHints?: ClaimHi
     return recordDecision(previous, entry, queueAlert, previousHadJob);
   };
   /** Creates the alert job the decision queues (the report is written). */
-  const queued = (entry: StoredReport, decision: RecordReportResult): RecordReportResult => {
+  const queued = (entry: EncodedReport, decision: RecordReportResult): RecordReportResult => {
     if (decision.alertQueued) db.sql(CREATE_ALERT_JOB).run(...ALERT_JOBS.values(newAlertJob(entry)));
     return decision;
   };
-  const recordReportNow = (entry: StoredReport, queueAlert: boolean, processed?: ProcessedReport): RecordReportResult => {
+  const recordReportNow = (entry: EncodedReport, queueAlert: boolean, processed?: ProcessedReport): RecordReportResult => {
     assertReportVersion(entry);
     const seen = processed?.seen instanceof SeenReport && processed.seen.tenantId === entry.tenantId && processed.seen.callId === entry.callId ? processed.seen : undefined;
     return db.transaction(() => {
@@ -74,14 +84,21 @@ export function createSqliteReportStore(db: SqliteDatabase, claimHints?: ClaimHi
     });
   };
 
+  const encodeReport = async (entry: StoredReport): Promise<EncodedReport> => ({ ...entry, ...(await encodeReportBody(entry)) });
+  const decodeReport = async (row: Row): Promise<StoredReport> => {
+    const encoded = REPORTS.fromRow(row);
+    return { ...encoded, ...(await decodeReportBody(encoded)) };
+  };
+
   return {
+    encodeReport,
     recordReportNow,
     async recordReport(entry, queueAlert, processed) {
-      return recordReportNow(entry, queueAlert, processed);
+      return recordReportNow(await encodeReport(entry), queueAlert, processed);
     },
     async getReport(tenantId, callId) {
       const row = db.sql(READ_REPORT).get(tenantId, callId) as Row | undefined;
-      return row ? REPORTS.fromRow(row) : undefined;
+      return row ? decodeReport(row) : undefined;
     },
     async processedVersion(tenantId, callId) {
       const row = db.sql('SELECT version FROM reports WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as Row | undefined;
@@ -102,7 +119,7 @@ export function createSqliteReportStore(db: SqliteDatabase, claimHints?: ClaimHi
       if (alertOnly) where.push('alert = 1');
       const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
       const rows = db.sql(`SELECT * FROM reports ${clause} ORDER BY COALESCE(started_at, processed_at) DESC LIMIT ?`).all(...params, limit) as Row[];
-      return rows.map((row) => REPORTS.fromRow(row));
+      return Promise.all(rows.map(decodeReport));
     },
     async claimAlertJobs(now, limit, leaseMs) {
       return jobs.claim(now, limit, (job, token) => leased(job, token, now, leaseMs));

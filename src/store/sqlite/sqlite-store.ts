@@ -4,6 +4,7 @@ import { withSettingsCache } from '../cached-settings';
 import { ClaimHints } from '../claim-hints';
 import type { PreviousReport } from '../record-fields';
 import type { KeptCall, ScoredCall, Store } from '../types';
+import type { EncodedReport } from './sqlite-report-store';
 import { GroupCommit } from './group-commit';
 import { SQLITE_SCHEMA } from './schema';
 import { createSqliteConversationStore } from './sqlite-conversation-store';
@@ -82,9 +83,11 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
   const reports = createSqliteReportStore(db, reportHints);
   const history = createSqliteHistoryStore(db, { pageSize: options.historyPageSize });
   // The history, the report and its alert job, the item completed: one transaction, shared with the other calls kept in the same turn.
-  const kept = new GroupCommit<ScoredCall, KeptCall>(db, (call) => {
+  /** The report bodies being encoded for keepScoredCall, which close waits for. */
+  const encoding = new Set<Promise<EncodedReport>>();
+  const kept = new GroupCommit<ScoredCall & { encoded: EncodedReport }, KeptCall>(db, (call) => {
     history.putCallNow(call.history, { likelyNew: call.processed?.version === null });
-    const result = reports.recordReportNow(call.report, call.queueAlert, call.processed);
+    const result = reports.recordReportNow(call.encoded, call.queueAlert, call.processed);
     const completed = inbox.completeNow(call.item, call.now);
     // Taking the next items here saves the claim its own commit.
     return call.claimNext ? { ...result, completed, next: inbox.claimNow(call.now, call.claimNext.limit, call.claimNext.leaseMs) } : { ...result, completed };
@@ -100,8 +103,19 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
     documents: createSqliteDocumentStore(db),
     history,
     runs: createSqliteRunStore(db),
-    keepScoredCall: (call) => kept.run(call),
+    // The report's body is encoded first (a big call's gzip runs off the event loop), outside the transaction.
+    async keepScoredCall(call) {
+      const encoded = reports.encodeReport(call.report);
+      encoding.add(encoded);
+      try {
+        return await kept.run({ ...call, encoded: await encoded });
+      } finally {
+        encoding.delete(encoded);
+      }
+    },
     async close() {
+      // A call whose body is being encoded joins the last commit (its wait resumes before this one).
+      await Promise.allSettled(encoding);
       closed = true;
       kept.flush();
       // The thread's connection first: the last one to close checkpoints and removes the WAL.

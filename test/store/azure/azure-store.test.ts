@@ -8,6 +8,7 @@ import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStor
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
 import { describeHistoryContract } from '../history-contract';
 import { describeInboxPruningContract } from '../inbox-pruning-contract';
+import { describeReportBodyContract } from '../report-body-contract';
 import { describeStoreContract } from '../store-contract';
 import { describeScoredCallContract } from '../scored-call-contract';
 
@@ -43,6 +44,9 @@ describe('Azure store on Azurite', function () {
   // Every call's summary in a blob, as a meeting too big for one row keeps it: the same behaviour.
   describeHistoryContract('azure (Azurite), every summary in a blob', (options) => openFresh({ ...options, maxInlineHistoryBytes: 0 }), drop);
   describeInboxPruningContract('azure (Azurite)', () => openFresh(), drop);
+  describeReportBodyContract('azure (Azurite)', () => openFresh(), drop);
+  // A big call's packed body in a blob, too.
+  describeReportBodyContract('azure (Azurite), every body in a blob', () => openFresh({ maxInlineReportBytes: 0 }), drop);
 
   describe('several instances on one account', () => {
     let first: Store;

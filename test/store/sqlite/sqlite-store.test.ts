@@ -5,6 +5,7 @@ import path from 'node:path';
 import { openSqliteStore, SQLITE_FILE_NAME, type CallHistoryRecord, type Store, type StoredReport } from '../../../src/store';
 import { describeHistoryContract } from '../history-contract';
 import { describeInboxPruningContract } from '../inbox-pruning-contract';
+import { describeReportBodyContract } from '../report-body-contract';
 import { describeStoreContract } from '../store-contract';
 import { describeScoredCallContract } from '../scored-call-contract';
 
@@ -12,6 +13,7 @@ describeStoreContract('sqlite (in memory)', async () => openSqliteStore({ path: 
 describeScoredCallContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
 describeHistoryContract('sqlite (in memory)', async (options) => openSqliteStore({ path: ':memory:' }, options));
 describeInboxPruningContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
+describeReportBodyContract('sqlite (in memory)', async () => openSqliteStore({ path: ':memory:' }));
 
 describe('SQLite store on disk', () => {
   it('keeps everything across a reopen, in WAL mode', async () => {
