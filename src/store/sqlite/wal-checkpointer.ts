@@ -13,10 +13,23 @@ const CHECKPOINT_THREAD = `
 process.removeAllListeners('warning');
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('node:sqlite');
-const db = new DatabaseSync(workerData.file);
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+// Opened at the first tick, and again at the next one after a failed open (the file busy or locked
+// for a moment): a passing error must not end the thread's checkpoints for the life of the process.
+let db;
+let checkpoint;
+const open = () => {
+  const connection = new DatabaseSync(workerData.file);
+  try {
+    checkpoint = connection.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+    db = connection;
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+};
 const run = () => {
   try {
+    if (!checkpoint) open();
     const result = checkpoint.get();
     if (workerData.report) parentPort.postMessage({ checkpointed: Number(result.checkpointed) });
   } catch (error) {
@@ -27,7 +40,7 @@ const timer = setInterval(run, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'stop') return;
   clearInterval(timer);
-  db.close();
+  if (db) db.close();
   parentPort.close();
 });
 `;

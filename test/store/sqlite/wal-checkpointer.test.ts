@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../../../src/store';
@@ -38,6 +38,27 @@ describe('SQLite WAL checkpoints on their own thread', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       assert.equal(failures.length, 1, JSON.stringify(failures));
       assert.match(failures[0]!, /unable to open|cannot open|no such file/i);
+    } finally {
+      await checkpointer.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opens its connection again at the next tick after a failed open, and then checkpoints', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-'));
+    const outcomes: Array<{ checkpointed: number } | { error: string }> = [];
+    // The folder appears only after the thread's first tries failed (a file not there yet, locked for a moment).
+    const checkpointer = new WalCheckpointer(path.join(dir, 'later', 'bot.sqlite'), { intervalMs: 10, onCheckpoint: (outcome) => outcomes.push(outcome) });
+    try {
+      checkpointer.started();
+      for (let waited = 0; !outcomes.some((outcome) => 'error' in outcome) && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(outcomes.some((outcome) => 'error' in outcome), 'the first open failed');
+      mkdirSync(path.join(dir, 'later'));
+      for (let waited = 0; !outcomes.some((outcome) => 'checkpointed' in outcome) && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(
+        outcomes.some((outcome) => 'checkpointed' in outcome),
+        `checkpoints once the file can be opened: ${JSON.stringify(outcomes.slice(-2))}`,
+      );
     } finally {
       await checkpointer.stop();
       rmSync(dir, { recursive: true, force: true });
