@@ -32,7 +32,7 @@ export interface LargeMeetingFigures {
 /**
  * Processes one generated meeting of `sessions` sessions end to end in a fresh process (the real
  * Graph client paging it from a loopback Graph at Graph's 60 sessions a page, the inbox worker,
- * SQLite in memory) and returns its memory figures and stored row size. A process of its own, so
+ * SQLite in a temporary folder) and returns its memory figures and stored row size. A process of its own, so
  * that the figures are the meeting's and not this benchmark's.
  */
 export async function measureLargeMeeting(sessions: number): Promise<LargeMeetingFigures> {

@@ -1,6 +1,6 @@
 /**
  * A child process of the quality benchmark's large-meeting case: the real Graph client and inbox
- * worker (SQLite in memory) against the loopback Graph named in its environment. It first processes
+ * worker (SQLite in a temporary folder) against the loopback Graph named in its environment. It first processes
  * a small call (modules loaded, token fetched, code warmed: the idle state of a running bot), then
  * the large meeting, sampling RSS every 10 ms, and prints one JSON line: idle and peak RSS, the peak
  * from the kernel (`maxRSS`), the stored report row's bytes and how many streams were poor.
@@ -10,7 +10,11 @@ import { InboxWorker, IngestStatus } from '../src/ingest';
 import { createLogger } from '../src/logger';
 import { resolveScoringOptions, streamTotalsOf, type CallQualityReport } from '../src/quality';
 import { quietSqliteExperimentalWarning } from '../src/quiet-sqlite-warning';
-import { openSqliteStore } from '../src/store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store';
 
 const MB = 2 ** 20;
 
@@ -23,7 +27,8 @@ function required(name: string): string {
 async function main(): Promise<void> {
   const tenantId = required('MEETING_TENANT');
   const logger = createLogger('silent');
-  const store = openSqliteStore({ path: ':memory:' });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-bench-meeting-'));
+  const store = openSqliteStore({ dataDir: dir });
   const options = resolveScoringOptions();
   const worker = new InboxWorker({
     store,
@@ -57,15 +62,20 @@ async function main(): Promise<void> {
   await drain(callId);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
+  // The kernel's peak before anything is read back (reading the row decodes its 8,748 streams).
+  const maxRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
+  // The row's bytes as SQLite keeps them (the store hands its readers plain streams, not its encoding).
+  const file = new DatabaseSync(path.join(dir, SQLITE_FILE_NAME), { readOnly: true });
+  const stored = file.prepare('SELECT length(CAST(report AS BLOB)) + length(CAST(summary AS BLOB)) AS bytes FROM reports WHERE call_id = ?').get(callId) as { bytes: number } | undefined;
+  file.close();
+  if (!stored) throw new Error('The meeting was scored but no report row was stored.');
   const row = await store.reports.getReport(tenantId, callId);
-  if (!row) throw new Error('The meeting was scored but no report row was stored.');
-  const rowBytes = Buffer.byteLength(JSON.stringify(row.report)) + Buffer.byteLength(JSON.stringify(row.summary));
+  if (!row) throw new Error('The meeting was scored but the store cannot read its report row.');
   // The row keeps every poor stream in full, so its size follows their number.
   const { poor, judged } = streamTotalsOf(row.report as CallQualityReport);
-  process.stdout.write(
-    `${JSON.stringify({ idleRssMb: idleRss / MB, peakRssMb: peakRss / MB, maxRssMb: (process.resourceUsage().maxRSS * 1024) / MB, rowBytes, poorStreams: poor, judgedStreams: judged, seconds })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify({ idleRssMb: idleRss / MB, peakRssMb: peakRss / MB, maxRssMb, rowBytes: Number(stored.bytes), poorStreams: poor, judgedStreams: judged, seconds })}\n`);
   await store.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 quietSqliteExperimentalWarning();

@@ -193,7 +193,7 @@ export const qualityBench: BenchSection = {
     'scoreCallRecord on generated records (audio/video/VBSS, two streams per media, every Graph property), ' +
     `each record parsed then scored at once, both timed; medians of ${ROUNDS} rounds of ~${BATCH_MS} ms after a ${WARM_UP_MS} ms warm-up; ` +
     `then a ${MEETING_SESSIONS.toLocaleString('en-US')}-session meeting fetched (loopback Graph, 60 sessions a page), scored and stored (SQLite) by the real client and worker in a fresh process: ` +
-    'peak RSS (the kernel\'s maxRSS) over the RSS after a small call, and the stored row\'s report and summary JSON',
+    'peak RSS (the kernel\'s maxRSS, read before the row is read back) over the RSS after a small call, and the stored row\'s bytes in the SQLite file (its report and summary columns as the engine encodes them)',
   async run(): Promise<BenchResult[]> {
     const sized = SIZES.map((sessions) =>
       measureCase(`${sessions.toLocaleString('en-US')} session${sessions === 1 ? '' : 's'}`, [JSON.stringify(generateCallRecord(sessions))]),
