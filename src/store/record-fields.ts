@@ -71,8 +71,6 @@ export type PreviousReport = Pick<ReportMeta, 'version' | 'alert'>;
 /** The fields read of the newest earlier report when recording one. */
 export const PREVIOUS_REPORT_FIELDS: RecordFields<PreviousReport> = { version: 'number', alert: 'flag' };
 
-/** The fields of a stored report, body included. */
-export const STORED_REPORT_FIELDS: RecordFields<StoredReport> = { ...REPORT_META_FIELDS, report: 'json', summary: 'json' };
 
 /** The fields of a Graph subscription's state. */
 export const SUBSCRIPTION_FIELDS: RecordFields<SubscriptionState> = {

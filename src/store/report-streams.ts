@@ -58,19 +58,11 @@ type Entry = Record<string, unknown>;
 const INDEXED_KEYS = new Set(['sessionId', 'segmentId', 'from', 'to', 'fromWhere', 'toWhere', 'label', 'kind', 'direction', 'classification', '$shared']);
 
 /**
- * The body as a row keeps it before the engine's gzip: unchanged when the report keeps fewer than
- * {@link PACK_FROM_STREAMS} streams, else with both stream lists as columns in the report's
- * `packedStreams` (the summary's only when it lists as many streams as the report). Pure and
- * synchronous: a 6,000-session meeting's lists take a few milliseconds; the gzip is the engine's.
+ * The body as a row keeps it before the engine's gzip, in steps (it yields between the report's
+ * columns and the summary's): unchanged when the report keeps fewer than {@link PACK_FROM_STREAMS}
+ * streams, else with both stream lists as columns in the report's `packedStreams` (the summary's
+ * only when it lists as many streams as the report).
  */
-export function packedReportBody(body: ReportBody): ReportBody {
-  const steps = packingSteps(body);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value;
-}
-
-/** {@link packedReportBody} in steps: it yields between the report's columns and the summary's. */
 function* packingSteps(body: ReportBody): Generator<void, ReportBody> {
   const report = objectOf(body.report);
   const reportEntries = report?.streams;
@@ -86,7 +78,7 @@ function* packingSteps(body: ReportBody): Generator<void, ReportBody> {
 
 /**
  * The body with its stream lists as objects again, whichever way the row kept them: plain (small
- * calls, rows written before packing), as columns ({@link packedReportBody}), or as the gzipped
+ * calls, rows written before packing), as columns ({@link packedReportBodyText}), or as the gzipped
  * base64 text rows held before the engines packed (unzipped off the event loop).
  */
 export async function plainReportBody(body: ReportBody): Promise<ReportBody> {
@@ -109,7 +101,7 @@ export async function plainReportBody(body: ReportBody): Promise<ReportBody> {
 }
 
 /**
- * The JSON text of a big call's body as a row keeps it ({@link packedReportBody}); undefined when
+ * The JSON text of a big call's body as a row keeps it ({@link packingSteps}); undefined when
  * the body stays plain. Packing and writing the text out are each some tens of milliseconds for a
  * 6,000-session meeting: they run in separate turns of the event loop, so their waits do not add up.
  */

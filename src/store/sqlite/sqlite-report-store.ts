@@ -11,7 +11,7 @@ import { SqliteRecords, type Row } from './sqlite-rows';
 
 /** A report row as written and read: its body columns as `report-body.ts` encodes them. */
 export type EncodedReport = ReportMeta & EncodedReportBody;
-const ENCODED_REPORT_FIELDS: RecordFields<EncodedReport> = { ...REPORT_META_FIELDS, report: 'text', summary: 'text' };
+export const ENCODED_REPORT_FIELDS: RecordFields<EncodedReport> = { ...REPORT_META_FIELDS, report: 'text', summary: 'text' };
 const REPORTS = new SqliteRecords('reports', ENCODED_REPORT_FIELDS, ['tenantId', 'callId']);
 const PREVIOUS_REPORTS = new SqliteRecords('reports', PREVIOUS_REPORT_FIELDS);
 const ALERT_JOBS = new SqliteRecords('alert_jobs', ALERT_JOB_FIELDS, ['tenantId', 'callId', 'version']);

@@ -4,17 +4,17 @@ import {
   ALERT_JOB_FIELDS,
   CONVERSATION_FIELDS,
   SENT_CARD_FIELDS,
-  STORED_REPORT_FIELDS,
   SUBSCRIPTION_FIELDS,
   WORK_ROW_FIELDS,
   type RecordFields,
 } from '../../../src/store/record-fields';
 import { SQLITE_SCHEMA } from '../../../src/store/sqlite/schema';
+import { ENCODED_REPORT_FIELDS } from '../../../src/store/sqlite/sqlite-report-store';
 import { columnOf, SqliteRecords } from '../../../src/store/sqlite/sqlite-rows';
 
 const TABLES: [string, RecordFields<unknown>][] = [
   ['work_items', WORK_ROW_FIELDS],
-  ['reports', STORED_REPORT_FIELDS],
+  ['reports', ENCODED_REPORT_FIELDS],
   ['alert_jobs', ALERT_JOB_FIELDS],
   ['subscriptions', SUBSCRIPTION_FIELDS],
   ['conversations', CONVERSATION_FIELDS],
