@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReceivedMessageItem, QueueClient } from '@azure/storage-queue';
 import { holdsLease, isClaimable, type Leasable } from '../lease-rules';
 import type { RecordFields } from '../record-fields';
@@ -52,8 +53,8 @@ const IN_FLIGHT_RECHECK_SECONDS = 1;
  * A message this young whose row has not landed is most likely a write a round trip or two from
  * landing (the writer sends the message first): the claim reads the row again after each of these
  * pauses before hiding the message for {@link IN_FLIGHT_RECHECK_SECONDS}. Visibility is whole
- * seconds and a hidden message waits for some instance's next round, so hiding at once cost such a
- * job 1–2 s (another instance's delivery or worker receiving it mid-write is common with several).
+ * seconds and a hidden message then waits for some instance's next round, so hiding at once can
+ * cost such a job one to two seconds (how often a receive meets a write in flight was not measured).
  */
 const IN_FLIGHT_WAITS_MS = [20, 40, 80, 160];
 /** Messages older than this are not waited for (their writer is slow or gone): hidden at once. */
@@ -211,7 +212,7 @@ export class QueueLeases<R extends LeasedRow, M> {
     if (Date.now() - item.insertedOn.getTime() > IN_FLIGHT_YOUNG_MS) return stored;
     for (const pause of IN_FLIGHT_WAITS_MS) {
       if (stored && this.table.reflects(stored.row, message)) break;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      await sleep(pause);
       stored = await this.table.read(message);
     }
     return stored;
