@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,16 @@ async function callsInDatabaseFile(dir: string): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Runs `body` in a child process under tsx, as a bot process runs the store: JavaScript with
+ * `openSqliteStore` and the data folder `dir` in scope, inside an async function.
+ */
+function runStoreScript(dir: string, body: string, timeout: number) {
+  const store = JSON.stringify(path.resolve(__dirname, '../../../src/store'));
+  const script = `const { openSqliteStore } = require(${store}); const dir = ${JSON.stringify(dir)}; (async () => { ${body} })();`;
+  return spawnSync(process.execPath, ['--import', 'tsx', '--no-warnings', '-e', script], { encoding: 'utf8', timeout });
 }
 
 describe('SQLite WAL checkpoints on their own thread', () => {
@@ -118,17 +128,37 @@ describe('SQLite WAL checkpoints on their own thread', () => {
   it('lets a process that awaits close() go on after it (the thread stops referenced)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-'));
     try {
-      const store = JSON.stringify(path.resolve(__dirname, '../../../src/store'));
-      const script = `
-        const { openSqliteStore } = require(${store});
-        (async () => {
-          const store = openSqliteStore({ dataDir: ${JSON.stringify(dir)} });
-          await store.inbox.enqueue([{ tenantId: 't', callId: 'c', source: 'notification' }], 1000, { journal: true });
-          await store.close();
-          process.stdout.write('after close');
-        })();`;
-      const output = execFileSync(process.execPath, ['--import', 'tsx', '--no-warnings', '-e', script], { encoding: 'utf8', timeout: 15_000 });
-      assert.equal(output, 'after close');
+      const run = runStoreScript(
+        dir,
+        `const store = openSqliteStore({ dataDir: dir });
+        await store.inbox.enqueue([{ tenantId: 't', callId: 'c', source: 'notification' }], 1000, { journal: true });
+        await store.close();
+        process.stdout.write('after close');`,
+        15_000,
+      );
+      assert.equal(run.stdout, 'after close', run.stderr);
+      assert.equal(run.status, 0, run.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ends a process that never closes the store once its own work is done, with the thread running (the thread never keeps it alive)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-checkpoint-exit-'));
+    try {
+      // As a shutdown whose store.close() was never reached (a step before it threw): the thread has run a while.
+      const started = Date.now();
+      const run = runStoreScript(
+        dir,
+        `const store = openSqliteStore({ dataDir: dir }, { checkpoints: { intervalMs: 10 } });
+        await store.inbox.enqueue([{ tenantId: 't', callId: 'c', source: 'notification' }], 1000, { journal: true });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        process.stdout.write('done without close');`,
+        10_000,
+      );
+      assert.equal(run.stdout, 'done without close');
+      assert.equal(run.signal, null, `still running after ${Date.now() - started} ms: killed by the test's timeout`);
+      assert.equal(run.status, 0, run.stderr);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
