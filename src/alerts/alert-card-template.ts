@@ -16,12 +16,17 @@ const SECTIONS: Record<string, object> = {
   'stream-details': streamDetails,
 };
 
+/** The frame with its sections in place, built at the first card. */
+let assembled: object | undefined;
+
 /**
  * The alert card's Adaptive Card template: `templates/alert-card/frame.json` (header, notices,
  * footer and actions) with each `{ "$section": name }` placeholder replaced by that section's
- * template. Built once per call of the builder; the templates themselves are never changed.
+ * template. Built once and the same object every time, so that `expandTemplate` parses its
+ * bindings once; neither it nor the templates it is made of are ever changed.
  */
 export function alertCardTemplate(): object {
+  if (assembled) return assembled;
   const body = frame.body.map((element) => {
     const name = (element as { $section?: string }).$section;
     if (name === undefined) return element;
@@ -29,5 +34,6 @@ export function alertCardTemplate(): object {
     if (!section) throw new Error(`The alert card frame names a section "${name}" that has no template in templates/alert-card/.`);
     return section;
   });
-  return { ...frame, body };
+  assembled = { ...frame, body };
+  return assembled;
 }
