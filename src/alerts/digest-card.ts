@@ -61,8 +61,9 @@ export function digestItemOfStored(stored: { callId: string; report: unknown; su
  * A digest: alerts folded together because a conversation's send budget ran out. Shows the worst
  * calls first (poor quality before complaints, then the most low ratings), at most
  * {@link CALL_LIST_ROW_LIMIT}, and says how many more there are out of `totalCount`.
+ * `resentAfterRestart`: the post may repeat alerts posted before a crash, and the digest says so.
  */
-export function buildDigestCard(input: { audience: Audience; items: DigestItem[]; totalCount: number }): AdaptiveCardDocument {
+export function buildDigestCard(input: { audience: Audience; items: DigestItem[]; totalCount: number; resentAfterRestart?: boolean }): AdaptiveCardDocument {
   const ranked = input.items
     .map((item, index) => ({ item, index }))
     .sort((a, b) => rank(a.item) - rank(b.item) || lowRatings(b.item) - lowRatings(a.item) || a.index - b.index)
@@ -75,7 +76,13 @@ export function buildDigestCard(input: { audience: Audience; items: DigestItem[]
     badge: 'Call quality digest',
     accentColor: 'attention',
     hasIntro: true,
-    intro: `More alerts were due at once than Teams lets a bot post in one conversation, so they are listed here, worst first. ${shown.length < total ? `The ${shown.length} worst are shown.` : ''}`.trim(),
+    intro: [
+      'More alerts were due at once than Teams lets a bot post in one conversation, so they are listed here, worst first.',
+      shown.length < total ? `The ${shown.length} worst are shown.` : '',
+      input.resentAfterRestart ? 'Sent again after the bot restarted while posting these alerts: some may already be in this conversation.' : '',
+    ]
+      .filter((sentence) => sentence !== '')
+      .join(' '),
     ...listRows(shown),
     hasMore: total > shown.length,
     more: `…and ${plural(total - shown.length, 'more call')}.`,

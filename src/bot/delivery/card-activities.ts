@@ -42,11 +42,11 @@ export function plannedCardActivity(card: PlannedCard, existing: SentCard | unde
  * One digest message for cards folded in a conversation, worst first. A participant's line shows
  * only their side; a personal chat's digest (an organizer's or a participant's) speaks to its reader.
  */
-export function digestActivity(folded: readonly PlannedCard[]) {
+export function digestActivity(folded: readonly PlannedCard[], resentAfterRestart = false) {
   const ranked = worstFirst(folded.map((card) => ({ card, report: card.call.assessment.report, startedAt: card.call.stored.startedAt })));
   const items = ranked.map(({ card }) =>
     card.audience === 'participant' ? participantDigestItem(card.call.callId, card.call.assessment, card.side!) : digestItemOfStored(card.call.stored),
   );
   const audience = folded[0]!.audience === 'admins' ? 'admins' : 'organizer';
-  return cardActivity(buildDigestCard({ audience, items, totalCount: items.length }), digestSummaryLine(items.length));
+  return cardActivity(buildDigestCard({ audience, items, totalCount: items.length, resentAfterRestart }), digestSummaryLine(items.length));
 }

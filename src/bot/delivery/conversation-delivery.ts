@@ -175,14 +175,36 @@ export class ConversationDelivery {
     return { kind: 'sent' };
   }
 
-  /** Posts one digest for `folded`; each call then counts as delivered in that conversation. */
+  /**
+   * Posts one digest for `folded`; each call then counts as delivered in that conversation. Like a
+   * single card ({@link postNow}), each folded call gets the note that a post is under way, and a
+   * digest that may repeat a post made before a crash (one of its calls has such a note for its
+   * version and no record) says so.
+   */
   private postDigest(folded: PlannedCard[]): Promise<CardOutcome> {
     return this.onePostAtATime(() => this.postDigestNow(folded));
   }
 
   private async postDigestNow(folded: PlannedCard[]): Promise<CardOutcome> {
-    await this.tenantSlot(folded[0]!.call.tenantId);
-    const activityId = await this.options.messenger.post(folded[0]!.conversation, digestActivity(folded));
+    const { store, clock } = this.options;
+    const conversation = folded[0]!.conversation;
+    const tenantId = folded[0]!.call.tenantId;
+    const earlier = await Promise.all(folded.map((card) => sendingMarkerOf(store.settings, card.call.tenantId, card.call.callId, conversation.key)));
+    const resent = folded.some((card, index) => earlier[index] !== undefined && earlier[index].version >= card.call.stored.version);
+    await this.tenantSlot(tenantId);
+    const at = clock();
+    await Promise.all(folded.map((card) => markSending(store.settings, card.call.tenantId, card.call.callId, conversation.key, { version: card.call.stored.version, at })));
+    let activityId: string;
+    try {
+      activityId = await this.options.messenger.post(conversation, digestActivity(folded, resent));
+    } catch (error) {
+      // As for a single card: a 4xx answer means nothing was posted.
+      const { status } = describeConnectorFailure(error);
+      if (status !== undefined && status >= 400 && status < 500) {
+        await Promise.all(folded.map((card) => clearSending(store.settings, card.call.tenantId, card.call.callId, conversation.key)));
+      }
+      throw error;
+    }
     await Promise.all(folded.map((card) => this.record(card, undefined, activityId, 'digest')));
     return { kind: 'folded' };
   }

@@ -288,6 +288,120 @@ describe('bot: alert delivery through the real adapter', () => {
     assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 20, dead: 0 });
   });
 
+  /**
+   * A store that refuses to record digest lines while `crashed.now` holds, as a process killed right
+   * after Teams answered would leave them: the digest is out, and no record says so.
+   */
+  function storeLosingDigestRecords() {
+    const base = openSqliteStore({ path: ':memory:' });
+    const crashed = { now: true };
+    const sentCards = new Proxy(base.sentCards, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        if (property !== 'putSentCard') return value.bind(target);
+        return async (card: { cardType: string }, ...rest: unknown[]) => {
+          if (crashed.now && card.cardType === 'digest') throw new Error('the process ended before the digest was recorded');
+          return (value as (...args: unknown[]) => Promise<unknown>).apply(target, [card, ...rest]);
+        };
+      },
+    });
+    return { base, store: { ...base, sentCards }, crashed };
+  }
+
+  async function recordPoorCalls(ids: readonly string[], jitterFrom: number) {
+    for (const id of ids) await harness.recordCall(poorRecord(id, { jitterMs: jitterFrom + Number(id.slice(-3)) }));
+  }
+
+  it('marks the cards that repeat a digest the bot lost track of (a crash between the post and its record) as possible copies', async () => {
+    const { base, store, crashed } = storeLosingDigestRecords();
+    try {
+      await start({ store });
+      await harness.installPersonal(ABBIE);
+      harness.connector.clearRequests();
+      const ids = Array.from({ length: 12 }, (_, index) => callId(600 + index));
+      await recordPoorCalls(ids, 40);
+      await harness.bot.deliverAlerts();
+      const first = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT));
+      assert.equal(first.length, 7, 'six cards and a digest went out');
+      assert.ok(cardSays(first.at(-1), /^6 calls with poor quality or ratings$/));
+      assert.ok(!cardSays(first.at(-1), /Sent again after the bot restarted/), 'the first digest is no copy');
+
+      crashed.now = false;
+      harness.connector.clearRequests();
+      offset = 120_000;
+      await harness.bot.deliverAlerts();
+      // The six digested calls go out again, now within the budget as cards of their own.
+      const again = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT));
+      assert.equal(again.length, 6, 'only the digested calls go out again');
+      again.forEach(assertValidCard);
+      const digested = ids.slice(0, 6);
+      for (const [index, card] of again.entries()) {
+        assert.ok(digested.some((id) => cardSays(card, id)), `card ${index} is one of the digested calls`);
+        assert.ok(cardSays(card, /Sent again after the bot restarted while posting this alert/), `card ${index} says it may be a copy`);
+      }
+      assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 12, dead: 0 });
+
+    } finally {
+      await harness.close();
+      await base.close();
+    }
+  });
+
+  it('says so on a digest that repeats one the bot lost track of', async () => {
+    const { base, store, crashed } = storeLosingDigestRecords();
+    try {
+      await start({ store });
+      await harness.installPersonal(ABBIE);
+      harness.connector.clearRequests();
+      const lost = Array.from({ length: 12 }, (_, index) => callId(800 + index));
+      await recordPoorCalls(lost, 40);
+      await harness.bot.deliverAlerts();
+      const first = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT));
+      assert.ok(cardSays(first.at(-1), /^6 calls with poor quality or ratings$/), 'the first digest went out');
+      assert.ok(!cardSays(first.at(-1), /Sent again after the bot restarted/), 'and is no copy');
+
+      // Seven worse calls arrive before the retry: they take the budget, so the six lost ones are folded again.
+      crashed.now = false;
+      harness.connector.clearRequests();
+      await recordPoorCalls(Array.from({ length: 7 }, (_, index) => callId(900 + index)), 2_000);
+      offset = 120_000;
+      await harness.bot.deliverAlerts();
+      const cards = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT));
+      assert.equal(cards.length, 7, 'six cards and a digest');
+      const digest = cards.at(-1);
+      assertValidCard(digest);
+      assert.ok(cardSays(digest, /^7 calls with poor quality or ratings$/));
+      assert.ok(cardSays(digest, /Sent again after the bot restarted while posting these alerts/), 'the digest says it may repeat alerts');
+      for (const card of cards.slice(0, 6)) assert.ok(!cardSays(card, /Sent again after the bot restarted/), 'the fresh calls\' own cards are no copies');
+      assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 19, dead: 0 });
+    } finally {
+      await harness.close();
+      await base.close();
+    }
+  });
+
+  it('a digest Teams refused (4xx: nothing was posted) is no copy when it goes out later', async () => {
+    await start();
+    await harness.installPersonal(ABBIE);
+    harness.connector.clearRequests();
+    const ids = Array.from({ length: 12 }, (_, index) => callId(700 + index));
+    for (const id of ids) await harness.recordCall(poorRecord(id, { jitterMs: 40 + Number(id.slice(-3)) }));
+    harness.connector.throttle(ABBIE_CHAT, 1_000, 0);
+    await harness.bot.deliverAlerts();
+    assert.equal(harness.connector.posts(ABBIE_CHAT).length, 0, 'Teams refused every post');
+
+    harness.connector.clearFaults(ABBIE_CHAT);
+    harness.connector.clearRequests();
+    offset = 60 * 60_000;
+    await harness.bot.deliverAlerts();
+    const cards = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT));
+    assert.equal(cards.length, 7, 'six cards and a digest');
+    assert.ok(cardSays(cards.at(-1), /^6 calls with poor quality or ratings$/));
+    assert.doesNotMatch(JSON.stringify(cards), /Sent again after the bot restarted/);
+    assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 12, dead: 0 });
+  });
+
   it('posts once, as a card of its own, a newer version of a digested call that no longer alerts; later versions, alerting or not, update that card', async () => {
     await start();
     await harness.installPersonal(ABBIE);
