@@ -43,13 +43,22 @@ const RETRYABLE_AUTH_CODES = new Set([
   'openid_config_error',
 ]);
 
+/** How long before its expiry a token is renewed: msal's own default (`tokenRenewalOffsetSeconds`). */
+const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
+
 /**
  * Access tokens for Graph with the client-credentials flow of `@azure/msal-node`: one
  * `ConfidentialClientApplication` per tenant (each caches its tokens), created on first use.
  * Concurrent first requests for a tenant share one token request.
+ *
+ * The token msal gave is then held here until msal would renew it (its `refreshOn`, or five minutes
+ * before it expires), as the Azure SDK's bearer-token policy holds its credential's token: msal
+ * answers every request from its cache, but builds an authority and searches its cache each time
+ * (2.6 % of the bot's CPU in a drain profile, for every Graph request).
  */
 export class GraphTokenProvider {
   private readonly applications = new Map<string, ConfidentialClientApplication>();
+  private readonly held = new Map<string, { accessToken: string; renewAt: number }>();
   private readonly pending = new Map<string, Promise<string>>();
   private readonly refreshNext = new Set<string>();
   private readonly certificate: ClientCertificate | undefined;
@@ -85,6 +94,8 @@ export class GraphTokenProvider {
    */
   getAccessToken(tenantId: string): Promise<string> {
     assertTenantId(tenantId);
+    const held = this.held.get(tenantId);
+    if (held && Date.now() < held.renewAt) return Promise.resolve(held.accessToken);
     const pending = this.pending.get(tenantId);
     if (pending) return pending;
     const request = this.requestToken(tenantId).finally(() => this.pending.delete(tenantId));
@@ -94,6 +105,7 @@ export class GraphTokenProvider {
 
   /** Makes the next token for the tenant come from Entra ID, not the cache (after Graph said 401). */
   invalidate(tenantId: string): void {
+    this.held.delete(tenantId);
     this.refreshNext.add(tenantId);
   }
 
@@ -109,6 +121,9 @@ export class GraphTokenProvider {
           retryable: true,
         });
       }
+      const renewAt = Math.min(result.refreshOn?.getTime() ?? Infinity, (result.expiresOn?.getTime() ?? 0) - RENEW_BEFORE_EXPIRY_MS);
+      if (renewAt > Date.now() && !this.refreshNext.has(tenantId)) this.held.set(tenantId, { accessToken: result.accessToken, renewAt });
+      else this.held.delete(tenantId);
       return result.accessToken;
     } catch (error) {
       if (error instanceof GraphRequestError) throw error;

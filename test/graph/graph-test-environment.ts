@@ -40,7 +40,7 @@ export interface GraphTestEnvironment {
 }
 
 /** Starts everything a Graph client test needs; close it in `after`. */
-export async function startGraphTestEnvironment(graphOptions: LoopbackGraphOptions = {}): Promise<GraphTestEnvironment> {
+export async function startGraphTestEnvironment(graphOptions: LoopbackGraphOptions = {}, tokenOptions: { tokenLifetimeSeconds?: number } = {}): Promise<GraphTestEnvironment> {
   const [tls, clientCertificate] = await Promise.all([createLoopbackTlsCertificate(), createLoopbackClientCertificate()]);
   const untrust = trustCertificateInProcess(tls.cert);
   const directory = mkdtempSync(path.join(os.tmpdir(), 'graph-client-test-'));
@@ -49,6 +49,7 @@ export async function startGraphTestEnvironment(graphOptions: LoopbackGraphOptio
     tls,
     apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, certificatePem: clientCertificate.certificatePem }],
     tenants: [TENANT_A, TENANT_B],
+    ...tokenOptions,
   });
   const graph = await startLoopbackGraph({ verifyAccessToken: tokenServer.verifyAccessToken, ...graphOptions });
   const logLines: Array<Record<string, unknown>> = [];

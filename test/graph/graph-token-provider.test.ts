@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mock } from 'node:test';
+import { ConfidentialClientApplication } from '@azure/msal-node';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -164,3 +166,52 @@ describe('Graph tokens through the real msal-node against a loopback HTTPS autho
     await assert.rejects(env.client().getCallRecord('../common', 'call-1'), /not a tenant id/);
   });
 });
+
+describe('Graph tokens: the token msal gave is held until msal would renew it', () => {
+  let env: GraphTestEnvironment;
+
+  afterEach(async () => {
+    mock.restoreAll();
+    await env?.close();
+  });
+
+  /** Counts msal's token lookups (its cache or Entra ID), calling through to the real method. */
+  function countMsalLookups() {
+    return mock.method(ConfidentialClientApplication.prototype, 'acquireTokenByClientCredential');
+  }
+
+  it('asks msal once for many Graph requests, and again after Graph answered 401', async () => {
+    env = await startGraphTestEnvironment();
+    env.graph.putRecord(callRecordWithSessions('call-1', 2));
+    const lookups = countMsalLookups();
+    const client = env.client();
+    await Promise.all(Array.from({ length: 5 }, () => client.getCallRecord(TENANT_A, 'call-1')));
+    for (let index = 0; index < 10; index += 1) await client.getCallRecord(TENANT_A, 'call-1');
+    assert.equal(lookups.mock.callCount(), 1, '15 Graph requests, one token from msal');
+    assert.equal(env.graph.stats.byOperation.getCallRecord, 15);
+
+    const tokensBefore = env.tokenServer.tokenRequests.length;
+    env.graph.failNext(1, { status: 401, code: 'InvalidAuthenticationToken' });
+    const error = await rejectionOf(client.getCallRecord(TENANT_A, 'call-1'));
+    assert.equal((error as GraphRequestError).status, 401);
+    await client.getCallRecord(TENANT_A, 'call-1');
+    assert.equal(lookups.mock.callCount(), 2, 'after the 401 the next request asks msal again');
+    assert.equal(env.tokenServer.tokenRequests.length, tokensBefore + 1, 'and msal goes to Entra ID');
+  });
+
+  it('asks msal again once the token is within five minutes of its expiry', async () => {
+    // Tokens of 301 s (msal rounds their expiry up to the second): held for at most 2 s; then msal decides whether to renew.
+    env = await startGraphTestEnvironment({}, { tokenLifetimeSeconds: 301 });
+    env.graph.putRecord(callRecordWithSessions('call-1', 2));
+    const lookups = countMsalLookups();
+    const client = env.client();
+    await client.getCallRecord(TENANT_A, 'call-1');
+    await client.getCallRecord(TENANT_A, 'call-1');
+    assert.equal(lookups.mock.callCount(), 1);
+    assert.equal(env.tokenServer.tokenRequests.length, 1);
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    await client.getCallRecord(TENANT_A, 'call-1');
+    assert.ok(lookups.mock.callCount() >= 2, 'the held token was due: msal is asked');
+  });
+});
+
