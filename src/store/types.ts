@@ -224,8 +224,20 @@ export interface SentCard {
   acknowledgedBy: string | null;
 }
 
+/** What the caller of {@link SentCardStore.putSentCard} knows of the card it records. */
+export interface PutSentCardOptions {
+  /**
+   * The card is a message just posted, not an edit of one, so most often no row of its call and
+   * conversation exists yet: an engine may create the row without reading first. A row that exists
+   * all the same (a card of the call was there already) ends as without the flag: updated, keeping
+   * its first send time. Leave it out for an edit (an update, an acknowledgement).
+   */
+  isNew?: boolean;
+}
+
 export interface SentCardStore {
-  putSentCard(card: SentCard): Promise<void>;
+  /** Records a card; an update of a row keeps its first send time (`countSentSince` counts sends, not edits). */
+  putSentCard(card: SentCard, options?: PutSentCardOptions): Promise<void>;
   getSentCard(tenantId: string, callId: string, conversationKey: string): Promise<SentCard | undefined>;
   listSentCards(tenantId: string, callId: string): Promise<SentCard[]>;
   /** How many cards were sent since a time (for `status`). */
