@@ -1,5 +1,7 @@
 import type { CallHistoryRecord, HistoryStore, RunStore } from './history-types';
 export type { CallHistoryRecord, DayRollup, HistoryStore, RunStore, ScheduledRun } from './history-types';
+import type { SentCardStore } from './sent-card-types';
+export type { PutSentCardOptions, SentCard, SentCardStore } from './sent-card-types';
 
 /**
  * The one storage interface every piece of state goes through. Two engines implement it: SQLite
@@ -207,29 +209,6 @@ export interface ConversationStore {
   /** The live personal chat with a user, if the app is installed for them. */
   findPersonalConversation(tenantId: string | null, userAadId: string): Promise<ConversationRecord | undefined>;
   listConversations(filter?: { kind?: ConversationKind; tenantId?: string; includeDead?: boolean }): Promise<ConversationRecord[]>;
-}
-
-/** A card the bot sent, so a newer version updates it instead of posting again. */
-export interface SentCard {
-  tenantId: string;
-  callId: string;
-  conversationKey: string;
-  activityId: string;
-  version: number;
-  /** 'alert' or 'digest'. */
-  cardType: string;
-  sentAt: number;
-  updatedAt: number;
-  /** Who acknowledged it, if anyone. */
-  acknowledgedBy: string | null;
-}
-
-export interface SentCardStore {
-  putSentCard(card: SentCard): Promise<void>;
-  getSentCard(tenantId: string, callId: string, conversationKey: string): Promise<SentCard | undefined>;
-  listSentCards(tenantId: string, callId: string): Promise<SentCard[]>;
-  /** How many cards were sent since a time (for `status`). */
-  countSentSince(since: number): Promise<number>;
 }
 
 /** Small JSON settings by scope (a tenant id, 'global', a user id) and key. */

@@ -290,6 +290,19 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.equal(stored?.sentAt, 1_000, 'counted as sent once, at its first send');
       });
 
+      it('creates a card flagged new, and keeps the first send time of one flagged new that a conversation already had', async () => {
+        const first = { tenantId: T, callId: 'c3', conversationKey: 'a:1', activityId: 'act-1', version: 1, cardType: 'alert', sentAt: 1_000, updatedAt: 1_000, acknowledgedBy: null };
+        await store.sentCards.putSentCard(first, { isNew: true });
+        assert.deepEqual(await store.sentCards.getSentCard(T, 'c3', 'a:1'), first);
+        await store.sentCards.putSentCard({ ...first, activityId: 'act-2', version: 2, sentAt: 5_000, updatedAt: 5_000 }, { isNew: true });
+        const stored = await store.sentCards.getSentCard(T, 'c3', 'a:1');
+        assert.equal(stored?.activityId, 'act-2');
+        assert.equal(stored?.version, 2);
+        assert.equal(stored?.updatedAt, 5_000);
+        assert.equal(stored?.sentAt, 1_000, 'counted as sent once, at its first send');
+        assert.equal((await store.sentCards.listSentCards(T, 'c3')).length, 1);
+      });
+
       it('keeps settings as JSON by scope', async () => {
         await store.settings.setSetting(T, 'profile', 'cqd-classic');
         await store.settings.setSetting(T, 'thresholds', { 'audio.averageJitter': 40 });

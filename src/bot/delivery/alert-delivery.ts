@@ -2,7 +2,7 @@ import { adminsGetCard, cardPlanFor, failuresOf, type ChannelPolicy, type Organi
 import { BackgroundLoop } from '../../background-loop';
 import type { Logger } from '../../logger';
 import { adminsChannelOf, saveOrganizerNotice } from '../../settings';
-import type { ConversationRecord, Store } from '../../store';
+import type { AlertJob, ConversationRecord, Store } from '../../store';
 import { disabledTelemetry, type Telemetry } from '../../telemetry';
 import type { ProactiveMessenger } from '../proactive-messenger';
 import { ConversationSendBudget, type SendWindow } from '../send-budget';
@@ -149,18 +149,21 @@ export class AlertDelivery {
     const jobs = await store.reports.claimAlertJobs(this.clock(), this.options.batchSize ?? 50, this.options.leaseMs ?? 2 * 60_000);
     if (jobs.length === 0) return emptyRound();
     const groups = groupByCall(jobs);
-    // The admins' channel of each tenant is looked up now, beside the reads below, not after the organizers' cards.
+    // The admins' channel of a tenant is looked up as soon as one of its calls is known to be
+    // delivered this round, beside the reads below, not after the organizers' cards; a tenant whose
+    // calls are all stepped back has no card to post there, so its channel is not read.
     const channels = new Map<string, Promise<ConversationRecord | undefined>>();
-    for (const { tenantId } of jobs) {
-      if (channels.has(tenantId)) continue;
+    const lookUpChannel = (group: AlertJob[]) => {
+      const { tenantId } = group[0]!;
+      if (channels.has(tenantId)) return;
       const lookup = this.adminChannelOf(tenantId);
       lookup.catch(() => undefined); // awaited by the planning; a round that ends before must not leave it unhandled
       channels.set(tenantId, lookup);
-    }
+    };
     // Looking for another instance's leases and loading the reports are independent reads: side by side.
     // A call stepped back meanwhile is left out (its report read is wasted; that is rare).
     const [held, loaded] = await Promise.all([
-      stepBackFromCallsHeldElsewhere(store, groups, { now: this.clock(), random: this.random, concurrency: this.concurrency }),
+      stepBackFromCallsHeldElsewhere(store, groups, { now: this.clock(), random: this.random, concurrency: this.concurrency, onKept: lookUpChannel }),
       loadCalls(store, groups, { now: this.clock(), concurrency: this.concurrency }),
     ]);
     const kept = new Set(held.groups);
@@ -194,7 +197,8 @@ export class AlertDelivery {
 
   /**
    * Plans the admins' channel card of each call, now that the organizer's fate is known (calls side
-   * by side; in their order). `channels`: the lookup of each tenant's channel, started with the round.
+   * by side; in their order). `channels`: the lookup of each tenant's channel, started once a call of
+   * the tenant was kept in the round.
    */
   private async planAdminCards(
     calls: CallToDeliver[],

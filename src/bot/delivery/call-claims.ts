@@ -37,12 +37,13 @@ export function groupByCall(jobs: readonly AlertJob[]): AlertJob[][] {
  * instances planning one call at once would both find no card sent yet and both post one. Each
  * instance writes its leases before it looks, so of two that claimed versions of one call at the
  * same moment at least one sees the other (at worst both step back and retry later).
- * Resolves to the groups to deliver now and how many jobs were given back.
+ * Resolves to the groups to deliver now and how many jobs were given back; `onKept` hears of each
+ * group to deliver as soon as it is known (what the round starts for it need not wait for the rest).
  */
 export async function stepBackFromCallsHeldElsewhere(
   store: Store,
   groups: readonly AlertJob[][],
-  options: { now: number; random: () => number; concurrency: number },
+  options: { now: number; random: () => number; concurrency: number; onKept?: (group: AlertJob[]) => void },
 ): Promise<{ groups: AlertJob[][]; retried: number }> {
   const { now } = options;
   const ours = new Set(groups.flat().map((job) => job.leaseToken));
@@ -51,7 +52,10 @@ export async function stepBackFromCallsHeldElsewhere(
     const others = (await store.reports.listAlertJobs(first.tenantId, first.callId)).filter(
       (job) => job.state === 'leased' && job.leaseUntil !== null && job.leaseUntil > now && !ours.has(job.leaseToken),
     );
-    if (others.length === 0) return { group, retried: 0 };
+    if (others.length === 0) {
+      options.onKept?.(group);
+      return { group, retried: 0 };
+    }
     const until = Math.min(...others.map((job) => job.leaseUntil!));
     let retried = 0;
     for (const job of group) {

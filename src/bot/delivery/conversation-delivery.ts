@@ -252,7 +252,7 @@ export class ConversationDelivery {
     const { store, clock } = this.options;
     const now = clock();
     const keep = existing && existing.activityId === activityId;
-    await store.sentCards.putSentCard({
+    const sent: SentCard = {
       tenantId: card.call.tenantId,
       callId: card.call.callId,
       conversationKey: card.conversation.key,
@@ -263,7 +263,9 @@ export class ConversationDelivery {
       sentAt: keep ? existing.sentAt : now,
       updatedAt: now,
       acknowledgedBy: keep ? existing.acknowledgedBy : null,
-    });
+    };
+    // A new message unless it is the one the conversation showed: the store may then create its row without a read.
+    await store.sentCards.putSentCard(sent, { isNew: !keep });
   }
 
   /** Waits until the tenant's overall budget has room for one more request, and takes it. */

@@ -13,12 +13,13 @@ const MAX_WRITE_ATTEMPTS = 8;
 /** Sent cards, in the call's partition (RowKey = the escaped conversation key). */
 export function createAzureSentCardStore(table: TableClient): SentCardStore {
   return {
-    async putSentCard(card) {
+    async putSentCard(card, options = {}) {
       const partitionKey = callPartitionKey(card.tenantId, card.callId);
       const rowKey = tableKey(card.conversationKey);
       const entity = (sentAt: number) => ({ partitionKey, rowKey, ...entityProperties(SENT_CARD_FIELDS, { ...card, sentAt }, `sent card of ${card.callId}`) });
-      // A card sent just now (not an edit) most often has no row yet: created at once, without a read first.
-      if (card.sentAt === card.updatedAt && (await landed(table.createEntity(entity(card.sentAt))))) return;
+      // A card posted just now most often has no row yet: created at once, without a read first
+      // (refused with 409 when the conversation had a card of the call: then read and updated).
+      if (options.isNew === true && (await landed(table.createEntity(entity(card.sentAt))))) return;
       for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
         const existing = await readRow(table, partitionKey, rowKey);
         // An update keeps the first send time: `countSentSince` counts sends, not edits.

@@ -4,6 +4,9 @@ import type { Row } from './sqlite-rows';
 
 const APPEND = 'INSERT INTO inbox_arrivals (tenant_id, call_id, source, arrived_at) VALUES (?, ?, ?, ?)';
 const OLDEST = 'SELECT seq, tenant_id, call_id, source, arrived_at FROM inbox_arrivals ORDER BY seq LIMIT ?';
+const OLDEST_THROUGH = 'SELECT seq, tenant_id, call_id, source, arrived_at FROM inbox_arrivals WHERE seq <= ? ORDER BY seq LIMIT ?';
+// Two subqueries, so that each is one step down the key rather than a scan.
+const SPAN = 'SELECT (SELECT MIN(seq) FROM inbox_arrivals) AS oldest, (SELECT MAX(seq) FROM inbox_arrivals) AS newest';
 const REMOVE_THROUGH = 'DELETE FROM inbox_arrivals WHERE seq <= ?';
 
 /** Arrivals applied in one transaction at most, so that a burst's backlog never holds the event loop for long. */
@@ -27,12 +30,23 @@ export class InboxArrivals {
   }
 
   /**
+   * The oldest and newest journaled requests' places in the journal, or `undefined` when it is
+   * empty. Places are not handed out anew once the journal was emptied (no AUTOINCREMENT), so the
+   * span also bounds how many folds can still find requests up to `newest` that were there now.
+   */
+  span(): { oldest: number; newest: number } | undefined {
+    const row = this.db.sql(SPAN).get() as Row;
+    return row.newest === null ? undefined : { oldest: Number(row.oldest), newest: Number(row.newest) };
+  }
+
+  /**
    * Applies up to `limit` journaled requests, oldest first, each at the time it arrived, through
    * `apply` (the inbox's own enqueue of known and new calls), and removes them, in the caller's
-   * transaction. Resolves to how many it applied: fewer than `limit` means the journal is empty.
+   * transaction. With `through` (a place from {@link span}), only requests up to that place.
+   * Resolves to how many it applied: fewer than `limit` means the journal (up to `through`) is empty.
    */
-  fold(apply: (request: EnqueueRequest, arrivedAt: number) => void, limit = FOLD_BATCH): number {
-    const rows = this.db.sql(OLDEST).all(limit) as Row[];
+  fold(apply: (request: EnqueueRequest, arrivedAt: number) => void, limit = FOLD_BATCH, through?: number): number {
+    const rows = (through === undefined ? this.db.sql(OLDEST).all(limit) : this.db.sql(OLDEST_THROUGH).all(through, limit)) as Row[];
     if (rows.length === 0) return 0;
     for (const row of rows) {
       apply({ tenantId: String(row.tenant_id), callId: String(row.call_id), source: row.source as WorkSource }, Number(row.arrived_at));

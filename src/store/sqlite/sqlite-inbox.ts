@@ -39,6 +39,8 @@ export function createSqliteInbox(
    * once a fold found it empty nothing is read until the next append. Unknown at open.
    */
   let journaled = true;
+  /** Journal appends by this process: tells a call whether requests came after its own place in the journal. */
+  let appends = 0;
   // A fold rolled back (with the claim, or with another call of a group commit) left its requests in the journal.
   db.onRollback(() => {
     journaled = true;
@@ -71,14 +73,30 @@ export function createSqliteInbox(
     }
   };
   /**
-   * Runs `work` once the journal was applied whole: a batch per transaction, letting the event
-   * loop run between them so that a burst's backlog never holds it for long. Nothing can be
-   * appended between the last batch and `work` (no await in between).
+   * Runs `work` once the journal, as it was when the call began, was applied: a batch per
+   * transaction, letting the event loop run between them so that a burst's backlog never holds it
+   * for long. Requests appended meanwhile are left for later calls (they arrived after the call),
+   * so a burst that never pauses cannot keep a call folding forever: it folds at most as many
+   * batches as the journal's span at the call holds.
    */
   const current = async <T>(work: () => T): Promise<T> => {
+    const appendsAtCall = appends;
+    let span: { oldest: number; newest: number } | undefined;
+    let batches = 0;
     while (journaled) {
-      db.transaction(() => foldJournal(1));
-      if (journaled) await new Promise((resolve) => setImmediate(resolve));
+      const drained = db.transaction(() => {
+        if (batches === 0) span = arrivals.span();
+        return span === undefined || arrivals.fold((request, arrivedAt) => apply([request], arrivedAt, false), FOLD_BATCH, span.newest) < FOLD_BATCH;
+      });
+      batches += 1;
+      if (drained) {
+        // Nothing left up to the call's place: nothing at all unless this process appended since.
+        if (appends === appendsAtCall) journaled = false;
+        break;
+      }
+      // A claim may have emptied the journal meanwhile and new requests taken old places: stop after the span's batches.
+      if (batches * FOLD_BATCH >= span!.newest - span!.oldest + 1) break;
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return work();
   };
@@ -95,6 +113,7 @@ export function createSqliteInbox(
     async enqueue(requests, now, options = {}) {
       if (options.journal === true && options.onlyIfUnseen !== true) {
         arrivals.append(requests, now);
+        appends += 1;
         journaled = true;
         hooks.onJournal?.();
         return requests.length;

@@ -10,6 +10,7 @@ const SAVE = SENT_CARDS.upsertSql(['sentAt']);
 /** Sent cards, one row per call and conversation. */
 export function createSqliteSentCardStore(db: SqliteDatabase): SentCardStore {
   return {
+    // One upsert whether or not the card is new (`isNew` saves Azure a read; here there is none to save).
     async putSentCard(card) {
       db.sql(SAVE).run(...SENT_CARDS.values(card));
     },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { CARD_ACTIONS } from '../../../src/alerts';
+import { SETTING_KEYS } from '../../../src/settings';
 import { openSqliteStore } from '../../../src/store';
 import { ABBIE, ADMIN, ALERTS_CHANNEL, BotHarness, OWEN, poorRecord, ratedBadRecord, TENANT } from '../bot-harness';
 import { assertValidCard, cardSays, executeActions } from '../card-inspection';
@@ -97,6 +98,59 @@ describe('bot: alert delivery through the real adapter', () => {
       assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 6, dead: 0 });
       assert.ok(most.getReport > 1, `the calls' reports were read ${most.getReport} at a time`);
       assert.ok(most.completeAlertJob > 1, `the jobs were completed ${most.completeAlertJob} at a time`);
+    } finally {
+      await harness.close();
+      await base.close();
+    }
+  });
+
+  it("looks up the admins' channel only for tenants with a call to deliver: none in a round whose calls are all stepped back", async () => {
+    // Counts the reads of the admins' channel lookup: the tenant's chosen channel, then its conversation record.
+    const base = openSqliteStore({ path: ':memory:' });
+    const lookups = { setting: 0, record: 0 };
+    const settings = new Proxy(base.settings, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'getSetting') return typeof value === 'function' ? value.bind(target) : value;
+        return (scope: string, key: string, options?: { maxAgeMs?: number }) => {
+          if (key === SETTING_KEYS.alertChannel) lookups.setting += 1;
+          return target.getSetting(scope, key, options);
+        };
+      },
+    });
+    const conversations = new Proxy(base.conversations, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'getConversation') return typeof value === 'function' ? value.bind(target) : value;
+        return (key: string) => {
+          if (key === ALERTS_CHANNEL.id) lookups.record += 1;
+          return target.getConversation(key);
+        };
+      },
+    });
+    try {
+      await start({ store: { ...base, settings, conversations } });
+      await harness.installPersonal(ABBIE);
+      await harness.setUpAdminsChannel();
+      // Another instance holds the call's first alert: this instance's round claims the second and steps back.
+      await harness.recordCall(poorRecord(callId(30)));
+      assert.equal((await base.reports.claimAlertJobs(clock(), 10, 10 * 60_000)).length, 1);
+      await harness.recordCall(poorRecord(callId(30), { version: 2 }));
+      harness.connector.clearRequests();
+      lookups.setting = 0;
+      lookups.record = 0;
+      const stepped = await harness.bot.deliverAlerts();
+      assert.equal(stepped.jobs, 1);
+      assert.equal(stepped.retried, 1);
+      assert.deepEqual(lookups, { setting: 0, record: 0 }, "no read of the admins' channel for a round with nothing to deliver");
+      assert.equal(harness.connector.requests.length, 0);
+
+      // A round with a call to deliver still looks the channel up and posts to it.
+      await harness.recordCall(poorRecord(callId(31)));
+      const round = await harness.bot.deliverAlerts();
+      assert.equal(round.sent, 2);
+      assert.equal(lookups.setting, 1);
+      assert.equal(harness.connector.posts(ALERTS_CHANNEL.id).length, 1);
     } finally {
       await harness.close();
       await base.close();

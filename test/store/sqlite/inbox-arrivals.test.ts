@@ -90,6 +90,71 @@ describe('SQLite inbox: the webhook journal', () => {
     }
   });
 
+  it('ends a read under an endless burst, answering with the journal as it was when the read began', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      const atCall = 2 * FOLD_BATCH + 5;
+      await store.inbox.enqueue(Array.from({ length: atCall }, (_, index) => notification(`before-${index}`)), 1_000, { journal: true });
+      // The webhook keeps writing more than a batch every turn of the event loop while the read folds.
+      // Bounded so that the test ends either way: a read that folds whatever arrives ends only when the writer stops.
+      const MAX_TURNS = 40;
+      let turns = 0;
+      let stopped = false;
+      const writer = new Promise<void>((resolve) => {
+        const write = () => {
+          if (stopped || turns === MAX_TURNS) return resolve();
+          turns += 1;
+          void store.inbox.enqueue(Array.from({ length: FOLD_BATCH + 1 }, (_, index) => notification(`during-${turns}-${index}`)), 2_000, { journal: true });
+          setImmediate(write);
+        };
+        setImmediate(write);
+      });
+      const stats = await store.inbox.stats(3_000);
+      const turnsDuringRead = turns;
+      stopped = true;
+      await writer;
+      assert.ok(turnsDuringRead > 0, 'the writer wrote while the read folded');
+      assert.ok(turnsDuringRead < MAX_TURNS, `the read ended while the burst went on (it ended after ${turnsDuringRead} of ${MAX_TURNS} turns)`);
+      assert.equal(stats.byState.pending, atCall);
+      // What arrived during the read is applied by the next one, none lost.
+      assert.equal((await store.inbox.stats(3_000)).byState.pending, atCall + turns * (FOLD_BATCH + 1));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('ends a read when a claim empties the journal meanwhile and new notifications take its old places', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      const atCall = 2 * FOLD_BATCH;
+      await store.inbox.enqueue(Array.from({ length: atCall }, (_, index) => notification(`before-${index}`)), 1_000, { journal: true });
+      // Every turn: a claim folds a batch, which empties the journal, and the webhook appends a backlog
+      // that SQLite numbers from 1 again (the journal's places are rowids, handed out anew once it is empty).
+      const MAX_TURNS = 40;
+      let turns = 0;
+      let stopped = false;
+      const writer = new Promise<void>((resolve) => {
+        const write = () => {
+          if (stopped || turns === MAX_TURNS) return resolve();
+          turns += 1;
+          void store.inbox.claim(2_000, 1, LEASE_MS).then(() =>
+            store.inbox.enqueue(Array.from({ length: atCall }, (_, index) => notification(`during-${turns}-${index}`)), 2_000, { journal: true }),
+          );
+          setImmediate(write);
+        };
+        setImmediate(write);
+      });
+      const stats = await store.inbox.stats(3_000);
+      const turnsDuringRead = turns;
+      stopped = true;
+      await writer;
+      assert.ok(turnsDuringRead < MAX_TURNS, `the read ended while the claims and the burst went on (it ended after ${turnsDuringRead} of ${MAX_TURNS} turns)`);
+      assert.ok(stats.byState.pending + stats.byState.leased >= atCall, 'what was journaled at the call is counted');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('applies a burst a batch per claim, so no claim holds the event loop for the whole backlog', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     try {
