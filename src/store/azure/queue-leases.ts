@@ -119,13 +119,18 @@ export class QueueLeases<R extends LeasedRow, M> {
   async claim(now: number, limit: number, leaseMs: number, lease: (row: R, token: string) => R): Promise<R[]> {
     const claimed: R[] = [];
     const leaseSeconds = Math.max(1, visibilitySeconds(leaseMs));
+    const started = Date.now();
     for (let round = 0; round < MAX_RECEIVE_ROUNDS && claimed.length < limit; round += 1) {
       const { receivedMessageItems: items } = await this.queue.receiveMessages({
         numberOfMessages: Math.min(MAX_RECEIVE, limit - claimed.length),
         visibilityTimeout: leaseSeconds,
       });
       if (items.length === 0) break;
-      const outcomes = await Promise.allSettled(items.map((item) => this.claimMessage(item, now, lease)));
+      // `now` was read before the receive: a row written while it was on its way (due at its
+      // writer's clock, a few round trips later) would look due in the future and its message be
+      // hidden for a whole second, the queue's smallest step. The time the claim took is added.
+      const current = now + Math.max(0, Date.now() - started);
+      const outcomes = await Promise.allSettled(items.map((item) => this.claimMessage(item, current, lease)));
       const failures: unknown[] = [];
       for (const [index, outcome] of outcomes.entries()) {
         if (outcome.status === 'fulfilled') {
