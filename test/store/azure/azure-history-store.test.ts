@@ -3,14 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { Store } from '../../../src/store';
-import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore, type AzureStoreOptions } from '../../../src/store/azure';
+import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
+import { tableRequestCounter } from './table-request-counter';
 import { generateCallRecord } from '../../../bench/records';
 import { callHistoryOf, encodeCallHistory, peopleOf } from '../../../src/insights';
 import { resolveScoringOptions, scoreCallRecord } from '../../../src/quality';
 import { dayAfter, historyCall } from '../history-contract';
-
-type Policy = NonNullable<AzureStoreOptions['tablePolicies']>[number]['policy'];
 
 describe('Azure history store on Azurite', function () {
   this.timeout(60_000);
@@ -18,15 +17,7 @@ describe('Azure history store on Azurite', function () {
   let store: Store;
   let prefix: string;
   let opened = 0;
-  /** Every table request the store sends, as `METHOD path`. */
-  let requests: string[] = [];
-  const counter: Policy = {
-    name: 'count-table-requests',
-    sendRequest: async (request, next) => {
-      requests.push(`${request.method} ${decodeURIComponent(new URL(request.url).pathname)}`);
-      return next(request);
-    },
-  };
+  const { tablePolicies, counted } = tableRequestCounter();
 
   before(async () => {
     azurite = await startAzurite();
@@ -37,19 +28,12 @@ describe('Azure history store on Azurite', function () {
   beforeEach(async () => {
     opened += 1;
     prefix = `h${opened}`;
-    store = await openAzureStore({ connectionString: azurite.connectionString }, { prefix, tablePolicies: [{ policy: counter, position: 'perRetry' }] });
-    requests = [];
+    store = await openAzureStore({ connectionString: azurite.connectionString }, { prefix, tablePolicies });
   });
   afterEach(async () => {
     await dropAzureStore({ connectionString: azurite.connectionString }, { prefix });
     await store.close();
   });
-
-  const counted = async (work: () => Promise<unknown>): Promise<string[]> => {
-    requests = [];
-    await work();
-    return requests;
-  };
 
   it('keeps a call in 2 requests (read its index row, one transaction), new, newer, or moved to another day', async () => {
     const newCall = await counted(() => store.history.putCall(historyCall('c1', '2025-03-01')));

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import type { SentCard, Store } from '../../../src/store';
-import { dropAzureStore, openAzureStore, type AzureStoreOptions } from '../../../src/store/azure';
+import { dropAzureStore, openAzureStore } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
-
-type Policy = NonNullable<AzureStoreOptions['tablePolicies']>[number]['policy'];
+import { tableRequestCounter } from './table-request-counter';
 
 const T = 'tenant-a';
 const sentCard = (callId: string, sentAt: number, updatedAt = sentAt): SentCard => ({
@@ -16,20 +15,7 @@ describe('Azure sent card store on Azurite', function () {
   let store: Store;
   let prefix: string;
   let opened = 0;
-  /** Every table request the store sends, as `METHOD path`. */
-  let requests: string[] = [];
-  const counter: Policy = {
-    name: 'count-table-requests',
-    sendRequest: async (request, next) => {
-      requests.push(`${request.method} ${decodeURIComponent(new URL(request.url).pathname)}`);
-      return next(request);
-    },
-  };
-  const counted = async (work: () => Promise<unknown>): Promise<string[]> => {
-    requests = [];
-    await work();
-    return requests;
-  };
+  const { tablePolicies, counted } = tableRequestCounter();
 
   before(async () => {
     azurite = await startAzurite();
@@ -40,7 +26,7 @@ describe('Azure sent card store on Azurite', function () {
   beforeEach(async () => {
     opened += 1;
     prefix = `s${opened}`;
-    store = await openAzureStore({ connectionString: azurite.connectionString }, { prefix, tablePolicies: [{ policy: counter, position: 'perRetry' }] });
+    store = await openAzureStore({ connectionString: azurite.connectionString }, { prefix, tablePolicies });
   });
   afterEach(async () => {
     await dropAzureStore({ connectionString: azurite.connectionString }, { prefix });

@@ -10,6 +10,30 @@ const TENANT = 'tenant-a';
 const notification = (callId: string): EnqueueRequest => ({ tenantId: TENANT, callId, source: 'notification' });
 const LEASE_MS = 60_000;
 
+/**
+ * Runs `read` while `everyTurn` runs at every turn of the event loop (a webhook that never pauses),
+ * at most `maxTurns` times so that the test ends either way; resolves to the read's answer and how
+ * many turns ran while it was under way.
+ */
+async function readDuringBurst<T>(read: () => Promise<T>, everyTurn: (turn: number) => void, maxTurns: number): Promise<{ answer: T; turnsDuringRead: number; turns: number }> {
+  let turns = 0;
+  let stopped = false;
+  const writer = new Promise<void>((resolve) => {
+    const write = () => {
+      if (stopped || turns === maxTurns) return resolve();
+      turns += 1;
+      everyTurn(turns);
+      setImmediate(write);
+    };
+    setImmediate(write);
+  });
+  const answer = await read();
+  const turnsDuringRead = turns;
+  stopped = true;
+  await writer;
+  return { answer, turnsDuringRead, turns };
+}
+
 describe('SQLite inbox: the webhook journal', () => {
   it('writes a journaled batch as appends only, in one commit, and touches no work item', async () => {
     const statements: string[] = [];
@@ -98,21 +122,11 @@ describe('SQLite inbox: the webhook journal', () => {
       // The webhook keeps writing more than a batch every turn of the event loop while the read folds.
       // Bounded so that the test ends either way: a read that folds whatever arrives ends only when the writer stops.
       const MAX_TURNS = 40;
-      let turns = 0;
-      let stopped = false;
-      const writer = new Promise<void>((resolve) => {
-        const write = () => {
-          if (stopped || turns === MAX_TURNS) return resolve();
-          turns += 1;
-          void store.inbox.enqueue(Array.from({ length: FOLD_BATCH + 1 }, (_, index) => notification(`during-${turns}-${index}`)), 2_000, { journal: true });
-          setImmediate(write);
-        };
-        setImmediate(write);
-      });
-      const stats = await store.inbox.stats(3_000);
-      const turnsDuringRead = turns;
-      stopped = true;
-      await writer;
+      const { answer: stats, turnsDuringRead, turns } = await readDuringBurst(
+        () => store.inbox.stats(3_000),
+        (turn) => void store.inbox.enqueue(Array.from({ length: FOLD_BATCH + 1 }, (_, index) => notification(`during-${turn}-${index}`)), 2_000, { journal: true }),
+        MAX_TURNS,
+      );
       assert.ok(turnsDuringRead > 0, 'the writer wrote while the read folded');
       assert.ok(turnsDuringRead < MAX_TURNS, `the read ended while the burst went on (it ended after ${turnsDuringRead} of ${MAX_TURNS} turns)`);
       assert.equal(stats.byState.pending, atCall);
@@ -131,23 +145,14 @@ describe('SQLite inbox: the webhook journal', () => {
       // Every turn: a claim folds a batch, which empties the journal, and the webhook appends a backlog
       // that SQLite numbers from 1 again (the journal's places are rowids, handed out anew once it is empty).
       const MAX_TURNS = 40;
-      let turns = 0;
-      let stopped = false;
-      const writer = new Promise<void>((resolve) => {
-        const write = () => {
-          if (stopped || turns === MAX_TURNS) return resolve();
-          turns += 1;
+      const { answer: stats, turnsDuringRead } = await readDuringBurst(
+        () => store.inbox.stats(3_000),
+        (turn) =>
           void store.inbox.claim(2_000, 1, LEASE_MS).then(() =>
-            store.inbox.enqueue(Array.from({ length: atCall }, (_, index) => notification(`during-${turns}-${index}`)), 2_000, { journal: true }),
-          );
-          setImmediate(write);
-        };
-        setImmediate(write);
-      });
-      const stats = await store.inbox.stats(3_000);
-      const turnsDuringRead = turns;
-      stopped = true;
-      await writer;
+            store.inbox.enqueue(Array.from({ length: atCall }, (_, index) => notification(`during-${turn}-${index}`)), 2_000, { journal: true }),
+          ),
+        MAX_TURNS,
+      );
       assert.ok(turnsDuringRead < MAX_TURNS, `the read ended while the claims and the burst went on (it ended after ${turnsDuringRead} of ${MAX_TURNS} turns)`);
       assert.ok(stats.byState.pending + stats.byState.leased >= atCall, 'what was journaled at the call is counted');
     } finally {
