@@ -1,3 +1,4 @@
+import type { Activity } from 'botbuilder';
 import { PARTICIPANT_CARD_TYPE, splitForBudget, worstFirst } from '../../alerts';
 import type { Logger } from '../../logger';
 import type { Telemetry } from '../../telemetry';
@@ -155,58 +156,50 @@ export class ConversationDelivery {
   }
 
   private async postNow(card: PlannedCard): Promise<CardOutcome> {
-    const { store, clock } = this.options;
-    const { tenantId, callId, stored } = card.call;
-    const earlier = await sendingMarkerOf(store.settings, tenantId, callId, card.conversation.key);
-    const resent = earlier !== undefined && earlier.version >= stored.version;
-    await this.tenantSlot(tenantId);
-    await markSending(store.settings, tenantId, callId, card.conversation.key, { version: stored.version, at: clock() });
-    let activityId: string;
-    try {
-      activityId = await this.options.messenger.post(card.conversation, this.alertActivity(card, card.existing, resent));
-    } catch (error) {
-      // A 4xx answer (429 and 412 included) means nothing was posted: the retry is no copy. A 5xx,
-      // a reset or a timeout leaves the note, since the card may have been posted all the same.
-      const { status } = describeConnectorFailure(error);
-      if (status !== undefined && status >= 400 && status < 500) await clearSending(store.settings, tenantId, callId, card.conversation.key);
-      throw error;
-    }
+    const activityId = await this.postUnderNotes([card], (resent) => this.alertActivity(card, card.existing, resent));
     await this.record(card, undefined, activityId, 'alert');
     return { kind: 'sent' };
   }
 
   /**
    * Posts one digest for `folded`; each call then counts as delivered in that conversation. Like a
-   * single card ({@link postNow}), each folded call gets the note that a post is under way, and a
-   * digest that may repeat a post made before a crash (one of its calls has such a note for its
-   * version and no record) says so.
+   * single card, a digest that may repeat a post made before a crash says so.
    */
   private postDigest(folded: PlannedCard[]): Promise<CardOutcome> {
     return this.onePostAtATime(() => this.postDigestNow(folded));
   }
 
   private async postDigestNow(folded: PlannedCard[]): Promise<CardOutcome> {
+    const activityId = await this.postUnderNotes(folded, (resent) => digestActivity(folded, resent));
+    await Promise.all(folded.map((card) => this.record(card, undefined, activityId, 'digest')));
+    return { kind: 'folded' };
+  }
+
+  /**
+   * Posts one message for `cards` (a card, or a digest of several) in their conversation, each
+   * call's note that a post is under way written just before. `activity(resent)`: the message,
+   * saying it may be a copy when one of the calls already had such a note for its version (a post
+   * before a crash may have gone out without its record). Resolves to the posted activity's id.
+   */
+  private async postUnderNotes(cards: readonly PlannedCard[], activity: (resent: boolean) => Partial<Activity>): Promise<string> {
     const { store, clock } = this.options;
-    const conversation = folded[0]!.conversation;
-    const tenantId = folded[0]!.call.tenantId;
-    const earlier = await Promise.all(folded.map((card) => sendingMarkerOf(store.settings, card.call.tenantId, card.call.callId, conversation.key)));
-    const resent = folded.some((card, index) => earlier[index] !== undefined && earlier[index].version >= card.call.stored.version);
-    await this.tenantSlot(tenantId);
+    const conversation = cards[0]!.conversation;
+    const earlier = await Promise.all(cards.map(({ call }) => sendingMarkerOf(store.settings, call.tenantId, call.callId, conversation.key)));
+    const resent = cards.some(({ call }, index) => earlier[index] !== undefined && earlier[index].version >= call.stored.version);
+    await this.tenantSlot(cards[0]!.call.tenantId);
     const at = clock();
-    await Promise.all(folded.map((card) => markSending(store.settings, card.call.tenantId, card.call.callId, conversation.key, { version: card.call.stored.version, at })));
-    let activityId: string;
+    await Promise.all(cards.map(({ call }) => markSending(store.settings, call.tenantId, call.callId, conversation.key, { version: call.stored.version, at })));
     try {
-      activityId = await this.options.messenger.post(conversation, digestActivity(folded, resent));
+      return await this.options.messenger.post(conversation, activity(resent));
     } catch (error) {
-      // As for a single card: a 4xx answer means nothing was posted.
+      // A 4xx answer (429 and 412 included) means nothing was posted: the retry is no copy. A 5xx,
+      // a reset or a timeout leaves the notes, since the message may have been posted all the same.
       const { status } = describeConnectorFailure(error);
       if (status !== undefined && status >= 400 && status < 500) {
-        await Promise.all(folded.map((card) => clearSending(store.settings, card.call.tenantId, card.call.callId, conversation.key)));
+        await Promise.all(cards.map(({ call }) => clearSending(store.settings, call.tenantId, call.callId, conversation.key)));
       }
       throw error;
     }
-    await Promise.all(folded.map((card) => this.record(card, undefined, activityId, 'digest')));
-    return { kind: 'folded' };
   }
 
   private alertActivity(card: PlannedCard, existing: SentCard | undefined, resentAfterRestart = false) {
