@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { openSqliteStore, SQLITE_FILE_NAME } from '../src/store';
 
 const MB = 2 ** 20;
@@ -55,10 +56,22 @@ async function main(): Promise<void> {
   global.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 200));
   const idleRss = process.memoryUsage().rss;
+  const atIdle = Object.fromEntries(getHeapSpaceStatistics().map((space) => [`${space.space_name}SizeMb`, space.space_size / MB]));
   let peakRss = idleRss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
-  const callId = required('MEETING_CALL');
+  // At the highest sample, where the memory was: V8's heap spaces (used) and what lives outside the heap.
+  let atPeak: Record<string, number> = {};
   const started = process.hrtime.bigint();
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    if (usage.rss <= peakRss) return;
+    peakRss = usage.rss;
+    atPeak = { atSecond: Number(process.hrtime.bigint() - started) / 1e9, rssMb: usage.rss / MB, externalMb: usage.external / MB, arrayBuffersMb: usage.arrayBuffers / MB };
+    for (const space of getHeapSpaceStatistics()) {
+      atPeak[`${space.space_name}UsedMb`] = space.space_used_size / MB;
+      atPeak[`${space.space_name}SizeMb`] = space.space_size / MB;
+    }
+  }, 10);
+  const callId = required('MEETING_CALL');
   await drain(callId);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
@@ -73,7 +86,7 @@ async function main(): Promise<void> {
   if (!row) throw new Error('The meeting was scored but the store cannot read its report row.');
   // The row keeps every poor stream in full, so its size follows their number.
   const { poor, judged } = streamTotalsOf(row.report as CallQualityReport);
-  process.stdout.write(`${JSON.stringify({ idleRssMb: idleRss / MB, peakRssMb: peakRss / MB, maxRssMb, rowBytes: Number(stored.bytes), poorStreams: poor, judgedStreams: judged, seconds })}\n`);
+  process.stdout.write(`${JSON.stringify({ idleRssMb: idleRss / MB, peakRssMb: peakRss / MB, maxRssMb, atIdle, atPeak, rowBytes: Number(stored.bytes), poorStreams: poor, judgedStreams: judged, seconds })}\n`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 }
