@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   global.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 200));
   const idleRss = process.memoryUsage().rss;
+  const idleHeap = process.memoryUsage().heapUsed;
   const atIdle = Object.fromEntries(getHeapSpaceStatistics().map((space) => [`${space.space_name}SizeMb`, space.space_size / MB]));
   let peakRss = idleRss;
   // At the highest sample, where the memory was: V8's heap spaces (used) and what lives outside the heap.
@@ -77,6 +78,10 @@ async function main(): Promise<void> {
   clearInterval(sampler);
   // The kernel's peak before anything is read back (reading the row decodes its 8,748 streams).
   const maxRssMb = (process.resourceUsage().maxRSS * 1024) / MB;
+  // What of the peak was still live once the meeting was stored: the heap after a full collection.
+  global.gc?.();
+  const liveHeapAfterMb = process.memoryUsage().heapUsed / MB;
+  const idleHeapMb = idleHeap / MB;
   // The row's bytes as SQLite keeps them (the store hands its readers plain streams, not its encoding).
   const file = new DatabaseSync(path.join(dir, SQLITE_FILE_NAME), { readOnly: true });
   const stored = file.prepare('SELECT length(CAST(report AS BLOB)) + length(CAST(summary AS BLOB)) AS bytes FROM reports WHERE call_id = ?').get(callId) as { bytes: number } | undefined;
@@ -86,7 +91,7 @@ async function main(): Promise<void> {
   if (!row) throw new Error('The meeting was scored but the store cannot read its report row.');
   // The row keeps every poor stream in full, so its size follows their number.
   const { poor, judged } = streamTotalsOf(row.report as CallQualityReport);
-  process.stdout.write(`${JSON.stringify({ idleRssMb: idleRss / MB, peakRssMb: peakRss / MB, maxRssMb, atIdle, atPeak, rowBytes: Number(stored.bytes), poorStreams: poor, judgedStreams: judged, seconds })}\n`);
+  process.stdout.write(`${JSON.stringify({ idleRssMb: idleRss / MB, peakRssMb: peakRss / MB, maxRssMb, idleHeapMb, liveHeapAfterMb, atIdle, atPeak, rowBytes: Number(stored.bytes), poorStreams: poor, judgedStreams: judged, seconds })}\n`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 }
