@@ -21,6 +21,11 @@ export interface LargeMeetingFigures {
   peakRssMb: number;
   /** The kernel's peak RSS of the process (`maxRSS`), to catch a peak between samples. */
   maxRssMb: number;
+  /** V8's heap in use after a full collection at idle, and after one once the meeting was stored (read after `maxRSS`). */
+  idleHeapMb: number;
+  liveHeapAfterMb: number;
+  /** At the highest RSS sample: V8's heap spaces and what lives outside the heap, MB by name. */
+  atPeak: Record<string, number>;
   /** Bytes of the stored report row: its report and summary JSON. */
   rowBytes: number;
   /** Poor and judged streams of the meeting: the row keeps every poor one in full. */

@@ -249,6 +249,12 @@ export const qualityBench: BenchSection = {
     }));
     const meeting = await measureLargeMeeting(MEETING_SESSIONS);
     const overIdle = meeting.maxRssMb - meeting.idleRssMb;
+    const space = (name: string) => (meeting.atPeak[`${name}SizeMb`] ?? Number.NaN).toFixed(1);
+    process.stdout.write(
+      `  the meeting at its highest RSS sample (${(meeting.atPeak.atSecond ?? Number.NaN).toFixed(1)} s): V8 new space ${space('new_space')} MB, old space ${space('old_space')}, ` +
+        `large objects ${space('large_object_space')} + ${space('new_large_object_space')} young, outside the heap ${(meeting.atPeak.externalMb ?? Number.NaN).toFixed(1)} MB; ` +
+        `heap in use after a full collection ${meeting.liveHeapAfterMb.toFixed(1)} MB (idle ${meeting.idleHeapMb.toFixed(1)})\n`,
+    );
     return [
       ...scoring,
       ...pagedScoring,
@@ -258,6 +264,8 @@ export const qualityBench: BenchSection = {
           'idle RSS MB': meeting.idleRssMb,
           'peak RSS MB': meeting.maxRssMb,
           'peak − idle MB': overIdle,
+          'heap in use MB, idle': meeting.idleHeapMb,
+          'heap in use MB after (full GC)': meeting.liveHeapAfterMb,
           'row KB': meeting.rowBytes / 1024,
           'poor streams': meeting.poorStreams,
           'judged streams': meeting.judgedStreams,
