@@ -367,19 +367,25 @@ describe('bot: alert delivery through the real adapter', () => {
     for (const id of ids) await harness.recordCall(poorRecord(id, { jitterMs: jitterFrom + Number(id.slice(-3)) }));
   }
 
+  /** Twelve poor calls of Abbie's from `firstCall` on: six cards and a digest go out, and the digest's record is lost. */
+  async function loseADigest(firstCall: number): Promise<string[]> {
+    await harness.installPersonal(ABBIE);
+    harness.connector.clearRequests();
+    const ids = Array.from({ length: 12 }, (_, index) => callId(firstCall + index));
+    await recordPoorCalls(ids, 40);
+    await harness.bot.deliverAlerts();
+    const first = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT));
+    assert.equal(first.length, 7, 'six cards and a digest went out');
+    assert.ok(cardSays(first.at(-1), /^6 calls with poor quality or ratings$/));
+    assert.ok(!cardSays(first.at(-1), /Sent again after the bot restarted/), 'the first digest is no copy');
+    return ids;
+  }
+
   it('marks the cards that repeat a digest the bot lost track of (a crash between the post and its record) as possible copies', async () => {
     const { base, store, crashed } = storeLosingDigestRecords();
     try {
       await start({ store });
-      await harness.installPersonal(ABBIE);
-      harness.connector.clearRequests();
-      const ids = Array.from({ length: 12 }, (_, index) => callId(600 + index));
-      await recordPoorCalls(ids, 40);
-      await harness.bot.deliverAlerts();
-      const first = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT));
-      assert.equal(first.length, 7, 'six cards and a digest went out');
-      assert.ok(cardSays(first.at(-1), /^6 calls with poor quality or ratings$/));
-      assert.ok(!cardSays(first.at(-1), /Sent again after the bot restarted/), 'the first digest is no copy');
+      const ids = await loseADigest(600);
 
       crashed.now = false;
       harness.connector.clearRequests();
@@ -395,7 +401,6 @@ describe('bot: alert delivery through the real adapter', () => {
         assert.ok(cardSays(card, /Sent again after the bot restarted while posting this alert/), `card ${index} says it may be a copy`);
       }
       assert.deepEqual(await jobStates(), { pending: 0, leased: 0, done: 12, dead: 0 });
-
     } finally {
       await harness.close();
       await base.close();
@@ -406,14 +411,7 @@ describe('bot: alert delivery through the real adapter', () => {
     const { base, store, crashed } = storeLosingDigestRecords();
     try {
       await start({ store });
-      await harness.installPersonal(ABBIE);
-      harness.connector.clearRequests();
-      const lost = Array.from({ length: 12 }, (_, index) => callId(800 + index));
-      await recordPoorCalls(lost, 40);
-      await harness.bot.deliverAlerts();
-      const first = harness.connector.cardsIn(harness.connector.posts(ABBIE_CHAT));
-      assert.ok(cardSays(first.at(-1), /^6 calls with poor quality or ratings$/), 'the first digest went out');
-      assert.ok(!cardSays(first.at(-1), /Sent again after the bot restarted/), 'and is no copy');
+      await loseADigest(800);
 
       // Seven worse calls arrive before the retry: they take the budget, so the six lost ones are folded again.
       crashed.now = false;
