@@ -119,18 +119,19 @@ export class QueueLeases<R extends LeasedRow, M> {
   async claim(now: number, limit: number, leaseMs: number, lease: (row: R, token: string) => R): Promise<R[]> {
     const claimed: R[] = [];
     const leaseSeconds = Math.max(1, visibilitySeconds(leaseMs));
+    // `now` was read before the receive: a row written while it was on its way, or while the claim
+    // waited for it to land (due at its writer's clock, a few round trips later), would look due in
+    // the future and its message be hidden for a whole second, the queue's smallest step. A row is
+    // therefore judged at `now` plus the time the claim has taken when it is judged.
     const started = Date.now();
+    const clock = () => now + Math.max(0, Date.now() - started);
     for (let round = 0; round < MAX_RECEIVE_ROUNDS && claimed.length < limit; round += 1) {
       const { receivedMessageItems: items } = await this.queue.receiveMessages({
         numberOfMessages: Math.min(MAX_RECEIVE, limit - claimed.length),
         visibilityTimeout: leaseSeconds,
       });
       if (items.length === 0) break;
-      // `now` was read before the receive: a row written while it was on its way (due at its
-      // writer's clock, a few round trips later) would look due in the future and its message be
-      // hidden for a whole second, the queue's smallest step. The time the claim took is added.
-      const current = now + Math.max(0, Date.now() - started);
-      const outcomes = await Promise.allSettled(items.map((item) => this.claimMessage(item, current, lease)));
+      const outcomes = await Promise.allSettled(items.map((item) => this.claimMessage(item, clock, lease)));
       const failures: unknown[] = [];
       for (const [index, outcome] of outcomes.entries()) {
         if (outcome.status === 'fulfilled') {
@@ -177,7 +178,7 @@ export class QueueLeases<R extends LeasedRow, M> {
     throw contention(operation, MAX_WRITE_ATTEMPTS);
   }
 
-  private async claimMessage(item: ReceivedMessageItem, now: number, lease: (row: R, token: string) => R): Promise<R | undefined> {
+  private async claimMessage(item: ReceivedMessageItem, clock: () => number, lease: (row: R, token: string) => R): Promise<R | undefined> {
     const message = this.table.parseMessage(decodeMessage(item.messageText));
     if (message === undefined) {
       await this.poison(item, 'The message is not a work message of this store.');
@@ -193,6 +194,7 @@ export class QueueLeases<R extends LeasedRow, M> {
         return undefined;
       }
       const { row, etag } = stored;
+      const now = clock();
       if (!isClaimable(row, now)) {
         await this.setAside(received, row, now);
         return undefined;
