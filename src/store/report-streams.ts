@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzip, gzip } from 'node:zlib';
 
+const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /**
@@ -58,19 +59,20 @@ type Entry = Record<string, unknown>;
 const INDEXED_KEYS = new Set(['sessionId', 'segmentId', 'from', 'to', 'fromWhere', 'toWhere', 'label', 'kind', 'direction', 'classification', '$shared']);
 
 /**
- * The body as a row keeps it before the engine's gzip, in steps (it yields between the report's
- * columns and the summary's): unchanged when the report keeps fewer than {@link PACK_FROM_STREAMS}
- * streams, else with both stream lists as columns in the report's `packedStreams` (the summary's
- * only when it lists as many streams as the report).
+ * The body as a row keeps it before the engine's gzip: undefined when the report keeps fewer than
+ * {@link PACK_FROM_STREAMS} streams (the row stays plain), else with both stream lists as columns in
+ * the report's `packedStreams` (the summary's only when it lists as many streams as the report).
+ * The report's columns and the summary's are made in separate turns of the event loop.
  */
-function* packingSteps(body: ReportBody): Generator<void, ReportBody> {
+async function packedReportBody(body: ReportBody): Promise<ReportBody | undefined> {
   const report = objectOf(body.report);
   const reportEntries = report?.streams;
-  if (!report || !Array.isArray(reportEntries) || reportEntries.length < PACK_FROM_STREAMS) return body;
+  if (!report || !Array.isArray(reportEntries) || reportEntries.length < PACK_FROM_STREAMS) return undefined;
   const summary = objectOf(body.summary);
   const summaryEntries = summary && Array.isArray(summary.streams) && summary.streams.length === reportEntries.length ? (summary.streams as Entry[]) : undefined;
+  await nextTurn();
   const columns: PackedPayload = { report: toColumns(reportEntries as Entry[]) };
-  yield;
+  await nextTurn();
   if (summaryEntries) columns.summary = toColumns(summaryEntries.map((entry, index) => withoutShared(entry, reportEntries[index] as Entry)));
   const packedStreams: PackedStreams = { format: STREAM_COLUMNS_FORMAT, columns };
   return { report: { ...report, streams: [], packedStreams }, summary: summaryEntries ? { ...summary, streams: [] } : body.summary };
@@ -101,25 +103,30 @@ export async function plainReportBody(body: ReportBody): Promise<ReportBody> {
 }
 
 /**
- * The JSON text of a big call's body as a row keeps it ({@link packingSteps}); undefined when
+ * The JSON text of a big call's body as a row keeps it ({@link packedReportBody}); undefined when
  * the body stays plain. Packing and writing the text out are each some tens of milliseconds for a
  * 6,000-session meeting: they run in separate turns of the event loop, so their waits do not add up.
  */
 export async function packedReportBodyText(body: ReportBody): Promise<string | undefined> {
-  const steps = packingSteps(body);
-  let step = steps.next();
-  while (!step.done) {
-    await nextTurn();
-    step = steps.next();
-  }
-  if (step.value === body) return undefined;
+  const packed = await packedReportBody(body);
+  if (packed === undefined) return undefined;
   await nextTurn();
-  return JSON.stringify(step.value);
+  return JSON.stringify(packed);
 }
 
 /** The body a row's JSON text holds, its stream lists plain (parsed and unpacked in separate turns of the event loop). */
 export async function reportBodyOfText(text: string): Promise<ReportBody> {
   return plainReportBody(JSON.parse(text) as ReportBody);
+}
+
+/** gzip of a row body's JSON text, on the thread pool (both engines keep a big body so). */
+export async function gzipText(text: string): Promise<Buffer> {
+  return gzipAsync(Buffer.from(text, 'utf8'));
+}
+
+/** The body of a gzipped row body ({@link gzipText}), its stream lists plain. */
+export async function reportBodyOfGzip(zipped: Uint8Array): Promise<ReportBody> {
+  return reportBodyOfText((await gunzipAsync(zipped)).toString('utf8'));
 }
 
 /** Lets whatever else waits on the event loop run before the next step of a big body. */

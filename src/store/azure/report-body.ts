@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
-import { packedReportBodyText, reportBodyOfText, type ReportBody } from '../report-streams';
+import { gzipText, packedReportBodyText, reportBodyOfGzip, type ReportBody } from '../report-streams';
 import { GzipBlobs } from './gzip-blobs';
 import { bytesProperties, readBytesProperties, stringOrNull, type PropertyValue } from './table-properties';
-
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
 
 /** Gzipped bodies up to this size stay in the table row (split over 60 KB Binary properties). */
 export const DEFAULT_MAX_INLINE_REPORT_BYTES = 256 * 1024;
@@ -36,7 +31,7 @@ export class ReportBodies {
   }
 
   async encode(partitionKey: string, version: number, body: ReportBody): Promise<EncodedReportBody> {
-    const zipped = await gzipAsync(Buffer.from((await packedReportBodyText(body)) ?? JSON.stringify(body), 'utf8'));
+    const zipped = await gzipText((await packedReportBodyText(body)) ?? JSON.stringify(body));
     if (zipped.byteLength <= this.maxInlineBytes) {
       return { properties: { bodyEncoding: 'gzip-json', ...bytesProperties('body', zipped, 'report') }, blobName: null };
     }
@@ -56,7 +51,7 @@ export class ReportBodies {
       zipped = readBytesProperties(entity, 'body');
     }
     if (zipped === undefined) throw new Error('A stored report row has no body; the table was written by something else.');
-    return reportBodyOfText((await gunzipAsync(zipped)).toString('utf8'));
+    return reportBodyOfGzip(zipped);
   }
 
   /** Deletes a blob no row points at any more (best effort: a leftover blob only costs space). */

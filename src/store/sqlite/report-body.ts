@@ -1,9 +1,4 @@
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
-import { packedReportBodyText, plainReportBody, reportBodyOfText, type ReportBody } from '../report-streams';
-
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
+import { gzipText, packedReportBodyText, plainReportBody, reportBodyOfGzip, type ReportBody } from '../report-streams';
 
 /** A report row's two body columns as SQLite keeps them. */
 export interface EncodedReportBody {
@@ -23,11 +18,11 @@ export interface EncodedReportBody {
 export async function encodeReportBody(body: ReportBody): Promise<EncodedReportBody> {
   const text = await packedReportBodyText(body);
   if (text === undefined) return { report: JSON.stringify(body.report), summary: JSON.stringify(body.summary) };
-  return { report: await gzipAsync(Buffer.from(text, 'utf8')), summary: '' };
+  return { report: await gzipText(text), summary: '' };
 }
 
 /** The report and summary of a row's two body columns, whichever form a row was written in. */
 export async function decodeReportBody(columns: { report: unknown; summary: unknown }): Promise<ReportBody> {
-  if (columns.report instanceof Uint8Array) return reportBodyOfText((await gunzipAsync(columns.report)).toString('utf8'));
+  if (columns.report instanceof Uint8Array) return reportBodyOfGzip(columns.report);
   return plainReportBody({ report: JSON.parse(columns.report as string), summary: JSON.parse(columns.summary as string) });
 }
