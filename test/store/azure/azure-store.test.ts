@@ -5,6 +5,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { ETagMismatchError, type SentCard, type Store, type StoredReport } from '../../../src/store';
 import { AzureStoreError, azureStoreResourceNames, dropAzureStore, openAzureStore, storageEndpointsFromAccountUrl, type AzureStoreOptions } from '../../../src/store/azure';
+import { lateInboxRow } from './late-row';
 import { tableRequestCounter } from './table-request-counter';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
 import { describeHistoryContract } from '../history-contract';
@@ -335,19 +336,12 @@ describe('Azure store on Azurite', function () {
     });
 
     it('hands out an item whose row lands while its message is being claimed (the writer a round trip behind)', async () => {
-      const names = azureStoreResourceNames(prefixes.get(store));
-      const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(names.queues.inbox);
-      const table = TableClient.fromConnectionString(azurite.connectionString, names.tables.inbox, { allowInsecureConnection: true });
-      // The row as the store writes it, taken away again with its message, to be written back by hand.
-      await store.inbox.enqueue([{ tenantId: 'tenant-a', callId: 'late-row', source: 'notification' }], Date.now());
-      const { etag: _etag, timestamp: _timestamp, ...entity } = await table.getEntity('tenant-a', 'late-row');
-      await table.deleteEntity('tenant-a', 'late-row');
-      await queue.clearMessages();
+      const late = await lateInboxRow(store, azurite.connectionString, prefixes.get(store)!, 'tenant-a', 'late-row');
       // The message first, then the row a moment after the claim received it: as a writer sends them.
-      await queue.sendMessage(Buffer.from(JSON.stringify({ t: 'tenant-a', c: 'late-row', g: entity.generation })).toString('base64'));
+      await late.sendMessage();
       const claiming = store.inbox.claim(Date.now(), 1, 60_000);
       await sleep(30);
-      await table.createEntity({ ...entity, partitionKey: 'tenant-a', rowKey: 'late-row' });
+      await late.writeRow();
       const claimed = await claiming;
       assert.deepEqual(
         claimed.map((item) => item.callId),

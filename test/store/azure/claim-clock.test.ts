@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TableClient } from '@azure/data-tables';
-import { QueueServiceClient } from '@azure/storage-queue';
-import { azureStoreResourceNames, dropAzureStore, openAzureStore } from '../../../src/store/azure';
+import { dropAzureStore, openAzureStore } from '../../../src/store/azure';
 import type { Store } from '../../../src/store';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
 import { delayAzurite, type DelayedAzurite } from '../../support/latency-proxy';
+import { lateInboxRow } from './late-row';
 
 /**
  * A claim reads its clock before it receives messages. A row written meanwhile by another process
@@ -49,22 +48,15 @@ describe('Azure claims: a row that became due while the claim was on its way', f
   });
 
   it('hands out an item whose row lands while the claim waits for it, due after the claim read its clock', async () => {
-    const names = azureStoreResourceNames('claimclock');
-    const queue = QueueServiceClient.fromConnectionString(azurite.connectionString).getQueueClient(names.queues.inbox);
-    const table = TableClient.fromConnectionString(azurite.connectionString, names.tables.inbox, { allowInsecureConnection: true });
-    // The row as the store writes it, taken away again with its message, to be written back by hand.
-    await store.inbox.enqueue([{ tenantId: 'tenant-a', callId: 'lands-late', source: 'notification' }], Date.now());
-    const { etag: _etag, timestamp: _timestamp, ...entity } = await table.getEntity('tenant-a', 'lands-late');
-    await table.deleteEntity('tenant-a', 'lands-late');
-    await queue.clearMessages();
+    const late = await lateInboxRow(store, azurite.connectionString, 'claimclock', 'tenant-a', 'lands-late');
     // The message first, then the row while the claim waits for it (150 ms in), due at a writer's
     // clock 120 ms past the claim's: later than the receive alone (60 ms a request here), earlier than
     // the moment the claim finds the row.
-    await queue.sendMessage(Buffer.from(JSON.stringify({ t: 'tenant-a', c: 'lands-late', g: entity.generation })).toString('base64'));
+    await late.sendMessage();
     const claimClock = Date.now();
     const claiming = store.inbox.claim(claimClock, 1, 60_000);
     await sleep(150);
-    await table.createEntity({ ...entity, partitionKey: 'tenant-a', rowKey: 'lands-late', nextAttemptAt: claimClock + 120 });
+    await late.writeRow({ nextAttemptAt: claimClock + 120 });
     const claimed = await claiming;
     assert.deepEqual(claimed.map((item) => item.callId), ['lands-late'], 'claimed in the same claim, not hidden for a second');
   });
