@@ -2,7 +2,7 @@ import type { Logger } from '../logger';
 import { alertDue } from '../alerts';
 import { utcDay, type PlaceEndpoint } from '../insights';
 import type { ScoringOptions } from '../quality';
-import type { CallHistoryRecord, ScoredCall, Store, WorkItem } from '../store';
+import type { CallHistoryRecord, ClaimedItem, ScoredCall, Store, WorkItem } from '../store';
 import { disabledTelemetry, type Telemetry, type TelemetrySpan } from '../telemetry';
 import { describeFailure, isPermanentFailure, type CallRecordSource, type SourceFailure } from './call-record-source';
 import type { AssessedCall } from './paged-assessment';
@@ -98,7 +98,7 @@ export class InboxWorker {
   /** Claims as many items as there is room for and starts them; resolves to true when the loop should wait. */
   private async claimRound(): Promise<boolean> {
     const free = this.concurrency - this.inFlight.size;
-    let claimed: WorkItem[] = [];
+    let claimed: ClaimedItem[] = [];
     if (free > 0) {
       try {
         claimed = await this.options.store.inbox.claim(this.clock(), free, this.leaseMs);
@@ -113,7 +113,7 @@ export class InboxWorker {
   }
 
   /** Starts claimed items in the background loop. */
-  private startAll(items: readonly WorkItem[]): void {
+  private startAll(items: readonly ClaimedItem[]): void {
     for (const item of items) {
       const task = this.process(item).finally(() => {
         this.inFlight.delete(task);
@@ -133,7 +133,7 @@ export class InboxWorker {
 
 
   /** Fetches, scores and records one item, then settles it. Never throws. */
-  async process(item: WorkItem): Promise<ItemOutcome> {
+  async process(item: ClaimedItem): Promise<ItemOutcome> {
     // The span joins the call's trace (derived from its ids), whichever instance claims the item.
     return this.telemetry.withCallSpan(
       'callRecord process',
@@ -179,7 +179,7 @@ export class InboxWorker {
     return (await store.inbox.postpone(item, now, decision.at, decision.reason)) ? 'held' : 'lease-lost';
   }
 
-  private async processInSpan(item: WorkItem, span: TelemetrySpan): Promise<ItemOutcome> {
+  private async processInSpan(item: ClaimedItem, span: TelemetrySpan): Promise<ItemOutcome> {
     const { store, logger } = this.options;
     const telemetry = this.telemetry;
     const log = logger.child({ tenantId: item.tenantId, callId: item.callId, attempt: item.attempts });

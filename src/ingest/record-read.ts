@@ -1,5 +1,5 @@
 import { asObject, notACallRecordReason, type ScoringOptions } from '../quality';
-import type { ProcessedReport, Store, WorkItem } from '../store';
+import type { ClaimedItem, ProcessedReport, Store } from '../store';
 import type { PlaceEndpoint } from '../insights';
 import type { CallRecordPart } from '../graph';
 import { partsOfRecord, recordFieldsCheck, type CallRecordSource } from './call-record-source';
@@ -42,7 +42,7 @@ export interface RecordReadOptions {
  * is thrown as a {@link SourceError}; nothing is stored here, so a record that fails on its last
  * page (a foreign or looping next link, the page cap) leaves nothing behind.
  */
-export async function readRecordPages(item: WorkItem, options: RecordReadOptions): Promise<PagedRead> {
+export async function readRecordPages(item: ClaimedItem, options: RecordReadOptions): Promise<PagedRead> {
   const { source, store } = options;
   const parts = source.getCallRecordPages?.(item.tenantId, item.callId) ?? partsOfRecord(() => source.getCallRecord(item.tenantId, item.callId));
   const iterator = parts[Symbol.asyncIterator]();
@@ -74,8 +74,8 @@ export async function readRecordPages(item: WorkItem, options: RecordReadOptions
         const notRecord = notACallRecordReason(recordFieldsCheck(part.record));
         if (notRecord) return { kind: 'not-a-record', reason: notRecord };
         const call = asObject(part.record) ?? {};
-        // Read once: what it found goes on to recordReport, which writes over it without reading it again.
-        processed = await store.reports.processedReport(item.tenantId, item.callId);
+        // Looked at once (by the claim, or here): what it found goes on to recordReport, which writes over it without reading it again.
+        processed = item.report ?? (await store.reports.processedReport(item.tenantId, item.callId));
         const version = recordVersionOf(call);
         if (processed.version !== null && version <= processed.version) return { kind: 'unchanged', version, processed: processed.version };
         const scoring = await options.scoringFor(item.tenantId);

@@ -38,6 +38,17 @@ export interface WorkItem {
   callEndedAt: number | null;
 }
 
+/**
+ * A leased item as a claim hands it out. `report`: what the claim saw of the call's report, when
+ * the engine looks at it with the claim (SQLite reads the row in the claim's statement; Azure
+ * knows a call never completed has none), so the worker need not ask
+ * {@link ReportStore.processedReport}. It is as of the claim: the report write after it is guarded
+ * (a version or an ETag), so a row written since is noticed then.
+ */
+export interface ClaimedItem extends WorkItem {
+  readonly report?: ProcessedReport;
+}
+
 /** A request to (re)process a call record. */
 export interface EnqueueRequest {
   tenantId: string;
@@ -63,7 +74,7 @@ export interface Inbox {
    */
   enqueue(requests: readonly EnqueueRequest[], now: number, options?: { onlyIfUnseen?: boolean; journal?: boolean }): Promise<number>;
   /** Leases up to `limit` due items (pending and due, or leased with an expired lease). */
-  claim(now: number, limit: number, leaseMs: number): Promise<WorkItem[]>;
+  claim(now: number, limit: number, leaseMs: number): Promise<ClaimedItem[]>;
   /** Ends a leased item as done (or pending again when more work arrived meanwhile). False when the lease was lost. */
   complete(item: WorkItem, now: number): Promise<boolean>;
   /** Gives a leased item back to be tried again at `nextAttemptAt`. */
@@ -258,7 +269,7 @@ export interface ScoredCall {
 export interface KeptCall extends RecordReportResult {
   completed: boolean;
   /** The items taken with `claimNext` (leased to the caller); none when not asked or not supported. */
-  next?: WorkItem[];
+  next?: ClaimedItem[];
 }
 
 /** Every piece of state. */

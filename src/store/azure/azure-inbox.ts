@@ -3,8 +3,8 @@ import type { QueueClient } from '@azure/storage-queue';
 import pLimit from 'p-limit';
 import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, postponeWork, retryWork } from '../inbox-rules';
 import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type WorkRow } from '../record-fields';
-import type { ClaimHints } from '../claim-hints';
-import type { EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
+import type { ClaimedItem, EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
+import { noReportRowOf } from './azure-report-store';
 import { pruneDoneRows } from './azure-inbox-pruning';
 import { contention } from './azure-store-error';
 import { landed, landedWithETag } from './ignore-status';
@@ -54,7 +54,7 @@ const MAX_WRITE_ATTEMPTS = 8;
  * message is reused across retries and duplicates exist. `stats` and `listDead` read the whole
  * table (Azure Tables has no secondary indexes); fine for health checks, not for hot paths.
  */
-export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQueue: QueueClient, reportHints?: ClaimHints<'no-report'>): Inbox {
+export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQueue: QueueClient): Inbox {
   const limit = pLimit(ENQUEUE_CONCURRENCY);
   const read = async (tenantId: string, callId: string): Promise<StoredRow<InboxRow> | undefined> => {
     const entity = await readRow(table, tableKey(tenantId), tableKey(callId));
@@ -190,9 +190,10 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     async claim(now, limit, leaseMs) {
       if (limit <= 0) return [];
       const rows = await leases.claim(now, limit, leaseMs, (row, token) => leaseWork(row, token, now, leaseMs));
-      // A call never completed has no report: the worker's look at it needs no request (a report written since is noticed by its create).
-      for (const row of rows) if (row.reported !== true) reportHints?.remember(row.tenantId, row.callId, 'no-report');
-      return rows.sort((a, b) => a.nextAttemptAt - b.nextAttemptAt).map((row) => pickFields(WORK_ITEM_FIELDS, row));
+      // A call never completed has no report: the worker's look at it needs no request.
+      return rows
+        .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
+        .map((row): ClaimedItem => ({ ...pickFields(WORK_ITEM_FIELDS, row), ...(row.reported !== true && { report: noReportRowOf(row.tenantId, row.callId) }) }));
     },
 
     async complete(item, now) {

@@ -1,6 +1,5 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { QueueClient } from '@azure/storage-queue';
-import type { ClaimHints } from '../claim-hints';
 import { leased } from '../lease-rules';
 import { ALERT_JOB_FIELDS, pickFields, PREVIOUS_REPORT_FIELDS, REPORT_META_FIELDS, type RecordFields } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
@@ -32,6 +31,14 @@ class SeenReportRow {
   ) {}
 }
 
+/**
+ * What a claim knows of a call that never completed: no report row (one written since makes
+ * `recordReport`'s create fail, and it reads the row then).
+ */
+export function noReportRowOf(tenantId: string, callId: string): ProcessedReport {
+  return { version: null, seen: new SeenReportRow(callPartitionKey(tenantId, callId), undefined) };
+}
+
 type AlertRow = AlertJob & QueueLease;
 const ALERT_ROW_FIELDS: RecordFields<AlertRow> = { ...ALERT_JOB_FIELDS, ...QUEUE_LEASE_FIELDS };
 
@@ -54,7 +61,7 @@ interface AlertMessage {
  * `recentReports` and `alertJobStats` read every call's rows (no secondary indexes in Azure
  * Tables): meant for commands and health checks.
  */
-export function createAzureReportStore(table: TableClient, alertQueue: QueueClient, poisonQueue: QueueClient, bodies: ReportBodies, claimHints?: ClaimHints<'no-report'>): ReportStore {
+export function createAzureReportStore(table: TableClient, alertQueue: QueueClient, poisonQueue: QueueClient, bodies: ReportBodies): ReportStore {
   const readAlert = async (tenantId: string, callId: string, version: number): Promise<StoredRow<AlertRow> | undefined> => {
     const entity = await readRow(table, callPartitionKey(tenantId, callId), alertRowKey(version));
     return entity && { row: fromEntity(ALERT_ROW_FIELDS, entity), etag: entity.etag };
@@ -132,8 +139,7 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
 
     async processedReport(tenantId, callId): Promise<ProcessedReport> {
       const partitionKey = callPartitionKey(tenantId, callId);
-      // The claim found the call never completed: no report row to read (one written since fails recordReport's create, which reads it then).
-      const entity = claimHints?.take(tenantId, callId) ? undefined : await readRow(table, partitionKey, REPORT_ROW, PREVIOUS_ROW_SELECT);
+      const entity = await readRow(table, partitionKey, REPORT_ROW, PREVIOUS_ROW_SELECT);
       return { version: entity ? numberOf(entity, 'version') : null, seen: new SeenReportRow(partitionKey, entity) };
     },
 

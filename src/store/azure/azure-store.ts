@@ -1,5 +1,4 @@
 import { withSettingsCache } from '../cached-settings';
-import { ClaimHints } from '../claim-hints';
 import { keepScoredCallInSteps } from '../scored-call-steps';
 import type { Store } from '../types';
 import { createAzureConversationStore } from './azure-conversation-store';
@@ -132,14 +131,12 @@ export async function openAzureStore(connection: AzureStorageConnection, options
   const assertOpen = () => {
     if (closed) throw new AzureStoreError('The Azure store was used after close(); open a new one.', { operation: 'use after close' });
   };
-  // What the inbox's claims learn of reports, for the report store's look (one per store: no state shared between stores).
-  const reportHints = new ClaimHints<'no-report'>();
   const stores = {
     engine: 'azure' as const,
-    inbox: withStorageErrors('inbox', createAzureInbox(tables.inbox, queues.inbox, queues.poison, reportHints), assertOpen),
+    inbox: withStorageErrors('inbox', createAzureInbox(tables.inbox, queues.inbox, queues.poison), assertOpen),
     reports: withStorageErrors(
       'reports',
-      createAzureReportStore(tables.calls, queues.alerts, queues.poison, new ReportBodies(containers.reports, maxInlineReportBytes), reportHints),
+      createAzureReportStore(tables.calls, queues.alerts, queues.poison, new ReportBodies(containers.reports, maxInlineReportBytes)),
       assertOpen,
     ),
     subscriptions: withStorageErrors('subscriptions', createAzureSubscriptionStore(tables.subscriptions), assertOpen),

@@ -1,11 +1,11 @@
 import { completeWork, enqueueChange, killWork, leaseWork, newWorkRow, postponeWork, retryWork } from '../inbox-rules';
-import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type PreviousReport } from '../record-fields';
-import type { ClaimHints } from '../claim-hints';
-import type { EnqueueRequest, Inbox, InboxStats, WorkItem, WorkState } from '../types';
+import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS } from '../record-fields';
+import type { ClaimedItem, EnqueueRequest, Inbox, InboxStats, WorkItem, WorkState } from '../types';
 import { FOLD_BATCH, InboxArrivals } from './inbox-arrivals';
 import type { SqliteDatabase } from './sqlite-database';
 import { pruneDoneWork } from './inbox-pruning';
 import { SqliteLeases } from './sqlite-leases';
+import { processedReportOf } from './sqlite-report-store';
 import { SqliteRecords, type Row } from './sqlite-rows';
 
 const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId', 'callId']);
@@ -13,7 +13,7 @@ const WORK_ITEMS = new SqliteRecords('work_items', WORK_ROW_FIELDS, ['tenantId',
 const CREATE_WORK = WORK_ITEMS.insertSql({ orIgnore: true });
 
 /** The SQLite inbox, with `complete` also as a synchronous step for a transaction that writes more. */
-export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): boolean; claimNow(now: number, limit: number, leaseMs: number): WorkItem[] };
+export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): boolean; claimNow(now: number, limit: number, leaseMs: number): ClaimedItem[] };
 
 /**
  * The inbox on SQLite: one row per tenant and call. Every change reads the row, applies the
@@ -22,17 +22,18 @@ export type SqliteInbox = Inbox & { completeNow(item: WorkItem, now: number): bo
  */
 export function createSqliteInbox(
   db: SqliteDatabase,
-  hooks: { reportHints?: ClaimHints<PreviousReport | undefined>; onJournal?: () => void } = {},
+  hooks: { onJournal?: () => void } = {},
 ): SqliteInbox {
-  const { reportHints } = hooks;
   // A notification during a lease sets `requeue` (and `updatedAt`): completing must then make the item pending again.
   // The claim reads each call's report row too, so the worker's look at it costs no statement of its own.
   const rows = new SqliteLeases(db, WORK_ITEMS, 'nextAttemptAt', ['requeue', 'updatedAt'], {
     join: 'LEFT JOIN reports AS r ON r.tenant_id = work_items.tenant_id AND r.call_id = work_items.call_id',
     columns: 'r.version AS report_version, r.alert AS report_alert',
   });
-  const seen = (row: WorkItem, read: Row) =>
-    reportHints?.remember(row.tenantId, row.callId, read.report_version === null ? undefined : { version: Number(read.report_version), alert: Number(read.report_alert) === 1 });
+  const handOut = (row: WorkItem, read: Row): ClaimedItem => ({
+    ...pickFields(WORK_ITEM_FIELDS, row),
+    report: processedReportOf(row.tenantId, row.callId, read.report_version === null ? undefined : { version: Number(read.report_version), alert: Number(read.report_alert) === 1 }),
+  });
   const arrivals = new InboxArrivals(db);
   /**
    * Whether the journal may hold requests: only this process appends to it (the webhook), so
@@ -104,11 +105,11 @@ export function createSqliteInbox(
    * Claims due items: one fold of the journal first, in the same transaction (a burst's backlog is
    * applied a batch per claim). Joins the caller's transaction when there is one (settle and take the next).
    */
-  const claimNow = (now: number, limit: number, leaseMs: number): WorkItem[] =>
+  const claimNow = (now: number, limit: number, leaseMs: number): ClaimedItem[] =>
     db.transaction(() => {
       foldJournal(1);
-      return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs), seen);
-    }).map((row) => pickFields(WORK_ITEM_FIELDS, row));
+      return rows.claim(now, limit, (row, token) => leaseWork(row, token, now, leaseMs), handOut);
+    });
   return {
     async enqueue(requests, now, options = {}) {
       if (options.journal === true && options.onlyIfUnseen !== true) {

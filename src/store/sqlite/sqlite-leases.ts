@@ -66,9 +66,10 @@ export class SqliteLeases<R extends Leasable> {
 
   /**
    * Leases up to `limit` claimable rows, `lease` (a shared rule) making the leased row: one read
-   * and one write however many. `seen` hears each claimed row as read (with any joined columns).
+   * and one write however many. `handOut` makes what the caller gets of each leased row, from the
+   * row as read (with any joined columns); the row itself by default.
    */
-  claim(now: number, limit: number, lease: (row: R, token: string) => R, seen?: (claimed: R, read: Row) => void): R[] {
+  claim<C = R>(now: number, limit: number, lease: (row: R, token: string) => R, handOut?: (claimed: R, read: Row) => C): C[] {
     return this.db.transaction(() => {
       const due = (this.db.sql(this.dueSql).all(now, now, limit) as Row[]).map((read) => ({ read, row: this.records.fromRow(read) })).filter(({ row }) => isClaimable(row, now));
       if (due.length === 0) return [];
@@ -78,11 +79,8 @@ export class SqliteLeases<R extends Leasable> {
         const chunk = claimed.slice(start, start + ROWS_PER_UPDATE);
         this.db.sql(this.records.updateManySql(chunk.length)).run(...chunk.flatMap((row) => this.records.updateValues(row)));
       }
-      claimed.forEach((row, index) => {
-        this.hold(row);
-        seen?.(row, due[index]!.read);
-      });
-      return claimed;
+      for (const row of claimed) this.hold(row);
+      return handOut ? claimed.map((row, index) => handOut(row, due[index]!.read)) : (claimed as unknown as C[]);
     });
   }
 

@@ -2,7 +2,6 @@ import type { SQLInputValue } from 'node:sqlite';
 import { leased } from '../lease-rules';
 import { ALERT_JOB_FIELDS, PREVIOUS_REPORT_FIELDS, REPORT_META_FIELDS, type PreviousReport, type RecordFields, type ReportMeta } from '../record-fields';
 import { assertReportVersion, completeAlertJob, killAlertJob, needsPreviousJob, newAlertJob, recordDecision, retryAlertJob } from '../report-rules';
-import type { ClaimHints } from '../claim-hints';
 import type { AlertJob, ProcessedReport, RecordReportResult, ReportStore, StoredReport } from '../types';
 import { decodeReportBody, encodeReportBody, type EncodedReportBody } from './report-body';
 import type { SqliteDatabase } from './sqlite-database';
@@ -34,6 +33,11 @@ class SeenReport {
   ) {}
 }
 
+/** What a look at the report row found (`previous`: the row's version and alert flag, undefined when absent). */
+export function processedReportOf(tenantId: string, callId: string, previous: PreviousReport | undefined): ProcessedReport {
+  return { version: previous?.version ?? null, seen: new SeenReport(tenantId, callId, previous) };
+}
+
 /**
  * The SQLite reports, with `recordReport` also as a synchronous step for a transaction that writes
  * more, of a report whose body was encoded before (`encodeReport`, asynchronous: a big call's gzip).
@@ -48,7 +52,7 @@ export type SqliteReportStore = ReportStore & {
  * one row per alert job in `alert_jobs`. "This version is newer, keep it, queue its alert job" is
  * one transaction, decided by the shared rules (`report-rules.ts`).
  */
-export function createSqliteReportStore(db: SqliteDatabase, claimHints?: ClaimHints<PreviousReport | undefined>): SqliteReportStore {
+export function createSqliteReportStore(db: SqliteDatabase): SqliteReportStore {
   const jobs = new SqliteLeases(db, ALERT_JOBS, 'createdAt');
   /** The shared decision, reading whether the previous version had a job only when it matters (inside the caller's transaction). */
   const decide = (previous: PreviousReport | undefined, entry: StoredReport, queueAlert: boolean): RecordReportResult => {
@@ -105,11 +109,8 @@ export function createSqliteReportStore(db: SqliteDatabase, claimHints?: ClaimHi
       return row ? Number(row.version) : null;
     },
     async processedReport(tenantId, callId): Promise<ProcessedReport> {
-      // The inbox read the row with the claim; the write after it is guarded by the version either way.
-      const hint = claimHints?.take(tenantId, callId);
-      const row = hint ? undefined : (db.sql(READ_PREVIOUS).get(tenantId, callId) as Row | undefined);
-      const previous = hint ? hint.value : row && PREVIOUS_REPORTS.fromRow(row);
-      return { version: previous?.version ?? null, seen: new SeenReport(tenantId, callId, previous) };
+      const row = db.sql(READ_PREVIOUS).get(tenantId, callId) as Row | undefined;
+      return processedReportOf(tenantId, callId, row && PREVIOUS_REPORTS.fromRow(row));
     },
     async recentReports({ tenantId, quality, alertOnly, limit }) {
       const where: string[] = [];

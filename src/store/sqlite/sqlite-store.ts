@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { withSettingsCache } from '../cached-settings';
-import { ClaimHints } from '../claim-hints';
 import type { PreviousReport } from '../record-fields';
 import type { KeptCall, ScoredCall, Store } from '../types';
 import type { EncodedReport } from './sqlite-report-store';
@@ -78,9 +77,8 @@ export function openSqliteStore(location: SqliteStoreLocation, options: SqliteSt
     connection.exec(`PRAGMA wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES};`);
     checkpointer.started();
   };
-  const reportHints = new ClaimHints<PreviousReport | undefined>();
-  const inbox = createSqliteInbox(db, { reportHints, onJournal: startCheckpoints });
-  const reports = createSqliteReportStore(db, reportHints);
+  const inbox = createSqliteInbox(db, { onJournal: startCheckpoints });
+  const reports = createSqliteReportStore(db);
   const history = createSqliteHistoryStore(db, { pageSize: options.historyPageSize });
   // The history, the report and its alert job, the item completed: one transaction, shared with the other calls kept in the same turn.
   /** The report bodies being encoded for keepScoredCall, which close waits for. */
