@@ -11,6 +11,7 @@ import { freePort } from '../test/support/free-port';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import { personalChatRecord } from '../test/support/personal-install';
 import type { BenchResult, BenchSection } from './bench-section';
+import { InspectorClient, inspectorUrlIn } from './inspector-client';
 import { median } from './timing';
 
 /**
@@ -59,10 +60,10 @@ interface BotProcess {
   output(): string;
 }
 
-/** Starts the compiled bot (plain node, as `npm start` does) and resolves once `/healthz` answers. */
-async function startCompiledBot(env: NodeJS.ProcessEnv): Promise<BotProcess> {
+/** Starts the compiled bot (plain node, as `npm start` does, with `nodeArgs`) and resolves once `/healthz` answers. */
+async function startCompiledBot(env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Promise<BotProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [compiledEntry()], { env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, compiledEntry()], { env: { PATH: process.env.PATH, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -160,6 +161,71 @@ async function measureOnce(): Promise<MemoryRun> {
   }
 }
 
+/** The bot's memory at one point of the anatomy run, MB. */
+interface MemoryAnatomy {
+  rss: number;
+  /** V8's heap as committed (all spaces), and in use, before the forced collection. */
+  heapCommitted: number;
+  heapUsed: number;
+  /** V8's heap in use right after a full collection: what the process really keeps. */
+  liveHeap: number;
+}
+
+const MB = 2 ** 20;
+
+/** Reads the bot's memory through the inspector, then forces a full collection and reads the heap left. */
+async function anatomyOf(inspector: InspectorClient, bot: BotProcess): Promise<MemoryAnatomy> {
+  const rss = rssMb(bot.child.pid!);
+  const before = await inspector.evaluate<{ heapTotal: number; heapUsed: number }>('({ ...process.memoryUsage() })');
+  await inspector.send('HeapProfiler.collectGarbage');
+  const after = await inspector.evaluate<{ heapUsed: number }>('({ ...process.memoryUsage() })');
+  return { rss, heapCommitted: before.heapTotal / MB, heapUsed: before.heapUsed / MB, liveHeap: after.heapUsed / MB };
+}
+
+/**
+ * One more run, apart from the RSS runs: the bot started with `--inspect`, and at 500 and 5,000
+ * cards its RSS, V8's committed heap, and the heap left after a forced full collection. It tells
+ * memory the process keeps (the live heap) from room V8 keeps for garbage (committed heap, RSS).
+ * The collection at 500 cards changes what follows, so these RSS figures are not the target's.
+ */
+async function measureAnatomy(): Promise<{ early: MemoryAnatomy; late: MemoryAnatomy }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-memory-bench-'));
+  const connector = await new LoopbackBotConnector().start();
+  try {
+    const dataDir = path.join(dir, 'busy');
+    await seedAlerts(dataDir, connector, LATE_CARDS);
+    const bot = await startCompiledBot({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, ['--inspect=127.0.0.1:0']);
+    let inspector: InspectorClient | undefined;
+    try {
+      const url = inspectorUrlIn(bot.output());
+      if (!url) throw new Error(`The bot started with --inspect printed no inspector address:\n${bot.output().slice(-2000)}`);
+      inspector = await InspectorClient.connect(url);
+      await rssWhenPosted(connector, bot, EARLY_CARDS);
+      const early = await anatomyOf(inspector, bot);
+      progress(`anatomy at ${EARLY_CARDS} cards: ${JSON.stringify(early)}`);
+      await rssWhenPosted(connector, bot, LATE_CARDS);
+      return { early, late: await anatomyOf(inspector, bot) };
+    } finally {
+      inspector?.close();
+      await stopBot(bot);
+    }
+  } finally {
+    await connector.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The anatomy run's figures at one point, named by the number of cards. */
+function anatomyFigures(cards: number, anatomy: MemoryAnatomy): Record<string, number> {
+  const at = cards.toLocaleString('en-US');
+  return {
+    [`RSS at ${at} MB`]: anatomy.rss,
+    [`heap committed at ${at} MB`]: anatomy.heapCommitted,
+    [`heap in use at ${at} MB`]: anatomy.heapUsed,
+    [`live heap at ${at} MB`]: anatomy.liveHeap,
+  };
+}
+
 /** Min, median and max of one figure over the runs, named with `label`. */
 function spread(label: string, values: readonly number[]): Record<string, number> {
   return { [`${label} min MB`]: Math.min(...values), [`${label} median MB`]: median(values), [`${label} max MB`]: Math.max(...values) };
@@ -168,11 +234,11 @@ function spread(label: string, values: readonly number[]): Record<string, number
 /**
  * `memory`: the resident set of the compiled bot (`dist/src/index.js`, embedded store, no cloud
  * account) when idle, and after 500 and 5,000 alert cards delivered to the loopback Bot Connector.
- * Each run starts fresh processes; 3 runs, or `MEMORY_BENCH_RUNS`.
+ * Each run starts fresh processes; 3 runs, or `MEMORY_BENCH_RUNS`. Then one anatomy run.
  */
 export const memoryBench: BenchSection = {
   name: 'memory',
-  description: `RSS of the compiled bot process: idle on the embedded store, then after ${EARLY_CARDS} and ${LATE_CARDS.toLocaleString('en-US')} alert cards delivered to the loopback Bot Connector; min/median/max over 3 runs (MEMORY_BENCH_RUNS)`,
+  description: `RSS of the compiled bot process: idle on the embedded store, then after ${EARLY_CARDS} and ${LATE_CARDS.toLocaleString('en-US')} alert cards delivered to the loopback Bot Connector; min/median/max over 3 runs (MEMORY_BENCH_RUNS); then one run read through the inspector (committed heap, and the live heap after a full collection)`,
   async run(): Promise<BenchResult[]> {
     // Fewer runs only for a quick look (MEMORY_BENCH_RUNS=1); the figures to report need three.
     const runs = Math.max(1, Math.floor(Number(process.env.MEMORY_BENCH_RUNS ?? 3)) || 3);
@@ -182,6 +248,7 @@ export const memoryBench: BenchSection = {
     const early = results.map((result) => result.early);
     const late = results.map((result) => result.late);
     const growth = results.map((result) => result.late / result.early - 1);
+    const anatomy = await measureAnatomy();
     return [
       {
         case: 'idle',
@@ -193,6 +260,10 @@ export const memoryBench: BenchSection = {
         case: `after ${LATE_CARDS.toLocaleString('en-US')} cards`,
         figures: { ...spread('RSS', late), 'growth vs 500 median %': median(growth) * 100 },
         targets: [{ description: `RSS after ${LATE_CARDS} cards within ${GROWTH_TARGET * 100} % of after ${EARLY_CARDS} (median)`, met: median(growth) <= GROWTH_TARGET }],
+      },
+      {
+        case: `anatomy: one run with --inspect, a full collection after each reading`,
+        figures: { ...anatomyFigures(EARLY_CARDS, anatomy.early), ...anatomyFigures(LATE_CARDS, anatomy.late), 'live heap growth MB': anatomy.late.liveHeap - anatomy.early.liveHeap },
       },
     ];
   },
