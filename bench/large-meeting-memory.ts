@@ -37,10 +37,10 @@ export interface LargeMeetingFigures {
 /**
  * Processes one generated meeting of `sessions` sessions end to end in a fresh process (the real
  * Graph client paging it from a loopback Graph at Graph's 60 sessions a page, the inbox worker,
- * SQLite in a temporary folder) and returns its memory figures and stored row size. A process of its own, so
- * that the figures are the meeting's and not this benchmark's.
+ * SQLite in a temporary folder) and returns its memory figures and stored row size. A process of its own
+ * (started with `nodeArgs`: the heap's sizing), so that the figures are the meeting's and not this benchmark's.
  */
-export async function measureLargeMeeting(sessions: number): Promise<LargeMeetingFigures> {
+export async function measureLargeMeeting(sessions: number, nodeArgs: readonly string[] = []): Promise<LargeMeetingFigures> {
   const tls = await createLoopbackTlsCertificate();
   const tokens = await startLoopbackTokenServer({ tls, apps: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }], tenants: [TENANT] });
   const graph = await startLoopbackGraph({ verifyAccessToken: tokens.verifyAccessToken });
@@ -63,7 +63,7 @@ export async function measureLargeMeeting(sessions: number): Promise<LargeMeetin
       MEETING_WARM_UP_CALL: WARM_UP,
       MEETING_CALL: MEETING,
     };
-    const child = spawn(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), '--expose-gc', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(fromSource ? ['--import', 'tsx'] : []), ...nodeArgs, '--expose-gc', script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -11,8 +11,9 @@ import { freePort } from '../test/support/free-port';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import { personalChatRecord } from '../test/support/personal-install';
 import type { BenchResult, BenchSection } from './bench-section';
+import { HEAP_SIZINGS } from './heap-sizing';
 import { InspectorClient, inspectorUrlIn } from './inspector-client';
-import { median } from './timing';
+import { median, spread } from './timing';
 
 /**
  * Each call's card goes to its organizer's chat, over many chats so that Teams' limit per
@@ -124,15 +125,6 @@ async function rssWhenPosted(connector: LoopbackBotConnector, bot: BotProcess, c
   return rssMb(bot.child.pid!);
 }
 
-/**
- * Node sizes V8's heap from the memory the process may use (its cgroup limit, or the machine's).
- * On this benchmark's 23.5 GiB machine the limit is 4,144 MB (a 4 GB old generation), and V8 then
- * lets the heap grow to up to four times what is live before it collects. On the default App
- * Service plan (B1, 1.75 GB; `infra/azure.bicep`) it is 920 MB: Node 22 run in a 1.75 GiB memory
- * cgroup on this machine reported that limit, and these two flags give the same one (an 896 MB old
- * generation, 8 MB semi-spaces). The cards are measured both ways, side by side.
- */
-const HEAP_AS_ON_B1 = ['--max-old-space-size=896', '--max-semi-space-size=8'];
 
 /** The idle RSS: the compiled bot on an empty embedded store, no cloud account, nothing to do. */
 async function measureIdle(): Promise<number> {
@@ -241,10 +233,6 @@ function anatomyFigures(cards: number, anatomy: MemoryAnatomy): Record<string, n
   };
 }
 
-/** Min, median and max of one figure over the runs, named with `label`. */
-function spread(label: string, values: readonly number[]): Record<string, number> {
-  return { [`${label} min MB`]: Math.min(...values), [`${label} median MB`]: median(values), [`${label} max MB`]: Math.max(...values) };
-}
 
 /**
  * `memory`: the resident set of the compiled bot (`dist/src/index.js`, embedded store, no cloud
@@ -259,23 +247,21 @@ export const memoryBench: BenchSection = {
     // Fewer runs only for a quick look (MEMORY_BENCH_RUNS=1); the figures to report need three.
     const runs = Math.max(1, Math.floor(Number(process.env.MEMORY_BENCH_RUNS ?? 3)) || 3);
     const idle: number[] = [];
-    const machineSized: Array<{ early: number; late: number }> = [];
-    const b1Sized: Array<{ early: number; late: number }> = [];
+    // The cards with the heap as this machine sizes it and as the B1 plan does (`heap-sizing.ts`), side by side, in alternating order.
+    const sized = HEAP_SIZINGS.map(() => [] as Array<{ early: number; late: number }>);
     for (let run = 0; run < runs; run++) {
       idle.push(await measureIdle());
-      // Side by side, in alternating order.
-      if (run % 2 === 0) machineSized.push(await measureCards([]));
-      b1Sized.push(await measureCards(HEAP_AS_ON_B1));
-      if (run % 2 === 1) machineSized.push(await measureCards([]));
+      const order = run % 2 === 0 ? [0, 1] : [1, 0];
+      for (const which of order) sized[which]!.push(await measureCards(HEAP_SIZINGS[which]!.nodeArgs));
     }
     const anatomy = await measureAnatomy();
     const cardCases = (label: string, sized: ReadonlyArray<{ early: number; late: number }>): BenchResult[] => {
       const growth = median(sized.map((result) => result.late / result.early - 1));
       return [
-        { case: `after ${EARLY_CARDS} cards, ${label}`, figures: spread('RSS', sized.map((result) => result.early)) },
+        { case: `after ${EARLY_CARDS} cards, ${label}`, figures: spread('RSS MB', sized.map((result) => result.early)) },
         {
           case: `after ${LATE_CARDS.toLocaleString('en-US')} cards, ${label}`,
-          figures: { ...spread('RSS', sized.map((result) => result.late)), 'growth vs 500 median %': growth * 100 },
+          figures: { ...spread('RSS MB', sized.map((result) => result.late)), 'growth vs 500 median %': growth * 100 },
           targets: [{ description: `RSS after ${LATE_CARDS} cards within ${GROWTH_TARGET * 100} % of after ${EARLY_CARDS} (median)`, met: growth <= GROWTH_TARGET }],
         },
       ];
@@ -283,11 +269,10 @@ export const memoryBench: BenchSection = {
     return [
       {
         case: 'idle',
-        figures: spread('RSS', idle),
+        figures: spread('RSS MB', idle),
         targets: [{ description: `idle RSS ≤ ${IDLE_TARGET_MB} MB (median)`, met: median(idle) <= IDLE_TARGET_MB }],
       },
-      ...cardCases("heap sized for this machine (Node's default here)", machineSized),
-      ...cardCases('heap sized as on the B1 plan (1.75 GB)', b1Sized),
+      ...HEAP_SIZINGS.flatMap((sizing, which) => cardCases(sizing.label, sized[which]!)),
       {
         case: `anatomy: one run with --inspect, a full collection after each reading`,
         figures: { ...anatomyFigures(EARLY_CARDS, anatomy.early), ...anatomyFigures(LATE_CARDS, anatomy.late), 'live heap growth MB': anatomy.late.liveHeap - anatomy.early.liveHeap },
