@@ -69,7 +69,9 @@ export class SqliteLeases<R extends Leasable> {
    * and one write however many. `handOut` makes what the caller gets of each leased row, from the
    * row as read (with any joined columns); the row itself by default.
    */
-  claim<C = R>(now: number, limit: number, lease: (row: R, token: string) => R, handOut?: (claimed: R, read: Row) => C): C[] {
+  claim(now: number, limit: number, lease: (row: R, token: string) => R): R[];
+  claim<C>(now: number, limit: number, lease: (row: R, token: string) => R, handOut: (claimed: R, read: Row) => C): C[];
+  claim<C>(now: number, limit: number, lease: (row: R, token: string) => R, handOut?: (claimed: R, read: Row) => C): Array<R | C> {
     return this.db.transaction(() => {
       const due = (this.db.sql(this.dueSql).all(now, now, limit) as Row[]).map((read) => ({ read, row: this.records.fromRow(read) })).filter(({ row }) => isClaimable(row, now));
       if (due.length === 0) return [];
@@ -80,7 +82,7 @@ export class SqliteLeases<R extends Leasable> {
         this.db.sql(this.records.updateManySql(chunk.length)).run(...chunk.flatMap((row) => this.records.updateValues(row)));
       }
       for (const row of claimed) this.hold(row);
-      return handOut ? claimed.map((row, index) => handOut(row, due[index]!.read)) : (claimed as unknown as C[]);
+      return handOut ? claimed.map((row, index) => handOut(row, due[index]!.read)) : claimed;
     });
   }
 
