@@ -193,7 +193,7 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
       // A call never completed has no report: the worker's look at it needs no request.
       return rows
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt)
-        .map((row): ClaimedItem => ({ ...pickFields(WORK_ITEM_FIELDS, row), ...(row.reported !== true && { report: noReportRowOf(row.tenantId, row.callId) }) }));
+        .map((row): ClaimedItem => ({ ...pickFields(WORK_ITEM_FIELDS, row), report: row.reported === true ? undefined : noReportRowOf(row.tenantId, row.callId) }));
     },
 
     async complete(item, now) {

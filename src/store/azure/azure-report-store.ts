@@ -31,12 +31,17 @@ class SeenReportRow {
   ) {}
 }
 
+/** What a look at a call's report row found (`entity`: the row as read, undefined when absent). */
+function processedReportOf(partitionKey: string, entity: Entity | undefined): ProcessedReport {
+  return { version: entity ? numberOf(entity, 'version') : null, seen: new SeenReportRow(partitionKey, entity) };
+}
+
 /**
  * What a claim knows of a call that never completed: no report row (one written since makes
  * `recordReport`'s create fail, and it reads the row then).
  */
 export function noReportRowOf(tenantId: string, callId: string): ProcessedReport {
-  return { version: null, seen: new SeenReportRow(callPartitionKey(tenantId, callId), undefined) };
+  return processedReportOf(callPartitionKey(tenantId, callId), undefined);
 }
 
 type AlertRow = AlertJob & QueueLease;
@@ -139,8 +144,7 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
 
     async processedReport(tenantId, callId): Promise<ProcessedReport> {
       const partitionKey = callPartitionKey(tenantId, callId);
-      const entity = await readRow(table, partitionKey, REPORT_ROW, PREVIOUS_ROW_SELECT);
-      return { version: entity ? numberOf(entity, 'version') : null, seen: new SeenReportRow(partitionKey, entity) };
+      return processedReportOf(partitionKey, await readRow(table, partitionKey, REPORT_ROW, PREVIOUS_ROW_SELECT));
     },
 
     async recentReports({ tenantId, quality, alertOnly, limit }) {
