@@ -11,7 +11,7 @@ import { freePort } from '../test/support/free-port';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import { personalChatRecord } from '../test/support/personal-install';
 import type { BenchResult, BenchSection } from './bench-section';
-import { HEAP_SIZINGS } from './heap-sizing';
+import { HEAP_SIZINGS, measureBySizing } from './heap-sizing';
 import { InspectorClient, inspectorUrlIn } from './inspector-client';
 import { median, spread } from './timing';
 
@@ -125,7 +125,6 @@ async function rssWhenPosted(connector: LoopbackBotConnector, bot: BotProcess, c
   return rssMb(bot.child.pid!);
 }
 
-
 /** The idle RSS: the compiled bot on an empty embedded store, no cloud account, nothing to do. */
 async function measureIdle(): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-memory-bench-'));
@@ -144,8 +143,12 @@ async function measureIdle(): Promise<number> {
   }
 }
 
-/** The RSS after 500 and after 5,000 cards, of a bot started with `nodeArgs`. */
-async function measureCards(nodeArgs: readonly string[]): Promise<{ early: number; late: number }> {
+/**
+ * Seeds a fresh store with 5,000 calls whose cards wait to be sent, starts the compiled bot on it
+ * with `nodeArgs` and a loopback Bot Connector, and hands both to `use`; everything is stopped and
+ * removed afterwards.
+ */
+async function withSeededBot<T>(nodeArgs: readonly string[], use: (bot: BotProcess, connector: LoopbackBotConnector) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-memory-bench-'));
   const connector = await new LoopbackBotConnector().start();
   try {
@@ -153,11 +156,7 @@ async function measureCards(nodeArgs: readonly string[]): Promise<{ early: numbe
     progress(`seeded ${LATE_CARDS} calls`);
     const bot = await startCompiledBot({ DATA_DIR: dir, LOG_LEVEL: 'warn' }, nodeArgs);
     try {
-      const early = await rssWhenPosted(connector, bot, EARLY_CARDS);
-      progress(`${nodeArgs.join(' ') || 'default heap'}: ${EARLY_CARDS} cards: ${early.toFixed(1)} MB`);
-      const late = await rssWhenPosted(connector, bot, LATE_CARDS);
-      progress(`${nodeArgs.join(' ') || 'default heap'}: ${LATE_CARDS} cards: ${late.toFixed(1)} MB`);
-      return { early, late };
+      return await use(bot, connector);
     } finally {
       await stopBot(bot);
     }
@@ -165,6 +164,18 @@ async function measureCards(nodeArgs: readonly string[]): Promise<{ early: numbe
     await connector.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The RSS after 500 and after 5,000 cards, of a bot started with `nodeArgs`. */
+function measureCards(nodeArgs: readonly string[]): Promise<{ early: number; late: number }> {
+  const name = nodeArgs.join(' ') || 'default heap';
+  return withSeededBot(nodeArgs, async (bot, connector) => {
+    const early = await rssWhenPosted(connector, bot, EARLY_CARDS);
+    progress(`${name}: ${EARLY_CARDS} cards: ${early.toFixed(1)} MB`);
+    const late = await rssWhenPosted(connector, bot, LATE_CARDS);
+    progress(`${name}: ${LATE_CARDS} cards: ${late.toFixed(1)} MB`);
+    return { early, late };
+  });
 }
 
 /** The bot's memory at one point of the anatomy run, MB. */
@@ -182,9 +193,9 @@ const MB = 2 ** 20;
 /** Reads the bot's memory through the inspector, then forces a full collection and reads the heap left. */
 async function anatomyOf(inspector: InspectorClient, bot: BotProcess): Promise<MemoryAnatomy> {
   const rss = rssMb(bot.child.pid!);
-  const before = await inspector.evaluate<{ heapTotal: number; heapUsed: number }>('({ ...process.memoryUsage() })');
+  const before = await inspector.evaluate<{ heapTotal: number; heapUsed: number }>('process.memoryUsage()');
   await inspector.send('HeapProfiler.collectGarbage');
-  const after = await inspector.evaluate<{ heapUsed: number }>('({ ...process.memoryUsage() })');
+  const after = await inspector.evaluate<{ heapUsed: number }>('process.memoryUsage()');
   return { rss, heapCommitted: before.heapTotal / MB, heapUsed: before.heapUsed / MB, liveHeap: after.heapUsed / MB };
 }
 
@@ -194,32 +205,22 @@ async function anatomyOf(inspector: InspectorClient, bot: BotProcess): Promise<M
  * memory the process keeps (the live heap) from room V8 keeps for garbage (committed heap, RSS).
  * The collection at 500 cards changes what follows, so these RSS figures are not the target's.
  */
-async function measureAnatomy(): Promise<{ early: MemoryAnatomy; late: MemoryAnatomy }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-memory-bench-'));
-  const connector = await new LoopbackBotConnector().start();
-  try {
-    const dataDir = path.join(dir, 'busy');
-    await seedAlerts(dataDir, connector, LATE_CARDS);
-    // The heap as this machine sizes it, as in the first of the card cases.
-    const bot = await startCompiledBot({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, ['--inspect=127.0.0.1:0']);
-    let inspector: InspectorClient | undefined;
+function measureAnatomy(): Promise<{ early: MemoryAnatomy; late: MemoryAnatomy }> {
+  // The heap as this machine sizes it, as in the first of the card cases.
+  return withSeededBot(['--inspect=127.0.0.1:0'], async (bot, connector) => {
+    const url = inspectorUrlIn(bot.output());
+    if (!url) throw new Error(`The bot started with --inspect printed no inspector address:\n${bot.output().slice(-2000)}`);
+    const inspector = await InspectorClient.connect(url);
     try {
-      const url = inspectorUrlIn(bot.output());
-      if (!url) throw new Error(`The bot started with --inspect printed no inspector address:\n${bot.output().slice(-2000)}`);
-      inspector = await InspectorClient.connect(url);
       await rssWhenPosted(connector, bot, EARLY_CARDS);
       const early = await anatomyOf(inspector, bot);
       progress(`anatomy at ${EARLY_CARDS} cards: ${JSON.stringify(early)}`);
       await rssWhenPosted(connector, bot, LATE_CARDS);
       return { early, late: await anatomyOf(inspector, bot) };
     } finally {
-      inspector?.close();
-      await stopBot(bot);
+      inspector.close();
     }
-  } finally {
-    await connector.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The anatomy run's figures at one point, named by the number of cards. */
@@ -232,7 +233,6 @@ function anatomyFigures(cards: number, anatomy: MemoryAnatomy): Record<string, n
     [`live heap at ${at} MB`]: anatomy.liveHeap,
   };
 }
-
 
 /**
  * `memory`: the resident set of the compiled bot (`dist/src/index.js`, embedded store, no cloud
@@ -247,13 +247,9 @@ export const memoryBench: BenchSection = {
     // Fewer runs only for a quick look (MEMORY_BENCH_RUNS=1); the figures to report need three.
     const runs = Math.max(1, Math.floor(Number(process.env.MEMORY_BENCH_RUNS ?? 3)) || 3);
     const idle: number[] = [];
-    // The cards with the heap as this machine sizes it and as the B1 plan does (`heap-sizing.ts`), side by side, in alternating order.
-    const sized = HEAP_SIZINGS.map(() => [] as Array<{ early: number; late: number }>);
-    for (let run = 0; run < runs; run++) {
-      idle.push(await measureIdle());
-      const order = run % 2 === 0 ? [0, 1] : [1, 0];
-      for (const which of order) sized[which]!.push(await measureCards(HEAP_SIZINGS[which]!.nodeArgs));
-    }
+    for (let run = 0; run < runs; run++) idle.push(await measureIdle());
+    // The cards with the heap as this machine sizes it and as the B1 plan does, side by side.
+    const sized = await measureBySizing(runs, measureCards);
     const anatomy = await measureAnatomy();
     const cardCases = (label: string, sized: ReadonlyArray<{ early: number; late: number }>): BenchResult[] => {
       const growth = median(sized.map((result) => result.late / result.early - 1));

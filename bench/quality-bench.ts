@@ -11,8 +11,8 @@
  */
 import { asArray, asObject, CallScorer, resolveScoringOptions, scoreCallRecord, streamCountsOf } from '../src/quality';
 import type { BenchResult, BenchSection } from './bench-section';
-import { HEAP_SIZINGS } from './heap-sizing';
-import { measureLargeMeeting, type LargeMeetingFigures } from './large-meeting-memory';
+import { HEAP_SIZINGS, measureBySizing } from './heap-sizing';
+import { measureLargeMeeting } from './large-meeting-memory';
 import { generateCallRecord } from './records';
 import { median, spread, timerOverheadNs } from './timing';
 
@@ -253,10 +253,7 @@ export const qualityBench: BenchSection = {
       ],
     }));
     // The meeting three times with each heap sizing (`heap-sizing.ts`), side by side, in alternating order.
-    const meetings = HEAP_SIZINGS.map(() => [] as LargeMeetingFigures[]);
-    for (let run = 0; run < MEETING_RUNS; run++) {
-      for (const which of run % 2 === 0 ? [0, 1] : [1, 0]) meetings[which]!.push(await measureLargeMeeting(MEETING_SESSIONS, HEAP_SIZINGS[which]!.nodeArgs));
-    }
+    const meetings = await measureBySizing(MEETING_RUNS, (nodeArgs) => measureLargeMeeting(MEETING_SESSIONS, nodeArgs));
     const meetingCases = HEAP_SIZINGS.map((sizing, which): BenchResult => {
       const runs = meetings[which]!;
       const overIdle = runs.map((meeting) => meeting.maxRssMb - meeting.idleRssMb);
