@@ -21,6 +21,8 @@ export interface LoadFigures {
 /** A target process (`bench/webhook-target.ts`) listening on `port`. */
 export interface Target {
   port: number;
+  /** The target's process id, to read its CPU time. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startTarget(mode: 'webhook' | 'bare', dataDir: string, env
   });
   return {
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
