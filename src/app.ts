@@ -3,8 +3,7 @@ import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { boundHost, createServer, listen } from './server';
 import { openConfiguredStore } from './open-store';
-import { assessCall } from './alerts';
-import { createIngestRuntime, healthRoute, IngestStatus, notificationRoutes, type IngestRuntime, type LifecycleNotification } from './ingest';
+import { assessRecordParts, createIngestRuntime, healthRoute, IngestStatus, notificationRoutes, type IngestRuntime, type LifecycleNotification } from './ingest';
 import { createBot, type Bot } from './bot';
 import type { GraphClient } from './graph';
 import type { Store } from './store';
@@ -71,7 +70,9 @@ export async function startApp(config: AppConfig, logger: Logger, overrides: App
     clock,
     ...(graph
       ? {
-          fetchAndScore: async (tenantId: string, callId: string) => assessCall(await graph.getCallRecord(tenantId, callId), await scoringFor(tenantId), { place: config.buildings.map.place }),
+          // Read page by page, as the worker reads it: a check of a large meeting never holds it whole.
+          fetchAndScore: async (tenantId: string, callId: string) =>
+            assessRecordParts(graph.getCallRecordPages(tenantId, callId), { scoring: await scoringFor(tenantId), tenantId, source: 'check', place: config.buildings.map.place }),
           isTeamOwner: async ({ tenantId, teamAadGroupId, userAadId }: { tenantId: string | null; teamAadGroupId: string; userAadId: string }) =>
             tenantId !== null && (await graph.teams.isTeamOwner(tenantId, teamAadGroupId, userAadId)),
           ...(config.bot.proactiveInstall && config.bot.teamsAppId

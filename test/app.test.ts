@@ -6,7 +6,7 @@ import { TENANT_A, startGraphTestEnvironment, type GraphTestEnvironment } from '
 import { freePort } from './support/free-port';
 import { loadFixture } from './support/graph-fixtures';
 import { LoopbackBotConnector } from './support/loopback-bot-connector';
-import { postPersonalInstall } from './support/personal-install';
+import { askInPersonalChat, postPersonalInstall } from './support/personal-install';
 
 const CLIENT_STATE = 'app-wiring-client-state-0123456789';
 const ORGANIZER = { id: '29:abbie', name: 'Abbie Wilkins', aadObjectId: '821809f5-0000-4000-8000-3b5136c0e777' };
@@ -65,5 +65,23 @@ describe('app: the wiring of ingest and the bot', function () {
     const [card] = connector.cardsIn(connector.posts(CHAT).slice(welcome));
     assert.match(JSON.stringify(card), /Poor call quality/);
     assert.deepEqual((await app.store.reports.listAlertJobs(TENANT_A, id)).map((job) => job.version), [1]);
+  });
+
+  it("answers the organizer's \"check\" with the call's card, read from Graph page by page", async () => {
+    connector.installFor(ORGANIZER.aadObjectId);
+    assert.equal(await postPersonalInstall(port, { serviceUrl: connector.serviceUrl, tenantId: TENANT_A, chatId: CHAT, user: ORGANIZER }), 200);
+    const id = 'bbbbbbbb-0000-4000-8000-000000000002';
+    const record = poorRecord(id);
+    // Ten more sessions of good audio after the poor one, served three to a page.
+    const [first] = record.sessions as Array<Record<string, unknown>>;
+    const good = structuredClone(first) as any;
+    good.segments[0].media[0].streams[0] = { ...good.segments[0].media[0].streams[0], averageJitter: 'PT0.002S', packetUtilization: 5000 };
+    record.sessions = [first, ...Array.from({ length: 10 }, (_, index) => ({ ...structuredClone(good), id: `good-session-${index}` }))];
+    env.graph.putRecord(record, { sessionPageSize: 3 });
+    const before = env.graph.requests.length;
+    const card = await askInPersonalChat({ port, connector, tenantId: TENANT_A, chatId: CHAT, user: ORGANIZER }, `check ${id}`, { id: 'check-message-1' });
+    assert.match(JSON.stringify(card), /Poor call quality/);
+    const pages = env.graph.requests.slice(before).filter((request) => request.operation === 'getSessionsPage' && request.status === 200);
+    assert.equal(pages.length, 3, 'the sessions after the first page came in three more pages');
   });
 });

@@ -37,3 +37,4 @@ export { createIngestRuntime, type IngestRuntime, type IngestRuntimeOptions } fr
 export { collectDataFlowStatus, type DataFlowSources } from './data-flow-status';
 export { LocalRecordError, LOCAL_RECORD_MAX_BYTES, readLocalCallRecord } from './local-call-records';
 export { storedReportOf, recordVersionOf } from './stored-report';
+export { assessRecordParts } from './record-read';
