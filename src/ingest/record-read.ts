@@ -37,7 +37,7 @@ export interface RecordReadOptions {
 }
 
 /** What walking a record's parts came to: every page of sessions fed to the assessment `begin` made, or `begin`'s reason to stop. */
-export type PartsWalk<Stop> =
+type PartsWalk<Stop> =
   | { kind: 'assessed'; assessment: PagedAssessment; participants: readonly unknown[] | undefined; sessionPages: number; scoringMs: number }
   | Stop
   | { kind: 'not-a-record'; reason: string };
@@ -49,7 +49,7 @@ export type PartsWalk<Stop> =
  * dropped (a 6,000-session meeting is never held whole). An error of the parts is thrown as a
  * {@link SourceError}; `begin`'s own errors as they are.
  */
-export async function walkRecordParts<Stop extends { kind: string }>(
+async function walkRecordParts<Stop extends { kind: string }>(
   parts: AsyncIterable<CallRecordPart<unknown>>,
   begin: (call: JsonObject) => Promise<PagedAssessment | Stop>,
 ): Promise<PartsWalk<Stop>> {
