@@ -125,16 +125,20 @@ function sharesOf(measured: Measured): number[] {
   return measured.runs.map((run, index) => run.requestsPerSecond / measured.paired![index]!.requestsPerSecond);
 }
 
+/** The share of the bare endpoint: pair by pair when the case ran beside one, else of the bare endpoint's median (when given). */
+function shareFigures(measured: Measured, bareMedian: number | undefined): Record<string, number> {
+  if (measured.paired !== undefined) {
+    return { 'bare req/s median (paired)': median(measured.paired.map((run) => run.requestsPerSecond)), ...spread('share of bare', sharesOf(measured)) };
+  }
+  return bareMedian === undefined ? {} : { 'share of bare': median(measured.runs.map((run) => run.requestsPerSecond)) / bareMedian };
+}
+
 /** The figures of a case: rate and latencies as min/median/max, with its share of the bare endpoint. */
 function figuresOf(measured: Measured, bareMedian: number | undefined): Record<string, number> {
   const rates = measured.runs.map((run) => run.requestsPerSecond);
   return {
     ...spread('req/s', rates),
-    ...(measured.paired === undefined
-      ? bareMedian === undefined
-        ? {}
-        : { 'share of bare': median(rates) / bareMedian }
-      : { 'bare req/s median (paired)': median(measured.paired.map((run) => run.requestsPerSecond)), ...spread('share of bare', sharesOf(measured)) }),
+    ...shareFigures(measured, bareMedian),
     'p50 ms median': median(measured.runs.map((run) => run.p50)),
     ...spread('p99 ms', measured.runs.map((run) => run.p99)),
     'failed answers': measured.runs.reduce((sum, run) => sum + run.non2xx + run.errors, 0),

@@ -67,7 +67,7 @@ describe('app: the wiring of ingest and the bot', function () {
     assert.deepEqual((await app.store.reports.listAlertJobs(TENANT_A, id)).map((job) => job.version), [1]);
   });
 
-  it("answers the organizer's \"check\" with the call's card, read from Graph page by page", async () => {
+  it("answers the organizer's \"check\" with the call's card, its sessions fetched from Graph over several pages", async () => {
     connector.installFor(ORGANIZER.aadObjectId);
     assert.equal(await postPersonalInstall(port, { serviceUrl: connector.serviceUrl, tenantId: TENANT_A, chatId: CHAT, user: ORGANIZER }), 200);
     const id = 'bbbbbbbb-0000-4000-8000-000000000002';
