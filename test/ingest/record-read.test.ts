@@ -47,7 +47,7 @@ function watchedSource() {
   return { record, source, pages, alive };
 }
 
-describe('reading a record page by page (readRecordPages)', () => {
+describe('reading a record page by page (readRecordPages for the worker, assessRecordParts for check)', () => {
   it('holds no page of sessions while the next part is read', async () => {
     const { record, source, pages, alive } = watchedSource();
     const store = openSqliteStore({ path: ':memory:' });
