@@ -35,6 +35,41 @@ interface InboxMessage {
 }
 
 /**
+ * A group message: the new calls of one tenant created together in one entity-group transaction,
+ * announced by one message instead of one each (see {@link QueueLeases}: it is the lease of the
+ * rows a claim takes from it).
+ */
+interface InboxGroupMessage {
+  t: string;
+  cs: string[];
+  g: number;
+}
+
+type AnyInboxMessage = InboxMessage | InboxGroupMessage;
+
+function parseInboxMessage(body: unknown): AnyInboxMessage | undefined {
+  const message = body as Partial<InboxMessage & InboxGroupMessage> | undefined;
+  if (typeof message?.t !== 'string' || typeof message.g !== 'number') return undefined;
+  if (typeof message.c === 'string') return { t: message.t, c: message.c, g: message.g };
+  if (Array.isArray(message.cs) && message.cs.length > 0 && message.cs.every((c) => typeof c === 'string')) return { t: message.t, cs: message.cs as string[], g: message.g };
+  return undefined;
+}
+
+/** The one-call messages a message stands for. */
+function partsOf(message: AnyInboxMessage): InboxMessage[] {
+  return 'cs' in message ? message.cs.map((c) => ({ t: message.t, c, g: message.g })) : [message];
+}
+
+/** One message for these one-call messages (all of one tenant: they come from one group message). */
+function joinParts(parts: readonly AnyInboxMessage[]): AnyInboxMessage {
+  const calls = parts.flatMap(partsOf);
+  if (calls.length === 1) return calls[0]!;
+  const tenantId = calls[0]!.t;
+  if (calls.some((call) => call.t !== tenantId)) throw new Error('An inbox group message names the calls of one tenant only.');
+  return { t: tenantId, cs: calls.map((call) => call.c), g: Math.min(...calls.map((call) => call.g)) };
+}
+
+/**
  * How many calls this inbox writes at once, over every `enqueue` in flight: each webhook turn's
  * batch joins the same pool, so a burst never opens thousands of storage connections, and no call
  * waits for a slow neighbour as it did in lock-step groups.
@@ -61,14 +96,15 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     return entity && { row: fromEntity(INBOX_ROW_FIELDS, entity), etag: entity.etag };
   };
   const replace = (row: InboxRow, etag: string) => landedWithETag(table.updateEntity(toEntity(row), 'Replace', { etag }));
-  const leases = new QueueLeases<InboxRow, InboxMessage>(queue, poisonQueue, {
-    parseMessage: (body) => {
-      const message = body as Partial<InboxMessage> | undefined;
-      return typeof message?.t === 'string' && typeof message.c === 'string' && typeof message.g === 'number' ? (message as InboxMessage) : undefined;
-    },
-    read: (message) => read(message.t, message.c),
+  const leases = new QueueLeases<InboxRow, AnyInboxMessage>(queue, poisonQueue, {
+    parseMessage: parseInboxMessage,
+    // Claims read and judge a group message call by call (its parts).
+    read: (message) => read(message.t, (message as InboxMessage).c),
     reflects: (row, message) => row.generation >= message.g,
     replace,
+    parts: partsOf,
+    join: joinParts,
+    messageOf: (row) => ({ t: row.tenantId, c: row.callId, g: row.generation }),
   });
 
   /** Sends the message that makes `row` due, then `write`s it; the message is taken back when the write did not land. */
@@ -91,35 +127,28 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
 
   /**
    * Announces and creates the rows of new calls of one tenant (one partition) in one entity-group
-   * transaction: a message each, then one request for all the rows. When one of them exists the
-   * service refuses the whole transaction; each row is then created alone (its message is out
-   * already) and one that exists has its message taken back. Resolves to the calls created.
+   * transaction: one group message for them all, then one request for all the rows. When one of
+   * them exists the service refuses the whole transaction; each row is then created alone (the
+   * message is out already and covers them), and the message is taken back when none was.
+   * Resolves to the calls created.
    */
   const createTogether = async (works: readonly WorkRow[]): Promise<WorkRow[]> => {
     if (works.length === 1) return (await create(works[0]!)) ? [...works] : [];
     const rows = works.map((work): InboxRow => ({ ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 }));
-    const sent = await Promise.all(rows.map((row) => limit(() => leases.send({ t: row.tenantId, c: row.callId, g: row.generation }))));
+    const sent = await leases.send({ t: rows[0]!.tenantId, cs: rows.map((row) => row.callId), g: 1 });
+    // A request that failed may still have landed: the message is taken back only when every row turned out to exist.
     if (await landed(table.submitTransaction(rows.map((row) => ['create', toEntity(row)])), [409])) return [...works];
-    const created = await Promise.all(
-      rows.map((row, index) =>
-        limit(async () => {
-          let written = false;
-          try {
-            written = await landed(table.createEntity(toEntity(row)), [409]);
-            return written;
-          } finally {
-            if (!written) await leases.discard(sent[index]);
-          }
-        }),
-      ),
-    );
-    return works.filter((_, index) => created[index]);
+    const outcomes = await Promise.allSettled(rows.map((row) => limit(() => landed(table.createEntity(toEntity(row)), [409]))));
+    if (outcomes.every((outcome) => outcome.status === 'fulfilled' && !outcome.value)) await leases.discard(sent);
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    return works.filter((_, index) => { const outcome = outcomes[index]!; return outcome.status === 'fulfilled' && outcome.value; });
   };
 
   /**
    * A notification mostly brings a call never seen: the first request of each call is written
    * unread, the new calls of a tenant together ({@link createTogether}), so a batch of `n` new calls
-   * costs `n` messages and one table request per tenant and 100 calls. Resolves to the keys of the
+   * costs one message and one table request per tenant and 100 calls. Resolves to the keys of the
    * calls created; the others (known calls) are left to {@link enqueueOne}.
    */
   const createUnread = async (groups: readonly EnqueueRequest[][], now: number): Promise<Set<string>> => {

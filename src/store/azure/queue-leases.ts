@@ -41,6 +41,15 @@ export interface LeasedRowTable<R extends LeasedRow, M> {
   reflects(row: R, message: M): boolean;
   /** Replaces the row if its ETag still matches: the new ETag, or undefined when another writer got there first. */
   replace(row: R, etag: string): Promise<string | undefined>;
+  /**
+   * For a table whose messages can announce several rows at once (a group message): the one-row
+   * messages a message stands for, in order. Absent: every message announces one row.
+   */
+  parts?(message: M): M[];
+  /** One message standing for these one-row messages: needed when {@link parts} is given. */
+  join?(parts: readonly M[]): M;
+  /** The one-row message announcing `row` as it is: needed when {@link parts} is given. */
+  messageOf?(row: R): M;
 }
 
 /** The longest a queue message can be hidden (7 days). */
@@ -70,6 +79,17 @@ const MAX_WRITE_ATTEMPTS = 8;
 /** Leases remembered for settling without a read; past this many (holders that never settled) the oldest are forgotten. */
 const MAX_HELD = 4_096;
 
+/** A group message this instance holds as the lease of several rows: deleted when the last of them is settled. */
+interface SharedLease {
+  message: SentMessage;
+  tokens: Set<string>;
+}
+
+/** How many more rows one claim may still lease, shared by the messages of a receive handled side by side. */
+interface Room {
+  left: number;
+}
+
 /**
  * Queue-delivered, table-guarded leases: the storage queue delivers work (a message's visibility
  * timeout is the lease, so a crashed holder's message comes back by itself), and the table row
@@ -92,6 +112,13 @@ export class QueueLeases<R extends LeasedRow, M> {
    * meanwhile (a notification during the lease) fails the ETag and is read as before.
    */
   private readonly held = new Map<string, StoredRow<R>>();
+  /**
+   * Group messages this instance leased several rows under (by message id), and the message each
+   * such lease token belongs to. A group message is one lease for all its rows: the rows a claim
+   * takes share its visibility timeout, and it is deleted once the last of them is settled.
+   */
+  private readonly shared = new Map<string, SharedLease>();
+  private readonly sharedBy = new Map<string, string>();
 
   constructor(
     private readonly queue: QueueClient,
@@ -118,6 +145,7 @@ export class QueueLeases<R extends LeasedRow, M> {
   /** Leases up to `limit` claimable rows, `lease` (a shared rule) making the leased row. */
   async claim(now: number, limit: number, leaseMs: number, lease: (row: R, token: string) => R): Promise<R[]> {
     const claimed: R[] = [];
+    const room: Room = { left: limit };
     const leaseSeconds = Math.max(1, visibilitySeconds(leaseMs));
     // `now` was read before the receive: a row written while it was on its way, or while the claim
     // waited for it to land (due at its writer's clock, a few round trips later), would look due in
@@ -125,17 +153,17 @@ export class QueueLeases<R extends LeasedRow, M> {
     // therefore judged at `now` plus the time the claim has taken when it is judged.
     const started = Date.now();
     const clock = () => now + Math.max(0, Date.now() - started);
-    for (let round = 0; round < MAX_RECEIVE_ROUNDS && claimed.length < limit; round += 1) {
+    for (let round = 0; round < MAX_RECEIVE_ROUNDS && room.left > 0; round += 1) {
       const { receivedMessageItems: items } = await this.queue.receiveMessages({
-        numberOfMessages: Math.min(MAX_RECEIVE, limit - claimed.length),
+        numberOfMessages: Math.min(MAX_RECEIVE, room.left),
         visibilityTimeout: leaseSeconds,
       });
       if (items.length === 0) break;
-      const outcomes = await Promise.allSettled(items.map((item) => this.claimMessage(item, clock, lease)));
+      const outcomes = await Promise.allSettled(items.map((item) => this.claimMessage(item, clock, lease, room)));
       const failures: unknown[] = [];
       for (const [index, outcome] of outcomes.entries()) {
         if (outcome.status === 'fulfilled') {
-          if (outcome.value) claimed.push(outcome.value);
+          claimed.push(...outcome.value);
           continue;
         }
         failures.push(outcome.reason);
@@ -162,52 +190,162 @@ export class QueueLeases<R extends LeasedRow, M> {
   async settle(read: () => Promise<StoredRow<R> | undefined>, token: string | null, operation: string, now: number, next: (row: R) => R): Promise<boolean> {
     let known = token === null ? undefined : this.held.get(token);
     if (token !== null) this.held.delete(token);
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const stored = known ?? (await read());
-      known = undefined;
-      if (!stored || !holdsLease(stored.row, token)) return false;
-      const settled: R = { ...next(stored.row), leaseMessageId: null, leasePopReceipt: null };
-      if ((await this.table.replace(settled, stored.etag)) === undefined) continue;
-      const { leaseMessageId: messageId, leasePopReceipt: popReceipt } = stored.row;
-      if (messageId !== null && popReceipt !== null) {
-        if (settled.state === 'pending') await this.hide({ messageId, popReceipt }, settled.nextAttemptAt - now);
-        else await this.discard({ messageId, popReceipt });
+    const group = token === null ? undefined : this.sharedBy.get(token);
+    let decided = false;
+    try {
+      for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+        const stored = known ?? (await read());
+        known = undefined;
+        if (!stored || !holdsLease(stored.row, token)) {
+          decided = true;
+          return false;
+        }
+        const settled: R = { ...next(stored.row), leaseMessageId: null, leasePopReceipt: null };
+        const { leaseMessageId: messageId, leasePopReceipt: popReceipt } = stored.row;
+        if (group !== undefined && messageId === group) {
+          // The lease's message is shared with other rows: a row due again gets a message of its own, sent before its write.
+          const own = settled.state === 'pending' ? await this.send(this.table.messageOf!(settled), settled.nextAttemptAt - now) : undefined;
+          if ((await this.table.replace(settled, stored.etag)) !== undefined) {
+            decided = true;
+            return true;
+          }
+          await this.discard(own);
+          continue;
+        }
+        if ((await this.table.replace(settled, stored.etag)) === undefined) continue;
+        if (messageId !== null && popReceipt !== null) {
+          if (settled.state === 'pending') await this.hide({ messageId, popReceipt }, settled.nextAttemptAt - now);
+          else await this.discard({ messageId, popReceipt });
+        }
+        return true;
       }
-      return true;
+      throw contention(operation, MAX_WRITE_ATTEMPTS);
+    } finally {
+      // Settled or lost, the row no longer needs its group message (the last one deletes it). A
+      // settle that failed keeps it: the message then comes back when the lease ends, for the row.
+      if (token !== null && group !== undefined) await this.release(token, group, decided);
     }
-    throw contention(operation, MAX_WRITE_ATTEMPTS);
   }
 
-  private async claimMessage(item: ReceivedMessageItem, clock: () => number, lease: (row: R, token: string) => R): Promise<R | undefined> {
+  /** Drops `token` from its group lease; once no row this instance leased under it is left, deletes the group message (unless `keep`). */
+  private async release(token: string, messageId: string, decided: boolean): Promise<void> {
+    this.sharedBy.delete(token);
+    const lease = this.shared.get(messageId);
+    if (!lease || !decided) return;
+    lease.tokens.delete(token);
+    if (lease.tokens.size > 0) return;
+    this.shared.delete(messageId);
+    await this.discard(lease.message);
+  }
+
+  private async claimMessage(item: ReceivedMessageItem, clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
     const message = this.table.parseMessage(decodeMessage(item.messageText));
     if (message === undefined) {
       await this.poison(item, 'The message is not a work message of this store.');
-      return undefined;
+      return [];
     }
     const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
+    const parts = this.table.parts?.(message) ?? [message];
+    if (parts.length > 1) return this.claimGroup(item, parts, clock, lease, room);
+    if (room.left <= 0) {
+      // The rest of this receive's room went to a group message: show this one again at once.
+      await this.hide(received, 0);
+      return [];
+    }
+    room.left -= 1;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const stored = await this.landedRow(message, item);
-      if (!stored || !this.table.reflects(stored.row, message)) {
+      const stored = await this.landedRow(parts[0]!, item);
+      if (!stored || !this.table.reflects(stored.row, parts[0]!)) {
         // The write this message announces has not landed: wait for it, unless its writer is long gone.
         if (Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS) await this.discard(received);
         else await this.hide(received, IN_FLIGHT_RECHECK_SECONDS * 1000);
-        return undefined;
+        return [];
       }
       const { row, etag } = stored;
       const now = clock();
       if (!isClaimable(row, now)) {
         await this.setAside(received, row, now);
-        return undefined;
+        return [];
       }
       const leased: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
       const written = await this.table.replace(leased, etag);
       if (written !== undefined) {
         this.hold(leased, written);
-        return leased;
+        return [leased];
       }
     }
     // Lost every race: the message comes back when its visibility timeout ends.
-    return undefined;
+    return [];
+  }
+
+  /**
+   * A group message: leases as many of its claimable rows as the room allows under the message
+   * itself, and announces the rest that still depend on it (claimable rows without room, rows due
+   * later, rows whose write has not landed, rows an earlier receive of it still holds) in one new
+   * message, sent before this one can be deleted. Rows settled, or covered by a message of their
+   * own, need nothing. The message is deleted at once when no row was leased.
+   */
+  private async claimGroup(item: ReceivedMessageItem, parts: M[], clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
+    const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
+    const orphaned = Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS;
+    const rows = await Promise.all(parts.map((part) => this.landedRow(part, item)));
+    const now = clock();
+    // Rows this claim may lease.
+    const candidates: Array<{ part: M; stored: StoredRow<R> }> = [];
+    // Rows to announce again, each with when it needs to be looked at (ms from now).
+    const rest: Array<{ part: M; inMs: number }> = [];
+    for (const [index, stored] of rows.entries()) {
+      const part = parts[index]!;
+      if (!stored || !this.table.reflects(stored.row, part)) {
+        // Its write is still on its way (the message goes first); a writer gone this long never wrote it.
+        if (!orphaned) rest.push({ part, inMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
+        continue;
+      }
+      const { row } = stored;
+      if (isClaimable(row, now)) candidates.push({ part, stored });
+      else if (row.state === 'pending') rest.push({ part, inMs: row.nextAttemptAt - now });
+      else if (row.state === 'leased' && row.leaseUntil !== null && row.leaseMessageId === received.messageId) rest.push({ part, inMs: row.leaseUntil - now });
+    }
+    const taken = candidates.slice(0, Math.max(0, room.left));
+    room.left -= taken.length;
+    for (const { part } of candidates.slice(taken.length)) rest.push({ part, inMs: 0 });
+    const leased: Array<{ row: R; etag: string }> = [];
+    await Promise.all(
+      taken.map(async ({ part, stored: { row, etag } }) => {
+        const next: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
+        const written = await this.table.replace(next, etag);
+        // A row changed since it was read (a notification, another claimer) is announced again: it is looked at once more.
+        if (written === undefined) rest.push({ part, inMs: 0 });
+        else leased.push({ row: next, etag: written });
+      }),
+    );
+    if (rest.length > 0) await this.send(this.table.join!(rest.map((entry) => entry.part)), Math.max(0, Math.min(...rest.map((entry) => entry.inMs))));
+    if (leased.length === 0) {
+      await this.discard(received);
+      return [];
+    }
+    this.share(received, leased);
+    return leased.map((entry) => entry.row);
+  }
+
+  /** Remembers a group message as the lease of the rows leased under it. */
+  private share(message: SentMessage, leased: ReadonlyArray<{ row: R; etag: string }>): void {
+    const tokens = new Set<string>();
+    for (const { row, etag } of leased) {
+      this.hold(row, etag);
+      tokens.add(row.leaseToken!);
+      this.sharedBy.set(row.leaseToken!, message.messageId);
+    }
+    // The same message received again (its lease ran out first) now carries a new pop receipt.
+    const earlier = this.shared.get(message.messageId);
+    if (earlier) for (const token of earlier.tokens) tokens.add(token);
+    this.shared.set(message.messageId, { message, tokens });
+    // Holders that never settle must not grow these maps without end: the oldest are forgotten (their message comes back when the lease ends, and finds its rows settled or claimable).
+    while (this.shared.size > MAX_HELD) {
+      const [oldest, lease] = this.shared.entries().next().value!;
+      this.shared.delete(oldest);
+      for (const token of lease.tokens) this.sharedBy.delete(token);
+    }
   }
 
   /**

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import type { EnqueueRequest, Store } from '../../../src/store';
-import { dropAzureStore, openAzureStore } from '../../../src/store/azure';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { QueueServiceClient } from '@azure/storage-queue';
+import type { ClaimedItem, EnqueueRequest, Store } from '../../../src/store';
+import { azureStoreResourceNames, dropAzureStore, openAzureStore } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
 import { delayAzurite, type DelayedAzurite } from '../../support/latency-proxy';
 
@@ -33,15 +35,15 @@ describe('Azure inbox: requests per notification enqueued', function () {
     await azurite?.stop();
   });
 
-  it('enqueues a batch of new calls with a message each and one table request per 100, and every one can be claimed', async () => {
+  it('enqueues a batch of new calls with one message and one table request per 100, and every one can be claimed', async () => {
     const calls = Array.from({ length: 120 }, (_, index) => `new-call-${index}`);
     let due = 0;
     const requests = await requestsDuring(delayed, async () => {
       due = await store.inbox.enqueue(calls.map(notification), now);
     });
     assert.equal(due, 120);
-    // 120 queue messages, and the rows in two entity-group transactions (100 + 20).
-    assert.ok(requests <= calls.length + 2, `${requests} storage requests for ${calls.length} notifications`);
+    // The rows in two entity-group transactions (100 + 20), each announced by one group message.
+    assert.equal(requests, 4, `${requests} storage requests for ${calls.length} notifications`);
     const claimed = new Set<string>();
     for (let round = 0; round < 20 && claimed.size < calls.length; round += 1) {
       for (const item of await store.inbox.claim(now, 32, 60_000)) claimed.add(item.callId);
@@ -83,5 +85,113 @@ describe('Azure inbox: requests per notification enqueued', function () {
     assert.equal(due, 1);
     assert.equal((await store.inbox.get('tenant-a', 'known-done'))?.state, 'pending');
     assert.equal((await store.inbox.get('tenant-a', 'known-pending'))?.enqueuedAt, now);
+  });
+});
+
+describe('Azure inbox: a group message is the lease of the calls a claim takes from it', function () {
+  this.timeout(60_000);
+  let azurite: AzuriteInstance;
+  let queues: QueueServiceClient;
+  const opened: Array<{ store: Store; prefix: string }> = [];
+  let next = 0;
+  const tenantId = 'tenant-g';
+  const request = (callId: string): EnqueueRequest => ({ tenantId, callId, source: 'notification' });
+  const callsNamed = (count: number) => Array.from({ length: count }, (_, index) => `group-call-${index}`);
+
+  /** A store of its own (tables and queues), so that no other test's messages are received. */
+  const fresh = async () => {
+    const prefix = `grouplease${(next += 1)}`;
+    const store = await openAzureStore({ connectionString: azurite.connectionString }, { prefix });
+    opened.push({ store, prefix });
+    return { store, prefix };
+  };
+  /** Messages in the inbox queue, visible or not. */
+  const messagesIn = async (prefix: string) => (await queues.getQueueClient(azureStoreResourceNames(prefix).queues.inbox).getProperties()).approximateMessagesCount ?? -1;
+  /** Claims until `count` items were handed out (or rounds run out), settling each with `settle`. */
+  const claimAll = async (store: Store, count: number, limit: number, settle: (item: ClaimedItem) => Promise<unknown>) => {
+    const claimed: string[] = [];
+    for (let round = 0; round < 40 && claimed.length < count; round += 1) {
+      for (const item of await store.inbox.claim(Date.now(), limit, 60_000)) {
+        claimed.push(item.callId);
+        await settle(item);
+      }
+    }
+    return claimed;
+  };
+
+  before(async () => {
+    azurite = await startAzurite();
+    queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  });
+  after(async () => {
+    for (const { store, prefix } of opened) {
+      await store.close();
+      await dropAzureStore({ connectionString: azurite.connectionString }, { prefix }).catch(() => undefined);
+    }
+    await azurite?.stop();
+  });
+
+  it('hands out no more calls than a claim asks for, and the rest of the group to later claims, each once', async () => {
+    const { store, prefix } = await fresh();
+    const calls = callsNamed(12);
+    await store.inbox.enqueue(calls.map(request), Date.now());
+    assert.equal(await messagesIn(prefix), 1, 'one message for the twelve new calls');
+    const first = await store.inbox.claim(Date.now(), 5, 60_000);
+    assert.equal(first.length, 5);
+    const rest = await claimAll(store, 7, 5, (item) => store.inbox.complete(item, Date.now()));
+    assert.deepEqual([...first.map((item) => item.callId), ...rest].sort(), [...calls].sort(), 'each call handed out once');
+    for (const item of first) assert.equal(await store.inbox.complete(item, Date.now()), true);
+    for (const callId of calls) assert.equal((await store.inbox.get(tenantId, callId))?.state, 'done', callId);
+    assert.equal(await messagesIn(prefix), 0, 'no message left once every call is done');
+  });
+
+  it('keeps the group message until its last call is settled, and a call due again gets a message of its own', async () => {
+    const { store, prefix } = await fresh();
+    const calls = callsNamed(3);
+    await store.inbox.enqueue(calls.map(request), Date.now());
+    const items = await store.inbox.claim(Date.now(), 3, 60_000);
+    assert.deepEqual(items.map((item) => item.callId).sort(), [...calls].sort());
+    const [retried, ...completed] = items;
+    assert.equal(await store.inbox.complete(completed[0]!, Date.now()), true);
+    assert.equal(await messagesIn(prefix), 1, 'the group message stays while two of its calls are leased');
+    assert.equal(await store.inbox.retry(retried!, Date.now(), Date.now() + 1_000, 'Graph answered 404'), true);
+    assert.equal(await store.inbox.complete(completed[1]!, Date.now()), true);
+    assert.equal(await messagesIn(prefix), 1, 'the group message is gone; the retried call has one of its own');
+    assert.equal((await store.inbox.claim(Date.now(), 3, 60_000)).length, 0, 'the retried call is not due yet');
+    await sleep(1_200);
+    const [again] = await store.inbox.claim(Date.now(), 3, 60_000);
+    assert.equal(again?.callId, retried!.callId);
+    assert.equal(await store.inbox.complete(again!, Date.now()), true);
+    assert.equal(await messagesIn(prefix), 0);
+  });
+
+  it('hands the calls of a holder that never settled out again when the lease ends, and not the ones it settled', async () => {
+    const { store } = await fresh();
+    const calls = callsNamed(4);
+    await store.inbox.enqueue(calls.map(request), Date.now());
+    const items = await store.inbox.claim(Date.now(), 4, 1_000);
+    assert.equal(items.length, 4);
+    // The holder settles two and crashes with the other two leased.
+    for (const item of items.slice(0, 2)) assert.equal(await store.inbox.complete(item, Date.now()), true);
+    assert.equal((await store.inbox.claim(Date.now(), 4, 60_000)).length, 0, 'nothing while the lease runs');
+    await sleep(1_500);
+    const again = await claimAll(store, 2, 4, (item) => store.inbox.complete(item, Date.now()));
+    assert.deepEqual(again.sort(), items.slice(2).map((item) => item.callId).sort());
+    for (const item of items.slice(2)) assert.equal(await store.inbox.complete(item, Date.now()), false, 'the crashed holder lost its lease');
+    for (const callId of calls) assert.equal((await store.inbox.get(tenantId, callId))?.state, 'done', callId);
+  });
+
+  it('announces the calls of a batch that were created one by one after a known call refused the transaction', async () => {
+    const { store, prefix } = await fresh();
+    await store.inbox.enqueue([request('group-call-1')], Date.now());
+    const [known] = await store.inbox.claim(Date.now(), 1, 60_000);
+    assert.equal(await store.inbox.complete(known!, Date.now()), true);
+    // group-call-1 is known and done: the new calls of this batch cannot be created in one transaction.
+    const calls = callsNamed(5);
+    assert.equal(await store.inbox.enqueue(calls.map(request), Date.now()), 5, 'the four new calls and the done one revived');
+    const claimed = await claimAll(store, 5, 8, (item) => store.inbox.complete(item, Date.now()));
+    assert.deepEqual([...claimed].sort(), [...calls].sort());
+    assert.equal((await store.inbox.claim(Date.now(), 8, 60_000)).length, 0);
+    assert.equal(await messagesIn(prefix), 0);
   });
 });
