@@ -119,6 +119,12 @@ export class QueueLeases<R extends LeasedRow, M> {
    */
   private readonly shared = new Map<string, SharedLease>();
   private readonly sharedBy = new Map<string, string>();
+  /**
+   * Rows per message in recent receives (a moving average): a claim asks for as many messages as
+   * should fill its room, so that group messages do not bring more than it can take (each one
+   * beyond would be shown again, a request).
+   */
+  private rowsPerMessage = 1;
 
   constructor(
     private readonly queue: QueueClient,
@@ -155,11 +161,13 @@ export class QueueLeases<R extends LeasedRow, M> {
     const clock = () => now + Math.max(0, Date.now() - started);
     for (let round = 0; round < MAX_RECEIVE_ROUNDS && room.left > 0; round += 1) {
       const { receivedMessageItems: items } = await this.queue.receiveMessages({
-        numberOfMessages: Math.min(MAX_RECEIVE, room.left),
+        numberOfMessages: Math.max(1, Math.min(MAX_RECEIVE, Math.ceil(room.left / this.rowsPerMessage))),
         visibilityTimeout: leaseSeconds,
       });
       if (items.length === 0) break;
-      const outcomes = await Promise.allSettled(items.map((item) => this.claimMessage(item, clock, lease, room)));
+      const messages = items.map((item) => this.table.parseMessage(decodeMessage(item.messageText)));
+      this.learnRowsPerMessage(messages);
+      const outcomes = await Promise.allSettled(items.map((item, index) => this.claimMessage(item, messages[index], clock, lease, room)));
       const failures: unknown[] = [];
       for (const [index, outcome] of outcomes.entries()) {
         if (outcome.status === 'fulfilled') {
@@ -180,6 +188,12 @@ export class QueueLeases<R extends LeasedRow, M> {
       }
     }
     return claimed;
+  }
+
+  private learnRowsPerMessage(messages: ReadonlyArray<M | undefined>): void {
+    let rows = 0;
+    for (const message of messages) rows += message === undefined ? 1 : (this.table.parts?.(message).length ?? 1);
+    this.rowsPerMessage = Math.max(1, (this.rowsPerMessage + rows / messages.length) / 2);
   }
 
   /**
@@ -238,8 +252,7 @@ export class QueueLeases<R extends LeasedRow, M> {
     await this.discard(lease.message);
   }
 
-  private async claimMessage(item: ReceivedMessageItem, clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
-    const message = this.table.parseMessage(decodeMessage(item.messageText));
+  private async claimMessage(item: ReceivedMessageItem, message: M | undefined, clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
     if (message === undefined) {
       await this.poison(item, 'The message is not a work message of this store.');
       return [];
@@ -287,38 +300,50 @@ export class QueueLeases<R extends LeasedRow, M> {
    */
   private async claimGroup(item: ReceivedMessageItem, parts: M[], clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
     const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
+    if (room.left <= 0) {
+      // The room of this receive went to other messages: show this one again at once.
+      await this.hide(received, 0);
+      return [];
+    }
     const orphaned = Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS;
-    const rows = await Promise.all(parts.map((part) => this.landedRow(part, item)));
-    const now = clock();
-    // Rows this claim may lease.
-    const candidates: Array<{ part: M; stored: StoredRow<R> }> = [];
     // Rows to announce again, each with when it needs to be looked at (ms from now).
     const rest: Array<{ part: M; inMs: number }> = [];
-    for (const [index, stored] of rows.entries()) {
-      const part = parts[index]!;
-      if (!stored || !this.table.reflects(stored.row, part)) {
-        // Its write is still on its way (the message goes first); a writer gone this long never wrote it.
-        if (!orphaned) rest.push({ part, inMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
-        continue;
-      }
-      const { row } = stored;
-      if (isClaimable(row, now)) candidates.push({ part, stored });
-      else if (row.state === 'pending') rest.push({ part, inMs: row.nextAttemptAt - now });
-      else if (row.state === 'leased' && row.leaseUntil !== null && row.leaseMessageId === received.messageId) rest.push({ part, inMs: row.leaseUntil - now });
-    }
-    const taken = candidates.slice(0, Math.max(0, room.left));
-    room.left -= taken.length;
-    for (const { part } of candidates.slice(taken.length)) rest.push({ part, inMs: 0 });
     const leased: Array<{ row: R; etag: string }> = [];
-    await Promise.all(
-      taken.map(async ({ part, stored: { row, etag } }) => {
-        const next: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
-        const written = await this.table.replace(next, etag);
-        // A row changed since it was read (a notification, another claimer) is announced again: it is looked at once more.
-        if (written === undefined) rest.push({ part, inMs: 0 });
-        else leased.push({ row: next, etag: written });
-      }),
-    );
+    // Its calls are read only as far as the room goes (a big group and a small claim): the ones never read are announced again unread.
+    let read = 0;
+    while (read < parts.length && room.left > 0) {
+      const chunk = parts.slice(read, read + room.left);
+      read += chunk.length;
+      const rows = await Promise.all(chunk.map((part) => this.landedRow(part, item)));
+      const now = clock();
+      const candidates: Array<{ part: M; stored: StoredRow<R> }> = [];
+      for (const [index, stored] of rows.entries()) {
+        const part = chunk[index]!;
+        if (!stored || !this.table.reflects(stored.row, part)) {
+          // Its write is still on its way (the message goes first); a writer gone this long never wrote it.
+          if (!orphaned) rest.push({ part, inMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
+          continue;
+        }
+        const { row } = stored;
+        if (isClaimable(row, now)) candidates.push({ part, stored });
+        else if (row.state === 'pending') rest.push({ part, inMs: row.nextAttemptAt - now });
+        else if (row.state === 'leased' && row.leaseUntil !== null && row.leaseMessageId === received.messageId) rest.push({ part, inMs: row.leaseUntil - now });
+        // Otherwise settled, or leased under a message of its own: this message is not needed for it.
+      }
+      const taken = candidates.slice(0, Math.max(0, room.left));
+      room.left -= taken.length;
+      for (const { part } of candidates.slice(taken.length)) rest.push({ part, inMs: 0 });
+      await Promise.all(
+        taken.map(async ({ part, stored: { row, etag } }) => {
+          const next: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
+          const written = await this.table.replace(next, etag);
+          // A row changed since it was read (a notification, another claimer) is announced again: it is looked at once more.
+          if (written === undefined) rest.push({ part, inMs: 0 });
+          else leased.push({ row: next, etag: written });
+        }),
+      );
+    }
+    for (const part of parts.slice(read)) rest.push({ part, inMs: 0 });
     if (rest.length > 0) await this.send(this.table.join!(rest.map((entry) => entry.part)), Math.max(0, Math.min(...rest.map((entry) => entry.inMs))));
     if (leased.length === 0) {
       await this.discard(received);

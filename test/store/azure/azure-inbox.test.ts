@@ -91,6 +91,7 @@ describe('Azure inbox: requests per notification enqueued', function () {
 describe('Azure inbox: a group message is the lease of the calls a claim takes from it', function () {
   this.timeout(60_000);
   let azurite: AzuriteInstance;
+  let counted: DelayedAzurite;
   let queues: QueueServiceClient;
   const opened: Array<{ store: Store; prefix: string }> = [];
   let next = 0;
@@ -101,7 +102,7 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
   /** A store of its own (tables and queues), so that no other test's messages are received. */
   const fresh = async () => {
     const prefix = `grouplease${(next += 1)}`;
-    const store = await openAzureStore({ connectionString: azurite.connectionString }, { prefix });
+    const store = await openAzureStore({ connectionString: counted.connectionString }, { prefix });
     opened.push({ store, prefix });
     return { store, prefix };
   };
@@ -121,6 +122,8 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
 
   before(async () => {
     azurite = await startAzurite();
+    // No delay: the proxy counts requests.
+    counted = await delayAzurite(azurite, 0);
     queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
   });
   after(async () => {
@@ -128,6 +131,7 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
       await store.close();
       await dropAzureStore({ connectionString: azurite.connectionString }, { prefix }).catch(() => undefined);
     }
+    await counted?.stop();
     await azurite?.stop();
   });
 
@@ -143,6 +147,20 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
     for (const item of first) assert.equal(await store.inbox.complete(item, Date.now()), true);
     for (const callId of calls) assert.equal((await store.inbox.get(tenantId, callId))?.state, 'done', callId);
     assert.equal(await messagesIn(prefix), 0, 'no message left once every call is done');
+  });
+
+  it('reads a big group only as far as a small claim can take: a hundred calls drained four at a time in fewer than 4 requests a call', async () => {
+    const { store, prefix } = await fresh();
+    const calls = callsNamed(100);
+    await store.inbox.enqueue(calls.map(request), Date.now());
+    const before = counted.requests();
+    const claimed = await claimAll(store, 100, 4, (item) => store.inbox.complete(item, Date.now()));
+    const perCall = (counted.requests() - before) / calls.length;
+    assert.deepEqual([...claimed].sort(), [...calls].sort());
+    // By hand, per claim of four: a receive, four reads and four leases, the other calls announced again in one
+    // message; then four completions and the message deleted after the last: 15 requests for 4 calls.
+    assert.ok(perCall < 4, `${perCall} requests per call`);
+    assert.equal(await messagesIn(prefix), 0);
   });
 
   it('keeps the group message until its last call is settled, and a call due again gets a message of its own', async () => {
