@@ -78,6 +78,21 @@ const ENQUEUE_CONCURRENCY = 64;
 /** Rows in one entity-group transaction at most (the service's limit). */
 const MAX_TRANSACTION_ROWS = 100;
 const MAX_WRITE_ATTEMPTS = 8;
+/**
+ * A row that should have been claimed this long ago (pending and due, or leased and run out) has
+ * most likely lost its message: when a request names its call again (a notification, or the
+ * hourly reconciliation sweep, which names every call of the last day without a report), it is
+ * announced again. A message can be lost when an instance of a build before group messages sets
+ * one aside in the poison queue during an upgrade, or when someone clears the queue. A duplicate
+ * of a message that was not lost is harmless.
+ */
+const OVERDUE_MS = 15 * 60_000;
+
+function overdue(row: InboxRow, now: number): boolean {
+  if (row.state === 'pending') return row.nextAttemptAt < now - OVERDUE_MS;
+  if (row.state === 'leased') return row.leaseUntil !== null && row.leaseUntil < now - OVERDUE_MS;
+  return false;
+}
 
 /**
  * The inbox on Azure Storage: one table row per tenant and call (PartitionKey = tenant, RowKey =
@@ -171,6 +186,7 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
   const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean): Promise<boolean> => {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await read(request.tenantId, request.callId);
+      if (attempt === 0 && stored && overdue(stored.row, now)) await leases.send({ t: stored.row.tenantId, c: stored.row.callId, g: stored.row.generation });
       const change = enqueueChange(stored?.row, request, now, onlyIfUnseen);
       if (change.kind === 'unchanged') return false;
       if (change.kind === 'create') {

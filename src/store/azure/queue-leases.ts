@@ -83,6 +83,11 @@ const MAX_HELD = 4_096;
 interface SharedLease {
   message: SentMessage;
   tokens: Set<string>;
+  /**
+   * Whether the message announcing the group's other rows (the ones the claim left) was sent: it
+   * goes out while the leased rows are worked on, and until it is out this message stays.
+   */
+  restAnnounced: Promise<boolean>;
 }
 
 /** How many more rows one claim may still lease, shared by the messages of a receive handled side by side. */
@@ -249,7 +254,8 @@ export class QueueLeases<R extends LeasedRow, M> {
     lease.tokens.delete(token);
     if (lease.tokens.size > 0) return;
     this.shared.delete(messageId);
-    await this.discard(lease.message);
+    // The rows the claim left keep this message until their own is out (if sending it failed, until this one comes back).
+    if (await lease.restAnnounced) await this.discard(lease.message);
   }
 
   private async claimMessage(item: ReceivedMessageItem, message: M | undefined, clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
@@ -344,17 +350,28 @@ export class QueueLeases<R extends LeasedRow, M> {
       );
     }
     for (const part of parts.slice(read)) rest.push({ part, inMs: 0 });
-    if (rest.length > 0) await this.send(this.table.join!(rest.map((entry) => entry.part)), Math.max(0, Math.min(...rest.map((entry) => entry.inMs))));
+    const announce = () => this.send(this.table.join!(rest.map((entry) => entry.part)), Math.max(0, Math.min(...rest.map((entry) => entry.inMs))));
     if (leased.length === 0) {
+      if (rest.length > 0) await announce();
       await this.discard(received);
       return [];
     }
-    this.share(received, leased);
+    // The rows leased are handed out at once; the message for the others goes out meanwhile (this one stays until it has).
+    this.share(
+      received,
+      leased,
+      rest.length === 0
+        ? Promise.resolve(true)
+        : announce().then(
+            () => true,
+            () => false,
+          ),
+    );
     return leased.map((entry) => entry.row);
   }
 
   /** Remembers a group message as the lease of the rows leased under it. */
-  private share(message: SentMessage, leased: ReadonlyArray<{ row: R; etag: string }>): void {
+  private share(message: SentMessage, leased: ReadonlyArray<{ row: R; etag: string }>, restAnnounced: Promise<boolean>): void {
     const tokens = new Set<string>();
     for (const { row, etag } of leased) {
       this.hold(row, etag);
@@ -364,7 +381,8 @@ export class QueueLeases<R extends LeasedRow, M> {
     // The same message received again (its lease ran out first) now carries a new pop receipt.
     const earlier = this.shared.get(message.messageId);
     if (earlier) for (const token of earlier.tokens) tokens.add(token);
-    this.shared.set(message.messageId, { message, tokens });
+    const announced = earlier ? Promise.all([earlier.restAnnounced, restAnnounced]).then((both) => both.every(Boolean)) : restAnnounced;
+    this.shared.set(message.messageId, { message, tokens, restAnnounced: announced });
     // Holders that never settle must not grow these maps without end: the oldest are forgotten (their message comes back when the lease ends, and finds its rows settled or claimable).
     while (this.shared.size > MAX_HELD) {
       const [oldest, lease] = this.shared.entries().next().value!;

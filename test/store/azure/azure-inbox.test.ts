@@ -199,6 +199,24 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
     for (const callId of calls) assert.equal((await store.inbox.get(tenantId, callId))?.state, 'done', callId);
   });
 
+  it('announces a call again when it is named long after it fell due and its message was lost, and not sooner', async () => {
+    const { store, prefix } = await fresh();
+    const calls = callsNamed(3);
+    const now = Date.now();
+    await store.inbox.enqueue(calls.map(request), now);
+    // The group message is lost (as when an instance of an older build sets it aside in the poison queue).
+    await queues.getQueueClient(azureStoreResourceNames(prefix).queues.inbox).clearMessages();
+    assert.equal((await store.inbox.claim(now, 8, 60_000)).length, 0);
+    // Named again a minute later (a notification): the calls are not overdue yet, and nothing is sent.
+    assert.equal(await store.inbox.enqueue(calls.map(request), now + 60_000), 0);
+    assert.equal(await messagesIn(prefix), 0);
+    // Named by the reconciliation sweep (only if unseen) after sixteen minutes: each gets a message again.
+    const later = now + 16 * 60_000;
+    assert.equal(await store.inbox.enqueue(calls.map(request), later, { onlyIfUnseen: true }), 0, 'they were due already');
+    const claimed = await claimAll(store, 3, 8, (item) => store.inbox.complete(item, later));
+    assert.deepEqual([...claimed].sort(), [...calls].sort());
+  });
+
   it('announces the calls of a batch that were created one by one after a known call refused the transaction', async () => {
     const { store, prefix } = await fresh();
     await store.inbox.enqueue([request('group-call-1')], Date.now());
