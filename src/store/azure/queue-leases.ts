@@ -105,6 +105,10 @@ interface Room {
  * Messages are sent before the row write they announce; duplicates and stale messages are
  * harmless, because a message only ever leads to a conditional write after reading the row.
  *
+ * A table may announce several rows with one message (a group message, `parts`): it is then the
+ * lease of every row a claim takes from it, and the rows the claim leaves are announced again in
+ * one message before it can go (see `claimGroup` and `docs/architecture.md`, "Group messages").
+ *
  * Real time: queue visibility runs on the service's clock, so a message is delivered when the
  * service thinks it is due. Whether it is claimed is decided with the `now` passed in (row's
  * `nextAttemptAt` and `leaseUntil`); a message that arrives early is hidden again for the
@@ -246,7 +250,7 @@ export class QueueLeases<R extends LeasedRow, M> {
     }
   }
 
-  /** Drops `token` from its group lease; once no row this instance leased under it is left, deletes the group message (unless `keep`). */
+  /** Drops `token` from its group lease; once no row this instance leased under it is left, deletes the group message (not after a settle that failed: `decided` false). */
   private async release(token: string, messageId: string, decided: boolean): Promise<void> {
     this.sharedBy.delete(token);
     const lease = this.shared.get(messageId);
