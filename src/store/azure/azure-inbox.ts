@@ -9,6 +9,7 @@ import { pruneDoneRows } from './azure-inbox-pruning';
 import { contention } from './azure-store-error';
 import { landed, landedWithETag } from './ignore-status';
 import { QUEUE_LEASE_FIELDS, QueueLeases, type QueueLease, type StoredRow } from './queue-leases';
+import { joinParts, parseInboxMessage, partsOf, type AnyInboxMessage, type InboxMessage } from './inbox-messages';
 import { tableKey } from './table-keys';
 import { boundedText, numberOf } from './table-properties';
 import { entityProperties, fromEntity } from './table-records';
@@ -26,48 +27,6 @@ interface InboxRow extends WorkRow, QueueLease {
 }
 
 const INBOX_ROW_FIELDS: RecordFields<InboxRow> = { ...WORK_ROW_FIELDS, ...QUEUE_LEASE_FIELDS, generation: 'number', reported: 'flag' };
-
-/** The inbox queue's message: which call, and the row generation it announces. */
-interface InboxMessage {
-  t: string;
-  c: string;
-  g: number;
-}
-
-/**
- * A group message: the new calls of one tenant created together in one entity-group transaction,
- * announced by one message instead of one each (see {@link QueueLeases}: it is the lease of the
- * rows a claim takes from it).
- */
-interface InboxGroupMessage {
-  t: string;
-  cs: string[];
-  g: number;
-}
-
-type AnyInboxMessage = InboxMessage | InboxGroupMessage;
-
-function parseInboxMessage(body: unknown): AnyInboxMessage | undefined {
-  const message = body as Partial<InboxMessage & InboxGroupMessage> | undefined;
-  if (typeof message?.t !== 'string' || typeof message.g !== 'number') return undefined;
-  if (typeof message.c === 'string') return { t: message.t, c: message.c, g: message.g };
-  if (Array.isArray(message.cs) && message.cs.length > 0 && message.cs.every((c) => typeof c === 'string')) return { t: message.t, cs: message.cs as string[], g: message.g };
-  return undefined;
-}
-
-/** The one-call messages a message stands for. */
-function partsOf(message: AnyInboxMessage): InboxMessage[] {
-  return 'cs' in message ? message.cs.map((c) => ({ t: message.t, c, g: message.g })) : [message];
-}
-
-/** One message for these one-call messages (all of one tenant: they come from one group message). */
-function joinParts(parts: readonly AnyInboxMessage[]): AnyInboxMessage {
-  const calls = parts.flatMap(partsOf);
-  if (calls.length === 1) return calls[0]!;
-  const tenantId = calls[0]!.t;
-  if (calls.some((call) => call.t !== tenantId)) throw new Error('An inbox group message names the calls of one tenant only.');
-  return { t: tenantId, cs: calls.map((call) => call.c), g: Math.min(...calls.map((call) => call.g)) };
-}
 
 /**
  * How many calls this inbox writes at once, over every `enqueue` in flight: each webhook turn's

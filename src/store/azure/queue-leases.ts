@@ -1,59 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReceivedMessageItem, QueueClient } from '@azure/storage-queue';
-import { holdsLease, isClaimable, type Leasable } from '../lease-rules';
-import type { RecordFields } from '../record-fields';
+import { holdsLease, isClaimable } from '../lease-rules';
 import { contention } from './azure-store-error';
+import { decodeMessage, describe, encodeMessage, visibilitySeconds, type LeasedRow, type LeasedRowTable, type SentMessage, type StoredRow } from './queue-lease-types';
+import { claimGroup, type Room } from './group-claim';
+import { SharedLeases } from './shared-leases';
 
-/** Which queue message delivered a row's current lease, to delete it or show it again when the lease ends. */
-export interface QueueLease {
-  leaseMessageId: string | null;
-  leasePopReceipt: string | null;
-}
+export { QUEUE_LEASE_FIELDS, visibilitySeconds, type LeasedRow, type LeasedRowTable, type QueueLease, type SentMessage, type StoredRow } from './queue-lease-types';
 
-/** The fields of {@link QueueLease}, added to a row's own. */
-export const QUEUE_LEASE_FIELDS: RecordFields<QueueLease> = { leaseMessageId: 'text?', leasePopReceipt: 'text?' };
-
-/** A queue-delivered row (inbox work items and alert jobs): the shared lease fields plus its message. */
-export type LeasedRow = Leasable & QueueLease;
-
-/** A row as read, with the ETag that guards the next write. */
-export interface StoredRow<R> {
-  row: R;
-  etag: string;
-}
-
-/** A queue message as sent, to take it back when the write it announces did not happen. */
-export interface SentMessage {
-  messageId: string;
-  popReceipt: string;
-}
-
-/** How one kind of row is read, written and announced. */
-export interface LeasedRowTable<R extends LeasedRow, M> {
-  /** The message body, or undefined when it is not one of ours (it goes to the poison queue). */
-  parseMessage(body: unknown): M | undefined;
-  read(message: M): Promise<StoredRow<R> | undefined>;
-  /**
-   * Whether the row already includes the write the message announced. Messages are sent before
-   * that write, so a message whose row is missing or older is "in flight" (or orphaned by a crash).
-   */
-  reflects(row: R, message: M): boolean;
-  /** Replaces the row if its ETag still matches: the new ETag, or undefined when another writer got there first. */
-  replace(row: R, etag: string): Promise<string | undefined>;
-  /**
-   * For a table whose messages can announce several rows at once (a group message): the one-row
-   * messages a message stands for, in order. Absent: every message announces one row.
-   */
-  parts?(message: M): M[];
-  /** One message standing for these one-row messages: needed when {@link parts} is given. */
-  join?(parts: readonly M[]): M;
-  /** The one-row message announcing `row` as it is: needed when {@link parts} is given. */
-  messageOf?(row: R): M;
-}
-
-/** The longest a queue message can be hidden (7 days). */
-const MAX_VISIBILITY_SECONDS = 7 * 24 * 3600;
 /** A message whose row never appeared is dropped after this long (its writer crashed or lost a race). */
 const ORPHAN_AFTER_MS = 60_000;
 /** How soon an in-flight message is looked at again once the claim stops waiting for its row. */
@@ -79,21 +34,7 @@ const MAX_WRITE_ATTEMPTS = 8;
 /** Leases remembered for settling without a read; past this many (holders that never settled) the oldest are forgotten. */
 const MAX_HELD = 4_096;
 
-/** A group message this instance holds as the lease of several rows: deleted when the last of them is settled. */
-interface SharedLease {
-  message: SentMessage;
-  tokens: Set<string>;
-  /**
-   * Whether the message announcing the group's other rows (the ones the claim left) was sent: it
-   * goes out while the leased rows are worked on, and until it is out this message stays.
-   */
-  restAnnounced: Promise<boolean>;
-}
 
-/** How many more rows one claim may still lease, shared by the messages of a receive handled side by side. */
-interface Room {
-  left: number;
-}
 
 /**
  * Queue-delivered, table-guarded leases: the storage queue delivers work (a message's visibility
@@ -121,13 +62,8 @@ export class QueueLeases<R extends LeasedRow, M> {
    * meanwhile (a notification during the lease) fails the ETag and is read as before.
    */
   private readonly held = new Map<string, StoredRow<R>>();
-  /**
-   * Group messages this instance leased several rows under (by message id), and the message each
-   * such lease token belongs to. A group message is one lease for all its rows: the rows a claim
-   * takes share its visibility timeout, and it is deleted once the last of them is settled.
-   */
-  private readonly shared = new Map<string, SharedLease>();
-  private readonly sharedBy = new Map<string, string>();
+  /** Group messages this instance leased several rows under (see {@link SharedLeases}). */
+  private readonly shared = new SharedLeases();
   /**
    * Rows per message in recent receives (a moving average): a claim asks for as many messages as
    * should fill its room, so that group messages do not bring more than it can take (each one
@@ -213,7 +149,7 @@ export class QueueLeases<R extends LeasedRow, M> {
   async settle(read: () => Promise<StoredRow<R> | undefined>, token: string | null, operation: string, now: number, next: (row: R) => R): Promise<boolean> {
     let known = token === null ? undefined : this.held.get(token);
     if (token !== null) this.held.delete(token);
-    const group = token === null ? undefined : this.sharedBy.get(token);
+    const group = token === null ? undefined : this.shared.groupOf(token);
     let decided = false;
     try {
       for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
@@ -250,16 +186,10 @@ export class QueueLeases<R extends LeasedRow, M> {
     }
   }
 
-  /** Drops `token` from its group lease; once no row this instance leased under it is left, deletes the group message (not after a settle that failed: `decided` false). */
+  /** Drops `token` from its group lease, deleting the group message once it was the last (see {@link SharedLeases.release}). */
   private async release(token: string, messageId: string, decided: boolean): Promise<void> {
-    this.sharedBy.delete(token);
-    const lease = this.shared.get(messageId);
-    if (!lease || !decided) return;
-    lease.tokens.delete(token);
-    if (lease.tokens.size > 0) return;
-    this.shared.delete(messageId);
-    // The rows the claim left keep this message until their own is out (if sending it failed, until this one comes back).
-    if (await lease.restAnnounced) await this.discard(lease.message);
+    const done = this.shared.release(token, messageId, decided);
+    if (done && (await done.restAnnounced)) await this.discard(done.message);
   }
 
   private async claimMessage(item: ReceivedMessageItem, message: M | undefined, clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
@@ -269,7 +199,7 @@ export class QueueLeases<R extends LeasedRow, M> {
     }
     const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
     const parts = this.table.parts?.(message) ?? [message];
-    if (parts.length > 1) return this.claimGroup(item, parts, clock, lease, room);
+    if (parts.length > 1) return this.claimGroupMessage(item, parts, clock, lease, room);
     if (room.left <= 0) {
       // The rest of this receive's room went to a group message: show this one again at once.
       await this.hide(received, 0);
@@ -301,98 +231,25 @@ export class QueueLeases<R extends LeasedRow, M> {
     return [];
   }
 
-  /**
-   * A group message: leases as many of its claimable rows as the room allows under the message
-   * itself, and announces the rest that still depend on it (claimable rows without room, rows due
-   * later, rows whose write has not landed, rows an earlier receive of it still holds) in one new
-   * message, sent before this one can be deleted. Rows settled, or covered by a message of their
-   * own, need nothing. The message is deleted at once when no row was leased.
-   */
-  private async claimGroup(item: ReceivedMessageItem, parts: M[], clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
-    const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
-    if (room.left <= 0) {
-      // The room of this receive went to other messages: show this one again at once.
-      await this.hide(received, 0);
-      return [];
-    }
-    const orphaned = Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS;
-    // Rows to announce again, each with when it needs to be looked at (ms from now).
-    const rest: Array<{ part: M; inMs: number }> = [];
-    const leased: Array<{ row: R; etag: string }> = [];
-    // Its calls are read only as far as the room goes (a big group and a small claim): the ones never read are announced again unread.
-    let read = 0;
-    while (read < parts.length && room.left > 0) {
-      const chunk = parts.slice(read, read + room.left);
-      read += chunk.length;
-      const rows = await Promise.all(chunk.map((part) => this.landedRow(part, item)));
-      const now = clock();
-      const candidates: Array<{ part: M; stored: StoredRow<R> }> = [];
-      for (const [index, stored] of rows.entries()) {
-        const part = chunk[index]!;
-        if (!stored || !this.table.reflects(stored.row, part)) {
-          // Its write is still on its way (the message goes first); a writer gone this long never wrote it.
-          if (!orphaned) rest.push({ part, inMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
-          continue;
-        }
-        const { row } = stored;
-        if (isClaimable(row, now)) candidates.push({ part, stored });
-        else if (row.state === 'pending') rest.push({ part, inMs: row.nextAttemptAt - now });
-        else if (row.state === 'leased' && row.leaseUntil !== null && row.leaseMessageId === received.messageId) rest.push({ part, inMs: row.leaseUntil - now });
-        // Otherwise settled, or leased under a message of its own: this message is not needed for it.
-      }
-      const taken = candidates.slice(0, Math.max(0, room.left));
-      room.left -= taken.length;
-      for (const { part } of candidates.slice(taken.length)) rest.push({ part, inMs: 0 });
-      await Promise.all(
-        taken.map(async ({ part, stored: { row, etag } }) => {
-          const next: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
-          const written = await this.table.replace(next, etag);
-          // A row changed since it was read (a notification, another claimer) is announced again: it is looked at once more.
-          if (written === undefined) rest.push({ part, inMs: 0 });
-          else leased.push({ row: next, etag: written });
-        }),
-      );
-    }
-    for (const part of parts.slice(read)) rest.push({ part, inMs: 0 });
-    const announce = () => this.send(this.table.join!(rest.map((entry) => entry.part)), Math.max(0, Math.min(...rest.map((entry) => entry.inMs))));
-    if (leased.length === 0) {
-      if (rest.length > 0) await announce();
-      await this.discard(received);
-      return [];
-    }
-    // The rows leased are handed out at once; the message for the others goes out meanwhile (this one stays until it has).
-    this.share(
-      received,
-      leased,
-      rest.length === 0
-        ? Promise.resolve(true)
-        : announce().then(
-            () => true,
-            () => false,
-          ),
+  /** A group message: see {@link claimGroup}. */
+  private claimGroupMessage(item: ReceivedMessageItem, parts: M[], clock: () => number, lease: (row: R, token: string) => R, room: Room): Promise<R[]> {
+    return claimGroup(
+      {
+        table: this.table,
+        landedRow: (part) => this.landedRow(part, item),
+        send: (message, visibleInMs) => this.send(message, visibleInMs),
+        hide: (message, visibleInMs) => this.hide(message, visibleInMs),
+        discard: (message) => this.discard(message),
+        share: (message, leased, restAnnounced) => this.share(message, leased, restAnnounced),
+      },
+      { item, parts, clock, lease, room, orphanAfterMs: ORPHAN_AFTER_MS, inFlightRecheckMs: IN_FLIGHT_RECHECK_SECONDS * 1000 },
     );
-    return leased.map((entry) => entry.row);
   }
 
   /** Remembers a group message as the lease of the rows leased under it. */
   private share(message: SentMessage, leased: ReadonlyArray<{ row: R; etag: string }>, restAnnounced: Promise<boolean>): void {
-    const tokens = new Set<string>();
-    for (const { row, etag } of leased) {
-      this.hold(row, etag);
-      tokens.add(row.leaseToken!);
-      this.sharedBy.set(row.leaseToken!, message.messageId);
-    }
-    // The same message received again (its lease ran out first) now carries a new pop receipt.
-    const earlier = this.shared.get(message.messageId);
-    if (earlier) for (const token of earlier.tokens) tokens.add(token);
-    const announced = earlier ? Promise.all([earlier.restAnnounced, restAnnounced]).then((both) => both.every(Boolean)) : restAnnounced;
-    this.shared.set(message.messageId, { message, tokens, restAnnounced: announced });
-    // Holders that never settle must not grow these maps without end: the oldest are forgotten (their message comes back when the lease ends, and finds its rows settled or claimable).
-    while (this.shared.size > MAX_HELD) {
-      const [oldest, lease] = this.shared.entries().next().value!;
-      this.shared.delete(oldest);
-      for (const token of lease.tokens) this.sharedBy.delete(token);
-    }
+    for (const { row, etag } of leased) this.hold(row, etag);
+    this.shared.share(message, leased.map(({ row }) => row.leaseToken!), restAnnounced, MAX_HELD);
   }
 
   /**
@@ -436,27 +293,5 @@ export class QueueLeases<R extends LeasedRow, M> {
       { messageTimeToLive: -1 },
     );
     await this.discard({ messageId: item.messageId, popReceipt: item.popReceipt });
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-}
-
-/** Whole seconds of visibility covering `ms` (never early), within what the service accepts. */
-export function visibilitySeconds(ms: number): number {
-  return Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(ms / 1000)));
-}
-
-/** Messages are base64 JSON: queue message text must be XML-safe, and ids are not ours to trust. */
-function encodeMessage(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
-}
-
-function decodeMessage(text: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
-  } catch {
-    return undefined;
   }
 }

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import type { ReceivedMessageItem } from '@azure/storage-queue';
+import { isClaimable } from '../lease-rules';
+import type { LeasedRow, LeasedRowTable, SentMessage, StoredRow } from './queue-lease-types';
+
+/** How many more rows one claim may still lease, shared by the messages of a receive handled side by side. */
+export interface Room {
+  left: number;
+}
+
+/** What claiming a group message needs of its queue (`QueueLeases`). */
+export interface GroupClaimQueue<R extends LeasedRow, M> {
+  table: LeasedRowTable<R, M>;
+  /** The part's row, read again after short pauses while a young message's write has not landed. */
+  landedRow(part: M): Promise<StoredRow<R> | undefined>;
+  send(message: M, visibleInMs: number): Promise<SentMessage>;
+  hide(message: SentMessage, visibleInMs: number): Promise<void>;
+  discard(message: SentMessage | undefined): Promise<void>;
+  /** Remembers the group message as the lease of the rows leased under it. */
+  share(message: SentMessage, leased: ReadonlyArray<{ row: R; etag: string }>, restAnnounced: Promise<boolean>): void;
+}
+
+/** One group message received by a claim, and the claim's terms. */
+export interface GroupClaim<R, M> {
+  item: ReceivedMessageItem;
+  parts: M[];
+  clock: () => number;
+  lease: (row: R, token: string) => R;
+  room: Room;
+  orphanAfterMs: number;
+  inFlightRecheckMs: number;
+}
+
+/**
+ * A group message: leases as many of its claimable rows as the room allows under the message
+ * itself, and announces the rest that still depend on it (claimable rows without room, rows due
+ * later, rows whose write has not landed, rows an earlier receive of it still holds) in one new
+ * message, sent before this one can be deleted. Rows settled, or covered by a message of their
+ * own, need nothing. The message is deleted at once when no row was leased.
+ */
+export async function claimGroup<R extends LeasedRow, M>(queue: GroupClaimQueue<R, M>, claim: GroupClaim<R, M>): Promise<R[]> {
+  const { item, parts, clock, lease, room } = claim;
+  const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
+  if (room.left <= 0) {
+    // The room of this receive went to other messages: show this one again at once.
+    await queue.hide(received, 0);
+    return [];
+  }
+  const orphaned = Date.now() - item.insertedOn.getTime() > claim.orphanAfterMs;
+  // Rows to announce again, each with when it needs to be looked at (ms from now).
+  const rest: Array<{ part: M; inMs: number }> = [];
+  const leased: Array<{ row: R; etag: string }> = [];
+  // Its calls are read only as far as the room goes (a big group and a small claim): the ones never read are announced again unread.
+  let read = 0;
+  while (read < parts.length && room.left > 0) {
+    const chunk = parts.slice(read, read + room.left);
+    read += chunk.length;
+    const rows = await Promise.all(chunk.map((part) => queue.landedRow(part)));
+    const now = clock();
+    const candidates: Array<{ part: M; stored: StoredRow<R> }> = [];
+    for (const [index, stored] of rows.entries()) {
+      const part = chunk[index]!;
+      if (!stored || !queue.table.reflects(stored.row, part)) {
+        // Its write is still on its way (the message goes first); a writer gone this long never wrote it.
+        if (!orphaned) rest.push({ part, inMs: claim.inFlightRecheckMs });
+        continue;
+      }
+      const { row } = stored;
+      if (isClaimable(row, now)) candidates.push({ part, stored });
+      else if (row.state === 'pending') rest.push({ part, inMs: row.nextAttemptAt - now });
+      else if (row.state === 'leased' && row.leaseUntil !== null && row.leaseMessageId === received.messageId) rest.push({ part, inMs: row.leaseUntil - now });
+      // Otherwise settled, or leased under a message of its own: this message is not needed for it.
+    }
+    const taken = candidates.slice(0, Math.max(0, room.left));
+    room.left -= taken.length;
+    for (const { part } of candidates.slice(taken.length)) rest.push({ part, inMs: 0 });
+    await Promise.all(
+      taken.map(async ({ part, stored: { row, etag } }) => {
+        const next: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
+        const written = await queue.table.replace(next, etag);
+        // A row changed since it was read (a notification, another claimer) is announced again: it is looked at once more.
+        if (written === undefined) rest.push({ part, inMs: 0 });
+        else leased.push({ row: next, etag: written });
+      }),
+    );
+  }
+  for (const part of parts.slice(read)) rest.push({ part, inMs: 0 });
+  const announce = () => queue.send(queue.table.join!(rest.map((entry) => entry.part)), Math.max(0, Math.min(...rest.map((entry) => entry.inMs))));
+  if (leased.length === 0) {
+    if (rest.length > 0) await announce();
+    await queue.discard(received);
+    return [];
+  }
+  // The rows leased are handed out at once; the message for the others goes out meanwhile (this one stays until it has).
+  queue.share(
+    received,
+    leased,
+    rest.length === 0
+      ? Promise.resolve(true)
+      : announce().then(
+          () => true,
+          () => false,
+        ),
+  );
+  return leased.map((entry) => entry.row);
+}
