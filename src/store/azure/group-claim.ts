@@ -14,7 +14,6 @@ export interface GroupClaimQueue<R extends LeasedRow, M> {
   /** The part's row, read again after short pauses while a young message's write has not landed. */
   landedRow(part: M): Promise<StoredRow<R> | undefined>;
   send(message: M, visibleInMs: number): Promise<SentMessage>;
-  hide(message: SentMessage, visibleInMs: number): Promise<void>;
   discard(message: SentMessage | undefined): Promise<void>;
   /** Remembers the group message as the lease of the rows leased under it. */
   share(message: SentMessage, leased: ReadonlyArray<{ row: R; etag: string }>, restAnnounced: Promise<boolean>): void;
@@ -41,11 +40,6 @@ export interface GroupClaim<R, M> {
 export async function claimGroup<R extends LeasedRow, M>(queue: GroupClaimQueue<R, M>, claim: GroupClaim<R, M>): Promise<R[]> {
   const { item, parts, clock, lease, room } = claim;
   const received: SentMessage = { messageId: item.messageId, popReceipt: item.popReceipt };
-  if (room.left <= 0) {
-    // The room of this receive went to other messages: show this one again at once.
-    await queue.hide(received, 0);
-    return [];
-  }
   const orphaned = Date.now() - item.insertedOn.getTime() > claim.orphanAfterMs;
   // Rows to announce again, each with when it needs to be looked at (ms from now).
   const rest: Array<{ part: M; inMs: number }> = [];

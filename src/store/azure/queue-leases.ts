@@ -201,7 +201,8 @@ export class QueueLeases<R extends LeasedRow, M> {
     const parts = this.table.parts?.(message) ?? [message];
     if (parts.length > 1) return this.claimGroupMessage(item, parts, clock, lease, room);
     if (room.left <= 0) {
-      // The rest of this receive's room went to a group message: show this one again at once.
+      // Not reached as claim() stands (a receive asks for no more messages than the room, and one-row
+      // messages take theirs before any group's first read); kept so that a claim never exceeds its limit.
       await this.hide(received, 0);
       return [];
     }
@@ -238,7 +239,6 @@ export class QueueLeases<R extends LeasedRow, M> {
         table: this.table,
         landedRow: (part) => this.landedRow(part, item),
         send: (message, visibleInMs) => this.send(message, visibleInMs),
-        hide: (message, visibleInMs) => this.hide(message, visibleInMs),
         discard: (message) => this.discard(message),
         share: (message, leased, restAnnounced) => this.share(message, leased, restAnnounced),
       },
