@@ -6,9 +6,9 @@ import { pickFields, WORK_ITEM_FIELDS, WORK_ROW_FIELDS, type RecordFields, type 
 import type { ClaimedItem, EnqueueRequest, Inbox, InboxStats, WorkState } from '../types';
 import { noReportRowOf } from './azure-report-store';
 import { pruneDoneRows } from './azure-inbox-pruning';
-import { contention } from './azure-store-error';
+import { AzureStoreError, contention, toAzureStoreError } from './azure-store-error';
 import { landed, landedWithETag } from './ignore-status';
-import { QUEUE_LEASE_FIELDS, QueueLeases, type QueueLease, type StoredRow } from './queue-leases';
+import { QUEUE_LEASE_FIELDS, QueueLeases, type QueueLease, type SentMessage, type StoredRow } from './queue-leases';
 import { joinParts, parseInboxMessage, partsOf, type AnyInboxMessage, type InboxMessage } from './inbox-messages';
 import { tableKey } from './table-keys';
 import { boundedText, numberOf } from './table-properties';
@@ -93,25 +93,55 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     }
   };
 
+  /**
+   * Sends the message that makes new rows due and creates them (`create`: false on 409, a row
+   * exists) side by side, one round trip instead of two; a claim that meets the message before its
+   * rows reads them again after short pauses, as when the message went first. A write that failed
+   * leaves its message (the write may have landed; an orphan is dropped after a minute). Rows that
+   * landed while their message failed get it sent once more; when that fails too the error goes up
+   * (the webhook answers 503) and the rows, due without a message, are announced again once a
+   * notification or the sweep names them {@link OVERDUE_MS} late. `sent` is the message when it went out.
+   */
+  const announceNew = async (message: AnyInboxMessage, create: Promise<boolean>): Promise<{ written: boolean; sent?: SentMessage }> => {
+    const [sending, writing] = await Promise.allSettled([leases.send(message), create]);
+    if (writing.status === 'rejected') throw writing.reason;
+    const written = writing.value;
+    if (sending.status === 'fulfilled' || !written) return { written, sent: sending.status === 'fulfilled' ? sending.value : undefined };
+    try {
+      return { written, sent: await leases.send(message) };
+    } catch (error) {
+      const failure = toAzureStoreError('inbox.enqueue', error);
+      throw new AzureStoreError(
+        `Wrote ${partsOf(message).length} new call(s) of tenant ${message.t} to the inbox table, but their queue message could not be sent; they will be ` +
+          `announced again when a notification or the reconciliation sweep names them ${OVERDUE_MS / 60_000} minutes overdue. ${failure.message}`,
+        { operation: failure.operation, status: failure.status, code: failure.code, cause: error },
+      );
+    }
+  };
+
   /** Announces and creates a new row; false when it exists (409), its message then taken back. */
-  const create = (work: WorkRow): Promise<boolean> => {
+  const create = async (work: WorkRow): Promise<boolean> => {
     const row: InboxRow = { ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 };
-    return announce(row, () => landed(table.createEntity(toEntity(row)), [409]));
+    const { written, sent } = await announceNew({ t: row.tenantId, c: row.callId, g: 1 }, landed(table.createEntity(toEntity(row)), [409]));
+    if (!written) await leases.discard(sent);
+    return written;
   };
 
   /**
    * Announces and creates the rows of new calls of one tenant (one partition) in one entity-group
-   * transaction: one group message for them all, then one request for all the rows. When one of
-   * them exists the service refuses the whole transaction; each row is then created alone (the
-   * message is out already and covers them), and the message is taken back when none was.
-   * Resolves to the calls created.
+   * transaction: one group message for them all and one request for all the rows, side by side
+   * ({@link announceNew}). When one of them exists the service refuses the whole transaction; each
+   * row is then created alone under the same message (sent again first if it had failed), and the
+   * message is taken back when none was. Resolves to the calls created.
    */
   const createTogether = async (works: readonly WorkRow[]): Promise<WorkRow[]> => {
     if (works.length === 1) return (await create(works[0]!)) ? [...works] : [];
     const rows = works.map((work): InboxRow => ({ ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 }));
-    const sent = await leases.send({ t: rows[0]!.tenantId, cs: rows.map((row) => row.callId), g: 1 });
+    const message: AnyInboxMessage = { t: rows[0]!.tenantId, cs: rows.map((row) => row.callId), g: 1 };
+    const together = await announceNew(message, landed(table.submitTransaction(rows.map((row) => ['create', toEntity(row)])), [409]));
+    if (together.written) return [...works];
+    const sent = together.sent ?? (await leases.send(message));
     // A request that failed may still have landed: the message is taken back only when every row turned out to exist.
-    if (await landed(table.submitTransaction(rows.map((row) => ['create', toEntity(row)])), [409])) return [...works];
     const outcomes = await Promise.allSettled(rows.map((row) => limit(() => landed(table.createEntity(toEntity(row)), [409]))));
     if (outcomes.every((outcome) => outcome.status === 'fulfilled' && !outcome.value)) await leases.discard(sent);
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');

@@ -55,7 +55,7 @@ export async function claimGroup<R extends LeasedRow, M>(queue: GroupClaimQueue<
     for (const [index, stored] of rows.entries()) {
       const part = chunk[index]!;
       if (!stored || !queue.table.reflects(stored.row, part)) {
-        // Its write is still on its way (the message goes first); a writer gone this long never wrote it.
+        // Its write is still on its way (the message goes first, or beside it); a writer gone this long never wrote it.
         if (!orphaned) rest.push({ part, inMs: claim.inFlightRecheckMs });
         continue;
       }

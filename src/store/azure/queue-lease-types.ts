@@ -32,7 +32,7 @@ export interface LeasedRowTable<R extends LeasedRow, M> {
   read(message: M): Promise<StoredRow<R> | undefined>;
   /**
    * Whether the row already includes the write the message announced. Messages are sent before
-   * that write, so a message whose row is missing or older is "in flight" (or orphaned by a crash).
+   * that write, or with it (new rows), so a message whose row is missing or older is "in flight" (or orphaned by a crash).
    */
   reflects(row: R, message: M): boolean;
   /** Replaces the row if its ETag still matches: the new ETag, or undefined when another writer got there first. */

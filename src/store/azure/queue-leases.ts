@@ -15,7 +15,7 @@ const ORPHAN_AFTER_MS = 60_000;
 const IN_FLIGHT_RECHECK_SECONDS = 1;
 /**
  * A message this young whose row has not landed is most likely a write a round trip or two from
- * landing (the writer sends the message first): the claim reads the row again after each of these
+ * landing (the writer sends the message first, or with a new row's create): the claim reads the row again after each of these
  * pauses before hiding the message for {@link IN_FLIGHT_RECHECK_SECONDS}. Visibility is whole
  * seconds and a hidden message then waits for some instance's next round, so hiding at once can
  * cost such a job one to two seconds (how often a receive meets a write in flight was not measured).
@@ -43,8 +43,9 @@ const MAX_HELD = 4_096;
  *
  * Invariant: every pending row has a message that becomes visible no later than (about) its due
  * time, and every leased row's message (`leaseMessageId`) becomes visible when the lease runs out.
- * Messages are sent before the row write they announce; duplicates and stale messages are
- * harmless, because a message only ever leads to a conditional write after reading the row.
+ * Messages are sent before the row write they announce, or beside a new row's create (one that lands
+ * while its message fails is announced again once overdue, `azure-inbox.ts`); duplicates and stale
+ * messages are harmless, because a message only ever leads to a conditional write after reading the row.
  *
  * A table may announce several rows with one message (a group message, `parts`): it is then the
  * lease of every row a claim takes from it, and the rows the claim leaves are announced again in

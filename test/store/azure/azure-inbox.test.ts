@@ -217,6 +217,35 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
     assert.deepEqual([...claimed].sort(), [...calls].sort());
   });
 
+  it('fails a write whose rows landed but whose message could not be sent, saying so, and announces those calls when they are named overdue', async () => {
+    const { store, prefix } = await fresh();
+    const inboxQueue = queues.getQueueClient(azureStoreResourceNames(prefix).queues.inbox);
+    // The queue answers 404 while the table service works: the rows land beside a message that fails, and it fails again.
+    await inboxQueue.delete();
+    const calls = callsNamed(4);
+    const now = Date.now();
+    await assert.rejects(
+      store.inbox.enqueue(calls.slice(0, 3).map(request), now),
+      (error: Error) => {
+        assert.equal(error.name, 'AzureStoreError');
+        assert.match(error.message, /^Wrote 3 new call\(s\) of tenant tenant-g to the inbox table, but their queue message could not be sent; they will be announced again when a notification or the reconciliation sweep names them 15 minutes overdue\. Azure Storage failed during inbox\.enqueue \(HTTP 404 QueueNotFound\)/);
+        assert.match(error.message, /A table, queue or container is missing/);
+        return true;
+      },
+    );
+    await assert.rejects(store.inbox.enqueue([request(calls[3]!)], now), /^AzureStoreError: Wrote 1 new call\(s\) of tenant tenant-g/);
+    for (const callId of calls) assert.equal((await store.inbox.get(tenantId, callId))?.state, 'pending', callId);
+    await inboxQueue.create();
+    // Graph delivers the notifications again a minute later: the calls are not overdue, nothing is sent.
+    assert.equal(await store.inbox.enqueue(calls.map(request), now + 60_000), 0);
+    assert.equal(await messagesIn(prefix), 0);
+    // The reconciliation sweep names them sixteen minutes later: each is announced and drains.
+    const later = now + 16 * 60_000;
+    await store.inbox.enqueue(calls.map(request), later, { onlyIfUnseen: true });
+    const claimed = await claimAll(store, 4, 8, (item) => store.inbox.complete(item, later));
+    assert.deepEqual([...claimed].sort(), [...calls].sort());
+  });
+
   it('announces the calls of a batch that were created one by one after a known call refused the transaction', async () => {
     const { store, prefix } = await fresh();
     await store.inbox.enqueue([request('group-call-1')], Date.now());
