@@ -11,7 +11,7 @@ import { freePort } from '../test/support/free-port';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import { personalChatRecord } from '../test/support/personal-install';
 import type { BenchResult, BenchSection } from './bench-section';
-import { HEAP_SIZINGS, measureBySizing } from './heap-sizing';
+import { HEAP_AS_SHIPPED, HEAP_SIZINGS, measureBySizing } from './heap-sizing';
 import { InspectorClient, inspectorUrlIn } from './inspector-client';
 import { median, spread } from './timing';
 
@@ -125,11 +125,11 @@ async function rssWhenPosted(connector: LoopbackBotConnector, bot: BotProcess, c
   return rssMb(bot.child.pid!);
 }
 
-/** The idle RSS: the compiled bot on an empty embedded store, no cloud account, nothing to do. */
+/** The idle RSS: the compiled bot as shipped (`npm start`'s heap flags) on an empty embedded store, no cloud account, nothing to do. */
 async function measureIdle(): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-memory-bench-'));
   try {
-    const idleBot = await startCompiledBot({ DATA_DIR: dir, LOG_LEVEL: 'warn' });
+    const idleBot = await startCompiledBot({ DATA_DIR: dir, LOG_LEVEL: 'warn' }, HEAP_AS_SHIPPED);
     try {
       await pause(SETTLE_MS);
       const idle = rssMb(idleBot.child.pid!);
@@ -237,18 +237,18 @@ function anatomyFigures(cards: number, anatomy: MemoryAnatomy): Record<string, n
 /**
  * `memory`: the resident set of the compiled bot (`dist/src/index.js`, embedded store, no cloud
  * account) when idle, and after 500 and 5,000 alert cards delivered to the loopback Bot Connector,
- * with the heap sized for this machine and as on the B1 plan. Each run starts fresh processes;
+ * with the heap as shipped (`npm start`'s flags: as on the B1 plan) and as Node sizes it for this machine. Each run starts fresh processes;
  * 3 runs, or `MEMORY_BENCH_RUNS`. Then one anatomy run.
  */
 export const memoryBench: BenchSection = {
   name: 'memory',
-  description: `RSS of the compiled bot process: idle on the embedded store, then after ${EARLY_CARDS} and ${LATE_CARDS.toLocaleString('en-US')} alert cards delivered to the loopback Bot Connector, with V8's heap sized for this machine and as on the B1 plan, side by side; min/median/max over 3 runs (MEMORY_BENCH_RUNS); then one run read through the inspector (committed heap, and the live heap after a full collection)`,
+  description: `RSS of the compiled bot process: idle on the embedded store, then after ${EARLY_CARDS} and ${LATE_CARDS.toLocaleString('en-US')} alert cards delivered to the loopback Bot Connector, with V8's heap as shipped (npm start's flags: as on the B1 plan) and as Node sizes it for this machine, side by side (idle: as shipped); min/median/max over 3 runs (MEMORY_BENCH_RUNS); then one run read through the inspector (committed heap, and the live heap after a full collection)`,
   async run(): Promise<BenchResult[]> {
     // Fewer runs only for a quick look (MEMORY_BENCH_RUNS=1); the figures to report need three.
     const runs = Math.max(1, Math.floor(Number(process.env.MEMORY_BENCH_RUNS ?? 3)) || 3);
     const idle: number[] = [];
     for (let run = 0; run < runs; run++) idle.push(await measureIdle());
-    // The cards with the heap as this machine sizes it and as the B1 plan does, side by side.
+    // The cards with the heap as Node sizes it for this machine and as shipped, side by side.
     const sized = await measureBySizing(runs, measureCards);
     const anatomy = await measureAnatomy();
     const cardCases = (label: string, sized: ReadonlyArray<{ early: number; late: number }>): BenchResult[] => {
@@ -270,7 +270,7 @@ export const memoryBench: BenchSection = {
       },
       ...HEAP_SIZINGS.flatMap((sizing, which) => cardCases(sizing.label, sized[which]!)),
       {
-        case: `anatomy: one run with --inspect, a full collection after each reading`,
+        case: `anatomy: one run with --inspect, heap sized by Node for this machine, a full collection after each reading`,
         figures: { ...anatomyFigures(EARLY_CARDS, anatomy.early), ...anatomyFigures(LATE_CARDS, anatomy.late), 'live heap growth MB': anatomy.late.liveHeap - anatomy.early.liveHeap },
       },
     ];

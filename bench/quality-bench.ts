@@ -4,7 +4,7 @@
  * the service does anyway). Targets (issue 13): scoring at most 0.3 of parsing at every size, and
  * a cost per stream within 1.5 × from 60 to 6,000 sessions. Then a 6,000-session meeting processed
  * end to end in a process of its own: its peak RSS over idle and its stored report row's size,
- * three times with the heap as this machine sizes it and three as the B1 plan does, alternating.
+ * three times with the heap as Node sizes it for this machine and three as shipped (`npm start`'s flags: as on B1), alternating.
  * Beside the one-shot figures, the worker's path: the same records as Graph pages them (60 sessions
  * a page), each page parsed then scored through `CallScorer` (compacted after each page, as the
  * worker does), parse and scoring per stream apart.
@@ -198,7 +198,7 @@ export const qualityBench: BenchSection = {
     `each record parsed then scored at once, both timed; medians of ${ROUNDS} rounds of ~${BATCH_MS} ms after a ${WARM_UP_MS} ms warm-up; ` +
     `then a ${MEETING_SESSIONS.toLocaleString('en-US')}-session meeting fetched (loopback Graph, 60 sessions a page), scored and stored (SQLite) by the real client and worker in a fresh process: ` +
     'peak RSS (the kernel\'s maxRSS, read before the row is read back) over the RSS after a small call, and the stored row\'s bytes in the SQLite file (its report and summary columns as the engine encodes them); ' +
-    `${MEETING_RUNS} runs with the heap as this machine sizes it and ${MEETING_RUNS} as the B1 plan does, alternating`,
+    `${MEETING_RUNS} runs with the heap as Node sizes it for this machine and ${MEETING_RUNS} as shipped (npm start's flags: as on B1), alternating`,
   async run(): Promise<BenchResult[]> {
     const sized = SIZES.map((sessions) =>
       measureCase(`${sessions.toLocaleString('en-US')} session${sessions === 1 ? '' : 's'}`, [JSON.stringify(generateCallRecord(sessions))]),

@@ -269,8 +269,9 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
       // The package is read-only (run from package), so start the built code directly: `npm start`
-      // would run the prestart build.
-      appCommandLine: 'node dist/src/index.js'
+      // would run the prestart build. The heap flags are `npm start`'s (package.json): the heap sized
+      // as Node sizes it on B1 whatever the plan (docs/deploy.md, "Memory").
+      appCommandLine: 'node --max-old-space-size=896 --max-semi-space-size=8 dist/src/index.js'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'

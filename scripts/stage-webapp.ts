@@ -50,8 +50,9 @@ export function stageWebApp(options: StageOptions): string {
 
   const manifest = JSON.parse(readFileSync(path.join(rootDir, 'package.json'), 'utf8')) as Record<string, unknown>;
   const { devDependencies: _dev, scripts: _scripts, ...production } = manifest;
-  // App Service starts `node dist/src/index.js` itself (appCommandLine); `npm start` would rebuild.
-  production.scripts = { start: 'node dist/src/index.js' };
+  // App Service runs the start command itself (appCommandLine, the same heap flags); `npm start` would rebuild (prestart).
+  const start = (manifest.scripts as Record<string, string> | undefined)?.start ?? 'node dist/src/index.js';
+  production.scripts = { start };
   writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(production, null, 2)}\n`);
   cpSync(lockFile, path.join(outDir, 'package-lock.json'));
 

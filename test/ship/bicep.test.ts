@@ -127,7 +127,10 @@ describe('infra/azure.bicep', () => {
     assert.match(bicep, /linuxFxVersion: 'NODE\|22-lts'/);
     assert.match(bicep, /httpsOnly: true/);
     assert.match(bicep, /alwaysOn: true/);
-    assert.match(bicep, /appCommandLine: 'node dist\/src\/index\.js'/, 'starts the built server (the package is read-only, `npm start` would rebuild)');
+    const start = (JSON.parse(readRepoFile('package.json')) as { scripts: { start: string } }).scripts.start;
+    assert.match(start, /^node (--[a-z-]+=\d+ )+dist\/src\/index\.js$/);
+    // The built server started directly (the package is read-only, `npm start` would rebuild), with `npm start`'s heap flags.
+    assert.ok(bicep.includes(`appCommandLine: '${start}'`), `appCommandLine is \`${start}\``);
     assert.match(bicep, /healthCheckPath: '\/healthz'/);
   });
 

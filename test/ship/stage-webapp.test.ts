@@ -20,7 +20,7 @@ function builtProject(): string {
       name: 'call-quality-bot',
       version: '1.2.3',
       main: 'dist/src/index.js',
-      scripts: { prestart: 'npm run build', start: 'node dist/src/index.js', test: 'mocha' },
+      scripts: { prestart: 'npm run build', start: 'node --max-old-space-size=896 dist/src/index.js', test: 'mocha' },
       dependencies: { restify: '^12.0.0' },
       devDependencies: { azurite: '^3.37.0' },
     }),
@@ -49,7 +49,7 @@ describe('npm run stage:webapp (scripts/stage-webapp.ts)', () => {
     assert.ok(!existsSync(path.join(out, 'dist', 'test')) && !existsSync(path.join(out, 'dist', 'bench')) && !existsSync(path.join(out, 'src')));
     const pkg = JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8')) as Record<string, unknown>;
     assert.equal(pkg.devDependencies, undefined);
-    assert.deepEqual(pkg.scripts, { start: 'node dist/src/index.js' });
+    assert.deepEqual(pkg.scripts, { start: 'node --max-old-space-size=896 dist/src/index.js' }, 'the start command with its heap flags, without the build before it');
     assert.deepEqual(pkg.dependencies, { restify: '^12.0.0' });
     assert.equal(pkg.version, '1.2.3');
     assert.equal(readFileSync(path.join(out, 'package-lock.json'), 'utf8'), '{"lockfileVersion":3}');
