@@ -2,6 +2,7 @@ import { mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { StartupError, type AppConfig } from './config';
 import { openSqliteStore, SQLITE_FILE_NAME, type Store } from './store';
+import type { AzureStorageConnection } from './store/azure/index.js';
 
 /**
  * Opens the store the configuration names (`STORE`). The Azure engine and `@azure/identity` are
@@ -11,11 +12,16 @@ import { openSqliteStore, SQLITE_FILE_NAME, type Store } from './store';
 export async function openConfiguredStore(config: AppConfig, options: { onWarning?: (message: string) => void } = {}): Promise<Store> {
   if (config.store === 'sqlite') return openSqliteStoreIn(config.dataDir, options.onWarning);
   const { openAzureStore } = await import('./store/azure/index.js');
-  const { connectionString, accountUrl, prefix } = config.azureStorage;
-  if (connectionString) return openAzureStore({ connectionString }, { prefix });
+  return openAzureStore(await azureConnectionOf(config), { prefix: config.azureStorage.prefix });
+}
+
+/** The Azure Storage account the configuration names: a connection string, or on App Service an account URL and the managed identity. */
+export async function azureConnectionOf(config: AppConfig): Promise<AzureStorageConnection> {
+  const { connectionString, accountUrl } = config.azureStorage;
+  if (connectionString) return { connectionString };
   // On App Service: the user-assigned identity named by AZURE_CLIENT_ID, no account keys anywhere.
   const { DefaultAzureCredential } = await import('@azure/identity');
-  return openAzureStore({ accountUrl: accountUrl!, credential: new DefaultAzureCredential() }, { prefix });
+  return { accountUrl: accountUrl!, credential: new DefaultAzureCredential() };
 }
 
 /** Opens the SQLite store in `dataDir` after checking that the folder can hold it. */

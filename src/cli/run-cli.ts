@@ -3,6 +3,7 @@ import { CliError } from './cli-error';
 import type { CliStreams } from './io';
 import { SCORE_USAGE, scoreCommand } from './score-command';
 import { INBOX_USAGE, inboxCommand } from './inbox-command';
+import { POISON_USAGE, poisonCommand } from './poison-command';
 import { EXPORT_USAGE, exportCommand } from './export-command';
 import { FORGET_USAGE, forgetCommand } from './forget-command';
 import { BACKFILL_USAGE, FETCH_USAGE, SUBSCRIBE_USAGE, backfillCommand, fetchCommand, subscribeCommand } from './graph-commands';
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, { usage: string; run: CliCommand }> = {
   subscribe: { usage: SUBSCRIBE_USAGE, run: subscribeCommand },
   backfill: { usage: BACKFILL_USAGE, run: backfillCommand },
   inbox: { usage: INBOX_USAGE, run: inboxCommand },
+  poison: { usage: POISON_USAGE, run: poisonCommand },
   export: { usage: EXPORT_USAGE, run: exportCommand },
   forget: { usage: FORGET_USAGE, run: forgetCommand },
   buildings: { usage: BUILDINGS_USAGE, run: buildingsCommand },

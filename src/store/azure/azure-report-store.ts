@@ -54,6 +54,12 @@ interface AlertMessage {
   v: number;
 }
 
+/** The alert queue's message, or undefined when the body is not one. */
+export function parseAlertMessage(body: unknown): AlertMessage | undefined {
+  const message = body as Partial<AlertMessage> | undefined;
+  return typeof message?.t === 'string' && typeof message.c === 'string' && typeof message.v === 'number' ? (message as AlertMessage) : undefined;
+}
+
 /**
  * Reports, processed versions and alert jobs on Azure Storage. A call's partition in the calls
  * table holds its newest report (RowKey `report`, the processed version with it) and one row per
@@ -72,10 +78,7 @@ export function createAzureReportStore(table: TableClient, alertQueue: QueueClie
     return entity && { row: fromEntity(ALERT_ROW_FIELDS, entity), etag: entity.etag };
   };
   const alerts = new QueueLeases<AlertRow, AlertMessage>(alertQueue, poisonQueue, {
-    parseMessage: (body) => {
-      const message = body as Partial<AlertMessage> | undefined;
-      return typeof message?.t === 'string' && typeof message.c === 'string' && typeof message.v === 'number' ? (message as AlertMessage) : undefined;
-    },
+    parseMessage: parseAlertMessage,
     read: (message) => readAlert(message.t, message.c, message.v),
     // The job row is created in the report's transaction: once it exists, the message's write has landed.
     reflects: () => true,

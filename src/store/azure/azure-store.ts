@@ -5,7 +5,9 @@ import { createAzureConversationStore } from './azure-conversation-store';
 import { createAzureDocumentStore } from './azure-document-store';
 import { createAzureHistoryStore } from './azure-history-store';
 import { createAzureInbox } from './azure-inbox';
-import { createAzureReportStore } from './azure-report-store';
+import { createAzureReportStore, parseAlertMessage } from './azure-report-store';
+import { parseInboxMessage } from './inbox-messages';
+import { createPoisonQueue, type PoisonQueue, type ReplayTarget } from './poison-queue';
 import { createAzureRunStore } from './azure-run-store';
 import { createAzureSentCardStore } from './azure-sent-card-store';
 import { createAzureSettingsStore } from './azure-settings-store';
@@ -159,6 +161,21 @@ export async function openAzureStore(connection: AzureStorageConnection, options
       closed = true;
     },
   };
+}
+
+/**
+ * The poison queue of the store at `connection` (with `prefix`): what its claims set aside, and a
+ * replay that sends back what this build can read (`npm run cli -- poison`).
+ */
+export function openAzurePoisonQueue(connection: AzureStorageConnection, options: Pick<AzureStoreOptions, 'prefix'> = {}): PoisonQueue {
+  const names = azureStoreResourceNames(options.prefix);
+  const clients = createStorageClients(connection);
+  const targets = new Map<string, ReplayTarget>([
+    [names.queues.inbox, { client: clients.queue(names.queues.inbox), parse: parseInboxMessage }],
+    [names.queues.alerts, { client: clients.queue(names.queues.alerts), parse: parseAlertMessage }],
+  ]);
+  const poison = createPoisonQueue(clients.queue(names.queues.poison), targets);
+  return withStorageErrors('poison', poison);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The Azure Storage engine of the store (queues, tables and blobs), for several instances on one account. */
 export {
   openAzureStore,
+  openAzurePoisonQueue,
   dropAzureStore,
   azureStoreResourceNames,
   DEFAULT_AZURE_STORE_PREFIX,
@@ -10,3 +11,4 @@ export {
 export { storageEndpointsFromAccountUrl, type AzureStorageConnection, type StorageEndpoints } from './storage-clients';
 export { AzureStoreError, type AzureStoreErrorDetails } from './azure-store-error';
 export { tableKey, callPartitionKey } from './table-keys';
+export type { PoisonQueue, PoisonedMessage, PoisonReplay } from './poison-queue';
