@@ -51,6 +51,28 @@ describe('Azure inbox: requests per notification enqueued', function () {
     assert.deepEqual([...claimed].sort(), [...calls].sort());
   });
 
+  it('sends the message and the rows of a batch side by side: the second request leaves before the first could be answered', async () => {
+    // Each request is held a second on its way: sent one after the other, the second could not leave before that.
+    const slow = await delayAzurite(azurite, 1_000);
+    const slowPrefix = 'inboxside';
+    try {
+      const slowStore = await openAzureStore({ connectionString: slow.connectionString }, { prefix: slowPrefix });
+      const before = slow.requests();
+      const started = Date.now();
+      const writing = slowStore.inbox.enqueue(['side-1', 'side-2', 'side-3'].map(notification), now);
+      while (slow.requests() - before < 2 && Date.now() - started < 5_000) await sleep(5);
+      const secondLeftAfter = Date.now() - started;
+      assert.ok(secondLeftAfter < 1_000, `the second request left ${secondLeftAfter} ms after the write began`);
+      assert.equal(await writing, 3);
+      const kinds = slow.requestsByKind();
+      assert.equal(kinds[`POST ${slowPrefix}-inbox/messages`], 1);
+      assert.equal(kinds['POST $batch'], 1);
+    } finally {
+      await slow.stop();
+      await dropAzureStore({ connectionString: azurite.connectionString }, { prefix: slowPrefix }).catch(() => undefined);
+    }
+  });
+
   it('makes at most two storage requests for a notification that comes alone', async () => {
     for (const callId of ['alone-1', 'alone-2', 'alone-3']) {
       const requests = await requestsDuring(delayed, () => store.inbox.enqueue([notification(callId)], now));
