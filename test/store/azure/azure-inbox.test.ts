@@ -4,6 +4,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import type { ClaimedItem, EnqueueRequest, Store } from '../../../src/store';
 import { azureStoreResourceNames, dropAzureStore, openAzureStore } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
+import { dropOpenedStores, type OpenedStores } from './opened-stores';
 import { delayAzurite, type DelayedAzurite } from '../../support/latency-proxy';
 
 /** Storage requests (all services) that went through the proxies while `work` ran. */
@@ -115,7 +116,7 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
   let azurite: AzuriteInstance;
   let counted: DelayedAzurite;
   let queues: QueueServiceClient;
-  const opened: Array<{ store: Store; prefix: string }> = [];
+  const opened: OpenedStores = [];
   let next = 0;
   const tenantId = 'tenant-g';
   const request = (callId: string): EnqueueRequest => ({ tenantId, callId, source: 'notification' });
@@ -149,10 +150,7 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
     queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
   });
   after(async () => {
-    for (const { store, prefix } of opened) {
-      await store.close();
-      await dropAzureStore({ connectionString: azurite.connectionString }, { prefix }).catch(() => undefined);
-    }
+    await dropOpenedStores(opened, azurite.connectionString);
     await counted?.stop();
     await azurite?.stop();
   });

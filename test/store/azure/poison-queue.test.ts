@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { QueueServiceClient } from '@azure/storage-queue';
-import type { EnqueueRequest, Store } from '../../../src/store';
-import { azureStoreResourceNames, dropAzureStore, openAzurePoisonQueue, openAzureStore } from '../../../src/store/azure';
+import type { EnqueueRequest } from '../../../src/store';
+import { azureStoreResourceNames, openAzurePoisonQueue, openAzureStore } from '../../../src/store/azure';
 import { startAzurite, type AzuriteInstance } from '../../support/azurite';
+import { dropOpenedStores, type OpenedStores } from './opened-stores';
 import { runInProcess } from '../../cli/cli-harness';
 
 describe('Azure store: the poison queue, listed and replayed (npm run cli -- poison)', function () {
   this.timeout(60_000);
   let azurite: AzuriteInstance;
   let queues: QueueServiceClient;
-  const opened: Array<{ store: Store; prefix: string }> = [];
+  const opened: OpenedStores = [];
   let next = 0;
   const tenantId = 'tenant-p';
   const calls = ['poisoned-1', 'poisoned-2', 'poisoned-3'];
@@ -42,10 +43,7 @@ describe('Azure store: the poison queue, listed and replayed (npm run cli -- poi
     queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
   });
   after(async () => {
-    for (const { store, prefix } of opened) {
-      await store.close();
-      await dropAzureStore({ connectionString: azurite.connectionString }, { prefix }).catch(() => undefined);
-    }
+    await dropOpenedStores(opened, azurite.connectionString);
     await azurite?.stop();
   });
 
