@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { startCommand } from '../test/support/start-command';
 
 /**
  * Node sizes V8's heap from the memory the process may use (its cgroup limit, or the machine's).
@@ -13,13 +12,7 @@ import path from 'node:path';
  * of `npm start`, read from package.json. Memory figures are measured both ways, side by side: as
  * shipped, and with Node's own sizing for the benchmark's machine (the bot started without them).
  */
-export const HEAP_AS_SHIPPED: readonly string[] = startFlags();
-
-function startFlags(): string[] {
-  const root = existsSync(path.join(__dirname, '../package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '../..');
-  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  return manifest.scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
-}
+export const HEAP_AS_SHIPPED: readonly string[] = startCommand().nodeFlags;
 
 /** How each heap sizing is named in the benchmarks' cases. */
 export const HEAP_SIZINGS = [

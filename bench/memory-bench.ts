@@ -12,6 +12,7 @@ import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import { personalChatRecord } from '../test/support/personal-install';
 import type { BenchResult, BenchSection } from './bench-section';
 import { HEAP_AS_SHIPPED, HEAP_SIZINGS, measureBySizing } from './heap-sizing';
+import { REPO_ROOT, startCommand } from '../test/support/start-command';
 import { InspectorClient, inspectorUrlIn } from './inspector-client';
 import { median, spread } from './timing';
 
@@ -49,8 +50,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The compiled entry point, whether this runs compiled (`dist/bench`) or under tsx (`bench`). */
 function compiledEntry(): string {
-  const root = existsSync(path.join(__dirname, '../package.json')) ? path.resolve(__dirname, '..') : path.resolve(__dirname, '../..');
-  const entry = path.join(root, 'dist/src/index.js');
+  const entry = path.join(REPO_ROOT, startCommand().script);
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build\` first.`);
   return entry;
 }

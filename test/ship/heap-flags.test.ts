@@ -1,12 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readRepoFile } from './project-files';
-
-/** The node flags of `npm start` (package.json), which App Service's start command repeats (bicep.test.ts). */
-function startFlags(): string[] {
-  const start = (JSON.parse(readRepoFile('package.json')) as { scripts: { start: string } }).scripts.start;
-  return start.split(/\s+/).filter((word) => word.startsWith('--'));
-}
+import { startCommand } from '../support/start-command';
 
 /** V8's heap limit, in MB, of a Node process started with `flags`. */
 function heapLimitMb(flags: readonly string[]): number {
@@ -17,7 +11,7 @@ function heapLimitMb(flags: readonly string[]): number {
 
 describe('the heap the bot is started with (npm start, and App Service)', () => {
   it('sizes V8 as Node does on the B1 plan (about 920 MB) whatever the machine', () => {
-    const flags = startFlags();
+    const flags = startCommand().nodeFlags;
     assert.deepEqual(flags, ['--max-old-space-size=896', '--max-semi-space-size=8']);
     // 896 MB of old generation and three 8 MB semi-spaces: what Node 22 reported in a 1.75 GiB cgroup (bench/heap-sizing.ts).
     const limit = heapLimitMb(flags);

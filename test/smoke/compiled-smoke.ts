@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../support/free-port';
 import { fixturePath } from '../support/graph-fixtures';
+import { startCommand } from '../support/start-command';
 
 const root = process.cwd();
 const fixture = fixturePath('callrecord-v1-expanded-2024.json');
@@ -42,7 +43,9 @@ check('the compiled alerts module loads adaptivecards and validates a card', asy
 /** Starts the compiled bot with the given settings and resolves once it listens; `stop` ends it. */
 async function startCompiledBot(env: Record<string, string>): Promise<{ port: number; output: () => string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/index.js')], {
+  // As `npm start` runs it (its node flags: the heap as shipped), without the build before it (done by `npm test`).
+  const { nodeFlags, script } = startCommand();
+  const child = spawn(process.execPath, [...nodeFlags, path.join(root, script)], {
     env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -78,32 +78,21 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     replace,
     parts: partsOf,
     join: joinParts,
-    messageOf: (row) => ({ t: row.tenantId, c: row.callId, g: row.generation }),
+    messageOf,
   });
 
-  /** Sends the message that makes `row` due, then `write`s it; the message is taken back when the write did not land. */
-  const announce = async (row: InboxRow, write: () => Promise<boolean>): Promise<boolean> => {
-    const sent = await leases.send({ t: row.tenantId, c: row.callId, g: row.generation });
-    let written = false;
-    try {
-      written = await write();
-      return written;
-    } finally {
-      if (!written) await leases.discard(sent);
-    }
-  };
-
   /**
-   * Sends the message that makes new rows due and creates them (`create`: false on 409, a row
-   * exists) side by side, one round trip instead of two; a claim that meets the message before its
-   * rows reads them again after short pauses, as when the message went first. A write that failed
-   * leaves its message (the write may have landed; an orphan is dropped after a minute). Rows that
-   * landed while their message failed get it sent once more; when that fails too the error goes up
-   * (the webhook answers 503) and the rows, due without a message, are announced again once a
-   * notification or the sweep names them {@link OVERDUE_MS} late. `sent` is the message when it went out.
+   * Sends the message that makes rows due and writes them (`write`: false when the write lost, on
+   * 409 or 412) side by side, one round trip instead of two; a claim that meets the message before
+   * the write reads the rows again after short pauses, as when the message went first. The caller
+   * takes back the message of a write that lost (`sent`). A write that failed leaves its message
+   * (the write may have landed; an orphan is dropped after a minute). Rows written while their
+   * message failed get it sent once more; when that fails too the error goes up (the webhook
+   * answers 503) and the rows, due without a message, are announced again once a notification or
+   * the sweep names them {@link OVERDUE_MS} late. `kind` names the rows in that error.
    */
-  const announceNew = async (message: AnyInboxMessage, create: Promise<boolean>): Promise<{ written: boolean; sent?: SentMessage }> => {
-    const [sending, writing] = await Promise.allSettled([leases.send(message), create]);
+  const announce = async (message: AnyInboxMessage, write: Promise<boolean>, kind: 'new' | 'changed'): Promise<{ written: boolean; sent?: SentMessage }> => {
+    const [sending, writing] = await Promise.allSettled([leases.send(message), write]);
     if (writing.status === 'rejected') throw writing.reason;
     const written = writing.value;
     if (sending.status === 'fulfilled' || !written) return { written, sent: sending.status === 'fulfilled' ? sending.value : undefined };
@@ -112,7 +101,7 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     } catch (error) {
       const failure = toAzureStoreError('inbox.enqueue', error);
       throw new AzureStoreError(
-        `Wrote ${partsOf(message).length} new call(s) of tenant ${message.t} to the inbox table, but their queue message could not be sent; they will be ` +
+        `Wrote ${partsOf(message).length} ${kind} call(s) of tenant ${message.t} to the inbox table, but their queue message could not be sent; they will be ` +
           `announced again when a notification or the reconciliation sweep names them ${OVERDUE_MS / 60_000} minutes overdue. ${failure.message}`,
         { operation: failure.operation, status: failure.status, code: failure.code, cause: error },
       );
@@ -122,7 +111,7 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
   /** Announces and creates a new row; false when it exists (409), its message then taken back. */
   const create = async (work: WorkRow): Promise<boolean> => {
     const row: InboxRow = { ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 };
-    const { written, sent } = await announceNew({ t: row.tenantId, c: row.callId, g: 1 }, landed(table.createEntity(toEntity(row)), [409]));
+    const { written, sent } = await announce(messageOf(row), landed(table.createEntity(toEntity(row)), [409]), 'new');
     if (!written) await leases.discard(sent);
     return written;
   };
@@ -130,7 +119,7 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
   /**
    * Announces and creates the rows of new calls of one tenant (one partition) in one entity-group
    * transaction: one group message for them all and one request for all the rows, side by side
-   * ({@link announceNew}). When one of them exists the service refuses the whole transaction; each
+   * ({@link announce}). When one of them exists the service refuses the whole transaction; each
    * row is then created alone under the same message (sent again first if it had failed), and the
    * message is taken back when none was. Resolves to the calls created.
    */
@@ -138,7 +127,7 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     if (works.length === 1) return (await create(works[0]!)) ? [...works] : [];
     const rows = works.map((work): InboxRow => ({ ...work, leaseMessageId: null, leasePopReceipt: null, generation: 1 }));
     const message: AnyInboxMessage = { t: rows[0]!.tenantId, cs: rows.map((row) => row.callId), g: 1 };
-    const together = await announceNew(message, landed(table.submitTransaction(rows.map((row) => ['create', toEntity(row)])), [409]));
+    const together = await announce(message, landed(table.submitTransaction(rows.map((row) => ['create', toEntity(row)])), [409]), 'new');
     if (together.written) return [...works];
     const sent = together.sent ?? (await leases.send(message));
     // A request that failed may still have landed: the message is taken back only when every row turned out to exist.
@@ -175,7 +164,7 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
   const enqueueOne = async (request: EnqueueRequest, now: number, onlyIfUnseen: boolean): Promise<boolean> => {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await read(request.tenantId, request.callId);
-      if (attempt === 0 && stored && overdue(stored.row, now)) await leases.send({ t: stored.row.tenantId, c: stored.row.callId, g: stored.row.generation });
+      if (attempt === 0 && stored && overdue(stored.row, now)) await leases.send(messageOf(stored.row));
       const change = enqueueChange(stored?.row, request, now, onlyIfUnseen);
       if (change.kind === 'unchanged') return false;
       if (change.kind === 'create') {
@@ -186,7 +175,9 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
         if ((await replace(change.row, stored!.etag)) !== undefined) return false;
       } else {
         const row: InboxRow = { ...change.row, generation: change.row.generation + 1 };
-        if (await announce(row, async () => (await replace(row, stored!.etag)) !== undefined)) return change.becameDue;
+        const { written, sent } = await announce(messageOf(row), replace(row, stored!.etag).then((etag) => etag !== undefined), 'changed');
+        if (written) return change.becameDue;
+        await leases.discard(sent);
       }
     }
     throw contention('inbox.enqueue', MAX_WRITE_ATTEMPTS);
@@ -278,6 +269,11 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
       return stored ? pickFields(WORK_ITEM_FIELDS, stored.row) : undefined;
     },
   };
+}
+
+/** The one-call message announcing `row` as it is. */
+function messageOf(row: InboxRow): InboxMessage {
+  return { t: row.tenantId, c: row.callId, g: row.generation };
 }
 
 /** A call's key in maps of one batch. */

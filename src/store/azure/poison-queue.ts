@@ -1,7 +1,7 @@
 import type { QueueClient } from '@azure/storage-queue';
-import { decodeMessage } from './queue-lease-types';
+import { decodeMessage, type PoisonRecord } from './queue-lease-types';
 
-/** A message set aside in the poison queue (as `QueueLeases` writes it): where from, why, and whether it can go back. */
+/** A message set aside in the poison queue (its {@link PoisonRecord}): where from, why, and whether it can go back. */
 export interface PoisonedMessage {
   /** The queue it was taken from, as the record names it. */
   queue: string | undefined;
@@ -51,7 +51,8 @@ const KEPT_HIDDEN_SECONDS = 300;
  */
 export function createPoisonQueue(poison: QueueClient, targets: ReadonlyMap<string, ReplayTarget>): PoisonQueue {
   const read = (text: string, insertedOn: Date | undefined): PoisonedMessage & { text: string | undefined } => {
-    const record = decodeMessage(text) as { reason?: unknown; queue?: unknown; dequeueCount?: unknown; text?: unknown } | undefined;
+    // Read field by field: the poison queue may hold what an older build or a person put there.
+    const record = decodeMessage(text) as { [K in keyof PoisonRecord]?: unknown } | undefined;
     const queue = typeof record?.queue === 'string' ? record.queue : undefined;
     const original = typeof record?.text === 'string' ? record.text : undefined;
     const target = queue === undefined ? undefined : targets.get(queue);

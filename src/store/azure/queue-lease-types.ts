@@ -48,6 +48,19 @@ export interface LeasedRowTable<R extends LeasedRow, M> {
   messageOf?(row: R): M;
 }
 
+/**
+ * What the poison queue holds for a message a claim set aside (base64 JSON, as every message):
+ * written by `QueueLeases`, read and replayed by `poison-queue.ts`. `text` is the message as it
+ * was, cut at 32,000 characters.
+ */
+export interface PoisonRecord {
+  reason: string;
+  queue: string;
+  messageId: string;
+  dequeueCount: number;
+  text: string;
+}
+
 /** The longest a queue message can be hidden (7 days). */
 const MAX_VISIBILITY_SECONDS = 7 * 24 * 3600;
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReceivedMessageItem, QueueClient } from '@azure/storage-queue';
 import { holdsLease, isClaimable } from '../lease-rules';
 import { contention } from './azure-store-error';
-import { decodeMessage, describe, encodeMessage, visibilitySeconds, type LeasedRow, type LeasedRowTable, type SentMessage, type StoredRow } from './queue-lease-types';
+import { decodeMessage, describe, encodeMessage, visibilitySeconds, type LeasedRow, type LeasedRowTable, type PoisonRecord, type SentMessage, type StoredRow } from './queue-lease-types';
 import { claimGroup, type Room } from './group-claim';
 import { SharedLeases } from './shared-leases';
 
@@ -33,8 +33,6 @@ const POISON_AFTER_DEQUEUES = 20;
 const MAX_WRITE_ATTEMPTS = 8;
 /** Leases remembered for settling without a read; past this many (holders that never settled) the oldest are forgotten. */
 const MAX_HELD = 4_096;
-
-
 
 /**
  * Queue-delivered, table-guarded leases: the storage queue delivers work (a message's visibility
@@ -290,7 +288,7 @@ export class QueueLeases<R extends LeasedRow, M> {
 
   private async poison(item: ReceivedMessageItem, reason: string): Promise<void> {
     await this.poisonQueue.sendMessage(
-      encodeMessage({ reason, queue: this.queue.name, messageId: item.messageId, dequeueCount: item.dequeueCount, text: item.messageText.slice(0, 32_000) }),
+      encodeMessage({ reason, queue: this.queue.name, messageId: item.messageId, dequeueCount: item.dequeueCount, text: item.messageText.slice(0, 32_000) } satisfies PoisonRecord),
       { messageTimeToLive: -1 },
     );
     await this.discard({ messageId: item.messageId, popReceipt: item.popReceipt });
