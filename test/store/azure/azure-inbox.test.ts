@@ -240,6 +240,10 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
   it('fails a write whose rows landed but whose message could not be sent, saying so, and announces those calls when they are named overdue', async () => {
     const { store, prefix } = await fresh();
     const inboxQueue = queues.getQueueClient(azureStoreResourceNames(prefix).queues.inbox);
+    // A known call, done: a notification later makes it due again (a changed row, not a new one).
+    await store.inbox.enqueue([request('known-call')], Date.now());
+    const [known] = await store.inbox.claim(Date.now(), 1, 60_000);
+    assert.equal(await store.inbox.complete(known!, Date.now()), true);
     // The queue answers 404 while the table service works: the rows land beside a message that fails, and it fails again.
     await inboxQueue.delete();
     const calls = callsNamed(4);
@@ -254,6 +258,8 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
       },
     );
     await assert.rejects(store.inbox.enqueue([request(calls[3]!)], now), /^AzureStoreError: Wrote 1 new call\(s\) of tenant tenant-g/);
+    await assert.rejects(store.inbox.enqueue([request('known-call')], now), /^AzureStoreError: Wrote 1 changed call\(s\) of tenant tenant-g to the inbox table, but their queue message could not be sent/);
+    assert.equal((await store.inbox.get(tenantId, 'known-call'))?.state, 'pending', 'the done call is due again, without a message');
     for (const callId of calls) assert.equal((await store.inbox.get(tenantId, callId))?.state, 'pending', callId);
     await inboxQueue.create();
     // Graph delivers the notifications again a minute later: the calls are not overdue, nothing is sent.
