@@ -18,5 +18,5 @@ export { mutedUntil, muteUser, unmuteUser, type MuteSetting } from './user-mute'
 export { adminsChannelOf, alertChannelOf, setAlertChannel, type AlertChannelSetting } from './alert-channel';
 export { setWeeklyReport, weeklyReportOffIn, type WeeklyReportOffSetting } from './weekly-report-setting';
 export { organizerNoticeOf, saveOrganizerNotice } from './organizer-notice';
-export { clearSending, markSending, sendingMarkerOf, type SendingMarker } from './sending-marker';
+export { clearSending, markSending, type SendingMarker } from './sending-marker';
 export { CALL_LIST_LIFETIME_MS, numberedCall, rememberCallList, type CallListNumbers, type NumberedCall } from './call-list-numbers';

@@ -13,18 +13,21 @@ function markerKey(conversationKey: string): string {
 }
 
 /**
- * Notes that a new card of `version` of a call is about to be posted in a conversation. The Bot
- * Connector has no idempotency key, so a crash between its answer and the record of the sent card
- * would make the retry post the card again; with this note the retry knows, and says on the card
- * that it may be a copy.
+ * Notes that a new card of `version` of a call is about to be posted in a conversation, and says
+ * whether an earlier post of this version (or a newer one) was under way: the Bot Connector has no
+ * idempotency key, so a crash between its answer and the record of the sent card makes the retry
+ * post the card again; with this note the retry knows, and says on the card that it may be a copy.
+ *
+ * The note is usually absent (a first post), so it is added in one request; only when one is there
+ * is it read, then replaced (three requests, on a retry or a repost).
  */
-export async function markSending(settings: SettingsStore, tenantId: string, callId: string, conversationKey: string, marker: SendingMarker): Promise<void> {
-  await settings.setSetting(callScope(tenantId, callId), markerKey(conversationKey), marker);
-}
-
-/** The note of the last post that was under way in a conversation for a call, if any. */
-export async function sendingMarkerOf(settings: SettingsStore, tenantId: string, callId: string, conversationKey: string): Promise<SendingMarker | undefined> {
-  return settings.getSetting<SendingMarker>(callScope(tenantId, callId), markerKey(conversationKey));
+export async function markSending(settings: SettingsStore, tenantId: string, callId: string, conversationKey: string, marker: SendingMarker): Promise<{ resent: boolean }> {
+  const scope = callScope(tenantId, callId);
+  const key = markerKey(conversationKey);
+  if (await settings.addSetting(scope, key, marker)) return { resent: false };
+  const earlier = await settings.getSetting<SendingMarker>(scope, key);
+  await settings.setSetting(scope, key, marker);
+  return { resent: earlier !== undefined && earlier.version >= marker.version };
 }
 
 /**

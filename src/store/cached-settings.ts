@@ -16,11 +16,11 @@ export function withSettingsCache(settings: SettingsStore, clock: () => number =
   const cache = new Map<string, Cached>();
   const keyOf = (scope: string, key: string) => JSON.stringify([scope, key]);
   /** Forgets before and after the write, so a read that started meanwhile is not kept either. */
-  const changing = async (scope: string, key: string, write: () => Promise<void>) => {
+  const changing = async <T>(scope: string, key: string, write: () => Promise<T>): Promise<T> => {
     const id = keyOf(scope, key);
     cache.delete(id);
     try {
-      await write();
+      return await write();
     } finally {
       cache.delete(id);
     }
@@ -40,6 +40,7 @@ export function withSettingsCache(settings: SettingsStore, clock: () => number =
       return value;
     },
     setSetting: (scope, key, value) => changing(scope, key, () => settings.setSetting(scope, key, value)),
+    addSetting: (scope, key, value) => changing(scope, key, () => settings.addSetting(scope, key, value)),
     deleteSetting: (scope, key) => changing(scope, key, () => settings.deleteSetting(scope, key)),
   };
 }

@@ -227,6 +227,11 @@ export interface SettingsStore {
   /** A setting; with `maxAgeMs`, an answer read up to that long ago will do (changes made through this store are seen at once). */
   getSetting<T = unknown>(scope: string, key: string, options?: { maxAgeMs?: number }): Promise<T | undefined>;
   setSetting(scope: string, key: string, value: unknown): Promise<void>;
+  /**
+   * Writes a setting only if it has none: true when written, false when one was there (it is left
+   * as it was). One request where a read then a write would take two, when the setting is usually absent.
+   */
+  addSetting(scope: string, key: string, value: unknown): Promise<boolean>;
   deleteSetting(scope: string, key: string): Promise<void>;
 }
 

@@ -313,6 +313,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         assert.equal(await store.settings.getSetting(T, 'profile'), undefined);
       });
 
+      it('adds a setting only where there is none, and says whether it did', async () => {
+        assert.equal(await store.settings.addSetting(T, 'marker', { version: 1 }), true, 'absent: added');
+        assert.equal(await store.settings.addSetting(T, 'marker', { version: 2 }), false, 'present: refused');
+        assert.deepEqual(await store.settings.getSetting(T, 'marker'), { version: 1 }, 'the refused add changed nothing');
+        await store.settings.deleteSetting(T, 'marker');
+        assert.equal(await store.settings.addSetting(T, 'marker', { version: 3 }), true, 'deleted: added again');
+        assert.deepEqual(await store.settings.getSetting(T, 'marker'), { version: 3 });
+        const raced = await Promise.all([4, 5, 6].map((version) => store.settings.addSetting(T, 'raced', { version })));
+        assert.equal(raced.filter(Boolean).length, 1, 'of adds in flight together, one lands');
+      });
+
       it('writes documents with ETag concurrency', async () => {
         await store.documents.writeDocuments({ 'conv/1': { value: { count: 1 } } });
         const read = await store.documents.readDocuments(['conv/1', 'missing']);

@@ -2,7 +2,7 @@ import type { Activity } from 'botbuilder';
 import { PARTICIPANT_CARD_TYPE, splitForBudget, worstFirst } from '../../alerts';
 import type { Logger } from '../../logger';
 import type { Telemetry } from '../../telemetry';
-import { clearSending, markSending, sendingMarkerOf } from '../../settings';
+import { clearSending, markSending } from '../../settings';
 import type { SentCard, Store } from '../../store';
 import type { ProactiveMessenger } from '../proactive-messenger';
 import type { ConversationSendBudget } from '../send-budget';
@@ -184,13 +184,11 @@ export class ConversationDelivery {
   private async postUnderNotes(cards: readonly PlannedCard[], activity: (resent: boolean) => Partial<Activity>): Promise<string> {
     const { store, clock } = this.options;
     const conversation = cards[0]!.conversation;
-    const earlier = await Promise.all(cards.map(({ call }) => sendingMarkerOf(store.settings, call.tenantId, call.callId, conversation.key)));
-    const resent = cards.some(({ call }, index) => earlier[index] !== undefined && earlier[index].version >= call.stored.version);
     await this.tenantSlot(cards[0]!.call.tenantId);
     const at = clock();
-    await Promise.all(cards.map(({ call }) => markSending(store.settings, call.tenantId, call.callId, conversation.key, { version: call.stored.version, at })));
+    const notes = await Promise.all(cards.map(({ call }) => markSending(store.settings, call.tenantId, call.callId, conversation.key, { version: call.stored.version, at })));
     try {
-      return await this.options.messenger.post(conversation, activity(resent));
+      return await this.options.messenger.post(conversation, activity(notes.some((note) => note.resent)));
     } catch (error) {
       // A 4xx answer (429 and 412 included) means nothing was posted: the retry is no copy. A 5xx,
       // a reset or a timeout leaves the notes, since the message may have been posted all the same.

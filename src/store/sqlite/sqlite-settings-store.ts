@@ -12,6 +12,9 @@ export function createSqliteSettingsStore(db: SqliteDatabase): SettingsStore {
     async setSetting(scope, key, value) {
       db.sql('INSERT INTO settings (scope, key, value) VALUES (?, ?, ?) ON CONFLICT (scope, key) DO UPDATE SET value = excluded.value').run(scope, key, JSON.stringify(value));
     },
+    async addSetting(scope, key, value) {
+      return Number(db.sql('INSERT INTO settings (scope, key, value) VALUES (?, ?, ?) ON CONFLICT (scope, key) DO NOTHING').run(scope, key, JSON.stringify(value)).changes) === 1;
+    },
     async deleteSetting(scope, key) {
       db.sql('DELETE FROM settings WHERE scope = ? AND key = ?').run(scope, key);
     },

@@ -66,6 +66,32 @@ describe('bot: alert delivery through the real adapter', () => {
     assert.deepEqual(sent.map((card) => card.conversationKey).sort(), [ABBIE_CHAT, ALERTS_CHANNEL.id].sort());
   });
 
+  it('notes each post under way with one settings request (an add, no read first); a retry after a crash finds the note: the tests below', async () => {
+    const base = openSqliteStore({ path: ':memory:' });
+    const noteRequests: string[] = [];
+    const settings = new Proxy(base.settings, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (scope: string, key: string, ...rest: unknown[]) => {
+          if (key.startsWith('alerts.sending:')) noteRequests.push(`${String(property)} ${key.slice('alerts.sending:'.length)}`);
+          return (value as (...args: unknown[]) => Promise<unknown>).apply(target, [scope, key, ...rest]);
+        };
+      },
+    });
+    try {
+      await start({ store: { ...base, settings } });
+      await harness.installPersonal(ABBIE);
+      await harness.setUpAdminsChannel();
+      await harness.recordCall(poorRecord(callId(50)));
+      assert.equal((await harness.bot.deliverAlerts()).sent, 2);
+      assert.deepEqual(noteRequests.sort(), [`addSetting ${ABBIE_CHAT}`, `addSetting ${ALERTS_CHANNEL.id}`].sort(), 'one add per card posted, no read');
+    } finally {
+      await harness.close();
+      await base.close();
+    }
+  });
+
   it('loads the calls of a round and settles their jobs several at a time, not one call after another', async () => {
     // The store answers each report read and job completion after 30 ms (a storage round trip), counting how many are in flight.
     const base = openSqliteStore({ path: ':memory:' });
