@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ReceivedMessageItem } from '@azure/storage-queue';
-import { isClaimable } from '../lease-rules';
 import type { LeasedRow, LeasedRowTable, SentMessage, StoredRow } from './queue-lease-types';
+import { messageNeed } from './message-need';
 
 /** How many more rows one claim may still lease, shared by the messages of a receive handled side by side. */
 export interface Room {
@@ -50,20 +50,13 @@ export async function claimGroup<R extends LeasedRow, M>(queue: GroupClaimQueue<
     const chunk = parts.slice(read, read + room.left);
     read += chunk.length;
     const rows = await Promise.all(chunk.map((part) => queue.landedRow(part)));
-    const now = clock();
+    const terms = { messageId: received.messageId, now: clock(), orphaned, inFlightRecheckMs: claim.inFlightRecheckMs };
     const candidates: Array<{ part: M; stored: StoredRow<R> }> = [];
     for (const [index, stored] of rows.entries()) {
       const part = chunk[index]!;
-      if (!stored || !queue.table.reflects(stored.row, part)) {
-        // Its write is still on its way (the message goes first, or beside it); a writer gone this long never wrote it.
-        if (!orphaned) rest.push({ part, inMs: claim.inFlightRecheckMs });
-        continue;
-      }
-      const { row } = stored;
-      if (isClaimable(row, now)) candidates.push({ part, stored });
-      else if (row.state === 'pending') rest.push({ part, inMs: row.nextAttemptAt - now });
-      else if (row.state === 'leased' && row.leaseUntil !== null && row.leaseMessageId === received.messageId) rest.push({ part, inMs: row.leaseUntil - now });
-      // Otherwise settled, or leased under a message of its own: this message is not needed for it.
+      const need = messageNeed(queue.table, part, stored, terms);
+      if (need.kind === 'claim') candidates.push({ part, stored: need.stored });
+      else if (need.kind === 'later') rest.push({ part, inMs: need.inMs });
     }
     const taken = candidates.slice(0, Math.max(0, room.left));
     room.left -= taken.length;

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReceivedMessageItem, QueueClient } from '@azure/storage-queue';
-import { holdsLease, isClaimable } from '../lease-rules';
+import { holdsLease } from '../lease-rules';
 import { contention } from './azure-store-error';
 import { decodeMessage, describe, encodeMessage, visibilitySeconds, type LeasedRow, type LeasedRowTable, type PoisonRecord, type SentMessage, type StoredRow } from './queue-lease-types';
 import { claimGroup, type Room } from './group-claim';
+import { messageNeed } from './message-need';
 import { SharedLeases } from './shared-leases';
 
 export { QUEUE_LEASE_FIELDS, visibilitySeconds, type LeasedRow, type LeasedRowTable, type QueueLease, type SentMessage, type StoredRow } from './queue-lease-types';
@@ -208,18 +209,13 @@ export class QueueLeases<R extends LeasedRow, M> {
     room.left -= 1;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await this.landedRow(parts[0]!, item);
-      if (!stored || !this.table.reflects(stored.row, parts[0]!)) {
-        // The write this message announces has not landed: wait for it, unless its writer is long gone.
-        if (Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS) await this.discard(received);
-        else await this.hide(received, IN_FLIGHT_RECHECK_SECONDS * 1000);
+      const orphaned = Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS;
+      const need = messageNeed(this.table, parts[0]!, stored, { messageId: received.messageId, now: clock(), orphaned, inFlightRecheckMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
+      if (need.kind !== 'claim') {
+        await (need.kind === 'later' ? this.hide(received, need.inMs) : this.discard(received));
         return [];
       }
-      const { row, etag } = stored;
-      const now = clock();
-      if (!isClaimable(row, now)) {
-        await this.setAside(received, row, now);
-        return [];
-      }
+      const { row, etag } = need.stored;
       const leased: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
       const written = await this.table.replace(leased, etag);
       if (written !== undefined) {
@@ -270,16 +266,6 @@ export class QueueLeases<R extends LeasedRow, M> {
     if (row.leaseToken === null || etag === '') return;
     if (this.held.size >= MAX_HELD) this.held.delete(this.held.keys().next().value!);
     this.held.set(row.leaseToken, { row, etag });
-  }
-
-  /** A message whose row is not claimable: hidden until the row can be, or dropped when another message covers it. */
-  private async setAside(received: SentMessage, row: R, now: number): Promise<void> {
-    if (row.state === 'pending') return this.hide(received, row.nextAttemptAt - now);
-    // The holder's own message came back early (service clock ahead of `now`): hide it for the rest
-    // of the lease. Any other message for a leased row is a duplicate (the holder's message covers
-    // it), and one for a settled row is stale.
-    if (row.state === 'leased' && row.leaseUntil !== null && received.messageId === row.leaseMessageId) return this.hide(received, row.leaseUntil - now);
-    return this.discard(received);
   }
 
   private async hide(message: SentMessage, visibleInMs: number): Promise<void> {
