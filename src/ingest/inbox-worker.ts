@@ -12,6 +12,7 @@ import type { IngestStatus } from './ingest-status';
 import { BackgroundLoop } from '../background-loop';
 import { decideRetry } from './retry-policy';
 import { TenantHolds } from './tenant-holds';
+import { ClaimedAhead } from './claimed-ahead';
 import { recordVersionOf, storedReportOf } from './stored-report';
 
 export interface InboxWorkerOptions {
@@ -29,6 +30,8 @@ export interface InboxWorkerOptions {
   onAlertQueued?: () => void;
   /** How many records are fetched at once (the Graph client's token buckets set the pace). */
   concurrency?: number;
+  /** How many items a claim may lease beyond the free slots, to start as slots free (see {@link ClaimedAhead}); none unless said. */
+  claimAhead?: number;
   leaseMs?: number;
   /** How long to wait when there is no due work, unless woken. */
   idleMs?: number;
@@ -57,6 +60,7 @@ export class InboxWorker {
   private readonly telemetry: Telemetry;
   /** Tenants whose records cannot be read for now; a hold ends with the tenant's next read. */
   private readonly holds: TenantHolds;
+  private readonly ahead: ClaimedAhead;
 
   constructor(private readonly options: InboxWorkerOptions) {
     this.telemetry = options.telemetry ?? disabledTelemetry();
@@ -66,6 +70,7 @@ export class InboxWorker {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.holds = new TenantHolds(this.random);
+    this.ahead = new ClaimedAhead(options.claimAhead ?? 0, this.leaseMs);
   }
 
   /** Starts the background loop. */
@@ -73,11 +78,15 @@ export class InboxWorker {
     this.loop.start();
   }
 
-  /** Stops claiming and waits for the items in flight. */
+  /** Stops claiming and waits for the items in flight, starting those claimed ahead as slots free (none waits for its lease to end). */
   async stop(): Promise<void> {
     await this.loop.stop();
     // Items taken by a keep still in flight are started after this began: wait for those too.
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    for (;;) {
+      this.startAll(this.ahead.take(this.concurrency - this.inFlight.size, this.clock()));
+      if (this.inFlight.size === 0) return;
+      await Promise.race(this.inFlight);
+    }
   }
 
   /** Ends the idle wait early (new work arrived). */
@@ -97,18 +106,20 @@ export class InboxWorker {
 
   /** Claims as many items as there is room for and starts them; resolves to true when the loop should wait. */
   private async claimRound(): Promise<boolean> {
+    const waiting = this.ahead.take(this.concurrency - this.inFlight.size, this.clock());
+    this.startAll(waiting);
     const free = this.concurrency - this.inFlight.size;
     let claimed: ClaimedItem[] = [];
     if (free > 0) {
       try {
-        claimed = await this.options.store.inbox.claim(this.clock(), free, this.leaseMs);
+        claimed = await this.options.store.inbox.claim(this.clock(), free + this.ahead.room, this.leaseMs);
       } catch (error) {
         const message = sanitizeUpstreamText((error as Error).message);
         this.options.status.lastWorkerError = message;
         this.options.logger.error({ err: message }, 'could not claim inbox items');
       }
     }
-    this.startAll(claimed);
+    this.startAll(this.ahead.keep(claimed, free));
     return claimed.length === 0 || this.inFlight.size >= this.concurrency;
   }
 
@@ -128,7 +139,8 @@ export class InboxWorker {
    * SQLite instead of a keep and a claim); `drainOnce` claims in rounds itself.
    */
   private claimNext(): ScoredCall['claimNext'] {
-    return this.loop.isRunning ? { limit: 1, leaseMs: this.leaseMs } : undefined;
+    // While items claimed ahead wait, the slot this keep frees takes one of them instead.
+    return this.loop.isRunning && this.ahead.size === 0 ? { limit: 1 + this.ahead.room, leaseMs: this.leaseMs } : undefined;
   }
 
 
@@ -251,7 +263,7 @@ export class InboxWorker {
       const kept = await telemetry.withSpan('callRecord record', {}, () =>
         store.keepScoredCall({ history, report: stored, queueAlert: alert, processed, item, now: this.clock(), claimNext: this.claimNext() }),
       );
-      if (kept.next) this.startAll(kept.next);
+      if (kept.next) this.startAll(this.ahead.keep(kept.next, 1));
       if (kept.alertQueued) this.options.onAlertQueued?.();
       this.options.status.processed += 1;
       log.info({ version, quality: report.quality, failures: report.failures?.length ?? 0, alert, alertQueued: kept.alertQueued }, 'call record scored');

@@ -89,6 +89,8 @@ export function createIngestRuntime(options: IngestRuntimeOptions): IngestRuntim
     onAlertQueued: options.onAlertQueued,
     leaseMs: config.worker.leaseSeconds * 1000,
     concurrency: config.worker.concurrency,
+    // On Azure a claim that splits a group message costs three queue requests: claim a slot's worth ahead (see ClaimedAhead).
+    claimAhead: store.engine === 'azure' ? config.worker.concurrency : 0,
     telemetry: options.telemetry,
     clock,
   });

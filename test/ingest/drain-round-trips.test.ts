@@ -43,7 +43,7 @@ describe('inbox worker: storage round trips per record drained', function () {
     return ids;
   };
 
-  const workerFor = (store: Store, now: number, concurrency = RECORDS) =>
+  const workerFor = (store: Store, now: number, concurrency = RECORDS, claimAhead = 0) =>
     new InboxWorker({
       store,
       source: env.client(),
@@ -51,6 +51,7 @@ describe('inbox worker: storage round trips per record drained', function () {
       status: new IngestStatus(),
       scoringFor: async () => resolveScoringOptions(),
       concurrency,
+      claimAhead,
       clock: () => now,
       random: () => 0.5,
     });
@@ -113,6 +114,33 @@ describe('inbox worker: storage round trips per record drained', function () {
       // completed, the group message deleted once for all (1 of 16), and the alerting half's alert message:
       // 2/16 + 1 + 1 + 1 + 1 + 1 + 1/16 + 1/2 = 5.6875 (6.625 with a message per call).
       assert.ok(perRecord.all <= 6, `${perRecord.all} requests per record drained, ${perRecord.history} of them for the history`);
+    });
+
+    it('in the background with fewer slots than calls, claiming a slot\'s worth ahead splits the group message less often: fewer queue requests per record', async () => {
+      const SLOTS = 2;
+      /** Drains a fresh group of RECORDS in the background loop; the inbox queue's requests per record. */
+      const drainInBackground = async (first: number, claimAhead: number): Promise<number> => {
+        const now = Date.now();
+        const ids = await seed(store, now, first);
+        const queueRequests = () => Object.entries(counted.requestsByKind()).reduce((sum, [kind, count]) => sum + (/inbox\/messages/.test(kind) ? count : 0), 0);
+        const before = queueRequests();
+        const worker = workerFor(store, now, SLOTS, claimAhead);
+        worker.start();
+        const deadline = Date.now() + 60_000;
+        while ((await Promise.all(ids.map((id) => store.inbox.get(TENANT_A, id)))).some((item) => item?.state !== 'done')) {
+          assert.ok(Date.now() < deadline, 'drained within a minute');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await worker.stop();
+        await assertNothingLostOrDoubled(store, ids);
+        return (queueRequests() - before) / RECORDS;
+      };
+      const slotsOnly = await drainInBackground(101, 0);
+      const ahead = await drainInBackground(201, SLOTS);
+      // By hand: a claim with room for one call of a group leases it and announces the rest anew (a receive, a send, a
+      // delete once the call settles), about 3 requests per call; claiming a slot's worth ahead, about 3 per 3 calls.
+      assert.ok(slotsOnly > 2, `${slotsOnly} queue requests per record claiming for free slots only`);
+      assert.ok(ahead < slotsOnly * 0.6, `${ahead} queue requests per record claiming ahead, against ${slotsOnly}`);
     });
   });
 
