@@ -203,4 +203,18 @@ describe('inbox worker: faults that end', function () {
     assert.equal(health.problems.length, 1);
     assertSanitized(health.problems[0]!, [HOSTILE_TOKEN, HOSTILE_SIGNATURE, CLIENT_SECRET]);
   });
+  it('claims a slot\'s worth ahead when asked, and stopping starts the calls claimed ahead: none is left leased until its lease ends', async () => {
+    const ids = Array.from({ length: 8 }, (_, index) => callId(300 + index));
+    for (const id of ids) env.graph.putRecord(recentRecord(id));
+    await store.inbox.enqueue(ids.map((id) => ({ tenantId: TENANT_A, callId: id, source: 'notification' as const })), now);
+    const ahead = new InboxWorker({ store, source: env.client(), logger: silent, status, scoringFor: async () => resolveScoringOptions(), clock: () => now, random: () => 0.5, concurrency: 1, claimAhead: 2 });
+    const states = async () => Promise.all(ids.map(async (id) => (await store.inbox.get(TENANT_A, id))?.state));
+    ahead.start();
+    while ((await states()).every((state) => state === 'pending')) await new Promise((resolve) => setTimeout(resolve, 5));
+    await ahead.stop();
+    const after = await states();
+    assert.ok(after.every((state) => state === 'done' || state === 'pending'), `every call done or still pending, none leased: ${after.join(', ')}`);
+    // The first claim took one call for its slot and two ahead: all three were processed before stop() returned.
+    assert.ok(after.filter((state) => state === 'done').length >= 3, after.join(', '));
+  });
 });
