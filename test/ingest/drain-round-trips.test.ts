@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InboxWorker, IngestStatus } from '../../src/ingest';
+import { InboxWorker, IngestStatus, type CallRecordSource } from '../../src/ingest';
 import { createLogger } from '../../src/logger';
 import { resolveScoringOptions } from '../../src/quality';
 import { openSqliteStore, type Store } from '../../src/store';
@@ -141,6 +141,45 @@ describe('inbox worker: storage round trips per record drained', function () {
       // delete once the call settles), about 3 requests per call; claiming a slot's worth ahead, about 3 per 3 calls.
       assert.ok(slotsOnly > 2, `${slotsOnly} queue requests per record claiming for free slots only`);
       assert.ok(ahead < slotsOnly * 0.6, `${ahead} queue requests per record claiming ahead, against ${slotsOnly}`);
+    });
+
+    it('a stalled instance lets go of the calls it claimed ahead: another takes them once their lease ends, and the stalled one does not start them late', async () => {
+      const LEASE_MS = 2_000;
+      const ids = await seed(store, Date.now(), 301);
+      const real = env.client();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const fetchedByStalled: string[] = [];
+      // Instance A's Graph answers nothing until released: its one slot hangs on its first call, the two claimed ahead wait.
+      const stalledSource: CallRecordSource = {
+        getCallRecord: async (tenantId, id) => {
+          fetchedByStalled.push(id);
+          await gate;
+          return real.getCallRecord(tenantId, id);
+        },
+        listCallRecordsSince: (tenantId, since) => real.listCallRecordsSince(tenantId, since),
+      };
+      const options = { store, logger: silent, scoringFor: async () => resolveScoringOptions(), random: () => 0.5 };
+      const stalled = new InboxWorker({ ...options, source: stalledSource, status: new IngestStatus(), concurrency: 1, claimAhead: 2, leaseMs: LEASE_MS });
+      const states = async () => Promise.all(ids.map(async (id) => (await store.inbox.get(TENANT_A, id))?.state));
+      stalled.start();
+      const deadline = Date.now() + 60_000;
+      while ((await states()).filter((state) => state === 'leased').length < 3) {
+        assert.ok(Date.now() < deadline, 'the stalled instance claimed its slot and two ahead');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const healthy = new InboxWorker({ ...options, source: real, status: new IngestStatus(), concurrency: 4, leaseMs: 60_000 });
+      healthy.start();
+      while ((await states()).some((state) => state !== 'done')) {
+        assert.ok(Date.now() < deadline, 'the healthy instance drained every call, those the stalled one held once their lease ended');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // A's slot frees: its call's lease was lost, and the two it claimed ahead, their lease more than half spent, are let go unstarted.
+      release();
+      await stalled.stop();
+      await healthy.stop();
+      assert.equal(fetchedByStalled.length, 1, `the stalled instance fetched only the call in its slot: ${fetchedByStalled.join(', ')}`);
+      await assertNothingLostOrDoubled(store, ids);
     });
   });
 
