@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { InboxWorker, IngestStatus, type CallRecordSource } from '../../src/ingest';
+import { InboxWorker, IngestStatus, type CallRecordSource, type InboxWorkerOptions } from '../../src/ingest';
+import { poll } from '../support/bot-process';
 import { createLogger } from '../../src/logger';
 import { resolveScoringOptions } from '../../src/quality';
 import { openSqliteStore, type Store } from '../../src/store';
@@ -43,18 +44,22 @@ describe('inbox worker: storage round trips per record drained', function () {
     return ids;
   };
 
-  const workerFor = (store: Store, now: number, concurrency = RECORDS, claimAhead = 0) =>
+  /** The real worker on the loopback Graph, at `now` (fixed), RECORDS slots, unless `overrides` say otherwise. */
+  const workerFor = (store: Store, now: number, overrides: Partial<InboxWorkerOptions> = {}) =>
     new InboxWorker({
       store,
       source: env.client(),
       logger: silent,
       status: new IngestStatus(),
       scoringFor: async () => resolveScoringOptions(),
-      concurrency,
-      claimAhead,
+      concurrency: RECORDS,
       clock: () => now,
       random: () => 0.5,
+      ...overrides,
     });
+
+  /** The inbox state of each call, in order. */
+  const statesOf = (store: Store, ids: readonly string[]) => Promise.all(ids.map(async (id) => (await store.inbox.get(TENANT_A, id))?.state));
 
   /** Every record is done, scored once, with one history row, and alert jobs exist for the alerting half only. */
   const assertNothingLostOrDoubled = async (store: Store, ids: string[]) => {
@@ -124,13 +129,9 @@ describe('inbox worker: storage round trips per record drained', function () {
         const ids = await seed(store, now, first);
         const queueRequests = () => Object.entries(counted.requestsByKind()).reduce((sum, [kind, count]) => sum + (/inbox\/messages/.test(kind) ? count : 0), 0);
         const before = queueRequests();
-        const worker = workerFor(store, now, SLOTS, claimAhead);
+        const worker = workerFor(store, now, { concurrency: SLOTS, claimAhead });
         worker.start();
-        const deadline = Date.now() + 60_000;
-        while ((await Promise.all(ids.map((id) => store.inbox.get(TENANT_A, id)))).some((item) => item?.state !== 'done')) {
-          assert.ok(Date.now() < deadline, 'drained within a minute');
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+        await poll(async () => (await statesOf(store, ids)).every((state) => state === 'done'), 60_000, () => 'every call drained', 50);
         await worker.stop();
         await assertNothingLostOrDoubled(store, ids);
         return (queueRequests() - before) / RECORDS;
@@ -159,21 +160,18 @@ describe('inbox worker: storage round trips per record drained', function () {
         },
         listCallRecordsSince: (tenantId, since) => real.listCallRecordsSince(tenantId, since),
       };
-      const options = { store, logger: silent, scoringFor: async () => resolveScoringOptions(), random: () => 0.5 };
-      const stalled = new InboxWorker({ ...options, source: stalledSource, status: new IngestStatus(), concurrency: 1, claimAhead: 2, leaseMs: LEASE_MS });
-      const states = async () => Promise.all(ids.map(async (id) => (await store.inbox.get(TENANT_A, id))?.state));
+      // Leases run on the real clock here: the queue hides a leased call's message for as long in real seconds.
+      const stalled = workerFor(store, 0, { source: stalledSource, concurrency: 1, claimAhead: 2, leaseMs: LEASE_MS, clock: Date.now });
       stalled.start();
-      const deadline = Date.now() + 60_000;
-      while ((await states()).filter((state) => state === 'leased').length < 3) {
-        assert.ok(Date.now() < deadline, 'the stalled instance claimed its slot and two ahead');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      const healthy = new InboxWorker({ ...options, source: real, status: new IngestStatus(), concurrency: 4, leaseMs: 60_000 });
+      await poll(async () => (await statesOf(store, ids)).filter((state) => state === 'leased').length >= 3, 60_000, () => 'the stalled instance to claim its slot and two ahead', 20);
+      const healthy = workerFor(store, 0, { source: real, concurrency: 4, leaseMs: 60_000, clock: Date.now });
       healthy.start();
-      while ((await states()).some((state) => state !== 'done')) {
-        assert.ok(Date.now() < deadline, 'the healthy instance drained every call, those the stalled one held once their lease ended');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await poll(
+        async () => (await statesOf(store, ids)).every((state) => state === 'done'),
+        60_000,
+        () => 'the healthy instance to drain every call, those the stalled one held once their lease ended',
+        50,
+      );
       // A's slot frees: its call's lease was lost, and the two it claimed ahead, their lease more than half spent, are let go unstarted.
       release();
       await stalled.stop();
@@ -198,7 +196,7 @@ describe('inbox worker: storage round trips per record drained', function () {
         },
       );
       const now = Date.now();
-      const worker = workerFor(store, now, 4);
+      const worker = workerFor(store, now, { concurrency: 4 });
       try {
         const ids = await seed(store, now, 201);
         commits = 0;

@@ -6,6 +6,7 @@ import { openSqliteStore, type Store } from '../../src/store';
 import { callRecordWithSessions, CLIENT_SECRET, startGraphTestEnvironment, TENANT_A, TENANT_B, type GraphTestEnvironment } from '../graph/graph-test-environment';
 import { startLoopbackGraph, type LoopbackGraph } from '../support/loopback-graph';
 import { assertSanitized, hostileMessage, HOSTILE_SIGNATURE, HOSTILE_TOKEN } from '../support/hostile-upstream';
+import { poll } from '../support/bot-process';
 
 const callId = (n: number) => `bbbbbbbb-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -203,6 +204,7 @@ describe('inbox worker: faults that end', function () {
     assert.equal(health.problems.length, 1);
     assertSanitized(health.problems[0]!, [HOSTILE_TOKEN, HOSTILE_SIGNATURE, CLIENT_SECRET]);
   });
+
   it('claims a slot\'s worth ahead when asked, and stopping starts the calls claimed ahead: none is left leased until its lease ends', async () => {
     const ids = Array.from({ length: 8 }, (_, index) => callId(300 + index));
     for (const id of ids) env.graph.putRecord(recentRecord(id));
@@ -210,7 +212,7 @@ describe('inbox worker: faults that end', function () {
     const ahead = new InboxWorker({ store, source: env.client(), logger: silent, status, scoringFor: async () => resolveScoringOptions(), clock: () => now, random: () => 0.5, concurrency: 1, claimAhead: 2 });
     const states = async () => Promise.all(ids.map(async (id) => (await store.inbox.get(TENANT_A, id))?.state));
     ahead.start();
-    while ((await states()).every((state) => state === 'pending')) await new Promise((resolve) => setTimeout(resolve, 5));
+    await poll(async () => (await states()).some((state) => state !== 'pending'), 10_000, () => 'the first claim', 5);
     await ahead.stop();
     const after = await states();
     assert.ok(after.every((state) => state === 'done' || state === 'pending'), `every call done or still pending, none leased: ${after.join(', ')}`);

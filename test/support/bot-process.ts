@@ -2,9 +2,10 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port';
+import { REPO_ROOT, startCommand } from './start-command';
 
-/** The repository root. */
-export const REPOSITORY_ROOT = path.resolve(__dirname, '../..');
+/** The repository root (from source or compiled: {@link REPO_ROOT}). */
+export const REPOSITORY_ROOT = REPO_ROOT;
 
 /** How the bot is run: the TypeScript entry under tsx, or the compiled `dist/src/index.js` under plain node. */
 export type BotEntry = 'source' | 'compiled';
@@ -28,6 +29,8 @@ export interface BotProcessOptions {
   port?: number;
   /** How long to wait for `/healthz`, default 45 s. */
   startTimeoutMs?: number;
+  /** Keep only the last this many characters of its output (a long benchmark run); all of it unless said. */
+  outputLimit?: number;
 }
 
 /**
@@ -36,15 +39,20 @@ export interface BotProcessOptions {
  */
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
   const port = options.port ?? (await freePort());
-  const args = options.entry === 'compiled' ? [compiledBotEntry()] : ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'src/index.ts')];
+  // Compiled, as `npm start` runs it: its node flags (the heap as shipped), then the built entry.
+  const args = options.entry === 'compiled' ? [...startCommand().nodeFlags, compiledBotEntry()] : ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'src/index.ts')];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH, ...options.env, PORT: String(port) },
     cwd: REPOSITORY_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (options.outputLimit !== undefined && output.length > options.outputLimit) output = output.slice(-options.outputLimit);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const bot: BotProcess = { port, child, output: () => output, alive: () => child.exitCode === null && child.signalCode === null };
   const deadline = Date.now() + (options.startTimeoutMs ?? 45_000);
   for (;;) {
@@ -102,7 +110,7 @@ export async function poll(condition: () => boolean | Promise<boolean>, timeoutM
  * test` builds before mocha; a lone `mocha` run after an edit would otherwise test stale code).
  */
 export function compiledBotEntry(): string {
-  const entry = path.join(REPOSITORY_ROOT, 'dist/src/index.js');
+  const entry = path.join(REPOSITORY_ROOT, startCommand().script);
   const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
   if (built < newestModification(path.join(REPOSITORY_ROOT, 'src'))) {
     execFileSync(process.execPath, [path.join(REPOSITORY_ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPOSITORY_ROOT, 'tsconfig.json')], {
