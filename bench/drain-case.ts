@@ -119,6 +119,8 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
       // No admins' channel is chosen: each alert is one card, to its organizer.
       ALERT_CHANNEL_POLICY: 'poor',
       WORKER_CONCURRENCY: String(spec.concurrency),
+      // For profiling the bots (say, `--cpu-prof --cpu-prof-dir=/tmp/p`); npm start's heap flags stay on the command line.
+      ...(process.env.BENCH_BOT_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_BOT_NODE_OPTIONS } : {}),
     };
     bots.push(...(await Promise.all(Array.from({ length: spec.instances }, () => startBotInstance(env)))));
     await installOrganizers(bots[0]!, connector.serviceUrl, tenants, spec.organizersPerTenant);

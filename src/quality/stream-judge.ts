@@ -79,8 +79,16 @@ function judgeInto(stream: JsonObject, kind: StreamKind, options: ScoringOptions
   return rule.type === 'anyOf' ? judgeAnyOf(stream, rule, thresholds) : judgeOrdered(stream, rule, thresholds);
 }
 
+/**
+ * Indices and values of the checks one stream crossed, reused from stream to stream (scoring is
+ * synchronous): a stream's reasons are built once it is known to be poor, at their exact length,
+ * so a stream the packet gate keeps good, and a good one, leave nothing behind.
+ */
+const crossedChecks: number[] = [];
+const crossedValues: number[] = [];
+
 function judgeAnyOf(stream: JsonObject, rule: AnyOfRule, thresholds: KindThresholds): PoorStreamReason[] {
-  let reasons: PoorStreamReason[] | undefined;
+  let crossed = 0;
   let reported = false;
   const checks = rule.checks;
   for (let index = 0; index < checks.length; index += 1) {
@@ -88,15 +96,21 @@ function judgeAnyOf(stream: JsonObject, rule: AnyOfRule, thresholds: KindThresho
     const value = readMetric(stream, check.metric);
     if (value === undefined) continue;
     reported = true;
-    if (crosses(check, value, thresholds)) (reasons ??= []).push(reasonOf(check, value, thresholds));
+    if (crosses(check, value, thresholds)) {
+      crossedChecks[crossed] = index;
+      crossedValues[crossed] = value;
+      crossed += 1;
+    }
   }
   if (!reported) return UNJUDGED;
-  if (reasons === undefined) return NO_REASONS;
+  if (crossed === 0) return NO_REASONS;
   if (rule.gate) {
     const gateValue = readMetric(stream, rule.gate.metric);
     // A gate that is not reported is not met: the stream can't be poor.
     if (gateValue === undefined || !crosses(rule.gate, gateValue, thresholds)) return NO_REASONS;
   }
+  const reasons = new Array<PoorStreamReason>(crossed);
+  for (let index = 0; index < crossed; index += 1) reasons[index] = reasonOf(checks[crossedChecks[index]!]!, crossedValues[index]!, thresholds);
   return reasons;
 }
 
