@@ -13,7 +13,8 @@
  * the loopbacks and the other instance, which is what a real account with its own machines gives.
  * It was 4 until the worker claimed calls ahead on Azure: an instance then drains about 1.5 times
  * as fast at 4, and two of them kept about 1.6 of the 2 cores busy, so they measured the machine,
- * not the instances; docs/benchmarks.md gives both).
+ * not the instances; docs/benchmarks.md gives both), BENCH_BOT_NODE_OPTIONS (unset: `NODE_OPTIONS`
+ * for the bots, say `--cpu-prof --cpu-prof-dir=/tmp/p` to profile them).
  */
 import { createLoopbackTlsCertificate } from '../test/support/loopback-certificates';
 import type { BenchResult, BenchSection } from './bench-section';
