@@ -49,6 +49,9 @@ export async function claimGroup<R extends LeasedRow, M>(queue: GroupClaimQueue<
   while (read < parts.length && room.left > 0) {
     const chunk = parts.slice(read, read + room.left);
     read += chunk.length;
+    // The room is held while the chunk is read, so that another message of the same receive, read side
+    // by side, does not read rows only this one can take; what this chunk does not take is given back.
+    room.left -= chunk.length;
     const rows = await Promise.all(chunk.map((part) => queue.landedRow(part)));
     const terms = { messageId: received.messageId, now: clock(), orphaned, inFlightRecheckMs: claim.inFlightRecheckMs };
     const candidates: Array<{ part: M; stored: StoredRow<R> }> = [];
@@ -58,11 +61,9 @@ export async function claimGroup<R extends LeasedRow, M>(queue: GroupClaimQueue<
       if (need.kind === 'claim') candidates.push({ part, stored: need.stored });
       else if (need.kind === 'later') rest.push({ part, inMs: need.inMs });
     }
-    const taken = candidates.slice(0, Math.max(0, room.left));
-    room.left -= taken.length;
-    for (const { part } of candidates.slice(taken.length)) rest.push({ part, inMs: 0 });
+    room.left += chunk.length - candidates.length;
     await Promise.all(
-      taken.map(async ({ part, stored: { row, etag } }) => {
+      candidates.map(async ({ part, stored: { row, etag } }) => {
         const next: R = { ...lease(row, randomUUID()), leaseMessageId: received.messageId, leasePopReceipt: received.popReceipt };
         const written = await queue.table.replace(next, etag);
         // A row changed since it was read (a notification, another claimer) is announced again: it is looked at once more.
