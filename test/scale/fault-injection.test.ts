@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { openSqliteStore, type Store } from '../../src/store';
 import { alertCardsOf } from '../support/alert-cards';
-import { killBotProcess, REPOSITORY_ROOT, startBotProcess, stopBotProcess, type BotProcess } from '../support/bot-process';
+import { killBotProcess, startBotProcess, stopBotProcess, type BotProcess } from '../support/bot-process';
 import { freePort } from '../support/free-port';
 import { assertSanitized, hostileMessage, HOSTILE_SIGNATURE, HOSTILE_TOKEN } from '../support/hostile-upstream';
 import { LoopbackBotConnector } from '../support/loopback-bot-connector';
@@ -16,6 +16,7 @@ import { startLoopbackGraph, type LoopbackFault, type LoopbackFaultPlan, type Lo
 import { startLoopbackTokenServer, type LoopbackTokenServer } from '../support/loopback-token-server';
 import { seededRandom, type Random } from '../support/seeded-random';
 import { SEED_RECORD_TENANT, seedCallRecord } from '../support/seed-call-record';
+import { REPO_ROOT } from '../support/start-command';
 
 const TENANT = SEED_RECORD_TENANT;
 const CLIENT_ID = '55555555-5555-4555-8555-555555555555';
@@ -260,9 +261,9 @@ describe('fault injection: the compiled bot under random faults and SIGKILLs', f
       for (const dead of health.inbox.dead ?? []) assert.ok(dead.reason && unreadable.has(dead.callId), `/healthz lists ${dead.callId} with a reason`);
       await stopBotProcess(bot!);
       outputs.push(bot!.output());
-      const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPOSITORY_ROOT, 'dist/src/cli/index.js'), 'inbox', '--dead', String(CALLS)], {
+      const { stdout } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'dist/src/cli/index.js'), 'inbox', '--dead', String(CALLS)], {
         env: { PATH: process.env.PATH, DATA_DIR: dataDir },
-        cwd: REPOSITORY_ROOT,
+        cwd: REPO_ROOT,
       });
       const inboxCommand = JSON.parse(stdout) as { byState: Record<string, number>; dead: Array<{ callId: string; reason: string | null }> };
 

@@ -4,9 +4,6 @@ import path from 'node:path';
 import { freePort } from './free-port';
 import { REPO_ROOT, startCommand } from './start-command';
 
-/** The repository root (from source or compiled: {@link REPO_ROOT}). */
-export const REPOSITORY_ROOT = REPO_ROOT;
-
 /** How the bot is run: the TypeScript entry under tsx, or the compiled `dist/src/index.js` under plain node. */
 export type BotEntry = 'source' | 'compiled';
 
@@ -40,10 +37,10 @@ export interface BotProcessOptions {
 export async function startBotProcess(options: BotProcessOptions): Promise<BotProcess> {
   const port = options.port ?? (await freePort());
   // Compiled, as `npm start` runs it: its node flags (the heap as shipped), then the built entry.
-  const args = options.entry === 'compiled' ? [...startCommand().nodeFlags, compiledBotEntry()] : ['--import', 'tsx', path.join(REPOSITORY_ROOT, 'src/index.ts')];
+  const args = options.entry === 'compiled' ? [...startCommand().nodeFlags, compiledBotEntry()] : ['--import', 'tsx', path.join(REPO_ROOT, 'src/index.ts')];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH, ...options.env, PORT: String(port) },
-    cwd: REPOSITORY_ROOT,
+    cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -110,11 +107,11 @@ export async function poll(condition: () => boolean | Promise<boolean>, timeoutM
  * test` builds before mocha; a lone `mocha` run after an edit would otherwise test stale code).
  */
 export function compiledBotEntry(): string {
-  const entry = path.join(REPOSITORY_ROOT, startCommand().script);
+  const entry = path.join(REPO_ROOT, startCommand().script);
   const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
-  if (built < newestModification(path.join(REPOSITORY_ROOT, 'src'))) {
-    execFileSync(process.execPath, [path.join(REPOSITORY_ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPOSITORY_ROOT, 'tsconfig.json')], {
-      cwd: REPOSITORY_ROOT,
+  if (built < newestModification(path.join(REPO_ROOT, 'src'))) {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(REPO_ROOT, 'tsconfig.json')], {
+      cwd: REPO_ROOT,
       stdio: 'inherit',
     });
   }

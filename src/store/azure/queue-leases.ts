@@ -111,8 +111,14 @@ export class QueueLeases<R extends LeasedRow, M> {
       });
       if (items.length === 0) break;
       const messages = items.map((item) => this.table.parseMessage(decodeMessage(item.messageText)));
-      this.learnRowsPerMessage(messages);
-      const outcomes = await Promise.allSettled(items.map((item, index) => this.claimMessage(item, messages[index], clock, lease, room)));
+      const rows = messages.map((message) => this.rowsIn(message));
+      this.learnRowsPerMessage(rows);
+      // One-row messages are started first and take their room at once; a group then holds what is left while it
+      // reads its calls (claimGroup). Started after a group, a one-row message (a retry, a revived call) could find no
+      // room and be shown again behind it, receive after receive.
+      const claims: Array<Promise<R[]>> = [];
+      for (const index of rows.map((_, at) => at).sort((a, b) => rows[a]! - rows[b]!)) claims[index] = this.claimMessage(items[index]!, messages[index], clock, lease, room);
+      const outcomes = await Promise.allSettled(claims);
       const failures: unknown[] = [];
       for (const [index, outcome] of outcomes.entries()) {
         if (outcome.status === 'fulfilled') {
@@ -135,10 +141,14 @@ export class QueueLeases<R extends LeasedRow, M> {
     return claimed;
   }
 
-  private learnRowsPerMessage(messages: ReadonlyArray<M | undefined>): void {
-    let rows = 0;
-    for (const message of messages) rows += message === undefined ? 1 : (this.table.parts?.(message).length ?? 1);
-    this.rowsPerMessage = Math.max(1, (this.rowsPerMessage + rows / messages.length) / 2);
+  /** How many rows a received message announces (one for a message that is not ours: it goes to the poison queue). */
+  private rowsIn(message: M | undefined): number {
+    return message === undefined ? 1 : (this.table.parts?.(message).length ?? 1);
+  }
+
+  private learnRowsPerMessage(rows: readonly number[]): void {
+    const total = rows.reduce((sum, count) => sum + count, 0);
+    this.rowsPerMessage = Math.max(1, (this.rowsPerMessage + total / rows.length) / 2);
   }
 
   /**
@@ -202,7 +212,7 @@ export class QueueLeases<R extends LeasedRow, M> {
     if (parts.length > 1) return this.claimGroupMessage(item, parts, clock, lease, room);
     if (room.left <= 0) {
       // Not reached as claim() stands (a receive asks for no more messages than the room, and one-row
-      // messages take theirs before any group's first read); kept so that a claim never exceeds its limit.
+      // messages are started, and take theirs, before any group); kept so that a claim never exceeds its limit.
       await this.hide(received, 0);
       return [];
     }
@@ -212,6 +222,8 @@ export class QueueLeases<R extends LeasedRow, M> {
       const orphaned = Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS;
       const need = messageNeed(this.table, parts[0]!, stored, { messageId: received.messageId, now: clock(), orphaned, inFlightRecheckMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
       if (need.kind !== 'claim') {
+        // Its place in the room is given back, as a group gives back what it does not take.
+        room.left += 1;
         await (need.kind === 'later' ? this.hide(received, need.inMs) : this.discard(received));
         return [];
       }
@@ -224,6 +236,7 @@ export class QueueLeases<R extends LeasedRow, M> {
       }
     }
     // Lost every race: the message comes back when its visibility timeout ends.
+    room.left += 1;
     return [];
   }
 

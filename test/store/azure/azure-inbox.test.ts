@@ -183,6 +183,20 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
     assert.equal(await messagesIn(prefix), 0);
   });
 
+  it('takes a call with a message of its own before the calls of a group received with it: it is not shown again behind the group', async () => {
+    const { store } = await fresh();
+    // The group's message goes first in the queue, the lone call's message (a one-row message) after it.
+    await store.inbox.enqueue(callsNamed(2).map(request), Date.now());
+    await store.inbox.enqueue([request('lone-call')], Date.now());
+    // Room for two, and both messages in one receive: the lone call and one call of the group.
+    const claimed = (await store.inbox.claim(Date.now(), 2, 60_000)).map((item) => item.callId);
+    assert.equal(claimed.length, 2, claimed.join(', '));
+    assert.ok(claimed.includes('lone-call'), `the lone call is claimed first: ${claimed.join(', ')}`);
+    // The group's other call was announced again: a later claim gets it, and every call is handed out once.
+    const rest = await claimAll(store, 1, 2, (item) => store.inbox.complete(item, Date.now()));
+    assert.deepEqual([...claimed, ...rest].sort(), [...callsNamed(2), 'lone-call'].sort());
+  });
+
   it('keeps the group message until its last call is settled, and a call due again gets a message of its own', async () => {
     const { store, prefix } = await fresh();
     const calls = callsNamed(3);
