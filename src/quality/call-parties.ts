@@ -36,21 +36,33 @@ export function organizerOf(call: JsonObject): PartyIdentity {
   return identityOf(asObject(call.organizer));
 }
 
-/** The user behind an endpoint: `identity.user`, else `associatedIdentity`, else any identity with an id. */
+/**
+ * The user behind an endpoint: `identity.user`, else `associatedIdentity`, else any identity with an
+ * id (in the identity set's order); with none, the first of them with a display name. Reads the
+ * candidates in place, without listing them: it runs for every answer of every call scored.
+ */
 export function endpointUser(endpoint: JsonObject | undefined): { id: string | null; displayName: string | null; userPrincipalName: string | null } {
   const identity = asObject(endpoint?.identity);
-  const candidates = [asObject(identity?.user), asObject(endpoint?.associatedIdentity)];
-  if (identity) {
-    for (const [key, value] of Object.entries(identity)) if (key !== 'user') candidates.push(asObject(value));
+  const user = asObject(identity?.user);
+  const associated = asObject(endpoint?.associatedIdentity);
+  const withId = hasId(user) ? user : hasId(associated) ? associated : otherIdentity(identity, hasId);
+  if (withId) return { id: asString(withId.id), displayName: asString(withId.displayName), userPrincipalName: asString(withId.userPrincipalName) };
+  const named = hasName(user) ? user : hasName(associated) ? associated : otherIdentity(identity, hasName);
+  return { id: null, displayName: named ? asString(named.displayName) : null, userPrincipalName: null };
+}
+
+const hasId = (candidate: JsonObject | undefined): candidate is JsonObject => Boolean(asString(candidate?.id));
+const hasName = (candidate: JsonObject | undefined): candidate is JsonObject => Boolean(asString(candidate?.displayName));
+
+/** The first identity of the set other than `user` that `test` accepts. */
+function otherIdentity(identity: JsonObject | undefined, test: (candidate: JsonObject | undefined) => candidate is JsonObject): JsonObject | undefined {
+  if (!identity) return undefined;
+  for (const key in identity) {
+    if (key === 'user' || !Object.prototype.hasOwnProperty.call(identity, key)) continue;
+    const candidate = asObject(identity[key]);
+    if (test(candidate)) return candidate;
   }
-  for (const candidate of candidates) {
-    if (asString(candidate?.id)) {
-      const { id, displayName, userPrincipalName } = partyOf(candidate);
-      return { id, displayName, userPrincipalName };
-    }
-  }
-  const named = candidates.find((candidate) => asString(candidate?.displayName));
-  return { id: null, displayName: asString(named?.displayName), userPrincipalName: null };
+  return undefined;
 }
 
 /** True for a service endpoint (the meeting's media server, a voice app): Graph types it so, or its user agent has a service role. */

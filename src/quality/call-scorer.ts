@@ -18,7 +18,6 @@ export class CallScorer {
   private readonly streams: StreamVerdict[] = [];
   private readonly feedback: FeedbackEntry[] = [];
   private readonly failures: CallFailure[] = [];
-  private sessionCount = 0;
   /** Once {@link compact} was called: the verdicts before this index are settled, and all verdicts are counted here. */
   private counts: StreamCounts | undefined;
   private settled = 0;
@@ -39,10 +38,9 @@ export class CallScorer {
     const fresh = newSessions(sessions, this.seen);
     for (const session of fresh) {
       scoreSession(session, this.options, this.streams);
-      feedbackOfSession(session, this.sessionCount, this.feedback);
+      feedbackOfSession(session, this.feedback);
       const failure = failureOfSession(session);
       if (failure) this.failures.push(failure);
-      this.sessionCount += 1;
     }
     return fresh;
   }

@@ -10,17 +10,17 @@ const ENDPOINTS = ['caller', 'callee'] as const;
  */
 export function collectFeedback(sessions: readonly JsonObject[]): FeedbackEntry[] {
   const entries: FeedbackEntry[] = [];
-  sessions.forEach((session, index) => feedbackOfSession(session, index, entries));
+  for (const session of sessions) feedbackOfSession(session, entries);
   return entries;
 }
 
 /**
- * Appends the answers of one session (the `index`-th of the call's de-duplicated sessions, which
- * stands for the id of a session without one), once per user: a call scored page by page collects
- * them as its sessions arrive, with the same result as {@link collectFeedback}.
+ * Appends the answers of one session, once per user: a call scored page by page collects them as
+ * its sessions arrive, with the same result as {@link collectFeedback}. Without garbage beyond the
+ * entries: it runs for every session of every call scored.
  */
-export function feedbackOfSession(session: JsonObject, index: number, into: FeedbackEntry[]): void {
-  const sessionId = asString(session.id);
+export function feedbackOfSession(session: JsonObject, into: FeedbackEntry[]): void {
+  // Both ends are of this session: an answer is told apart by its user (its role when the user has no id).
   let firstUser: string | undefined;
   for (const role of ENDPOINTS) {
     const endpoint = asObject(session[role]);
@@ -28,17 +28,24 @@ export function feedbackOfSession(session: JsonObject, index: number, into: Feed
     if (!feedback) continue;
     const user = endpointUser(endpoint);
     // Answers are kept once per user and session: the callee is dropped when it is the caller's user again.
-    const key = JSON.stringify([sessionId ?? `#${index}`, user.id ?? role]);
+    const key = user.id ?? role;
     if (key === firstUser) continue;
     firstUser = key;
-    const tokens = asObject(feedback.tokens);
     into.push({
-      sessionId,
+      sessionId: asString(session.id),
       userId: user.id,
       displayName: user.displayName,
       rating: asString(feedback.rating),
-      tokens: tokens ? Object.keys(tokens).filter((name) => tokens[name] === true) : [],
+      tokens: trueTokens(asObject(feedback.tokens)),
       text: asString(feedback.text),
     });
   }
+}
+
+/** The names of the tokens that are `true`, in the order Graph gave them. */
+function trueTokens(tokens: JsonObject | undefined): string[] {
+  const names: string[] = [];
+  if (!tokens) return names;
+  for (const name in tokens) if (tokens[name] === true && Object.prototype.hasOwnProperty.call(tokens, name)) names.push(name);
+  return names;
 }

@@ -126,9 +126,20 @@ function judgeOrdered(stream: JsonObject, rule: OrderedRule, thresholds: KindThr
   return UNJUDGED;
 }
 
-/** Whether a stream's codec is `codec` (given in lower case), in any case, without making a lower-case copy first. */
+/**
+ * Whether a stream's codec is `codec` (given in lower case), in any case, without making a
+ * lower-case copy: ASCII letters are folded in place; a string with other characters is left to
+ * `toLowerCase`.
+ */
 function isCodec(value: unknown, codec: string): boolean {
-  return typeof value === 'string' && value.length === codec.length && value.toLowerCase() === codec;
+  if (typeof value !== 'string' || value.length !== codec.length) return false;
+  for (let index = 0; index < value.length; index += 1) {
+    let code = value.charCodeAt(index);
+    if (code > 127) return value.toLowerCase() === codec;
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== codec.charCodeAt(index)) return false;
+  }
+  return true;
 }
 
 function crosses(check: MetricCheck, value: number, thresholds: KindThresholds): boolean {

@@ -90,6 +90,36 @@ describe('feedback', () => {
     );
   });
 
+  it('keeps both ends of a session when neither names a user, and each session without an id apart', () => {
+    const anonymous = (rating: string) => ({ identity: { '@odata.type': '#microsoft.graph.identitySet' }, feedback: { rating } });
+    const withoutId = (ends: Record<string, unknown>) => ({ segments: [], ...ends });
+    const ann = endpointWithFeedback('u1', 'Ann', { rating: 'poor' });
+    const report = scoreCallRecord(
+      callRecord([session('s1', [], { caller: anonymous('bad'), callee: anonymous('good') }), withoutId({ caller: ann }), withoutId({ caller: ann, callee: ann })]),
+    );
+    assert.deepEqual(
+      report.feedback.map((f) => [f.sessionId, f.userId, f.rating]),
+      [
+        ['s1', null, 'bad'],
+        ['s1', null, 'good'],
+        [null, 'u1', 'poor'],
+        [null, 'u1', 'poor'],
+      ],
+    );
+  });
+
+  it('takes the user from the first identity with an id (user, associatedIdentity, then the others in order), else the first with a name', () => {
+    const rated = (endpoint: Record<string, unknown>) => scoreCallRecord(callRecord([session('s1', [], { caller: { ...endpoint, feedback: { rating: 'fair' } } })])).feedback[0];
+    const guestFirst = rated({
+      identity: { '@odata.type': '#microsoft.graph.identitySet', user: { displayName: 'No id' }, guest: { id: 'g1', displayName: 'Guest' }, phone: { id: 'p1', displayName: 'Phone' } },
+    });
+    assert.deepEqual([guestFirst?.userId, guestFirst?.displayName], ['g1', 'Guest']);
+    const associatedFirst = rated({ identity: { guest: { id: 'g1', displayName: 'Guest' } }, associatedIdentity: { id: 'a1', displayName: 'Associated' } });
+    assert.deepEqual([associatedFirst?.userId, associatedFirst?.displayName], ['a1', 'Associated']);
+    const namedOnly = rated({ identity: { user: { displayName: '' }, phone: { displayName: 'Phone' }, guest: { displayName: 'Guest' } }, associatedIdentity: { id: '' } });
+    assert.deepEqual([namedOnly?.userId, namedOnly?.displayName], [null, 'Phone']);
+  });
+
   it('reads the user from associatedIdentity when there is no identity.user (newer records)', () => {
     const report = scoreCallRecord(
       callRecord(

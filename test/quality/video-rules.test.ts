@@ -78,6 +78,15 @@ describe('screen sharing (VBSS) under the cqd profile', () => {
     assert.equal(verdict.classification, 'poor');
     assert.deepEqual(verdict.reasons, [{ metric: 'averageVideoFrameRate', value: 0.5, threshold: 1, comparison: '<' }]);
   });
+  it('h264s is matched in any case, and only whole', () => {
+    for (const codec of ['H264S', 'H264s', 'h264S']) {
+      assert.equal(vbss({ videoCodec: codec, averageVideoFrameLossPercentage: 90, averageVideoFrameRate: 5 }).classification, 'good', codec);
+    }
+    // Same length, another codec; and h264s with more after it: frame loss decides.
+    for (const codec of ['h264t', 'H264X', 'h264s ', 'h264\u015F']) {
+      assert.equal(vbss({ videoCodec: codec, averageVideoFrameLossPercentage: 90, averageVideoFrameRate: 5 }).classification, 'poor', codec);
+    }
+  });
   it('h264s with only frame loss reported is unclassified', () => {
     assert.equal(vbss({ videoCodec: 'h264s', averageVideoFrameLossPercentage: 90 }).classification, 'unclassified');
   });
