@@ -16,10 +16,7 @@ const NOBODY: PartyIdentity = { id: null, displayName: null, tenantId: null, use
 /** The person in an identity set: `user` first, then any other identity that has an id or a name. */
 export function identityOf(identitySet: JsonObject | undefined): PartyIdentity {
   if (!identitySet) return NOBODY;
-  const candidates = [asObject(identitySet.user)];
-  for (const [key, value] of Object.entries(identitySet)) if (key !== 'user') candidates.push(asObject(value));
-  const chosen = candidates.find((candidate) => asString(candidate?.id)) ?? candidates.find((candidate) => asString(candidate?.displayName));
-  return partyOf(chosen);
+  return partyOf(firstIdentity(identitySet, undefined, hasId) ?? firstIdentity(identitySet, undefined, hasName));
 }
 
 /**
@@ -43,23 +40,32 @@ export function organizerOf(call: JsonObject): PartyIdentity {
  */
 export function endpointUser(endpoint: JsonObject | undefined): { id: string | null; displayName: string | null; userPrincipalName: string | null } {
   const identity = asObject(endpoint?.identity);
-  const user = asObject(identity?.user);
   const associated = asObject(endpoint?.associatedIdentity);
-  const withId = hasId(user) ? user : hasId(associated) ? associated : otherIdentity(identity, hasId);
+  const withId = firstIdentity(identity, associated, hasId);
   if (withId) return { id: asString(withId.id), displayName: asString(withId.displayName), userPrincipalName: asString(withId.userPrincipalName) };
-  const named = hasName(user) ? user : hasName(associated) ? associated : otherIdentity(identity, hasName);
+  const named = firstIdentity(identity, associated, hasName);
   return { id: null, displayName: named ? asString(named.displayName) : null, userPrincipalName: null };
 }
 
 const hasId = (candidate: JsonObject | undefined): candidate is JsonObject => Boolean(asString(candidate?.id));
 const hasName = (candidate: JsonObject | undefined): candidate is JsonObject => Boolean(asString(candidate?.displayName));
 
-/** The first identity of the set other than `user` that `test` accepts. */
-function otherIdentity(identity: JsonObject | undefined, test: (candidate: JsonObject | undefined) => candidate is JsonObject): JsonObject | undefined {
-  if (!identity) return undefined;
-  for (const key in identity) {
-    if (key === 'user' || !Object.prototype.hasOwnProperty.call(identity, key)) continue;
-    const candidate = asObject(identity[key]);
+/**
+ * The first identity `test` accepts, in this order: the set's `user`, `associated` (an endpoint's
+ * `associatedIdentity`, when given), then the set's other identities as the record lists them.
+ */
+function firstIdentity(
+  identitySet: JsonObject | undefined,
+  associated: JsonObject | undefined,
+  test: (candidate: JsonObject | undefined) => candidate is JsonObject,
+): JsonObject | undefined {
+  const user = asObject(identitySet?.user);
+  if (test(user)) return user;
+  if (test(associated)) return associated;
+  if (!identitySet) return undefined;
+  for (const key in identitySet) {
+    if (key === 'user' || !Object.prototype.hasOwnProperty.call(identitySet, key)) continue;
+    const candidate = asObject(identitySet[key]);
     if (test(candidate)) return candidate;
   }
   return undefined;

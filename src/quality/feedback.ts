@@ -5,19 +5,9 @@ import { endpointUser } from './call-parties';
 const ENDPOINTS = ['caller', 'callee'] as const;
 
 /**
- * The "rate my call" answers of the given (already de-duplicated) sessions, once per user and
- * session, with the names of the tokens that were `true`.
- */
-export function collectFeedback(sessions: readonly JsonObject[]): FeedbackEntry[] {
-  const entries: FeedbackEntry[] = [];
-  for (const session of sessions) feedbackOfSession(session, entries);
-  return entries;
-}
-
-/**
- * Appends the answers of one session, once per user: a call scored page by page collects them as
- * its sessions arrive, with the same result as {@link collectFeedback}. Without garbage beyond the
- * entries: it runs for every session of every call scored.
+ * Appends the "rate my call" answers of one session (already de-duplicated), once per user, with
+ * the names of the tokens that were `true`: a call scored page by page collects them as its
+ * sessions arrive. Without garbage beyond the entries: it runs for every session of every call scored.
  */
 export function feedbackOfSession(session: JsonObject, into: FeedbackEntry[]): void {
   // Both ends are of this session: an answer is told apart by its user (its role when the user has no id).

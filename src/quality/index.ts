@@ -31,7 +31,7 @@ export { METRICS, formatMetricValue, isStreamMetric, readMetric, type StreamMetr
 export { durationToMilliseconds } from './duration';
 export { streamKindOf } from './stream-kind';
 export { mediaEntriesOf, mediaStreamsOf, type MediaEntry, type MediaStreamEntry } from './media-streams';
-export { collectFeedback, feedbackOfSession } from './feedback';
+export { feedbackOfSession } from './feedback';
 export { streamRoles, endOf, type EndpointRole } from './stream-ends';
 export { endpointUser, identityOf, isServiceEndpoint, organizerOf, SessionPeople, type PartyIdentity } from './call-parties';
 export { callFailuresOf, failureOfSession, MAX_FAILURE_REASON_LENGTH } from './call-failures';
