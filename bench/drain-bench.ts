@@ -74,6 +74,8 @@ function resultOf(spec: DrainCase, runs: readonly DrainRun[], scaling?: readonly
     ...spreadFigures('bot CPU ms/call', runs.map((run) => run.cpuMsPerCall.bots)),
     ...medianFigure('Azurite CPU ms/call', runs.map((run) => run.cpuMsPerCall.azurite)),
     ...medianFigure('bench CPU ms/call', runs.map((run) => run.cpuMsPerCall.bench)),
+    ...medianFigure('proxy hold ms mean', runs.map((run) => run.proxyHolds?.meanMs ?? Number.NaN)),
+    ...medianFigure('proxy hold ms p99', runs.map((run) => run.proxyHolds?.p99Ms ?? Number.NaN)),
     '429s': runs.reduce((sum, run) => sum + run.throttled, 0),
     'digest cards': runs.reduce((sum, run) => sum + run.digests, 0),
     ...(scaling ? spreadFigures('× 1 instance', scaling) : {}),
@@ -104,6 +106,7 @@ export const drainBench: BenchSection = {
     `"share of ceiling": 20 s over the median time between a request and the one 1,500 after it (1 = the bot keeps up with Graph's limit); ` +
     `"fetched calls/s": calls over the time to Graph's last answer (the workers' pace, without the delivery's tail); "storage req/call": requests through the proxy from the first call queued to the last card, per call (drain, delivery and idle polls); ` +
     `"CPU ms/call": CPU time per call over the same span, of the bot processes, of Azurite, and of the benchmark process (loopback Graph, Bot Connector, latency proxies); ` +
+    `"proxy hold": how long the latency proxies really held each chunk over the same span (the delay, plus the lateness of the benchmark process's event loop); ` +
     `"× 1 instance": calls/s of two instances over one instance in the same round`,
   async run(): Promise<BenchResult[]> {
     const cases = drainCases(process.env.BENCH_STORES?.split(',') ?? ['sqlite', 'azure']);
@@ -118,7 +121,9 @@ export const drainBench: BenchSection = {
           `  round ${round + 1}, ${spec.label}: ${formatFigure(run.callsPerSecond)} calls/s in ${formatFigure(run.seconds)} s (fetched: ${formatFigure(run.fetchedPerSecond)} calls/s), share of ceiling ${formatFigure(run.ceilingShare)}, ` +
             `storage ${formatFigure(run.storageRequestsPerCall)} req/call, Graph ${formatFigure(run.graphRequestsPerCall)} req/call, ${run.throttled} 429s, ${run.cards} cards, ` +
             `CPU ms/call: bots ${formatFigure(run.cpuMsPerCall.bots)}, Azurite ${formatFigure(run.cpuMsPerCall.azurite)}, bench ${formatFigure(run.cpuMsPerCall.bench)}; ` +
-            `card after its Graph answer: median ${formatFigure(run.cardLatencyMs.median)} ms, largest ${formatFigure(run.cardLatencyMs.max)} ms; settled ${formatFigure(run.settleTailMs)} ms after the last card\n`,
+            `card after its Graph answer: median ${formatFigure(run.cardLatencyMs.median)} ms, largest ${formatFigure(run.cardLatencyMs.max)} ms; settled ${formatFigure(run.settleTailMs)} ms after the last card` +
+            (run.proxyHolds ? `; storage proxy held a chunk ${formatFigure(run.proxyHolds.meanMs)} ms on average (p99 ${formatFigure(run.proxyHolds.p99Ms)}, largest ${formatFigure(run.proxyHolds.maxMs)})` : '') +
+            '\n',
         );
       }
     }

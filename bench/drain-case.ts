@@ -13,7 +13,7 @@ import { openAzureStore } from '../src/store/azure';
 import { startAzurite } from '../test/support/azurite';
 import { stopBotProcess, type BotProcess } from '../test/support/bot-process';
 import { changeNotification } from '../test/support/change-notification';
-import { delayAzurite } from '../test/support/latency-proxy';
+import { delayAzurite, type HoldFigures } from '../test/support/latency-proxy';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import type { LoopbackTlsCertificate } from '../test/support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackGraph } from '../test/support/loopback-graph';
@@ -75,6 +75,8 @@ export interface DrainRun {
   cardLatencyMs: { median: number; max: number };
   /** Milliseconds from the last card (or Graph answer) to the /healthz read that found everything settled (0 when the first read did). */
   settleTailMs: number;
+  /** How long the storage proxies really held the chunks over the timed span (Azure only): the latency injected, lateness of this process's event loop included. */
+  proxyHolds?: HoldFigures;
 }
 
 /** Runs one case once; `tls` is the loopback certificate every run shares. */
@@ -96,13 +98,20 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     for (const record of drainCallRecords(total, tenants, spec.organizersPerTenant)) graph.putRecord(record);
 
     const prefix = `drain${Date.now().toString(36)}`;
-    let storage: { connectionString: string; direct: string; requests(): number; requestsByKind(): Record<string, number> } | undefined;
+    let storage: { connectionString: string; direct: string; requests(): number; requestsByKind(): Record<string, number>; holds(): HoldFigures; resetHolds(): void } | undefined;
     if (spec.engine === 'azure') {
       const azurite = await startAzurite();
       closers.push(() => azurite.stop());
       const delayed = await delayAzurite(azurite, spec.delayMs);
       closers.push(() => delayed.stop());
-      storage = { connectionString: delayed.connectionString, direct: azurite.connectionString, requests: () => delayed.requests(), requestsByKind: () => delayed.requestsByKind() };
+      storage = {
+        connectionString: delayed.connectionString,
+        direct: azurite.connectionString,
+        requests: () => delayed.requests(),
+        requestsByKind: () => delayed.requestsByKind(),
+        holds: () => delayed.holds(),
+        resetHolds: () => delayed.resetHolds(),
+      };
     }
     const env: NodeJS.ProcessEnv = {
       DATA_DIR: path.join(dir, 'data'),
@@ -135,6 +144,7 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
       bench: ownCpuMs(),
     });
     const cpuBefore = cpu();
+    storage?.resetHolds();
     const started = Date.now();
     await enqueue(spec, bots, tenants, storage?.direct, prefix);
     const cardsAt = await waitForCards(connector, graph, bots, Array.from({ length: spec.calls }, (_, index) => index));
@@ -142,6 +152,7 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     const cpuAfter = cpu();
     const storageRequests = (storage?.requests() ?? Number.NaN) - storageBefore;
     const kindsAfter = storage?.requestsByKind() ?? {};
+    const proxyHolds = storage?.holds();
     const ended = Math.max(cardsAt, await confirmDrained(bots[0]!, total));
     const { cards, digests } = checkCardsOnce(total, connector);
     const latencies = cardLatencies(graph, connector, spec.calls);
@@ -174,6 +185,7 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
       digests,
       cardLatencyMs: { median: latencies[Math.floor(latencies.length / 2)] ?? Number.NaN, max: latencies.at(-1) ?? Number.NaN },
       settleTailMs: ended - cardsAt,
+      proxyHolds,
     };
   } finally {
     await Promise.all(bots.map((bot) => stopBotProcess(bot)));

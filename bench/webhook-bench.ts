@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchResult, BenchSection } from './bench-section';
 import { startAzurite } from '../test/support/azurite';
-import { delayAzurite } from '../test/support/latency-proxy';
+import { delayAzurite, type HoldFigures } from '../test/support/latency-proxy';
 import { azuriteCeiling } from './webhook-azurite-ceiling';
 import { fillDoneItems, pruneInbox } from './webhook-inbox-fill';
 import { childPidsRunning, cpuMsOf, ownCpuMs } from './process-cpu';
@@ -49,6 +49,8 @@ interface Measured {
   coresBusy?: number;
   /** Two targets measured side by side: the other one's runs, paired with these by index. */
   paired?: LoadFigures[];
+  /** How long the storage proxies really held each chunk during the timed runs (Azure). */
+  holds?: HoldFigures;
 }
 
 /** Readings taken before and after the timed runs: a storage request counter, CPU times by process. */
@@ -56,6 +58,9 @@ interface Meters {
   count?: () => number;
   /** CPU milliseconds so far by process, given the target measured. */
   cpu?: (target: Target) => Record<string, number>;
+  /** Starts counting the proxies' holds afresh, then reads them (Azure). */
+  resetHolds?: () => void;
+  holds?: () => HoldFigures;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -81,6 +86,7 @@ async function measure(mode: 'webhook' | 'bare', dataDir: string, env: NodeJS.Pr
     const count = meters.count;
     const before = count?.() ?? 0;
     const cpuBefore = meters.cpu?.(target);
+    meters.resetHolds?.();
     const startedAt = Date.now();
     const runs: LoadFigures[] = [];
     for (let repeat = 0; repeat < repeats; repeat += 1) runs.push(await load(target.port, shape));
@@ -88,12 +94,14 @@ async function measure(mode: 'webhook' | 'bare', dataDir: string, env: NodeJS.Pr
     if (count || meters.cpu) await pause(1_000);
     const sent = Math.max(1, runs.reduce((sum, run) => sum + run.sent, 0));
     const cpuAfter = meters.cpu?.(target);
+    const holds = meters.holds?.();
     const used = cpuBefore && cpuAfter ? Object.entries(cpuAfter).map(([name, ms]) => [name, ms - cpuBefore[name]!] as const) : undefined;
     return {
       runs,
       requestsPerNotification: count ? (count() - before) / sent : undefined,
       cpuMsPerNotification: used && Object.fromEntries(used.map(([name, ms]) => [name, ms / sent])),
       coresBusy: used && used.reduce((sum, [, ms]) => sum + ms, 0) / (Date.now() - startedAt),
+      holds,
     };
   } finally {
     await target.stop();
@@ -145,6 +153,7 @@ function figuresOf(measured: Measured, bareMedian: number | undefined): Record<s
     ...(measured.requestsPerNotification === undefined ? {} : { 'storage req/notification': measured.requestsPerNotification }),
     ...Object.fromEntries(Object.entries(measured.cpuMsPerNotification ?? {}).map(([name, ms]) => [`${name} CPU ms/notification`, ms])),
     ...(measured.coresBusy === undefined ? {} : { 'cores busy': measured.coresBusy }),
+    ...(measured.holds === undefined ? {} : { 'proxy hold ms mean': measured.holds.meanMs, 'proxy hold ms p99': measured.holds.p99Ms }),
   };
 }
 
@@ -223,6 +232,9 @@ export const webhookBench: BenchSection = {
             count: () => delayed.requests(),
             // Where the two cores go: the webhook, the emulator, and this process (the latency proxies and autocannon).
             cpu: (target) => ({ webhook: cpuMsOf(target.pid), azurite: childPidsRunning('azurite').reduce((sum, pid) => sum + cpuMsOf(pid), 0), 'bench process': ownCpuMs() }),
+            // The latency really injected: the delay, plus this process's event loop's lateness (autocannon runs here too).
+            resetHolds: () => delayed.resetHolds(),
+            holds: () => delayed.holds(),
           };
           if (wanted === 'azure' && benchDir === undefined) {
             const ceiling = await azuriteCeiling(delayed.connectionString, CONNECTIONS, SECONDS);

@@ -56,4 +56,21 @@ describe('delayAzurite: Azurite behind latency proxies', function () {
     assert.equal(added('GET counted()'), 1);
     assert.equal(added('PATCH counted()') + added('PUT counted()') + added('MERGE counted()'), 3);
   });
+
+  it('reports how long it really held the chunks, about the delay, and starts afresh when reset', async () => {
+    const table = TableClient.fromConnectionString(delayed.connectionString, 'held', { allowInsecureConnection: true });
+    await table.createTable();
+    delayed.resetHolds();
+    assert.equal(delayed.holds().chunks, 0);
+    assert.ok(Number.isNaN(delayed.holds().meanMs));
+    for (const rowKey of ['a', 'b', 'c']) await table.upsertEntity({ partitionKey: 'p', rowKey, value: rowKey });
+    const held = delayed.holds();
+    // Three small requests, each one chunk at least.
+    assert.ok(held.chunks >= 3, `${held.chunks} chunks held`);
+    // Timers keep whole milliseconds: a chunk may go up to one millisecond before its delay is up.
+    assert.ok(held.p50Ms >= DELAY_MS - 1 && held.meanMs >= DELAY_MS - 1, `held ${held.meanMs} ms on average, less than the ${DELAY_MS} ms delay`);
+    assert.ok(held.maxMs >= held.p99Ms && held.p99Ms >= held.p50Ms);
+    delayed.resetHolds();
+    assert.equal(delayed.holds().chunks, 0);
+  });
 });

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, type AzuriteInstance } from './azurite';
 import { HttpRequestScanner } from './http-request-scanner';
 
@@ -12,8 +13,32 @@ export interface LatencyProxy {
   readonly requests: () => number;
   /** The requests so far by what they were: method and resource, e.g. `GET inbox()`, `POST $batch`, `DELETE alerts/messages` (see {@link requestKind}). */
   readonly requestsByKind: () => Record<string, number>;
+  /**
+   * How long the proxy really held each chunk, in nanoseconds, since it started or since
+   * {@link resetHolds}: from the moment its event loop read the chunk to the moment it passed it
+   * on. About the delay (timers keep whole milliseconds: up to one less or more); more when the
+   * process's event loop was late (a busy benchmark process).
+   */
+  readonly holds: () => RecordableHistogram;
+  readonly resetHolds: () => void;
   /** Closes the listener and every open connection; safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** What a histogram of holds says, in milliseconds. */
+export interface HoldFigures {
+  chunks: number;
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** A histogram of holds (nanoseconds) in milliseconds; NaN figures when it is empty. */
+export function holdFigures(histogram: RecordableHistogram): HoldFigures {
+  const empty = histogram.count === 0;
+  const ms = (ns: number) => (empty ? Number.NaN : ns / 1e6);
+  return { chunks: histogram.count, meanMs: ms(histogram.mean), p50Ms: ms(histogram.percentile(50)), p99Ms: ms(histogram.percentile(99)), maxMs: ms(histogram.max) };
 }
 
 /**
@@ -29,6 +54,7 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   let accepted = 0;
   let requests = 0;
   const kinds = new Map<string, number>();
+  let holds = createHistogram();
   const server = net.createServer((client) => {
     accepted += 1;
     const scanner = new HttpRequestScanner();
@@ -44,11 +70,13 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
         const kind = requestKind(line);
         kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
       }
+      const came = performance.now();
       const due = Date.now() + delayMs;
       last = last.then(
         () =>
           new Promise<void>((resolve) =>
             setTimeout(() => {
+              holds.record(Math.max(1, Math.round((performance.now() - came) * 1e6)));
               if (!upstream.destroyed) upstream.write(chunk);
               resolve();
             }, Math.max(0, due - Date.now())),
@@ -74,6 +102,10 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
     connections: () => accepted,
     requests: () => requests,
     requestsByKind: () => Object.fromEntries(kinds),
+    holds: () => holds,
+    resetHolds: () => {
+      holds = createHistogram();
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -90,6 +122,9 @@ export interface DelayedAzurite {
   requests(): number;
   /** Those requests by method and resource ({@link requestKind}), over the three services. */
   requestsByKind(): Record<string, number>;
+  /** How long the three proxies held the chunks since they started or since {@link resetHolds}, in milliseconds. */
+  holds(): HoldFigures;
+  resetHolds(): void;
   /** Stops the proxies (not Azurite). */
   stop(): Promise<void>;
 }
@@ -117,6 +152,14 @@ export async function delayAzurite(azurite: AzuriteInstance, delayMs: number): P
       const total: Record<string, number> = {};
       for (const proxy of proxies) for (const [kind, count] of Object.entries(proxy.requestsByKind())) total[kind] = (total[kind] ?? 0) + count;
       return total;
+    },
+    holds: () => {
+      const all = createHistogram();
+      for (const proxy of proxies) all.add(proxy.holds());
+      return holdFigures(all);
+    },
+    resetHolds: () => {
+      for (const proxy of proxies) proxy.resetHolds();
     },
     stop: async () => {
       await Promise.all(proxies.map((proxy) => proxy.stop()));
