@@ -296,6 +296,10 @@ describe('Azure inbox: a group message is the lease of the calls a claim takes f
     assert.equal(await store.inbox.enqueue(calls.map(request), Date.now()), 5, 'the four new calls and the done one revived');
     const claimed = await claimAll(store, 5, 8, (item) => store.inbox.complete(item, Date.now()));
     assert.deepEqual([...claimed].sort(), [...calls].sort());
+    // The revived call's own message may have met its row leased under the group message while it
+    // was young: it is looked at once more a second later (it could have been a settle's message
+    // ahead of its write), and then dropped.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     assert.equal((await store.inbox.claim(Date.now(), 8, 60_000)).length, 0);
     assert.equal(await messagesIn(prefix), 0);
   });
