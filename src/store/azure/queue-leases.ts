@@ -220,13 +220,8 @@ export class QueueLeases<R extends LeasedRow, M> {
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await this.landedRow(parts[0]!, item);
       const age = Date.now() - item.insertedOn.getTime();
-      const need = messageNeed(this.table, parts[0]!, stored, {
-        messageId: received.messageId,
-        now: clock(),
-        orphaned: age > ORPHAN_AFTER_MS,
-        young: age <= IN_FLIGHT_YOUNG_MS,
-        inFlightRecheckMs: IN_FLIGHT_RECHECK_SECONDS * 1000,
-      });
+      const terms = { messageId: received.messageId, now: clock(), orphaned: age > ORPHAN_AFTER_MS, young: age <= IN_FLIGHT_YOUNG_MS };
+      const need = messageNeed(this.table, parts[0]!, stored, { ...terms, inFlightRecheckMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
       if (need.kind !== 'claim') {
         // Its place in the room is given back, as a group gives back what it does not take.
         room.left += 1;
