@@ -13,7 +13,7 @@ import { openAzureStore } from '../src/store/azure';
 import { startAzurite } from '../test/support/azurite';
 import { stopBotProcess, type BotProcess } from '../test/support/bot-process';
 import { changeNotification } from '../test/support/change-notification';
-import { delayAzurite, type HoldFigures } from '../test/support/latency-proxy';
+import { delayAzurite, type DelayedAzurite, type HoldFigures } from '../test/support/latency-proxy';
 import { LoopbackBotConnector } from '../test/support/loopback-bot-connector';
 import type { LoopbackTlsCertificate } from '../test/support/loopback-certificates';
 import { startLoopbackGraph, type LoopbackGraph } from '../test/support/loopback-graph';
@@ -98,26 +98,20 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     for (const record of drainCallRecords(total, tenants, spec.organizersPerTenant)) graph.putRecord(record);
 
     const prefix = `drain${Date.now().toString(36)}`;
-    let storage: { connectionString: string; direct: string; requests(): number; requestsByKind(): Record<string, number>; holds(): HoldFigures; resetHolds(): void } | undefined;
+    // Through the latency proxies (`delayed`), and `direct` to Azurite for the benchmark's own writes.
+    let storage: { delayed: DelayedAzurite; direct: string } | undefined;
     if (spec.engine === 'azure') {
       const azurite = await startAzurite();
       closers.push(() => azurite.stop());
       const delayed = await delayAzurite(azurite, spec.delayMs);
       closers.push(() => delayed.stop());
-      storage = {
-        connectionString: delayed.connectionString,
-        direct: azurite.connectionString,
-        requests: () => delayed.requests(),
-        requestsByKind: () => delayed.requestsByKind(),
-        holds: () => delayed.holds(),
-        resetHolds: () => delayed.resetHolds(),
-      };
+      storage = { delayed, direct: azurite.connectionString };
     }
     const env: NodeJS.ProcessEnv = {
       DATA_DIR: path.join(dir, 'data'),
       LOG_LEVEL: 'warn',
       STORE: spec.engine,
-      ...(storage ? { AZURE_STORAGE_CONNECTION_STRING: storage.connectionString, AZURE_STORAGE_PREFIX: prefix } : {}),
+      ...(storage ? { AZURE_STORAGE_CONNECTION_STRING: storage.delayed.connectionString, AZURE_STORAGE_PREFIX: prefix } : {}),
       GRAPH_TENANT_IDS: tenants.join(','),
       GRAPH_CLIENT_ID: CLIENT_ID,
       GRAPH_CLIENT_SECRET: CLIENT_SECRET,
@@ -136,23 +130,23 @@ export async function runDrainCase(spec: DrainCase, tls: LoopbackTlsCertificate)
     await Promise.all(bots.map((bot, position) => notifyCalls(bot, tenants, warmUp.filter((_, index) => index % bots.length === position))));
     await waitForCards(connector, graph, bots, warmUp);
 
-    const storageBefore = storage?.requests() ?? 0;
-    const kindsBefore = storage?.requestsByKind() ?? {};
+    const storageBefore = storage?.delayed.requests() ?? 0;
+    const kindsBefore = storage?.delayed.requestsByKind() ?? {};
     const cpu = () => ({
       bots: bots.reduce((sum, bot) => sum + cpuMsOf(bot.child.pid), 0),
       azurite: spec.engine === 'azure' ? childPidsRunning('azurite').reduce((sum, pid) => sum + cpuMsOf(pid), 0) : Number.NaN,
       bench: ownCpuMs(),
     });
     const cpuBefore = cpu();
-    storage?.resetHolds();
+    storage?.delayed.resetHolds();
     const started = Date.now();
     await enqueue(spec, bots, tenants, storage?.direct, prefix);
     const cardsAt = await waitForCards(connector, graph, bots, Array.from({ length: spec.calls }, (_, index) => index));
     const fetchedAt = graph.requests.at(-1)?.at ?? cardsAt;
     const cpuAfter = cpu();
-    const storageRequests = (storage?.requests() ?? Number.NaN) - storageBefore;
-    const kindsAfter = storage?.requestsByKind() ?? {};
-    const proxyHolds = storage?.holds();
+    const storageRequests = (storage?.delayed.requests() ?? Number.NaN) - storageBefore;
+    const kindsAfter = storage?.delayed.requestsByKind() ?? {};
+    const proxyHolds = storage?.delayed.holds();
     const ended = Math.max(cardsAt, await confirmDrained(bots[0]!, total));
     const { cards, digests } = checkCardsOnce(total, connector);
     const latencies = cardLatencies(graph, connector, spec.calls);

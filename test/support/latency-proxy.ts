@@ -54,7 +54,7 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
   let accepted = 0;
   let requests = 0;
   const kinds = new Map<string, number>();
-  let holds = createHistogram();
+  const holds = createHistogram();
   const server = net.createServer((client) => {
     accepted += 1;
     const scanner = new HttpRequestScanner();
@@ -103,9 +103,7 @@ export async function startLatencyProxy(target: string, delayMs: number): Promis
     requests: () => requests,
     requestsByKind: () => Object.fromEntries(kinds),
     holds: () => holds,
-    resetHolds: () => {
-      holds = createHistogram();
-    },
+    resetHolds: () => holds.reset(),
     stop: async () => {
       if (stopped) return;
       stopped = true;
