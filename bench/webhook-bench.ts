@@ -7,7 +7,12 @@
  *   file after `INBOX_RETENTION_DAYS` pruned them: how the rate holds as the inbox grows;
  * - `azure`: Azurite behind a 5 ms latency proxy per request (real Storage answers in a few ms),
  *   with the storage requests per notification counted by the proxy, and the CPU time per
- *   notification of the webhook, Azurite and this process (proxies and autocannon): what bounds it;
+ *   notification of the webhook, Azurite and this process (proxies and autocannon): what bounds it.
+ *   Run at each of `BENCH_WEBHOOK_AZURE_CONNECTIONS` (20, 50 and 100) connections: every answer
+ *   waits for a durable write (a round trip of at least 5 ms), so a closed loop of `n` connections
+ *   can never send more than `n` over that wait a second (Little's law), and the rate at 20 alone
+ *   measures the load generator's concurrency as much as the webhook. Graph delivers the calls of
+ *   a busy tenant side by side; the rate and p99 at each concurrency show what the webhook takes;
  * - `burst-sqlite`, `burst-azure`: 10,000 notifications as fast as 200 connections (`BENCH_WEBHOOK_BURST_CONNECTIONS`)
  *   get answers, on the bare endpoint, SQLite, and Azure at 5 ms. (With 1,000 connections on a busy
  *   2-core machine even the bare endpoint's p99 is 1 s: SYN retries, not the webhook.)
@@ -34,6 +39,12 @@ const REPEATS = Math.max(1, Number(process.env.BENCH_WEBHOOK_REPEATS ?? 3));
 const FILL = Number(process.env.BENCH_WEBHOOK_FILL ?? 1_000_000);
 const CASES = new Set((process.env.BENCH_WEBHOOK_CASES ?? 'sqlite,filled,azure,burst-sqlite,burst-azure').split(',').map((name) => name.trim()));
 const CONNECTIONS = 20;
+/** The connections of the Azure cases, one case each; the first is {@link CONNECTIONS}'s, beside the SQLite cases. */
+const AZURE_CONNECTIONS = (process.env.BENCH_WEBHOOK_AZURE_CONNECTIONS ?? `${CONNECTIONS},50,100`).split(',').map((count) => {
+  const connections = Number(count.trim());
+  if (!Number.isInteger(connections) || connections < 1) throw new Error(`BENCH_WEBHOOK_AZURE_CONNECTIONS: "${count}" is not a whole number of connections.`);
+  return connections;
+});
 const AZURE_DELAY_MS = 5;
 const BURST = { connections: Number(process.env.BENCH_WEBHOOK_BURST_CONNECTIONS ?? 200), amount: 10_000 };
 const DAY_MS = 24 * 3_600_000;
@@ -162,7 +173,7 @@ const steady: LoadShape = { connections: CONNECTIONS, seconds: SECONDS };
 /** The webhook under load beside a bare restify endpoint; see the file's comment for the cases. */
 export const webhookBench: BenchSection = {
   name: 'webhook',
-  description: `POST /api/notifications (one notification per request, a new call each time, written to the inbox) under autocannon with ${CONNECTIONS} connections for ${SECONDS} s, ${REPEATS} runs per case after a warm-up, beside a bare restify endpoint that only answers 202; Azure is Azurite behind a ${AZURE_DELAY_MS} ms latency proxy; a burst is ${BURST.amount.toLocaleString('en-US')} notifications from ${BURST.connections.toLocaleString('en-US')} connections`,
+  description: `POST /api/notifications (one notification per request, a new call each time, written to the inbox) under autocannon with ${CONNECTIONS} connections for ${SECONDS} s, ${REPEATS} runs per case after a warm-up, beside a bare restify endpoint that only answers 202; Azure is Azurite behind a ${AZURE_DELAY_MS} ms latency proxy, at ${AZURE_CONNECTIONS.join(', ')} connections (each answer waits for a durable write, so a closed loop of n connections sends at most n over that wait a second); a burst is ${BURST.amount.toLocaleString('en-US')} notifications from ${BURST.connections.toLocaleString('en-US')} connections`,
   async run(): Promise<BenchResult[]> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cqb-bench-webhook-'));
     const results: BenchResult[] = [];
@@ -216,9 +227,17 @@ export const webhookBench: BenchSection = {
         }
       }
 
+      const azureSteady = AZURE_CONNECTIONS.flatMap((connections) => {
+        const shape: LoadShape = { connections, seconds: SECONDS };
+        const label = `webhook, azure at ${AZURE_DELAY_MS} ms per request, ${connections} connections`;
+        return [
+          ...(BASELINE === undefined ? [] : [['azure', shape, `${label} (baseline build)`, BASELINE] as const]),
+          ['azure', shape, label, undefined] as const,
+        ];
+      });
+      let ceilingMeasured = false;
       for (const [wanted, shape, label, benchDir] of [
-        ...(BASELINE === undefined ? [] : [['azure', steady, `webhook, azure at ${AZURE_DELAY_MS} ms per request (baseline build)`, BASELINE] as const]),
-        ['azure', steady, `webhook, azure at ${AZURE_DELAY_MS} ms per request`, undefined],
+        ...azureSteady,
         ...(BASELINE === undefined ? [] : [['burst-azure', BURST, `burst of ${BURST.amount.toLocaleString('en-US')}, azure at ${AZURE_DELAY_MS} ms (baseline build)`, BASELINE] as const]),
         ['burst-azure', BURST, `burst of ${BURST.amount.toLocaleString('en-US')}, azure at ${AZURE_DELAY_MS} ms`, undefined],
       ] as const) {
@@ -236,7 +255,8 @@ export const webhookBench: BenchSection = {
             resetHolds: () => delayed.resetHolds(),
             holds: () => delayed.holds(),
           };
-          if (wanted === 'azure' && benchDir === undefined) {
+          if (wanted === 'azure' && benchDir === undefined && !ceilingMeasured) {
+            ceilingMeasured = true;
             const ceiling = await azuriteCeiling(delayed.connectionString, CONNECTIONS, SECONDS);
             results.push({
               case: `Azurite's ceiling at ${AZURE_DELAY_MS} ms: message + row, ${CONNECTIONS} loops, no webhook`,
