@@ -33,10 +33,11 @@ export class MalformedNotificationError extends Error {
 }
 
 /**
- * The `clientState` the subscriptions were made with, compared in constant time whatever the
- * received value: its bytes are written into a scratch buffer as long as the expected value (cut
- * or zero-padded), compared whole, and the lengths compared without a branch between. Nothing but
- * the received value's own length changes how long it takes. (Before, each value was hashed to
+ * The `clientState` the subscriptions were made with, compared without an early exit: the
+ * received bytes are written into a scratch buffer as long as the expected value (cut or
+ * zero-padded), that buffer is compared whole with `timingSafeEqual`, and the byte lengths are
+ * compared too, both always. How long it takes depends on the received value's length (up to the
+ * secret's), never on which bytes of the secret it matches. (Before, each value was hashed to
  * compare fixed-length digests: a SHA-256 object per notification, about 9 % of the webhook's CPU
  * a request on SQLite, measured side by side.)
  */
