@@ -78,7 +78,11 @@ export function createAzureInbox(table: TableClient, queue: QueueClient, poisonQ
     replace,
     parts: partsOf,
     join: joinParts,
-    messageOf,
+    // Every message sent for a row counts in its generation, this one too.
+    announceAgain: (row) => {
+      const next: InboxRow = { ...row, generation: row.generation + 1 };
+      return { row: next, message: messageOf(next) };
+    },
   });
 
   /**

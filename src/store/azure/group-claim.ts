@@ -53,8 +53,7 @@ export async function claimGroup<R extends LeasedRow, M>(queue: GroupClaimQueue<
     // by side, does not read rows only this one can take; what this chunk does not take is given back.
     room.left -= chunk.length;
     const rows = await Promise.all(chunk.map((part) => queue.landedRow(part)));
-    // A group message is never a settle's message sent ahead of its write (those announce one row): not `young`.
-    const terms = { messageId: received.messageId, now: clock(), orphaned, young: false, inFlightRecheckMs: claim.inFlightRecheckMs };
+    const terms = { messageId: received.messageId, now: clock(), orphaned, inFlightRecheckMs: claim.inFlightRecheckMs };
     const candidates: Array<{ part: M; stored: StoredRow<R> }> = [];
     for (const [index, stored] of rows.entries()) {
       const part = chunk[index]!;

@@ -17,12 +17,6 @@ export interface MessageTerms {
   now: number;
   /** The message is older than a writer takes to write what it announces: a missing write never comes. */
   orphaned: boolean;
-  /**
-   * The message is young enough that the write it announces may still be in flight. A settle that
-   * makes a row due again under a group lease sends the row's own message before writing it, and
-   * the row then still reads as leased under the group message until that write lands.
-   */
-  young: boolean;
   /** How soon to look again at a message whose write is in flight. */
   inFlightRecheckMs: number;
 }
@@ -35,9 +29,6 @@ export interface MessageTerms {
  * - the row is claimable: claim it;
  * - pending and not yet due: when it is due;
  * - leased under this very message (it came back before the lease ended): when the lease ends;
- * - leased under another message while this one is young: look again after `inFlightRecheckMs`
- *   (it may be the row's own message, sent by a settle whose write has not landed yet: dropping it
- *   would leave the row due with no message);
  * - otherwise (settled, or leased under another message, which covers it): nothing.
  */
 export function messageNeed<R extends LeasedRow, M>(table: LeasedRowTable<R, M>, part: M, stored: StoredRow<R> | undefined, terms: MessageTerms): MessageNeed<R> {
@@ -46,6 +37,5 @@ export function messageNeed<R extends LeasedRow, M>(table: LeasedRowTable<R, M>,
   if (isClaimable(row, terms.now)) return { kind: 'claim', stored };
   if (row.state === 'pending') return { kind: 'later', inMs: row.nextAttemptAt - terms.now };
   if (row.state === 'leased' && row.leaseUntil !== null && row.leaseMessageId === terms.messageId) return { kind: 'later', inMs: row.leaseUntil - terms.now };
-  if (row.state === 'leased' && terms.young) return { kind: 'later', inMs: terms.inFlightRecheckMs };
   return { kind: 'none' };
 }

@@ -44,8 +44,13 @@ export interface LeasedRowTable<R extends LeasedRow, M> {
   parts?(message: M): M[];
   /** One message standing for these one-row messages: needed when {@link parts} is given. */
   join?(parts: readonly M[]): M;
-  /** The one-row message announcing `row` as it is: needed when {@link parts} is given. */
-  messageOf?(row: R): M;
+  /**
+   * `row` with one more message announced, and that one-row message: needed when {@link parts} is
+   * given (a settle under a group lease sends a row due again its own message before writing it).
+   * The message must announce a write the stored row does not reflect yet, so that a claim meeting
+   * it before the write lands treats it as in flight.
+   */
+  announceAgain?(row: R): { row: R; message: M };
 }
 
 /**

@@ -172,9 +172,12 @@ export class QueueLeases<R extends LeasedRow, M> {
         const settled: R = { ...next(stored.row), leaseMessageId: null, leasePopReceipt: null };
         const { leaseMessageId: messageId, leasePopReceipt: popReceipt } = stored.row;
         if (group !== undefined && messageId === group) {
-          // The lease's message is shared with other rows: a row due again gets a message of its own, sent before its write.
-          const own = settled.state === 'pending' ? await this.send(this.table.messageOf!(settled), settled.nextAttemptAt - now) : undefined;
-          if ((await this.table.replace(settled, stored.etag)) !== undefined) {
+          // The lease's message is shared with other rows: a row due again gets a message of its own,
+          // sent before its write and announcing that write, so a claim that meets it first waits for
+          // the write as for any message in flight (rather than reading the row still leased).
+          const again = settled.state === 'pending' ? this.table.announceAgain!(settled) : { row: settled, message: undefined };
+          const own = again.message === undefined ? undefined : await this.send(again.message, settled.nextAttemptAt - now);
+          if ((await this.table.replace(again.row, stored.etag)) !== undefined) {
             decided = true;
             return true;
           }
@@ -219,9 +222,8 @@ export class QueueLeases<R extends LeasedRow, M> {
     room.left -= 1;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
       const stored = await this.landedRow(parts[0]!, item);
-      const age = Date.now() - item.insertedOn.getTime();
-      const terms = { messageId: received.messageId, now: clock(), orphaned: age > ORPHAN_AFTER_MS, young: age <= IN_FLIGHT_YOUNG_MS };
-      const need = messageNeed(this.table, parts[0]!, stored, { ...terms, inFlightRecheckMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
+      const orphaned = Date.now() - item.insertedOn.getTime() > ORPHAN_AFTER_MS;
+      const need = messageNeed(this.table, parts[0]!, stored, { messageId: received.messageId, now: clock(), orphaned, inFlightRecheckMs: IN_FLIGHT_RECHECK_SECONDS * 1000 });
       if (need.kind !== 'claim') {
         // Its place in the room is given back, as a group gives back what it does not take.
         room.left += 1;

@@ -14,8 +14,8 @@ const table: LeasedRowTable<Row, Message> = {
 };
 
 const NOW = 1_000_000;
-/** A message past the age of a write in flight (`young`: false), not yet an orphan. */
-const terms: MessageTerms = { messageId: 'm1', now: NOW, orphaned: false, young: false, inFlightRecheckMs: 5_000 };
+/** A message not yet an orphan. */
+const terms: MessageTerms = { messageId: 'm1', now: NOW, orphaned: false, inFlightRecheckMs: 5_000 };
 
 function stored(fields: Partial<Row>): StoredRow<Row> {
   const row: Row = { state: 'pending', attempts: 0, nextAttemptAt: NOW, leaseToken: null, leaseUntil: null, leaseMessageId: null, leasePopReceipt: null, version: 1, ...fields };
@@ -43,17 +43,18 @@ describe('messageNeed: what a received message is still needed for', () => {
     assert.deepEqual(messageNeed(table, { version: 1 }, own, terms), { kind: 'later', inMs: 60_000 });
   });
 
-  it('looks again after the recheck at a row leased under another message while the message is young', () => {
-    // A settle under a group lease sends a row due again its own message, then writes the row pending:
-    // until that write lands the row reads as leased under the group message. Dropping the young
-    // message then would leave the row due with no message at all.
-    const underGroup = stored({ state: 'leased', leaseToken: 't', leaseUntil: NOW + 60_000, leaseMessageId: 'group' });
-    assert.deepEqual(messageNeed(table, { version: 1 }, underGroup, { ...terms, young: true }), { kind: 'later', inMs: 5_000 });
-    // Settled rows need nothing, young message or not.
-    assert.deepEqual(messageNeed(table, { version: 1 }, stored({ state: 'done' }), { ...terms, young: true }), { kind: 'none' });
+  it("looks again after the recheck at a settle's message that meets its row still leased under the group message", () => {
+    // A settle under a group lease sends a row due again its own message, announcing the write that
+    // follows it (`announceAgain`): until that write lands the row reads as leased under the group
+    // message at the version before. Dropping the message then would leave the row due with no message.
+    const underGroup = stored({ state: 'leased', leaseToken: 't', leaseUntil: NOW + 60_000, leaseMessageId: 'group', version: 1 });
+    assert.deepEqual(messageNeed(table, { version: 2 }, underGroup, terms), { kind: 'later', inMs: 5_000 });
+    // Once the write landed, the row is due under no lease: claimed.
+    const landed = stored({ version: 2 });
+    assert.deepEqual(messageNeed(table, { version: 2 }, landed, terms), { kind: 'claim', stored: landed });
   });
 
-  it('is not needed for a row leased under another message once the message is old, or settled', () => {
+  it('is not needed for a row leased under another message, or settled', () => {
     const elsewhere = stored({ state: 'leased', leaseToken: 't', leaseUntil: NOW + 60_000, leaseMessageId: 'm2' });
     assert.deepEqual(messageNeed(table, { version: 1 }, elsewhere, terms), { kind: 'none' });
     assert.deepEqual(messageNeed(table, { version: 1 }, stored({ state: 'done' }), terms), { kind: 'none' });
